@@ -1,0 +1,36 @@
+# One command checks everything: `make check` (lint, types, tests). `make example` runs the shipped month.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+.PHONY: check lint types test example bench clean
+
+$(BIN)/appraisal: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+check: lint types test
+
+lint: $(BIN)/appraisal
+	$(BIN)/ruff check appraisal payroll_export tests bench
+	$(BIN)/ruff format --check appraisal payroll_export tests bench
+
+types: $(BIN)/appraisal
+	$(BIN)/mypy
+
+test: $(BIN)/appraisal
+	$(BIN)/python -m pytest -q
+
+example: $(BIN)/appraisal
+	rm -f examples/out/example.db
+	mkdir -p examples/out
+	$(BIN)/appraisal run --month 2026-10 --roster examples/roster.csv --events examples/events.csv \
+		--ledger examples/out/example.db --json examples/out/results.json
+
+bench: $(BIN)/appraisal
+	$(BIN)/python bench/evaluate.py
+
+clean:
+	rm -rf $(VENV) examples/out .pytest_cache .mypy_cache .ruff_cache

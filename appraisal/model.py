@@ -1,0 +1,220 @@
+"""Domain records shared by every stage of the pipeline.
+
+read → validate → resolve policy → evaluate → check → seal → export all pass these
+immutable values along. Each input record knows its source (file and row), so every
+point and yuan in a result can be followed back to the row that caused it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+
+__all__ = [
+    "CarriedState",
+    "Employee",
+    "Event",
+    "Issue",
+    "Kind",
+    "Month",
+    "Source",
+]
+
+
+class Kind(StrEnum):
+    """Event kinds of interface.md, plus `metric` (a measured figure such as CSAT)."""
+
+    LATE = "late"
+    EARLY_LEAVE = "early_leave"
+    ABSENT = "absent"
+    PERSONAL_LEAVE = "personal_leave"
+    SICK_LEAVE = "sick_leave"
+    OVERTIME = "overtime"
+    CRITERION = "criterion"
+    EXAM = "exam"
+    REWARD = "reward"
+    PENALTY = "penalty"
+    MAJOR_FAULT = "major_fault"
+    UNFIT = "unfit"
+    PROMOTION = "promotion"
+    TERMINATION = "termination"
+    METRIC = "metric"
+
+
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Month:
+    """A calendar month, the period an appraisal covers (考核以月为周期)."""
+
+    year: int
+    month: int
+
+    @classmethod
+    def parse(cls, text: str) -> Month:
+        match = _MONTH.match(text.strip())
+        if not match or not 1 <= int(match.group(2)) <= 12:
+            raise ValueError(f"month must be YYYY-MM, got {text!r}")
+        return cls(int(match.group(1)), int(match.group(2)))
+
+    @property
+    def first_day(self) -> date:
+        return date(self.year, self.month, 1)
+
+    @property
+    def last_day(self) -> date:
+        return date.fromordinal(self.next().first_day.toordinal() - 1)
+
+    def next(self) -> Month:
+        return Month(self.year + (self.month == 12), self.month % 12 + 1)
+
+    def previous(self) -> Month:
+        return Month(self.year - (self.month == 1), (self.month - 2) % 12 + 1)
+
+    def contains(self, day: date) -> bool:
+        return day.year == self.year and day.month == self.month
+
+    def __str__(self) -> str:
+        return f"{self.year:04d}-{self.month:02d}"
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Where a record came from: the input file's name and its row (header = row 1)."""
+
+    file: str
+    row: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.row}"
+
+
+@dataclass(frozen=True, slots=True)
+class Issue:
+    """A problem with the input or the policy, reported with every other one at once.
+
+    Printed as ``file:row:column: message``; parts that do not apply are left out.
+    """
+
+    file: str
+    row: int | None
+    column: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = [self.file]
+        if self.row is not None:
+            where.append(str(self.row))
+        if self.column:
+            where.append(self.column)
+        return f"{':'.join(where)}: {self.message}"
+
+
+@dataclass(frozen=True, slots=True)
+class Employee:
+    """One roster row (名册)."""
+
+    employee_id: str
+    name: str
+    level: str
+    source: Source
+    hire_date: date | None = None
+    department: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One event row of the month. Numbers are exact decimals; flags are lower-case words."""
+
+    employee_id: str
+    date: date
+    kind: Kind
+    source: Source
+    value: Decimal | None = None
+    clause: str | None = None
+    amount: Decimal | None = None
+    points: Decimal | None = None
+    flags: frozenset[str] = frozenset()
+    note: str = ""
+
+    def sort_key(self) -> tuple[object, ...]:
+        """Content first, source last: evaluation must not depend on the order of rows."""
+        return (
+            self.date,
+            self.kind.value,
+            self.clause or "",
+            self.value if self.value is not None else Decimal(-1),
+            self.amount if self.amount is not None else Decimal(-1),
+            self.points if self.points is not None else Decimal(-1),
+            tuple(sorted(self.flags)),
+            self.note,
+            self.source.file,
+            self.source.row,
+        )
+
+
+@dataclass(frozen=True)
+class CarriedState:
+    """What one month hands to the next (the state before a month, stored in the ledger).
+
+    - ``levels``: each employee's level for the coming month (None once dismissed).
+    - ``offences``: how many times each "first time: warning" rule has fired for an
+      employee, over the window the policy sets (lifetime by default).
+    - ``titles``: monthly excellence titles (月度优秀客服代表) per employee per year,
+      counted for the yearly award (年度最佳客服代表).
+    - ``scores``: recent monthly totals per employee, oldest first, for eligibility rules.
+    - ``dismissed``: the month each dismissed employee left.
+    """
+
+    levels: Mapping[str, str | None] = field(default_factory=dict)
+    offences: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
+    titles: Mapping[str, Mapping[int, int]] = field(default_factory=dict)
+    scores: Mapping[str, tuple[tuple[str, Decimal], ...]] = field(default_factory=dict)
+    dismissed: Mapping[str, str] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, object]:
+        """A canonical JSON-able form: sorted keys, decimals as strings."""
+        return {
+            "levels": {k: self.levels[k] for k in sorted(self.levels)},
+            "offences": {
+                k: {rule: n for rule, n in sorted(v.items())}
+                for k, v in sorted(self.offences.items())
+            },
+            "titles": {
+                k: {str(year): n for year, n in sorted(v.items())}
+                for k, v in sorted(self.titles.items())
+            },
+            "scores": {
+                k: [[m, str(total)] for m, total in v] for k, v in sorted(self.scores.items())
+            },
+            "dismissed": {k: self.dismissed[k] for k in sorted(self.dismissed)},
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, object]) -> CarriedState:
+        def mapping(key: str) -> Mapping[str, object]:
+            value = data.get(key, {})
+            if not isinstance(value, Mapping):
+                raise ValueError(f"carried state: {key} is not a mapping")
+            return value
+
+        levels = {str(k): (None if v is None else str(v)) for k, v in mapping("levels").items()}
+        offences = {
+            str(k): {str(rule): int(n) for rule, n in dict(v).items()}
+            for k, v in mapping("offences").items()
+        }
+        titles = {
+            str(k): {int(year): int(n) for year, n in dict(v).items()}
+            for k, v in mapping("titles").items()
+        }
+        scores = {
+            str(k): tuple((str(m), Decimal(str(total))) for m, total in list(v))
+            for k, v in mapping("scores").items()
+        }
+        dismissed = {str(k): str(v) for k, v in mapping("dismissed").items()}
+        return cls(levels, offences, titles, scores, dismissed)

@@ -1,0 +1,30 @@
+"""Money: exact decimals, and the one place where rounding happens.
+
+Every yuan figure is computed exactly in a fixed decimal context (so the machine's
+default context can never change a result) and rounded half up to the cent once, per
+pay field, just before it is reported.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Context, Decimal
+
+__all__ = ["CONTEXT", "cents", "exact", "text"]
+
+CONTEXT = Context(prec=34, rounding=ROUND_HALF_UP)
+CENT = Decimal("0.01")
+
+
+def exact(value: Decimal) -> Decimal:
+    """Normalise a computed amount to the fixed 34-digit context."""
+    return CONTEXT.plus(value)
+
+
+def cents(value: Decimal) -> Decimal:
+    """Round half up to the cent: the only rounding of money in the engine."""
+    return value.quantize(CENT, rounding=ROUND_HALF_UP, context=CONTEXT)
+
+
+def text(value: Decimal) -> str:
+    """A money figure as the JSON string with two places, e.g. "1940.00"."""
+    return f"{cents(value):.2f}"

@@ -1,0 +1,313 @@
+"""The pipeline, as one short function per command.
+
+read → validate → resolve policy → evaluate → check → seal → export. Each stage returns
+its values and its problems; `run_month` reads like the table of contents of the
+engine. `replay_month` recomputes a sealed month from what the ledger stored alone and
+lists every difference. `evaluate_rows` is the same path for Python callers, without
+files or a ledger.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from appraisal import read
+from appraisal.carry import carry
+from appraisal.errors import InputError
+from appraisal.evaluate import evaluate
+from appraisal.ledger import AlreadySealed, Ledger, NewSeal, SealedMonth, canonical_json, fingerprint_of
+from appraisal.model import CarriedState, Employee, Event, Issue, Kind, Month, Source
+from appraisal.policy import Policy, load_policy
+from appraisal.results import EmployeeResult, results_json
+from appraisal.validate import validate
+from appraisal.version import __version__
+
+__all__ = ["MonthInputs", "RunOutcome", "evaluate_rows", "read_inputs", "replay_month", "run_month"]
+
+
+@dataclass(frozen=True)
+class MonthInputs:
+    """A month's normalised inputs, as read from files or from the ledger."""
+
+    month: Month
+    roster: tuple[Employee, ...]
+    events: tuple[Event, ...]
+    files: Mapping[str, str] = field(default_factory=dict)  # input file name -> sha256
+    paths: Mapping[str, str] = field(default_factory=dict)  # file name -> path as given
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "roster": [_employee_json(e) for e in self.roster],
+            "events": [_event_json(e) for e in self.events],
+        }
+
+    @classmethod
+    def from_json(cls, month: Month, data: Mapping[str, Any], files: Mapping[str, str]) -> MonthInputs:
+        roster = tuple(_employee_from(r) for r in data["roster"])
+        events = tuple(_event_from(e) for e in data["events"])
+        return cls(month, roster, events, dict(files))
+
+
+@dataclass(frozen=True)
+class Computed:
+    """One evaluated month, ready to seal."""
+
+    results: tuple[EmployeeResult, ...]
+    results_json: dict[str, Any]
+    state_after: CarriedState
+
+
+@dataclass(frozen=True)
+class RunOutcome:
+    results_json: dict[str, Any]
+    record: SealedMonth
+    status: str  # "sealed", "unchanged" or "amended"
+    stale_months: tuple[str, ...] = ()
+
+
+def read_inputs(month: Month, roster_path: str | Path, event_paths: Sequence[str | Path]) -> tuple[MonthInputs | None, list[Issue]]:
+    """Read stage: the roster and every events file, with every problem found."""
+    issues: list[Issue] = []
+    roster: list[Employee] = []
+    events: list[Event] = []
+    tables: list[read.Table] = []
+    files: dict[str, str] = {}
+    table, found = read.read_table(roster_path)
+    issues += found
+    if table is not None:
+        parsed, found = read.parse_roster(table)
+        roster += parsed
+        issues += found
+        files[table.name] = read.file_sha256(roster_path)
+    for path in event_paths:
+        table, found = read.read_table(path)
+        issues += found
+        if table is None:
+            continue
+        tables.append(table)
+        parsed_events, found = read.parse_events(table, month)
+        events += parsed_events
+        issues += found
+        files[table.name] = read.file_sha256(path)
+    issues += read.check_references(roster, events, tables)
+    paths = {t.name: t.file for t in tables}
+    paths[Path(roster_path).name] = str(roster_path)
+    if issues:
+        return None, issues
+    return MonthInputs(month, tuple(roster), tuple(events), files, paths), []
+
+
+def compute(policy: Policy, inputs: MonthInputs, state: CarriedState) -> tuple[Computed | None, list[Issue]]:
+    """Validate, resolve the policy in force, evaluate, check: one month, no I/O."""
+    in_force = policy.in_force(inputs.month)
+    issues = validate(in_force, inputs.roster, inputs.events)
+    if issues:
+        return None, _named(issues, inputs.paths)
+    evaluation = evaluate(in_force, inputs.month, inputs.roster, inputs.events, state)
+    if evaluation.issues:
+        return None, _named(list(evaluation.issues), inputs.paths)
+    info = {"id": in_force.id, "version": in_force.version, "sha256": in_force.sha256}
+    document = results_json(str(inputs.month), info, evaluation.results)
+    return Computed(evaluation.results, document, carry(state, inputs.month, evaluation.results)), []
+
+
+def run_month(policy: Policy, inputs: MonthInputs, ledger_path: str | Path, amend: str | None = None) -> RunOutcome:
+    """`appraisal run`: compute the month on the ledger's carried state and seal it."""
+    with Ledger(ledger_path) as ledger:
+        previous = ledger.previous_current(str(inputs.month))
+        state = CarriedState.from_json(previous.state_after) if previous else CarriedState()
+        computed, issues = compute(policy, inputs, state)
+        if computed is None:
+            raise InputError(issues)
+        new = NewSeal(
+            month=str(inputs.month),
+            inputs=inputs.to_json(),
+            input_files=dict(inputs.files),
+            policy_id=policy.id,
+            policy_version=policy.version,
+            policy_sha256=policy.sha256,
+            policy_sources=policy.texts,
+            state_before=state.to_json(),
+            state_after=computed.state_after.to_json(),
+            results=computed.results_json,
+            engine_version=__version__,
+        )
+        current = ledger.current(new.month)
+        if current is not None and current.fingerprint == fingerprint_of(new):
+            return RunOutcome(current.results, current, "unchanged")
+        if current is not None and amend is None:
+            raise AlreadySealed(current)
+        record = ledger.seal(new, amend)
+        stale: tuple[str, ...] = ()
+        if current is not None and canonical_json(current.state_after) != canonical_json(record.state_after):
+            stale = tuple(ledger.months_after(new.month))
+        return RunOutcome(record.results, record, "amended" if current else "sealed", stale)
+
+
+@dataclass(frozen=True)
+class ReplayOutcome:
+    record: SealedMonth | None
+    differences: list[str]
+
+
+def replay_month(month: Month, ledger_path: str | Path) -> ReplayOutcome:
+    """`appraisal replay`: recompute a sealed month from the ledger alone and compare."""
+    if not Path(ledger_path).exists():
+        return ReplayOutcome(None, [f"{ledger_path}: no ledger file"])
+    with Ledger(ledger_path) as ledger:
+        differences = [f"ledger chain: {p}" for p in ledger.verify_chain()]
+        record = ledger.current(str(month))
+        if record is None:
+            sealed = ", ".join(ledger.sealed_months()) or "none"
+            return ReplayOutcome(None, [*differences, f"{month} is not sealed (sealed months: {sealed})"])
+        previous = ledger.previous_current(str(month))
+    if previous is not None and canonical_json(previous.state_after) != canonical_json(record.state_before):
+        differences.append(
+            f"state before {month} differs from the state {previous.month} left: "
+            f"{previous.month} was amended after {month} was sealed; re-seal {month} with --amend"
+        )
+    policy = _stored_policy(record)
+    if policy.sha256 != record.policy_sha256:
+        differences.append(f"policy text: sha256 {policy.sha256} != sealed {record.policy_sha256}")
+    inputs = MonthInputs.from_json(month, record.inputs, record.input_files)
+    computed, issues = compute(policy, inputs, CarriedState.from_json(record.state_before))
+    if computed is None:
+        return ReplayOutcome(record, [*differences, *(f"stored input: {i}" for i in issues)])
+    differences += diff("results", record.results, computed.results_json)
+    differences += diff("state after", record.state_after, computed.state_after.to_json())
+    return ReplayOutcome(record, differences)
+
+
+def evaluate_rows(
+    month: str,
+    roster: Sequence[Mapping[str, object]],
+    events: Sequence[Mapping[str, object]],
+    *,
+    policy: str | Path | Policy | None = None,
+    state: Mapping[str, Any] | CarriedState | None = None,
+) -> dict[str, Any]:
+    """Evaluate one month from rows given as dicts (cells as a CSV would hold them)."""
+    period = Month.parse(month)
+    loaded = policy if isinstance(policy, Policy) else load_policy(policy)
+    carried = state if isinstance(state, CarriedState) else CarriedState.from_json(state or {})
+    roster_table = read.rows_table("roster", roster)
+    events_table = read.rows_table("events", events)
+    people, issues = read.parse_roster(roster_table)
+    happenings, found = read.parse_events(events_table, period)
+    issues += found + read.check_references(people, happenings, [events_table])
+    if issues:
+        raise InputError(issues)
+    computed, issues = compute(loaded, MonthInputs(period, tuple(people), tuple(happenings)), carried)
+    if computed is None:
+        raise InputError(issues)
+    return computed.results_json
+
+
+def diff(label: str, sealed: Any, recomputed: Any, limit: int = 50) -> list[str]:
+    """Every path where two JSON documents differ, as 'label path: sealed → recomputed'."""
+    found: list[str] = []
+
+    def walk(path: str, a: Any, b: Any) -> None:
+        if len(found) >= limit:
+            return
+        if isinstance(a, dict) and isinstance(b, dict):
+            for key in sorted(set(a) | set(b), key=str):
+                walk(f"{path}.{key}", a.get(key, "<missing>"), b.get(key, "<missing>"))
+        elif isinstance(a, list) and isinstance(b, list):
+            if len(a) != len(b):
+                found.append(f"{label}{path}: {len(a)} items sealed, {len(b)} recomputed")
+            for i, (x, y) in enumerate(zip(a, b, strict=False)):
+                key = x.get("employee_id", i) if isinstance(x, dict) else i
+                walk(f"{path}[{key}]", x, y)
+        elif a != b:
+            found.append(f"{label}{path}: sealed {a!r}, recomputed {b!r}")
+
+    walk("", sealed, recomputed)
+    return found
+
+
+def _stored_policy(record: SealedMonth) -> Policy:
+    """Load the policy from the texts the ledger stored, never from today's files."""
+    referenced = set()
+    for text in record.policy_sources.values():
+        document = yaml.safe_load(text)
+        if isinstance(document, dict) and isinstance(document.get("extends"), str):
+            referenced.add(document["extends"])
+    main = next(name for name in sorted(record.policy_sources) if name not in referenced)
+    with tempfile.TemporaryDirectory(prefix="appraisal-policy-") as folder:
+        for name, text in record.policy_sources.items():
+            target = Path(folder) / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+        return load_policy(Path(folder) / main)
+
+
+def _named(issues: list[Issue], paths: Mapping[str, str]) -> list[Issue]:
+    """Name files in messages as the user gave them, not by the short name in the trail."""
+    return [Issue(paths.get(i.file, i.file), i.row, i.column, i.message) for i in issues]
+
+
+def _employee_json(e: Employee) -> dict[str, Any]:
+    return {
+        "employee_id": e.employee_id,
+        "name": e.name,
+        "level": e.level,
+        "hire_date": e.hire_date.isoformat() if e.hire_date else None,
+        "department": e.department,
+        "source": [e.source.file, e.source.row],
+    }
+
+
+def _employee_from(data: Mapping[str, Any]) -> Employee:
+    return Employee(
+        employee_id=data["employee_id"],
+        name=data["name"],
+        level=data["level"],
+        source=Source(*data["source"]),
+        hire_date=date.fromisoformat(data["hire_date"]) if data["hire_date"] else None,
+        department=data["department"],
+    )
+
+
+def _event_json(e: Event) -> dict[str, Any]:
+    def num(value: Decimal | None) -> str | None:
+        return None if value is None else str(value)
+
+    return {
+        "employee_id": e.employee_id,
+        "date": e.date.isoformat(),
+        "kind": e.kind.value,
+        "value": num(e.value),
+        "clause": e.clause,
+        "amount": num(e.amount),
+        "points": num(e.points),
+        "flags": sorted(e.flags),
+        "note": e.note,
+        "source": [e.source.file, e.source.row],
+    }
+
+
+def _event_from(data: Mapping[str, Any]) -> Event:
+    def num(value: str | None) -> Decimal | None:
+        return None if value is None else Decimal(value)
+
+    return Event(
+        employee_id=data["employee_id"],
+        date=date.fromisoformat(data["date"]),
+        kind=Kind(data["kind"]),
+        source=Source(*data["source"]),
+        value=num(data["value"]),
+        clause=data["clause"],
+        amount=num(data["amount"]),
+        points=num(data["points"]),
+        flags=frozenset(data["flags"]),
+        note=data["note"],
+    )
