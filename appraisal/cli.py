@@ -47,15 +47,29 @@ def _parser() -> argparse.ArgumentParser:
     run = commands.add_parser("run", help="evaluate a month and seal it in the ledger")
     run.add_argument("--month", required=True, type=_month, help="YYYY-MM")
     run.add_argument("--roster", required=True, type=Path, help="roster .csv or .xlsx")
-    run.add_argument("--events", required=True, type=Path, action="append", help="events .csv or .xlsx (repeatable)")
-    run.add_argument("--policy", type=Path, help="policy file (default: the shipped customer-service policy)")
-    run.add_argument("--ledger", type=Path, default=Path("appraisal.db"), help="ledger (default appraisal.db)")
+    run.add_argument(
+        "--events",
+        required=True,
+        type=Path,
+        action="append",
+        help="events .csv or .xlsx (repeatable)",
+    )
+    run.add_argument(
+        "--policy", type=Path, help="policy file (default: the shipped customer-service policy)"
+    )
+    run.add_argument(
+        "--ledger", type=Path, default=Path("appraisal.db"), help="ledger (default appraisal.db)"
+    )
     run.add_argument("--out", type=Path, help="salary-adjustment workbook (.xlsx)")
     run.add_argument("--json", type=Path, dest="json_path", help="write the results as JSON")
-    run.add_argument("--amend", metavar="REASON", help="re-seal a sealed month with other inputs, recording why")
+    run.add_argument(
+        "--amend", metavar="REASON", help="re-seal a sealed month with other inputs, recording why"
+    )
     run.set_defaults(handler=_run)
 
-    replay = commands.add_parser("replay", help="recompute a sealed month from the ledger and compare")
+    replay = commands.add_parser(
+        "replay", help="recompute a sealed month from the ledger and compare"
+    )
     replay.add_argument("--month", required=True, type=_month, help="YYYY-MM")
     replay.add_argument("--ledger", type=Path, default=Path("appraisal.db"))
     replay.set_defaults(handler=_replay)
@@ -83,7 +97,10 @@ def _print_issues(issues: Sequence[Issue], err: TextIO, what: str) -> None:
 
 def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.out is not None:
-        print("--out: the salary-adjustment workbook is not available in this version; use --json", file=err)
+        print(
+            "--out: the salary-adjustment workbook is not available in this version; use --json",
+            file=err,
+        )
         return EXIT_USAGE
     try:
         policy = load_policy(args.policy)
@@ -122,9 +139,15 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         print(line, file=out)
     record = outcome.record
     if outcome.status == "unchanged":
-        print(f"Already sealed with these inputs (version {record.version}); nothing new stored.", file=out)
+        print(
+            f"Already sealed with these inputs (version {record.version}); nothing new stored.",
+            file=out,
+        )
     elif outcome.status == "amended":
-        print(f"Amended: version {record.version} supersedes the earlier one, which is kept.", file=out)
+        print(
+            f"Amended: version {record.version} supersedes the earlier one, which is kept.",
+            file=out,
+        )
     else:
         print(f"Sealed {record.month} in {args.ledger} (record {record.seq}).", file=out)
     print(f"Record hash {record.record_hash}", file=out)
@@ -142,7 +165,9 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def _write_json(path: Path, document: dict[str, Any]) -> None:
     # Written to a temporary file first, so a failure never leaves half a file behind.
     temporary = path.with_name(path.name + ".tmp")
-    temporary.write_text(json.dumps(document, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    temporary.write_text(
+        json.dumps(document, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
     temporary.replace(path)
 
 
@@ -167,7 +192,9 @@ def _replay(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         f"Replay of {args.month} (version {record.version}, {people} employees): identical to the sealed results.",
         file=out,
     )
-    print(f"Policy {record.policy_id} {record.policy_version} sha256 {record.policy_sha256}", file=out)
+    print(
+        f"Policy {record.policy_id} {record.policy_version} sha256 {record.policy_sha256}", file=out
+    )
     print(f"Record hash {record.record_hash}; ledger chain intact.", file=out)
     return EXIT_OK
 
@@ -188,9 +215,16 @@ def _check_policy(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         doc = in_force.doc
         print(f"in force for {args.month}:", file=out)
         for level in in_force.levels.values():
-            print(f"  {level.track:<10} {level.id:<18} {level.title}  base {level.base} + floating {level.floating}", file=out)
+            print(
+                f"  {level.track:<10} {level.id:<18} {level.title}  base {level.base} + floating {level.floating}",
+                file=out,
+            )
         for tier_id, tier in doc.attendance.lateness.tiers.items():
-            effect = f"fine {tier.fine}, -{tier.points}" if tier.absence_days is None else "one day's absence"
+            effect = (
+                f"fine {tier.fine}, -{tier.points}"
+                if tier.absence_days is None
+                else "one day's absence"
+            )
             print(f"  lateness {tier_id:<12} ≤ {tier.max_minutes or '∞'} min: {effect}", file=out)
         print(f"  criteria: {', '.join(doc.score.criteria)}", file=out)
     return EXIT_OK

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from decimal import Decimal, localcontext
 
 from appraisal.check import overtime_conflicts, pay_conflicts
@@ -161,7 +161,7 @@ class _Employee:
     def _late(self, event: Event, what: str) -> None:
         lateness = self.policy.doc.attendance.lateness
         minutes = event.value or ZERO
-        for tier_id, tier in lateness.tiers.items():
+        for tier_id, tier in lateness.tiers.items():  # noqa: B007 - the loop finds the tier
             if tier.max_minutes is None or minutes <= tier.max_minutes:
                 break
         self.late_count += 1

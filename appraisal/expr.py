@@ -19,7 +19,7 @@ from typing import Any
 
 from simpleeval import SimpleEval
 
-__all__ = ["ExpressionError", "Expression", "compile_expression", "did_you_mean"]
+__all__ = ["Expression", "ExpressionError", "compile_expression", "did_you_mean"]
 
 MAX_EXPRESSION_LENGTH = 500
 
@@ -131,7 +131,7 @@ def compile_expression(text: str, allowed_names: Iterable[str]) -> Expression:
                 continue
             if isinstance(node.value, int | float):
                 # Written numbers are exact decimals: 0.5 means Decimal("0.5").
-                node.value = Decimal(repr(node.value))
+                node.value = Decimal(repr(node.value))  # type: ignore[assignment]  # simpleeval returns it as is
             else:
                 problems.append(f"only numbers may be written in an expression, not {node.value!r}")
     if problems:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 
 __all__ = [
     "CarriedState",
@@ -196,8 +197,8 @@ class CarriedState:
         }
 
     @classmethod
-    def from_json(cls, data: Mapping[str, object]) -> CarriedState:
-        def mapping(key: str) -> Mapping[str, object]:
+    def from_json(cls, data: Mapping[str, Any]) -> CarriedState:
+        def mapping(key: str) -> Mapping[str, Any]:
             value = data.get(key, {})
             if not isinstance(value, Mapping):
                 raise ValueError(f"carried state: {key} is not a mapping")

@@ -23,7 +23,14 @@ from appraisal import read
 from appraisal.carry import carry
 from appraisal.errors import InputError
 from appraisal.evaluate import evaluate
-from appraisal.ledger import AlreadySealed, Ledger, NewSeal, SealedMonth, canonical_json, fingerprint_of
+from appraisal.ledger import (
+    AlreadySealed,
+    Ledger,
+    NewSeal,
+    SealedMonth,
+    canonical_json,
+    fingerprint_of,
+)
 from appraisal.model import CarriedState, Employee, Event, Issue, Kind, Month, Source
 from appraisal.policy import Policy, load_policy
 from appraisal.results import EmployeeResult, results_json
@@ -50,7 +57,9 @@ class MonthInputs:
         }
 
     @classmethod
-    def from_json(cls, month: Month, data: Mapping[str, Any], files: Mapping[str, str]) -> MonthInputs:
+    def from_json(
+        cls, month: Month, data: Mapping[str, Any], files: Mapping[str, str]
+    ) -> MonthInputs:
         roster = tuple(_employee_from(r) for r in data["roster"])
         events = tuple(_event_from(e) for e in data["events"])
         return cls(month, roster, events, dict(files))
@@ -73,7 +82,9 @@ class RunOutcome:
     stale_months: tuple[str, ...] = ()
 
 
-def read_inputs(month: Month, roster_path: str | Path, event_paths: Sequence[str | Path]) -> tuple[MonthInputs | None, list[Issue]]:
+def read_inputs(
+    month: Month, roster_path: str | Path, event_paths: Sequence[str | Path]
+) -> tuple[MonthInputs | None, list[Issue]]:
     """Read stage: the roster and every events file, with every problem found."""
     issues: list[Issue] = []
     roster: list[Employee] = []
@@ -105,7 +116,9 @@ def read_inputs(month: Month, roster_path: str | Path, event_paths: Sequence[str
     return MonthInputs(month, tuple(roster), tuple(events), files, paths), []
 
 
-def compute(policy: Policy, inputs: MonthInputs, state: CarriedState) -> tuple[Computed | None, list[Issue]]:
+def compute(
+    policy: Policy, inputs: MonthInputs, state: CarriedState
+) -> tuple[Computed | None, list[Issue]]:
     """Validate, resolve the policy in force, evaluate, check: one month, no I/O."""
     in_force = policy.in_force(inputs.month)
     issues = validate(in_force, inputs.roster, inputs.events)
@@ -116,10 +129,14 @@ def compute(policy: Policy, inputs: MonthInputs, state: CarriedState) -> tuple[C
         return None, _named(list(evaluation.issues), inputs.paths)
     info = {"id": in_force.id, "version": in_force.version, "sha256": in_force.sha256}
     document = results_json(str(inputs.month), info, evaluation.results)
-    return Computed(evaluation.results, document, carry(state, inputs.month, evaluation.results)), []
+    return Computed(
+        evaluation.results, document, carry(state, inputs.month, evaluation.results)
+    ), []
 
 
-def run_month(policy: Policy, inputs: MonthInputs, ledger_path: str | Path, amend: str | None = None) -> RunOutcome:
+def run_month(
+    policy: Policy, inputs: MonthInputs, ledger_path: str | Path, amend: str | None = None
+) -> RunOutcome:
     """`appraisal run`: compute the month on the ledger's carried state and seal it."""
     with Ledger(ledger_path) as ledger:
         previous = ledger.previous_current(str(inputs.month))
@@ -147,7 +164,9 @@ def run_month(policy: Policy, inputs: MonthInputs, ledger_path: str | Path, amen
             raise AlreadySealed(current)
         record = ledger.seal(new, amend)
         stale: tuple[str, ...] = ()
-        if current is not None and canonical_json(current.state_after) != canonical_json(record.state_after):
+        if current is not None and canonical_json(current.state_after) != canonical_json(
+            record.state_after
+        ):
             stale = tuple(ledger.months_after(new.month))
         return RunOutcome(record.results, record, "amended" if current else "sealed", stale)
 
@@ -167,9 +186,13 @@ def replay_month(month: Month, ledger_path: str | Path) -> ReplayOutcome:
         record = ledger.current(str(month))
         if record is None:
             sealed = ", ".join(ledger.sealed_months()) or "none"
-            return ReplayOutcome(None, [*differences, f"{month} is not sealed (sealed months: {sealed})"])
+            return ReplayOutcome(
+                None, [*differences, f"{month} is not sealed (sealed months: {sealed})"]
+            )
         previous = ledger.previous_current(str(month))
-    if previous is not None and canonical_json(previous.state_after) != canonical_json(record.state_before):
+    if previous is not None and canonical_json(previous.state_after) != canonical_json(
+        record.state_before
+    ):
         differences.append(
             f"state before {month} differs from the state {previous.month} left: "
             f"{previous.month} was amended after {month} was sealed; re-seal {month} with --amend"
@@ -205,7 +228,9 @@ def evaluate_rows(
     issues += found + read.check_references(people, happenings, [events_table])
     if issues:
         raise InputError(issues)
-    computed, issues = compute(loaded, MonthInputs(period, tuple(people), tuple(happenings)), carried)
+    computed, issues = compute(
+        loaded, MonthInputs(period, tuple(people), tuple(happenings)), carried
+    )
     if computed is None:
         raise InputError(issues)
     return computed.results_json

@@ -31,12 +31,24 @@ def summary_lines(results: Mapping[str, Any]) -> list[str]:
         bar = "#" * round(BAR_WIDTH * counts[label] / max(len(employees), 1))
         marker = "  ← below 140 demotes" if label == "100-139" else ""
         lines.append(f"  {label:>7}  {counts[label]:>5}  {bar}{marker}")
-    demoted = [e for e in employees if e["next_level"] and e["next_level"] != e["level"] and e["demotion_reasons"]]
+    demoted = [
+        e
+        for e in employees
+        if e["next_level"] and e["next_level"] != e["level"] and e["demotion_reasons"]
+    ]
     promoted = [e for e in employees if e.get("promoted_to")]
     dismissed = [e for e in employees if e["dismissal"]]
-    lines.append(f"Demotions (降级): {len(demoted)}" + _names(demoted, lambda e: f"{e['level']}→{e['next_level']}"))
-    lines.append(f"Promotions (晋升): {len(promoted)}" + _names(promoted, lambda e: f"→{e['promoted_to']}"))
-    lines.append(f"Dismissals (开除): {len(dismissed)}" + _names(dismissed, lambda e: ",".join(e["dismissal_reasons"])))
+    lines.append(
+        f"Demotions (降级): {len(demoted)}"
+        + _names(demoted, lambda e: f"{e['level']}→{e['next_level']}")
+    )
+    lines.append(
+        f"Promotions (晋升): {len(promoted)}" + _names(promoted, lambda e: f"→{e['promoted_to']}")
+    )
+    lines.append(
+        f"Dismissals (开除): {len(dismissed)}"
+        + _names(dismissed, lambda e: ",".join(e["dismissal_reasons"]))
+    )
     review = sum(len(e["review"]) for e in employees)
     conflicts = sum(len(e["compliance"]) for e in employees)
     lines.append(f"For review: {review} item(s); compliance conflicts (合规提示): {conflicts}")

@@ -55,7 +55,9 @@ def validate(
             if key in metrics_seen:
                 issues.append(
                     _issue(
-                        event, "clause", f"metric {event.clause} given twice (also row {metrics_seen[key].source.row})"
+                        event,
+                        "clause",
+                        f"metric {event.clause} given twice (also row {metrics_seen[key].source.row})",
                     )
                 )
             metrics_seen[key] = event
@@ -64,7 +66,11 @@ def validate(
     for rows in approvals.values():
         for extra in rows[1:]:
             issues.append(
-                _issue(extra, "kind", f"a second approved promotion this month (also row {rows[0].source.row})")
+                _issue(
+                    extra,
+                    "kind",
+                    f"a second approved promotion this month (also row {rows[0].source.row})",
+                )
             )
     return issues
 
@@ -79,11 +85,17 @@ def _check_event(policy: PolicyInForce, event: Event) -> list[Issue]:
     allowed = FLAGS_BY_KIND.get(event.kind, frozenset())
     for flag in sorted(event.flags - allowed):
         where = f"; it applies to {', '.join(sorted(allowed))}" if allowed else ""
-        issues.append(_issue(event, "flags", f"flag {flag!r} does not apply to kind {event.kind.value}{where}"))
+        issues.append(
+            _issue(
+                event, "flags", f"flag {flag!r} does not apply to kind {event.kind.value}{where}"
+            )
+        )
     clause = event.clause or ""
     if event.kind in (Kind.LATE, Kind.EARLY_LEAVE) and event.value is not None:
         if event.value != event.value.to_integral_value():
-            issues.append(_issue(event, "value", f"minutes must be a whole number, not {event.value}"))
+            issues.append(
+                _issue(event, "value", f"minutes must be a whole number, not {event.value}")
+            )
     elif event.kind is Kind.CRITERION:
         criterion = doc.score.criteria.get(clause)
         if criterion is None:
@@ -91,7 +103,11 @@ def _check_event(policy: PolicyInForce, event: Event) -> list[Issue]:
             issues.append(_unknown_clause(event, "criterion", clause, choices))
         elif criterion.when is not None:
             issues.append(
-                _issue(event, "clause", f"criterion {clause} is computed from metric rows ({criterion.when})")
+                _issue(
+                    event,
+                    "clause",
+                    f"criterion {clause} is computed from metric rows ({criterion.when})",
+                )
             )
     elif event.kind is Kind.METRIC:
         if clause not in doc.score.metrics:
@@ -101,8 +117,12 @@ def _check_event(policy: PolicyInForce, event: Event) -> list[Issue]:
         if reward is None:
             issues.append(_unknown_clause(event, "reward", clause, list(doc.rewards.items)))
         else:
-            issues.extend(_quantity(event, "amount", f"reward clause {clause}", reward.amount, event.amount))
-            issues.extend(_quantity(event, "points", f"reward clause {clause}", reward.points, event.points))
+            issues.extend(
+                _quantity(event, "amount", f"reward clause {clause}", reward.amount, event.amount)
+            )
+            issues.extend(
+                _quantity(event, "points", f"reward clause {clause}", reward.points, event.points)
+            )
     elif event.kind is Kind.PENALTY:
         penalty = doc.penalties.items.get(clause)
         if clause in doc.penalties.attendance_clauses:
@@ -119,7 +139,11 @@ def _check_event(policy: PolicyInForce, event: Event) -> list[Issue]:
         else:
             what = f"penalty clause {clause}"
             money_rule = penalty.fine if penalty.fine is not None else penalty.compensation
-            issues.extend(_quantity(event, "amount", what, money_rule, event.amount, repeat_only=penalty.first_time))
+            issues.extend(
+                _quantity(
+                    event, "amount", what, money_rule, event.amount, repeat_only=penalty.first_time
+                )
+            )
             points = abs(event.points) if event.points is not None else None
             issues.extend(_quantity(event, "points", what, penalty.points, points))
     elif event.kind is Kind.PROMOTION:
@@ -164,8 +188,12 @@ def _quantity(
                 return []
             return [_issue(event, column, f"{what} needs {column} {rule.describe()}")]
         if not rule.contains(given):
-            return [_issue(event, column, f"{column} {given} is outside {rule.describe()} for {what}")]
+            return [
+                _issue(event, column, f"{column} {given} is outside {rule.describe()} for {what}")
+            ]
         return []
     if given is not None and given != rule:
-        return [_issue(event, column, f"{what} has a fixed {column} of {rule}; {given} is not allowed")]
+        return [
+            _issue(event, column, f"{what} has a fixed {column} of {rule}; {given} is not allowed")
+        ]
     return []
