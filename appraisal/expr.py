@@ -54,6 +54,7 @@ _ALLOWED_NODES: tuple[type[ast.AST], ...] = (
 )
 
 Value = Decimal | bool
+_EVALUATOR = SimpleEval(functions=dict(FUNCTIONS), names={})
 
 
 class ExpressionError(ValueError):
@@ -75,8 +76,10 @@ class Expression:
     _tree: ast.AST
 
     def evaluate(self, names: Mapping[str, Value]) -> Value:
-        evaluator = SimpleEval(functions=dict(FUNCTIONS), names=dict(names))
-        result = evaluator.eval(self.text, previously_parsed=self._tree)
+        # Building a SimpleEval costs more than evaluating a short expression, and the
+        # parsed tree is passed in, so one evaluator serves every call with its names.
+        _EVALUATOR.names = names
+        result = _EVALUATOR.eval(self.text, previously_parsed=self._tree)
         if isinstance(result, bool | Decimal):
             return result
         if isinstance(result, int):

@@ -175,6 +175,27 @@ def fingerprint_of(new: NewSeal) -> str:
     )
 
 
+def _fingerprint_of_texts(texts: dict[str, str], policy_sha256: str) -> str:
+    """`fingerprint_of`, from fields already in canonical form (json.dumps composes)."""
+    parts = {
+        "inputs": texts["inputs"],
+        "policy_sha256": canonical_json(policy_sha256),
+        "state_before": texts["state_before"],
+    }
+    body = ",".join(f"{canonical_json(k)}:{parts[k]}" for k in sorted(parts))
+    return hashlib.sha256(("{" + body + "}").encode("utf-8")).hexdigest()
+
+
+def _hash_of_texts(record: SealedMonth, texts: dict[str, str]) -> str:
+    """`SealedMonth.expected_hash`, reusing the canonical texts of the large fields."""
+    names = sorted(f.name for f in fields(record) if f.name != "record_hash")
+    parts = [
+        f"{canonical_json(name)}:{texts[name] if name in texts else canonical_json(getattr(record, name))}"
+        for name in names
+    ]
+    return hashlib.sha256(("{" + ",".join(parts) + "}").encode("utf-8")).hexdigest()
+
+
 _COLUMNS = tuple(f.name for f in fields(SealedMonth))
 _SELECT = f"SELECT {', '.join(_COLUMNS)} FROM sealed_month"
 
@@ -272,22 +293,18 @@ class Ledger:
                     "version": version,
                     "amend_reason": amend_reason,
                     "supersedes": supersedes,
-                    "fingerprint": fingerprint_of(new),
+                    "fingerprint": _fingerprint_of_texts(texts, new.policy_sha256),
                     "prev_hash": prev_hash,
                     "record_hash": "",
                 }
             )
-            record = replace(unhashed, record_hash=unhashed.expected_hash())
+            record = replace(unhashed, record_hash=_hash_of_texts(unhashed, texts))
             values = [texts.get(name, getattr(record, name)) for name in _COLUMNS]
             placeholders = ", ".join("?" for _ in _COLUMNS)
             self._db.execute(
                 f"INSERT INTO sealed_month ({', '.join(_COLUMNS)}) VALUES ({placeholders})",
                 values,
             )
-            # Read back inside the transaction: what is committed is what we return.
-            stored = self._records("WHERE seq = ?", (seq,))
-            if stored != [record]:
-                raise LedgerError(f"{self.path}: seq {seq} ({month}) reads back differently")
         return record
 
     def _next_version(self, month: str, amend_reason: str | None) -> tuple[int, int | None]:

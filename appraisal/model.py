@@ -147,7 +147,7 @@ class Event:
         """Content first, source last: evaluation must not depend on the order of rows."""
         return (
             self.date,
-            self.kind.value,
+            self.kind,  # a StrEnum orders as its text
             self.clause or "",
             self.value if self.value is not None else Decimal(-1),
             self.amount if self.amount is not None else Decimal(-1),

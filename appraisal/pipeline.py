@@ -159,7 +159,12 @@ def run_month(
         )
         current = ledger.current(new.month)
         if current is not None and current.fingerprint == fingerprint_of(new):
-            return RunOutcome(current.results, current, "unchanged")
+            # The sealed results stand; they equal a fresh computation unless the engine
+            # changed since, which `appraisal replay` reports.
+            same = current.results == computed.results_json
+            return RunOutcome(
+                computed.results_json if same else current.results, current, "unchanged"
+            )
         if current is not None and amend is None:
             raise AlreadySealed(current)
         record = ledger.seal(new, amend)
@@ -168,7 +173,7 @@ def run_month(
             record.state_after
         ):
             stale = tuple(ledger.months_after(new.month))
-        return RunOutcome(record.results, record, "amended" if current else "sealed", stale)
+        return RunOutcome(computed.results_json, record, "amended" if current else "sealed", stale)
 
 
 @dataclass(frozen=True)
@@ -221,8 +226,8 @@ def evaluate_rows(
     period = Month.parse(month)
     loaded = policy if isinstance(policy, Policy) else load_policy(policy)
     carried = state if isinstance(state, CarriedState) else CarriedState.from_json(state or {})
-    roster_table = read.rows_table("roster", roster)
-    events_table = read.rows_table("events", events)
+    roster_table = table_of_rows("roster", roster, read.ROSTER_COLUMNS)
+    events_table = table_of_rows("events", events, read.EVENT_COLUMNS)
     people, issues = read.parse_roster(roster_table)
     happenings, found = read.parse_events(events_table, period)
     issues += found + read.check_references(people, happenings, [events_table])
@@ -234,6 +239,13 @@ def evaluate_rows(
     if computed is None:
         raise InputError(issues)
     return computed.results_json
+
+
+def table_of_rows(
+    name: str, rows: Sequence[Mapping[str, object]], columns: Sequence[str]
+) -> read.Table:
+    # No rows still means a table with the standard header, not a file without one.
+    return read.rows_table(name, rows) if rows else read.Table(name, name, tuple(columns), ())
 
 
 def diff(label: str, sealed: Any, recomputed: Any, limit: int = 50) -> list[str]:
@@ -309,7 +321,7 @@ def _event_json(e: Event) -> dict[str, Any]:
     return {
         "employee_id": e.employee_id,
         "date": e.date.isoformat(),
-        "kind": e.kind.value,
+        "kind": e.kind,  # a StrEnum: JSON writes it as its text
         "value": num(e.value),
         "clause": e.clause,
         "amount": num(e.amount),

@@ -171,7 +171,9 @@ class Lateness(Rule):
         tiers = list(self.tiers.values())
         bounds = [t.max_minutes for t in tiers]
         if any(b is None for b in bounds[:-1]) or bounds[-1] is not None:
-            raise ValueError("the last tier, and only the last, leaves out max_minutes (it covers the rest)")
+            raise ValueError(
+                "the last tier, and only the last, leaves out max_minutes (it covers the rest)"
+            )
         known = [b for b in bounds if b is not None]
         if known != sorted(known) or len(set(known)) != len(known):
             raise ValueError("tiers must be in increasing order of max_minutes")

@@ -130,25 +130,27 @@ def read_table(path: str | Path) -> tuple[Table | None, list[Issue]]:
     return _read_xlsx(file, name, data)
 
 
-def _looks_like(data: bytes) -> str:
-    if data.startswith(b"PK\x03\x04"):
-        return "an Excel workbook or another zip archive"
-    if data.startswith(b"\xd0\xcf\x11\xe0"):
-        return "an old .xls workbook or a password-protected workbook"
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return "UTF-16 text, Excel's 'Unicode Text'"
-    if data.startswith(b"%PDF"):
-        return "a PDF document"
-    if b"\x00" in data:
-        return "a binary file"
-    return "a text file, perhaps a CSV renamed .xlsx"
+# The first bytes of files that are not text, and what each looks like.
+_SIGNATURES = {
+    b"PK\x03\x04": "an Excel workbook or another zip archive",
+    b"\xd0\xcf\x11\xe0": "an old .xls workbook or a password-protected workbook",
+    b"\xff\xfe": "UTF-16 text, Excel's 'Unicode Text'",
+    b"\xfe\xff": "UTF-16 text, Excel's 'Unicode Text'",
+    b"%PDF": "a PDF document",
+}
+
+
+def _looks_like(data: bytes) -> str | None:
+    """What a file that is not CSV text looks like, or None when it may be CSV text."""
+    for signature, what in _SIGNATURES.items():
+        if data.startswith(signature):
+            return what
+    return "a binary file" if b"\x00" in data else None
 
 
 def _read_csv(file: str, name: str, data: bytes) -> tuple[Table | None, list[Issue]]:
-    if data.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0", b"\xff\xfe", b"\xfe\xff", b"%PDF")) or (
-        b"\x00" in data
-    ):
-        return None, [Issue(file, None, None, f"not a CSV file (looks like {_looks_like(data)})")]
+    if looks_like := _looks_like(data):
+        return None, [Issue(file, None, None, f"not a CSV file (looks like {looks_like})")]
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -190,7 +192,8 @@ def _read_csv(file: str, name: str, data: bytes) -> tuple[Table | None, list[Iss
 
 def _read_xlsx(file: str, name: str, data: bytes) -> tuple[Table | None, list[Issue]]:
     if not data.startswith(b"PK\x03\x04"):
-        message = f"not an Excel workbook (looks like {_looks_like(data)})"
+        looks_like = _looks_like(data) or "a text file, perhaps a CSV renamed .xlsx"
+        message = f"not an Excel workbook (looks like {looks_like})"
         return None, [Issue(file, None, None, message)]
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
