@@ -22,10 +22,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from generate import EVENT_COLUMNS, ROSTER_COLUMNS, _write, generate  # noqa: E402
+from generate import EVENT_COLUMNS, ROSTER_COLUMNS, _write, generate
 
-from appraisal import CarriedState, Month, evaluate, load_policy, read_inputs  # noqa: E402
-from appraisal.validate import validate  # noqa: E402
+from appraisal import CarriedState, Month, evaluate, load_policy, read_inputs
+from appraisal.validate import validate
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -31,18 +31,35 @@ def _row(kind: str, **cells: str) -> dict[str, str]:
 
 
 attendance = st.one_of(
-    st.builds(lambda m, s: _row("late", value=str(m), flags=s), st.integers(1, 150), st.sampled_from(["", "serious"])),
-    st.builds(lambda m, f: _row("early_leave", value=str(m), flags=f), st.integers(1, 150), st.sampled_from(["", "excused"])),
+    st.builds(
+        lambda m, s: _row("late", value=str(m), flags=s),
+        st.integers(1, 150),
+        st.sampled_from(["", "serious"]),
+    ),
+    st.builds(
+        lambda m, f: _row("early_leave", value=str(m), flags=f),
+        st.integers(1, 150),
+        st.sampled_from(["", "excused"]),
+    ),
     st.builds(lambda d: _row("absent", value=d), half_days),
     st.builds(lambda d: _row("personal_leave", value=d), half_days),
     st.builds(lambda d: _row("sick_leave", value=d), half_days),
     st.builds(
         lambda d, f: _row("overtime", value=d, flags=f),
         st.sampled_from(["0.5", "1", "2"]),
-        st.sampled_from(["", "holiday", "rest_day", "holiday;comp_time", "rest_day;comp_time", "self_caused"]),
+        st.sampled_from(
+            ["", "holiday", "rest_day", "holiday;comp_time", "rest_day;comp_time", "self_caused"]
+        ),
     ),
 )
-REWARD_RANGES = {"1": (30, 200), "2": (50, 200), "3": (0, 5000), "4": (0, 5000), "5": (50, 200), "6": (30, 100)}
+REWARD_RANGES = {
+    "1": (30, 200),
+    "2": (50, 200),
+    "3": (0, 5000),
+    "4": (0, 5000),
+    "5": (50, 200),
+    "6": (30, 100),
+}
 rewards = st.sampled_from(sorted(REWARD_RANGES)).flatmap(
     lambda c: st.builds(
         lambda a, p: _row("reward", clause=c, amount=str(a), points=str(p) if c == "6" else ""),
@@ -92,10 +109,20 @@ def months(draw: st.DrawFn) -> tuple[list[dict[str, str]], list[dict[str, str]]]
         emp = person["employee_id"]
         for clause in draw(st.sets(st.sampled_from(["1", "2", "3", "4", "5"]))):
             met = draw(st.sampled_from(["0", "1", "1"]))
-            events.append({"employee_id": emp, "date": "2026-10-31", "kind": "criterion", "clause": clause, "value": met})
+            events.append(
+                {
+                    "employee_id": emp,
+                    "date": "2026-10-31",
+                    "kind": "criterion",
+                    "clause": clause,
+                    "value": met,
+                }
+            )
         if draw(st.booleans()):
             exam = draw(st.integers(0, 100))
-            events.append({"employee_id": emp, "date": "2026-10-31", "kind": "exam", "value": str(exam)})
+            events.append(
+                {"employee_id": emp, "date": "2026-10-31", "kind": "exam", "value": str(exam)}
+            )
         for cells in draw(st.lists(event_cells, max_size=8)):
             events.append({"employee_id": emp, "date": draw(days), **cells})
     return roster, events
@@ -103,14 +130,18 @@ def months(draw: st.DrawFn) -> tuple[list[dict[str, str]], list[dict[str, str]]]
 
 def _parsed(roster_rows: list[dict[str, str]], event_rows: list[dict[str, str]]) -> MonthInputs:
     people, issues = read.parse_roster(table_of_rows("roster", roster_rows, read.ROSTER_COLUMNS))
-    happenings, found = read.parse_events(table_of_rows("events", event_rows, read.EVENT_COLUMNS), MONTH)
+    happenings, found = read.parse_events(
+        table_of_rows("events", event_rows, read.EVENT_COLUMNS), MONTH
+    )
     assert not issues and not found, issues + found
     return MonthInputs(MONTH, tuple(people), tuple(happenings))
 
 
 @SETTINGS
 @given(months())
-def test_score_stays_within_its_bounds(month: tuple[list[dict[str, str]], list[dict[str, str]]]) -> None:
+def test_score_stays_within_its_bounds(
+    month: tuple[list[dict[str, str]], list[dict[str, str]]],
+) -> None:
     results = evaluate_rows("2026-10", *month, policy=POLICY)
     for person in results["employees"]:
         score = person["score"]
@@ -121,7 +152,9 @@ def test_score_stays_within_its_bounds(month: tuple[list[dict[str, str]], list[d
 
 @SETTINGS
 @given(months(), st.randoms(use_true_random=False))
-def test_results_do_not_depend_on_event_order(month: tuple[list[dict[str, str]], list[dict[str, str]]], rnd: random.Random) -> None:
+def test_results_do_not_depend_on_event_order(
+    month: tuple[list[dict[str, str]], list[dict[str, str]]], rnd: random.Random
+) -> None:
     inputs = _parsed(*month)
     shuffled = list(inputs.events)
     rnd.shuffle(shuffled)
@@ -134,7 +167,9 @@ def test_results_do_not_depend_on_event_order(month: tuple[list[dict[str, str]],
 
 @SETTINGS
 @given(months())
-def test_same_inputs_give_the_same_results(month: tuple[list[dict[str, str]], list[dict[str, str]]]) -> None:
+def test_same_inputs_give_the_same_results(
+    month: tuple[list[dict[str, str]], list[dict[str, str]]],
+) -> None:
     once = evaluate_rows("2026-10", *month, policy=POLICY)
     again = evaluate_rows("2026-10", *month, policy=load_policy())
     assert once == again
@@ -160,9 +195,15 @@ def test_more_minutes_late_never_costs_less(shorter: int, extra: int, level: str
     assert points_long >= points_short
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 @given(months())
-def test_replaying_a_sealed_month_is_identical(tmp_path: Path, month: tuple[list[dict[str, str]], list[dict[str, str]]]) -> None:
+def test_replaying_a_sealed_month_is_identical(
+    tmp_path: Path, month: tuple[list[dict[str, str]], list[dict[str, str]]]
+) -> None:
     ledger = tmp_path / f"replay-{abs(hash(str(month)))}.db"
     ledger.unlink(missing_ok=True)
     outcome = run_month(POLICY, _parsed(*month), ledger)
@@ -171,7 +212,11 @@ def test_replaying_a_sealed_month_is_identical(tmp_path: Path, month: tuple[list
     assert replay.record is not None and replay.record.record_hash == outcome.record.record_hash
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 @given(months(), months())
 def test_an_amendment_keeps_the_superseded_version(
     tmp_path: Path,
