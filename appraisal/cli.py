@@ -88,11 +88,13 @@ def _month(text: str) -> Month:
         raise argparse.ArgumentTypeError(str(error)) from None
 
 
-def _print_issues(issues: Sequence[Issue], err: TextIO, what: str) -> None:
+def _print_issues(
+    issues: Sequence[Issue], err: TextIO, what: str, then: str = "; nothing was written or sealed."
+) -> None:
     for issue in issues:
         print(issue, file=err)
     noun = "problem" if len(issues) == 1 else "problems"
-    print(f"{len(issues)} {noun} {what}; nothing was written or sealed.", file=err)
+    print(f"{len(issues)} {noun} {what}{then}", file=err)
 
 
 def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -107,10 +109,7 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     except PolicyError as error:
         _print_issues(error.issues, err, "in the policy")
         return EXIT_PROBLEMS
-    inputs, issues = read_inputs(args.month, args.roster, args.events)
-    if inputs is None:
-        _print_issues(issues, err, "in the input")
-        return EXIT_PROBLEMS
+    inputs, _ = read_inputs(args.month, args.roster, args.events)
     try:
         outcome = run_month(policy, inputs, args.ledger, args.amend)
     except InputError as error:
@@ -205,7 +204,7 @@ def _check_policy(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     try:
         policy = load_policy(args.file)
     except PolicyError as error:
-        _print_issues(error.issues, err, "in the policy")
+        _print_issues(error.issues, err, "in the policy", then=".")
         return EXIT_PROBLEMS
     print(f"{args.file}: OK — {policy.id} version {policy.version}", file=out)
     print(f"sha256 {policy.sha256} ({', '.join(sorted(policy.texts))})", file=out)

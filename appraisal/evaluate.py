@@ -147,10 +147,12 @@ class _Employee:
         points: Decimal | None = None,
         pay_field: str | None = None,
         yuan: Decimal | None = None,
+        add_side: bool | None = None,
     ) -> None:
-        """Record a rule that fired; points are signed (+ add side, − deduct pool)."""
+        """Record a rule that fired. Points are signed; positive points go to the add side
+        and negative ones to the deduct pool, unless ``add_side`` says where they count."""
         if points:
-            if points > 0:
+            if add_side if add_side is not None else points > 0:
                 self.add_points += points
             else:
                 self.deduct_points -= points
@@ -292,6 +294,7 @@ class _Employee:
             f"{criterion.title}: {'met' if met else 'not met'}",
             event.source,
             criterion.points if met else ZERO,
+            add_side=True,
         )
 
     def on_exam(self, event: Event) -> None:
@@ -311,12 +314,14 @@ class _Employee:
             self.fire("score.exam", exam.clause, f"exam {mark}: no band", event.source)
             return
         points = exam.bands[chosen].points
+        # Band E's -10 counts on the add side (scheme.md §3, Open: the default).
         self.fire(
             "score.exam",
             exam.clause,
             f"exam {mark}: band {chosen}, {points:+} points",
             event.source,
             points,
+            add_side=True,
         )
 
     def on_reward(self, event: Event) -> None:
@@ -332,6 +337,7 @@ class _Employee:
             points,
             "rewards",
             amount,
+            add_side=True,
         )
 
     def on_penalty(self, event: Event) -> None:
@@ -407,6 +413,7 @@ class _Employee:
                     f"{criterion.title}: met",
                     None,
                     criterion.points,
+                    add_side=True,
                 )
         frequent = doc.attendance.frequent_leave
         if self.leave_count >= frequent.at_least:

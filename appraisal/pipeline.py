@@ -9,15 +9,12 @@ files or a ledger.
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
-
-import yaml
 
 from appraisal import read
 from appraisal.carry import carry
@@ -32,7 +29,7 @@ from appraisal.ledger import (
     fingerprint_of,
 )
 from appraisal.model import CarriedState, Employee, Event, Issue, Kind, Month, Source
-from appraisal.policy import Policy, load_policy
+from appraisal.policy import Policy, load_policy, load_policy_bundle
 from appraisal.results import EmployeeResult, results_json
 from appraisal.validate import validate
 from appraisal.version import __version__
@@ -49,6 +46,7 @@ class MonthInputs:
     events: tuple[Event, ...]
     files: Mapping[str, str] = field(default_factory=dict)  # input file name -> sha256
     paths: Mapping[str, str] = field(default_factory=dict)  # file name -> path as given
+    problems: tuple[Issue, ...] = ()  # found while reading; rows with problems are left out
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -84,20 +82,24 @@ class RunOutcome:
 
 def read_inputs(
     month: Month, roster_path: str | Path, event_paths: Sequence[str | Path]
-) -> tuple[MonthInputs | None, list[Issue]]:
-    """Read stage: the roster and every events file, with every problem found."""
+) -> tuple[MonthInputs, list[Issue]]:
+    """Read stage: the roster and every events file, with every problem found.
+
+    The rows that read cleanly still go on to the later stages, so that one run reports
+    the problems of every stage together.
+    """
     issues: list[Issue] = []
     roster: list[Employee] = []
     events: list[Event] = []
     tables: list[read.Table] = []
     files: dict[str, str] = {}
-    table, found = read.read_table(roster_path)
+    roster_table, found = read.read_table(roster_path)
     issues += found
-    if table is not None:
-        parsed, found = read.parse_roster(table)
+    if roster_table is not None:
+        parsed, found = read.parse_roster(roster_table)
         roster += parsed
         issues += found
-        files[table.name] = read.file_sha256(roster_path)
+        files[roster_table.name] = read.file_sha256(roster_path)
     for path in event_paths:
         table, found = read.read_table(path)
         issues += found
@@ -108,25 +110,50 @@ def read_inputs(
         events += parsed_events
         issues += found
         files[table.name] = read.file_sha256(path)
-    issues += read.check_references(roster, events, tables)
+    if roster_table is not None and "employee_id" in roster_table.header:
+        # An id on a roster row that has another problem is still a known employee:
+        # its events are not "unknown" because, say, its name is missing.
+        issues += read.check_references(
+            [*roster, *_stand_ins(roster_table, roster)], events, tables
+        )
     paths = {t.name: t.file for t in tables}
     paths[Path(roster_path).name] = str(roster_path)
-    if issues:
-        return None, issues
-    return MonthInputs(month, tuple(roster), tuple(events), files, paths), []
+    inputs = MonthInputs(month, tuple(roster), tuple(events), files, paths, tuple(issues))
+    return inputs, issues
+
+
+def _stand_ins(table: read.Table, roster: Sequence[Employee]) -> list[Employee]:
+    column = table.header.index("employee_id")
+    parsed = {e.employee_id for e in roster}
+    return [
+        Employee(cells[column].strip(), "", "", Source(table.name, row))
+        for row, cells in table.rows
+        if cells[column].strip() and cells[column].strip() not in parsed
+    ]
 
 
 def compute(
     policy: Policy, inputs: MonthInputs, state: CarriedState
 ) -> tuple[Computed | None, list[Issue]]:
-    """Validate, resolve the policy in force, evaluate, check: one month, no I/O."""
+    """Validate, resolve the policy in force, evaluate, check: one month, no I/O.
+
+    Every stage runs on the rows that passed the stages before it, and the problems of
+    all stages come back together; results only when there are none.
+    """
     in_force = policy.in_force(inputs.month)
-    issues = validate(in_force, inputs.roster, inputs.events)
+    found = validate(in_force, inputs.roster, inputs.events)
+    refused = {(i.file, i.row) for i in found}
+    roster = tuple(e for e in inputs.roster if (e.source.file, e.source.row) not in refused)
+    known = {e.employee_id for e in roster}
+    events = tuple(
+        e
+        for e in inputs.events
+        if (e.source.file, e.source.row) not in refused and e.employee_id in known
+    )
+    evaluation = evaluate(in_force, inputs.month, roster, events, state)
+    issues = [*inputs.problems, *_named([*found, *evaluation.issues], inputs.paths)]
     if issues:
-        return None, _named(issues, inputs.paths)
-    evaluation = evaluate(in_force, inputs.month, inputs.roster, inputs.events, state)
-    if evaluation.issues:
-        return None, _named(list(evaluation.issues), inputs.paths)
+        return None, sorted(issues, key=lambda i: (i.file, i.row or 0))
     info = {"id": in_force.id, "version": in_force.version, "sha256": in_force.sha256}
     document = results_json(str(inputs.month), info, evaluation.results)
     return Computed(
@@ -138,42 +165,44 @@ def run_month(
     policy: Policy, inputs: MonthInputs, ledger_path: str | Path, amend: str | None = None
 ) -> RunOutcome:
     """`appraisal run`: compute the month on the ledger's carried state and seal it."""
+    month = str(inputs.month)
+    previous = current = None
+    if Path(ledger_path).exists():  # a new ledger is created only once there is a month to seal
+        with Ledger(ledger_path) as ledger:
+            previous, current = ledger.previous_current(month), ledger.current(month)
+    state = CarriedState.from_json(previous.state_after) if previous else CarriedState()
+    computed, issues = compute(policy, inputs, state)
+    if computed is None:
+        raise InputError(issues)
+    new = NewSeal(
+        month=month,
+        inputs=inputs.to_json(),
+        input_files=dict(inputs.files),
+        policy_id=policy.id,
+        policy_version=policy.version,
+        policy_sha256=policy.sha256,
+        policy_sources=policy.texts,
+        state_before=state.to_json(),
+        state_after=computed.state_after.to_json(),
+        results=computed.results_json,
+        engine_version=__version__,
+    )
+    if current is not None and current.fingerprint == fingerprint_of(new):
+        # The sealed results stand; they equal a fresh computation unless the engine
+        # changed since, which `appraisal replay` reports.
+        same = current.results == computed.results_json
+        return RunOutcome(computed.results_json if same else current.results, current, "unchanged")
+    if current is not None and amend is None:
+        raise AlreadySealed(current)
     with Ledger(ledger_path) as ledger:
-        previous = ledger.previous_current(str(inputs.month))
-        state = CarriedState.from_json(previous.state_after) if previous else CarriedState()
-        computed, issues = compute(policy, inputs, state)
-        if computed is None:
-            raise InputError(issues)
-        new = NewSeal(
-            month=str(inputs.month),
-            inputs=inputs.to_json(),
-            input_files=dict(inputs.files),
-            policy_id=policy.id,
-            policy_version=policy.version,
-            policy_sha256=policy.sha256,
-            policy_sources=policy.texts,
-            state_before=state.to_json(),
-            state_after=computed.state_after.to_json(),
-            results=computed.results_json,
-            engine_version=__version__,
-        )
-        current = ledger.current(new.month)
-        if current is not None and current.fingerprint == fingerprint_of(new):
-            # The sealed results stand; they equal a fresh computation unless the engine
-            # changed since, which `appraisal replay` reports.
-            same = current.results == computed.results_json
-            return RunOutcome(
-                computed.results_json if same else current.results, current, "unchanged"
-            )
-        if current is not None and amend is None:
-            raise AlreadySealed(current)
+        # The ledger re-checks inside its transaction: a month sealed meanwhile is refused.
         record = ledger.seal(new, amend)
         stale: tuple[str, ...] = ()
         if current is not None and canonical_json(current.state_after) != canonical_json(
             record.state_after
         ):
-            stale = tuple(ledger.months_after(new.month))
-        return RunOutcome(computed.results_json, record, "amended" if current else "sealed", stale)
+            stale = tuple(ledger.months_after(month))
+    return RunOutcome(computed.results_json, record, "amended" if current else "sealed", stale)
 
 
 @dataclass(frozen=True)
@@ -231,11 +260,8 @@ def evaluate_rows(
     people, issues = read.parse_roster(roster_table)
     happenings, found = read.parse_events(events_table, period)
     issues += found + read.check_references(people, happenings, [events_table])
-    if issues:
-        raise InputError(issues)
-    computed, issues = compute(
-        loaded, MonthInputs(period, tuple(people), tuple(happenings)), carried
-    )
+    inputs = MonthInputs(period, tuple(people), tuple(happenings), problems=tuple(issues))
+    computed, issues = compute(loaded, inputs, carried)
     if computed is None:
         raise InputError(issues)
     return computed.results_json
@@ -273,18 +299,7 @@ def diff(label: str, sealed: Any, recomputed: Any, limit: int = 50) -> list[str]
 
 def _stored_policy(record: SealedMonth) -> Policy:
     """Load the policy from the texts the ledger stored, never from today's files."""
-    referenced = set()
-    for text in record.policy_sources.values():
-        document = yaml.safe_load(text)
-        if isinstance(document, dict) and isinstance(document.get("extends"), str):
-            referenced.add(document["extends"])
-    main = next(name for name in sorted(record.policy_sources) if name not in referenced)
-    with tempfile.TemporaryDirectory(prefix="appraisal-policy-") as folder:
-        for name, text in record.policy_sources.items():
-            target = Path(folder) / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(text, encoding="utf-8")
-        return load_policy(Path(folder) / main)
+    return load_policy_bundle(record.policy_sources)
 
 
 def _named(issues: list[Issue], paths: Mapping[str, str]) -> list[Issue]:

@@ -10,7 +10,7 @@ and demotion. The evaluator never compares dates itself.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -24,7 +24,13 @@ from appraisal.errors import AppraisalError
 from appraisal.expr import Expression, ExpressionError, compile_expression, did_you_mean
 from appraisal.model import Issue, Month
 from appraisal.policy_schema import PolicyDoc
-from appraisal.policy_source import PolicySource, SourceError, read_policy_source, resolve_tree
+from appraisal.policy_source import (
+    PolicySource,
+    SourceError,
+    read_policy_bundle,
+    read_policy_source,
+    resolve_tree,
+)
 
 __all__ = [
     "LevelInfo",
@@ -33,6 +39,7 @@ __all__ = [
     "PolicyInForce",
     "default_policy_path",
     "load_policy",
+    "load_policy_bundle",
 ]
 
 DEFAULT_POLICY = "customer_service.yaml"
@@ -90,7 +97,7 @@ class Policy:
     """A loaded policy file (with whatever it extends), valid on every date it changes."""
 
     source: PolicySource
-    path: Path
+    path: Path | None
     _cache: dict[date, PolicyInForce] = field(default_factory=dict, repr=False)
 
     @property
@@ -128,8 +135,17 @@ def default_policy_path() -> Path:
 def load_policy(path: str | Path | None = None) -> Policy:
     """Read and check a policy; raise PolicyError with every problem found."""
     path = Path(path) if path is not None else default_policy_path()
+    return _checked(lambda: read_policy_source(path), path)
+
+
+def load_policy_bundle(texts: Mapping[str, str]) -> Policy:
+    """The policy a ledger stored, from its texts alone (replay never reads today's files)."""
+    return _checked(lambda: read_policy_bundle(texts), None)
+
+
+def _checked(read: Callable[[], PolicySource], path: Path | None) -> Policy:
     try:
-        source = read_policy_source(path)
+        source = read()
     except SourceError as error:
         raise PolicyError([Issue(f, line, None, m) for f, line, m in error.problems]) from None
     issues: list[Issue] = []
@@ -148,7 +164,9 @@ def _resolve(source: PolicySource, day: date) -> tuple[PolicyInForce | None, lis
     def problem(path: tuple[Any, ...], message: str) -> None:
         file, line = source.locate(path)
         when = "" if day == date.min else f" (as in force from {day})"
-        issues.append(Issue(file, line, None, f"{_dotted(path)}: {message}{when}"))
+        issue = Issue(file, line, None, f"{_dotted(path)}: {message}{when}")
+        if issue not in issues:
+            issues.append(issue)
 
     try:
         doc = PolicyDoc.model_validate(tree)
@@ -162,6 +180,8 @@ def _resolve(source: PolicySource, day: date) -> tuple[PolicyInForce | None, lis
                 problem(loc, "missing")
             else:
                 problem(loc, err["msg"])
+        # Expressions are still checked, so one run shows every problem of the file.
+        _check_raw_expressions(tree, problem)
         return None, issues
 
     expressions: dict[str, Expression] = {}
@@ -216,6 +236,52 @@ def _resolve(source: PolicySource, day: date) -> tuple[PolicyInForce | None, lis
         expressions=expressions,
     )
     return resolved, []
+
+
+# Where expressions live in a policy, and the names each may use ("*": any key).
+_EXPRESSION_SLOTS: tuple[tuple[tuple[str, ...], frozenset[str] | None], ...] = (
+    (("pay", "floating_formula"), FLOATING_NAMES),
+    (("score", "criteria", "*", "when"), None),  # None: the policy's metric names
+    (("attendance", "absence", "deduction_per_day"), RATE_NAMES),
+    (("attendance", "leave", "personal_per_day"), RATE_NAMES),
+    (("attendance", "leave", "sick_per_day"), RATE_NAMES),
+    *((("overtime", f"{kind}_per_day"), RATE_NAMES) for kind in ("holiday", "rest_day", "workday")),
+    *(
+        (("compliance", f"{kind}_min_per_day"), RATE_NAMES)
+        for kind in ("holiday", "rest_day", "workday")
+    ),
+    (("demotion", "triggers", "*", "when"), SCORE_NAMES),
+    (("promotion", "eligible"), PROMOTION_NAMES),
+    (("dismissal", "settlement", "below_threshold"), RATE_NAMES),
+    (("dismissal", "settlement", "at_or_above_threshold"), RATE_NAMES),
+    (("awards", "monthly", "eligible"), AWARD_NAMES),
+    (("awards", "yearly", "eligible"), AWARD_NAMES),
+)
+
+
+def _check_raw_expressions(tree: Any, problem: Any) -> None:
+    """Compile the expressions of a tree that failed validation, to report their errors too."""
+    metrics = tree.get("score", {}).get("metrics", {}) if isinstance(tree, dict) else {}
+    metric_names = frozenset(metrics) if isinstance(metrics, dict) else frozenset()
+
+    def walk(
+        node: Any, pattern: tuple[str, ...], path: tuple[Any, ...], names: frozenset[str]
+    ) -> None:
+        if not pattern:
+            if isinstance(node, str):
+                try:
+                    compile_expression(node, names)
+                except ExpressionError as error:
+                    problem(path, str(error))
+            return
+        if not isinstance(node, dict):
+            return
+        keys = list(node) if pattern[0] == "*" else [pattern[0]] if pattern[0] in node else []
+        for key in keys:
+            walk(node[key], pattern[1:], (*path, key), names)
+
+    for pattern, names in _EXPRESSION_SLOTS:
+        walk(tree, pattern, (), metric_names if names is None else names)
 
 
 def _ladder(doc: PolicyDoc, problem: Any) -> dict[str, LevelInfo]:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import posixpath
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -26,7 +27,13 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-__all__ = ["PolicySource", "SourceError", "read_policy_source", "resolve_tree"]
+__all__ = [
+    "PolicySource",
+    "SourceError",
+    "read_policy_bundle",
+    "read_policy_source",
+    "resolve_tree",
+]
 
 BEGINNING = date.min
 Path_ = tuple[Any, ...]
@@ -118,41 +125,109 @@ def _in_force(rule: Mapping[Any, Any], day: date) -> bool:
     return not (isinstance(end, date) and day >= end)
 
 
+class _Files:
+    """Where policy texts come from: the disk, or a bundle the ledger stored.
+
+    Files are keyed relative to the main policy's folder ("customer_service.yaml",
+    "../base/common.yaml"): those keys name the texts in the bundle that is hashed and
+    sealed. Messages name files as the user would type them.
+    """
+
+    def __init__(self, main: Path | None = None, bundle: Mapping[str, str] | None = None) -> None:
+        self.main = main
+        self.bundle = bundle
+
+    def fetch(self, key: str) -> str:
+        if self.bundle is not None:
+            if key not in self.bundle:
+                raise SourceError([(key, None, "policy file missing from the stored bundle")])
+            return self.bundle[key]
+        assert self.main is not None
+        path = self.main.parent / key
+        try:
+            # Bytes decoded as they are (no newline translation), so the sha256 of a
+            # single-file policy is the sha256 of the file.
+            return path.read_bytes().decode("utf-8")
+        except FileNotFoundError:
+            raise SourceError([(self.display(key), None, "policy file not found")]) from None
+        except (OSError, UnicodeDecodeError) as error:
+            raise SourceError(
+                [(self.display(key), None, f"cannot read the policy file: {error}")]
+            ) from None
+
+    def base_key(self, key: str, extends: str) -> str:
+        if self.bundle is not None:
+            candidate = posixpath.normpath(posixpath.join(posixpath.dirname(key), extends))
+            if candidate in self.bundle:
+                return candidate
+            # An absolute `extends:` was stored under its key relative to the main file.
+            named = [
+                k
+                for k in self.bundle
+                if k != key and posixpath.basename(k) == posixpath.basename(extends)
+            ]
+            return named[0] if len(named) == 1 else candidate
+        assert self.main is not None
+        root = self.main.resolve().parent
+        target = ((root / key).parent / extends).resolve()
+        return Path(os.path.relpath(target, root)).as_posix()
+
+    def display(self, key: str) -> str:
+        if self.main is None:
+            return key
+        if key == self.main.name:
+            return str(self.main)
+        return os.path.normpath(os.path.join(os.path.dirname(str(self.main)), key))
+
+
 def read_policy_source(path: str | Path) -> PolicySource:
     """Read a policy file (and what it extends) into one merged tree."""
     path = Path(path)
-    return _read(path, path.resolve().parent, seen=())
+    return _read(path.name, _Files(main=path), seen=())
 
 
-def _read(path: Path, root: Path, seen: tuple[Path, ...]) -> PolicySource:
-    # Files are named relative to the main policy's folder, in messages and in the bundle.
-    shown = os.path.relpath(path.resolve(), root) if seen else path.name
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise SourceError([(str(path), None, "policy file not found")]) from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise SourceError([(str(path), None, f"cannot read the policy file: {error}")]) from None
+def read_policy_bundle(texts: Mapping[str, str]) -> PolicySource:
+    """Read a policy from the texts a ledger stored (never from today's files)."""
+    files = _Files(bundle=texts)
+    bases = set()
+    for key, text in texts.items():
+        try:
+            document = yaml.safe_load(text)
+        except yaml.YAMLError:
+            continue
+        if isinstance(document, dict) and isinstance(document.get("extends"), str):
+            bases.add(files.base_key(key, document["extends"]))
+    mains = sorted(set(texts) - bases)
+    if len(mains) != 1:
+        raise SourceError(
+            [("(stored policy)", None, f"cannot tell the main policy file among {sorted(texts)}")]
+        )
+    return _read(mains[0], files, seen=())
+
+
+def _read(key: str, files: _Files, seen: tuple[str, ...]) -> PolicySource:
+    shown = files.display(key)
+    text = files.fetch(key)
     tree, where = _parse(text, shown)
     if not isinstance(tree, dict):
         raise SourceError([(shown, 1, "a policy file must be a mapping of sections")])
     base_name = tree.pop("extends", None)
     if base_name is None:
-        return PolicySource(tree, where, {shown: text}, shown)
+        return PolicySource(tree, where, {key: text}, shown)
     line = where.get(("extends",), (shown, 1))[1]
     if not isinstance(base_name, str):
         raise SourceError([(shown, line, "extends: give the file name of the base policy")])
-    base_path = (path.parent / base_name).resolve()
-    if base_path in seen or base_path == path.resolve():
+    base_key = files.base_key(key, base_name)
+    if base_key in seen or base_key == key:
         raise SourceError([(shown, line, f"extends {base_name} in a loop")])
-    base = _read(base_path, root, (*seen, path.resolve()))
+    base = _read(base_key, files, (*seen, key))
     override = tree.pop("override", None) or {}
     # The child's own top-level keys (id, version, title, amendments) replace the base's.
     merged = {**base.tree, **tree}
     merged_where = {p: w for p, w in base.where.items() if p[:1] not in {(k,) for k in tree}}
     merged_where.update({p: w for p, w in where.items() if p[:1] != ("override",)})
     merged = _merge(merged, override, (), where, merged_where)
-    return PolicySource(merged, merged_where, {**base.texts, shown: text}, shown)
+    return PolicySource(merged, merged_where, {**base.texts, key: text}, shown)
 
 
 def _merge(
