@@ -30,20 +30,12 @@ from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 from pathlib import Path
 
+from appraisal import read
+
 __all__ = ["EVENT_COLUMNS", "ROSTER_COLUMNS", "generate", "main"]
 
-ROSTER_COLUMNS = ["employee_id", "name", "level", "hire_date", "department"]
-EVENT_COLUMNS = [
-    "employee_id",
-    "date",
-    "kind",
-    "value",
-    "clause",
-    "amount",
-    "points",
-    "flags",
-    "note",
-]
+ROSTER_COLUMNS = list(read.ROSTER_COLUMNS)
+EVENT_COLUMNS = list(read.EVENT_COLUMNS)
 
 MANAGEMENT = ["intern", "specialist", "team_lead", "assistant_manager", "supervisor", "manager"]
 LECTURERS = ["junior_lecturer", "mid_lecturer", "senior_lecturer"]

@@ -26,23 +26,14 @@ import pytest
 import yaml
 
 import appraisal
+from appraisal import read, results
 
 CASES_DIR = Path(__file__).parent / "cases"
 CASE_POLICIES = CASES_DIR / "policies"
 SHIPPED_POLICIES = Path(__file__).resolve().parent.parent / "policies"
 
-ROSTER_COLUMNS = ("employee_id", "name", "level", "hire_date")
-EVENT_COLUMNS = (
-    "employee_id",
-    "date",
-    "kind",
-    "value",
-    "clause",
-    "amount",
-    "points",
-    "flags",
-    "note",
-)
+ROSTER_COLUMNS = read.ROSTER_COLUMNS
+EVENT_COLUMNS = read.EVENT_COLUMNS
 CASE_KEYS = {"name", "rule", "month", "policy", "state", "roster", "events"}
 EXPECT_FIELDS = {
     "level",
@@ -55,19 +46,7 @@ EXPECT_FIELDS = {
     "compliance",
 }
 SCORE_FIELDS = ("add", "deduct_left", "total")
-PAY_FIELDS = (
-    "base",
-    "floating",
-    "fines",
-    "leave_deduction",
-    "absence_deduction",
-    "overtime",
-    "rewards",
-    "awards",
-    "allowances",
-    "settlement",
-    "gross",
-)
+PAY_FIELDS = (*results.PAY_FIELDS, "gross")
 SET_FIELDS = ("demotion_reasons", "dismissal_reasons")
 MONEY = re.compile(r"^-?\d+\.\d\d$")
 
