@@ -114,6 +114,13 @@ def assert_reported(err: str, prefix: str, fragment: str) -> None:
     assert any(fragment in line for line in matching), f"{fragment!r} not in {matching}"
 
 
+def assert_nothing_written(out: str, ledger: Path, results: Path) -> None:
+    """A refused run seals nothing and writes no file."""
+    assert "Sealed" not in out
+    assert not ledger.exists()
+    assert not results.exists()
+
+
 def sealed_results(ledger: Path, month: str) -> dict[str, Any]:
     with Ledger(ledger) as book:
         record = book.current(month)
@@ -367,9 +374,7 @@ def test_an_unreadable_file_is_named_and_nothing_is_written(
     )
     assert code == 1
     assert_reported(err, f"{events}: ", message)
-    assert "Sealed" not in out
-    assert not ledger.exists()
-    assert not results.exists()
+    assert_nothing_written(out, ledger, results)
 
 
 def test_a_gbk_file_says_how_to_save_it_as_utf8(
@@ -564,9 +569,7 @@ def test_a_policy_with_errors_is_refused_with_file_and_line(
     )
     assert code == 1
     assert_reported(err, f"{policy}:5: ", "did you mean 'pay_day_basis'")
-    assert "Sealed" not in out
-    assert not ledger.exists()
-    assert not results.exists()
+    assert_nothing_written(out, ledger, results)
 
 
 # --- sealing, reproducing, refusing, amending ----------------------------------------------
