@@ -121,6 +121,16 @@ class _Employee:
             self.review.append(
                 f"rehired: dismissed in {self.state.dismissed[emp_id]}; level {level_id} from the roster"
             )
+        elif carried is not None and carried not in self.policy.levels:
+            self.issues.append(
+                Issue(
+                    self.employee.source.file,
+                    self.employee.source.row,
+                    "level",
+                    f"the ledger carries level {carried!r} for {emp_id} from earlier months, "
+                    "but the policy in force has no such level",
+                )
+            )
         elif carried is not None:
             if carried != level_id:
                 self.review.append(

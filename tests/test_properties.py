@@ -151,6 +151,33 @@ def test_score_stays_within_its_bounds(
 
 
 @SETTINGS
+@given(months())
+def test_every_yuan_is_explained_by_the_trace(
+    month: tuple[list[dict[str, str]], list[dict[str, str]]],
+) -> None:
+    """Each pay field is the rounded sum of the trace entries that name it."""
+    results = evaluate_rows("2026-10", *month, policy=POLICY)
+    for person in results["employees"]:
+        for field, shown in person["pay"].items():
+            if field == "gross":
+                continue
+            traced = sum(
+                (Decimal(t["yuan"]) for t in person["trace"] if t.get("pay_field") == field),
+                Decimal(0),
+            )
+            # Trace entries show each amount to the cent; the field rounds the exact sum once.
+            assert abs(traced - Decimal(shown)) <= Decimal("0.01") * len(person["trace"]), (
+                field,
+                traced,
+                shown,
+            )
+        for entry in person["trace"]:
+            if entry["event"]:
+                file, row = entry["event"].rsplit(":", 1)
+                assert file == "events" and int(row) >= 2
+
+
+@SETTINGS
 @given(months(), st.randoms(use_true_random=False))
 def test_results_do_not_depend_on_event_order(
     month: tuple[list[dict[str, str]], list[dict[str, str]]], rnd: random.Random
