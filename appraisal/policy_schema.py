@@ -143,7 +143,7 @@ class Penalty(Rule):
 
 
 class Penalties(Rule):
-    first_time_window: Literal["lifetime", "year", "month"] = "lifetime"
+    first_time_window: Literal["lifetime", "month"] = "lifetime"
     attendance_clauses: list[ClauseId] = []
     items: dict[ClauseId, Penalty]
 
