@@ -6,6 +6,10 @@ leaves a `TraceEntry` naming its clause and the input row, and money stays exact
 `PayFields.from_exact` rounds each field once. Problems that only the carried state can
 reveal (a repeat offence that needs an amount, a promotion that skips a level) come back
 as `Issue` values, like every other input problem.
+
+This module holds one employee's month (`EmployeeMonth`), the score rows (criteria,
+exam, rewards, penalties, metrics) and the month-end order; attendance rows, level
+changes, pay and awards have modules of their own.
 """
 
 from __future__ import annotations
