@@ -284,9 +284,6 @@ class EmployeeMonth:
             f"score.metrics.{name}", metric.clause, f"{metric.title}: {event.value}", event.source
         )
 
-    def on_marker(self, event: Event) -> None:
-        """major_fault, unfit, termination, promotion: weighed once the month is closed."""
-
     # -- month end ----------------------------------------------------------------
 
     def close(self) -> None:

@@ -31,7 +31,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
@@ -161,39 +161,35 @@ class SealedMonth(NewSeal):
     prev_hash: str
     record_hash: str
 
-    def expected_hash(self) -> str:
-        """The hash this record's content and link call for."""
-        content = {f.name: getattr(self, f.name) for f in fields(self)}
-        del content["record_hash"]
-        return sha256_of(content)
+    def expected_hash(self, texts: Mapping[str, str] | None = None) -> str:
+        """The hash this record's content and link call for; ``texts`` may hold fields
+        already in canonical JSON, so a large month is not encoded twice."""
+        known = texts or {}
+        return _sha256_of_encoded(
+            {
+                f.name: known.get(f.name) or canonical_json(getattr(self, f.name))
+                for f in fields(self)
+                if f.name != "record_hash"
+            }
+        )
 
 
-def fingerprint_of(new: NewSeal) -> str:
+def fingerprint_of(new: NewSeal, texts: Mapping[str, str] | None = None) -> str:
     """Equal fingerprints mean the same run: same inputs, policy and starting state."""
-    return sha256_of(
-        {"inputs": new.inputs, "policy_sha256": new.policy_sha256, "state_before": new.state_before}
+    known = texts or {}
+    return _sha256_of_encoded(
+        {
+            "inputs": known.get("inputs") or canonical_json(new.inputs),
+            "policy_sha256": canonical_json(new.policy_sha256),
+            "state_before": known.get("state_before") or canonical_json(new.state_before),
+        }
     )
 
 
-def _fingerprint_of_texts(texts: dict[str, str], policy_sha256: str) -> str:
-    """`fingerprint_of`, from fields already in canonical form (json.dumps composes)."""
-    parts = {
-        "inputs": texts["inputs"],
-        "policy_sha256": canonical_json(policy_sha256),
-        "state_before": texts["state_before"],
-    }
-    body = ",".join(f"{canonical_json(k)}:{parts[k]}" for k in sorted(parts))
+def _sha256_of_encoded(parts: Mapping[str, str]) -> str:
+    """`sha256_of` a mapping whose values are already canonical JSON (json.dumps composes)."""
+    body = ",".join(f"{canonical_json(key)}:{parts[key]}" for key in sorted(parts))
     return hashlib.sha256(("{" + body + "}").encode("utf-8")).hexdigest()
-
-
-def _hash_of_texts(record: SealedMonth, texts: dict[str, str]) -> str:
-    """`SealedMonth.expected_hash`, reusing the canonical texts of the large fields."""
-    names = sorted(f.name for f in fields(record) if f.name != "record_hash")
-    parts = [
-        f"{canonical_json(name)}:{texts[name] if name in texts else canonical_json(getattr(record, name))}"
-        for name in names
-    ]
-    return hashlib.sha256(("{" + ",".join(parts) + "}").encode("utf-8")).hexdigest()
 
 
 _COLUMNS = tuple(f.name for f in fields(SealedMonth))
@@ -293,12 +289,12 @@ class Ledger:
                     "version": version,
                     "amend_reason": amend_reason,
                     "supersedes": supersedes,
-                    "fingerprint": _fingerprint_of_texts(texts, new.policy_sha256),
+                    "fingerprint": fingerprint_of(new, texts),
                     "prev_hash": prev_hash,
                     "record_hash": "",
                 }
             )
-            record = replace(unhashed, record_hash=_hash_of_texts(unhashed, texts))
+            record = replace(unhashed, record_hash=unhashed.expected_hash(texts))
             values = [texts.get(name, getattr(record, name)) for name in _COLUMNS]
             placeholders = ", ".join("?" for _ in _COLUMNS)
             self._db.execute(

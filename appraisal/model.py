@@ -74,9 +74,6 @@ class Month:
     def next(self) -> Month:
         return Month(self.year + (self.month == 12), self.month % 12 + 1)
 
-    def previous(self) -> Month:
-        return Month(self.year - (self.month == 1), (self.month - 2) % 12 + 1)
-
     def contains(self, day: date) -> bool:
         return day.year == self.year and day.month == self.month
 

@@ -9,16 +9,11 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Context, Decimal
 
-__all__ = ["CONTEXT", "ZERO", "cents", "exact", "text"]
+__all__ = ["CONTEXT", "ZERO", "cents", "text"]
 
 CONTEXT = Context(prec=34, rounding=ROUND_HALF_UP)
 CENT = Decimal("0.01")
 ZERO = Decimal(0)
-
-
-def exact(value: Decimal) -> Decimal:
-    """Normalise a computed amount to the fixed 34-digit context."""
-    return CONTEXT.plus(value)
 
 
 def cents(value: Decimal) -> Decimal:

@@ -231,7 +231,8 @@ def replay_month(month: Month, ledger_path: str | Path) -> ReplayOutcome:
             f"state before {month} differs from the state {previous.month} left: "
             f"{previous.month} was amended after {month} was sealed; re-seal {month} with --amend"
         )
-    policy = _stored_policy(record)
+    # From the texts the ledger stored, never from today's files.
+    policy = load_policy_bundle(record.policy_sources)
     if policy.sha256 != record.policy_sha256:
         differences.append(f"policy text: sha256 {policy.sha256} != sealed {record.policy_sha256}")
     inputs = MonthInputs.from_json(month, record.inputs, record.input_files)
@@ -295,11 +296,6 @@ def diff(label: str, sealed: Any, recomputed: Any, limit: int = 50) -> list[str]
 
     walk("", sealed, recomputed)
     return found
-
-
-def _stored_policy(record: SealedMonth) -> Policy:
-    """Load the policy from the texts the ledger stored, never from today's files."""
-    return load_policy_bundle(record.policy_sources)
 
 
 def _named(issues: list[Issue], paths: Mapping[str, str]) -> list[Issue]:

@@ -10,7 +10,7 @@ and demotion. The evaluator never compares dates itself.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -181,48 +181,11 @@ def _resolve(source: PolicySource, day: date) -> tuple[PolicyInForce | None, lis
             else:
                 problem(loc, err["msg"])
         # Expressions are still checked, so one run shows every problem of the file.
-        _check_raw_expressions(tree, problem)
+        _compile_expressions(tree, problem)
         return None, issues
 
-    expressions: dict[str, Expression] = {}
-
-    def compile_at(path: tuple[Any, ...], text: str | None, names: Iterable[str]) -> None:
-        if text is None:
-            return
-        try:
-            expressions[".".join(str(p) for p in path)] = compile_expression(text, names)
-        except ExpressionError as error:
-            problem(path, str(error))
-
-    metrics = set(doc.score.metrics)
-    compile_at(("pay", "floating_formula"), doc.pay.floating_formula, FLOATING_NAMES)
-    for cid, criterion in doc.score.criteria.items():
-        compile_at(("score", "criteria", cid, "when"), criterion.when, metrics)
-    att = ("attendance",)
-    compile_at(
-        (*att, "absence", "deduction_per_day"), doc.attendance.absence.deduction_per_day, RATE_NAMES
-    )
-    compile_at(
-        (*att, "leave", "personal_per_day"), doc.attendance.leave.personal_per_day, RATE_NAMES
-    )
-    compile_at((*att, "leave", "sick_per_day"), doc.attendance.leave.sick_per_day, RATE_NAMES)
-    for kind in ("holiday", "rest_day", "workday"):
-        key = f"{kind}_per_day"
-        compile_at(("overtime", key), getattr(doc.overtime, key), RATE_NAMES)
-        key = f"{kind}_min_per_day"
-        compile_at(("compliance", key), getattr(doc.compliance, key), RATE_NAMES)
-    for tid, trigger in doc.demotion.triggers.items():
-        compile_at(("demotion", "triggers", tid, "when"), trigger.when, SCORE_NAMES)
-    compile_at(("promotion", "eligible"), doc.promotion.eligible, PROMOTION_NAMES)
-    settlement = doc.dismissal.settlement
-    base_path = ("dismissal", "settlement")
-    compile_at((*base_path, "below_threshold"), settlement.below_threshold, RATE_NAMES)
-    compile_at((*base_path, "at_or_above_threshold"), settlement.at_or_above_threshold, RATE_NAMES)
-    if doc.awards.monthly:
-        compile_at(("awards", "monthly", "eligible"), doc.awards.monthly.eligible, AWARD_NAMES)
-    if doc.awards.yearly:
-        compile_at(("awards", "yearly", "eligible"), doc.awards.yearly.eligible, AWARD_NAMES)
-
+    # Compiled from the validated document, so defaults (award eligibility) count too.
+    expressions = _compile_expressions(doc.model_dump(), problem)
     levels = _ladder(doc, problem)
     _cross_check(doc, problem)
     if issues:
@@ -259,10 +222,15 @@ _EXPRESSION_SLOTS: tuple[tuple[tuple[str, ...], frozenset[str] | None], ...] = (
 )
 
 
-def _check_raw_expressions(tree: Any, problem: Any) -> None:
-    """Compile the expressions of a tree that failed validation, to report their errors too."""
+def _compile_expressions(tree: Any, problem: Any) -> dict[str, Expression]:
+    """Compile every expression slot of a policy tree, keyed by its dotted path.
+
+    Also run on a tree that failed validation, so one run reports its expression
+    errors along with the rest.
+    """
     metrics = tree.get("score", {}).get("metrics", {}) if isinstance(tree, dict) else {}
     metric_names = frozenset(metrics) if isinstance(metrics, dict) else frozenset()
+    compiled: dict[str, Expression] = {}
 
     def walk(
         node: Any, pattern: tuple[str, ...], path: tuple[Any, ...], names: frozenset[str]
@@ -270,7 +238,7 @@ def _check_raw_expressions(tree: Any, problem: Any) -> None:
         if not pattern:
             if isinstance(node, str):
                 try:
-                    compile_expression(node, names)
+                    compiled[".".join(str(p) for p in path)] = compile_expression(node, names)
                 except ExpressionError as error:
                     problem(path, str(error))
             return
@@ -282,6 +250,7 @@ def _check_raw_expressions(tree: Any, problem: Any) -> None:
 
     for pattern, names in _EXPRESSION_SLOTS:
         walk(tree, pattern, (), metric_names if names is None else names)
+    return compiled
 
 
 def _ladder(doc: PolicyDoc, problem: Any) -> dict[str, LevelInfo]:
