@@ -201,6 +201,9 @@ class FrequentLeave(Rule):
 
 
 class Attendance(Strict):
+    # Working hours in a day: leave or overtime given in hours (an attendance export's
+    # 事假(小时)) converts to the days the rules count in.
+    hours_per_day: Annotated[Decimal, Field(gt=0)] = Decimal(8)
     lateness: Lateness
     early_leave: EarlyLeave
     absence: Absence
