@@ -1,0 +1,1 @@
+"""Read stage for attendance exports (DingTalk, ZKTeco): import profiles turn them into events."""
