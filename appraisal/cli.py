@@ -1,4 +1,5 @@
-"""The `appraisal` command line (interface.md): run, replay, check-policy.
+"""The `appraisal` command line (interface.md): run, replay, check-policy, template, explain,
+import.
 
 The outer edge of the pipeline. It turns arguments into calls of `appraisal.pipeline`,
 prints every problem as ``file:row:column: message``, and chooses the exit status:
@@ -14,13 +15,33 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
+from appraisal import read
 from appraisal.errors import InputError
-from appraisal.ledger import AlreadySealed, LedgerError, NothingToAmend, OutOfOrder
-from appraisal.model import Issue, Month
+from appraisal.export import salary_workbook_of, workbook_differences
+from appraisal.imports import (
+    ProfileError,
+    ReviewItem,
+    import_export,
+    load_profile,
+    shipped_profiles,
+    write_events_csv,
+)
+from appraisal.ledger import (
+    AlreadySealed,
+    Ledger,
+    LedgerError,
+    NothingToAmend,
+    OutOfOrder,
+    SealedMonth,
+)
+from appraisal.model import Employee, Issue, Month
 from appraisal.pipeline import read_inputs, replay_month, run_month
-from appraisal.policy import PolicyError, load_policy
+from appraisal.policy import PolicyError, load_policy, load_policy_bundle
+from appraisal.statement import UnknownEmployee, statement
 from appraisal.summary import summary_lines
+from appraisal.validate import validate
 from appraisal.version import __version__
+from payroll_export import template_workbook
 
 __all__ = ["main"]
 
@@ -72,7 +93,55 @@ def _parser() -> argparse.ArgumentParser:
     )
     replay.add_argument("--month", required=True, type=_month, help="YYYY-MM")
     replay.add_argument("--ledger", type=Path, default=Path("appraisal.db"))
+    replay.add_argument(
+        "--workbook",
+        type=Path,
+        help="also check that this salary-adjustment workbook is the one the ledger gives",
+    )
     replay.set_defaults(handler=_replay)
+
+    template = commands.add_parser(
+        "template", help="write the managers' input workbook (考勤/考评) for a month"
+    )
+    template.add_argument("--month", required=True, type=_month, help="YYYY-MM")
+    template.add_argument("--roster", required=True, type=Path, help="roster .csv or .xlsx")
+    template.add_argument("--out", required=True, type=Path, help="the workbook to write (.xlsx)")
+    template.add_argument("--policy", type=Path, help="policy file (default: the shipped one)")
+    template.set_defaults(handler=_template)
+
+    explain = commands.add_parser(
+        "explain", help="print one employee's statement of a sealed month: every point and yuan"
+    )
+    explain.add_argument("employee", help="employee_id (工号)")
+    explain.add_argument("--month", required=True, type=_month, help="YYYY-MM")
+    explain.add_argument("--ledger", type=Path, default=Path("appraisal.db"))
+    explain.add_argument("--lang", choices=("zh", "en"), default="zh", help="zh (default) or en")
+    explain.set_defaults(handler=_explain)
+
+    convert = commands.add_parser(
+        "import",
+        help="convert an attendance export (DingTalk, ZKTeco) to an events file to review",
+    )
+    convert.add_argument("file", type=Path, help="the export (.xlsx)")
+    convert.add_argument("--month", required=True, type=_month, help="YYYY-MM")
+    convert.add_argument(
+        "-o", "--out", required=True, type=Path, help="the events file to write (.csv)"
+    )
+    convert.add_argument(
+        "--profile",
+        help=f"an import profile id ({', '.join(p.id for p in shipped_profiles())}) or a "
+        "profile .yaml; default: recognise the export",
+    )
+    convert.add_argument(
+        "--roster",
+        type=Path,
+        help="match people to this roster by 工号/UserId or an unambiguous name "
+        "(default: take the export's 工号 as written)",
+    )
+    convert.add_argument(
+        "--policy", type=Path, help="policy whose hours per day turn hours into days"
+    )
+    convert.set_defaults(handler=_import)
 
     check = commands.add_parser("check-policy", help="check a policy file and print what it says")
     check.add_argument("file", type=Path)
@@ -98,18 +167,17 @@ def _print_issues(
 
 
 def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    if args.out is not None:
-        print(
-            "--out: the salary-adjustment workbook is not available in this version; use --json",
-            file=err,
-        )
-        return EXIT_USAGE
+    for path, suffix in ((args.out, ".xlsx"), (args.json_path, None)):
+        if path is not None and (problem := _output_problem(path, suffix)):
+            print(problem, file=err)
+            return EXIT_USAGE
     try:
         policy = load_policy(args.policy)
     except PolicyError as error:
         _print_issues(error.issues, err, "in the policy")
         return EXIT_PROBLEMS
-    inputs, _ = read_inputs(args.month, args.roster, args.events)
+    hours_per_day = policy.in_force(args.month).doc.attendance.hours_per_day
+    inputs, _ = read_inputs(args.month, args.roster, args.events, hours_per_day=hours_per_day)
     try:
         outcome = run_month(policy, inputs, args.ledger, args.amend)
     except InputError as error:
@@ -134,6 +202,8 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return EXIT_PROBLEMS
     if args.json_path is not None:
         _write_json(args.json_path, outcome.results_json)
+    if args.out is not None:
+        _write_bytes(args.out, salary_workbook_of(outcome.record))
     for line in summary_lines(outcome.results_json):
         print(line, file=out)
     record = outcome.record
@@ -156,9 +226,32 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             f"{', '.join(outcome.stale_months)}",
             file=out,
         )
+    _print_review(inputs.review, out)
     if args.json_path is not None:
         print(f"Results written to {args.json_path}", file=out)
+    if args.out is not None:
+        print(f"Salary-adjustment workbook (工资调整表) written to {args.out}", file=out)
     return EXIT_OK
+
+
+def _print_review(review: Sequence[ReviewItem], out: TextIO) -> None:
+    if review:
+        print(
+            f"To review (待复核), from the attendance export, not applied: {len(review)}", file=out
+        )
+        for item in review:
+            print(f"  {item}", file=out)
+
+
+def _output_problem(path: Path, suffix: str | None) -> str | None:
+    """Checked before anything is sealed, so a typo in a path never costs a sealed month."""
+    if suffix is not None and path.suffix.lower() != suffix:
+        return f"{path}: the file to write must end in {suffix}"
+    if not path.parent.is_dir():
+        return f"{path}: the folder {path.parent} does not exist"
+    if path.is_dir():
+        return f"{path}: is a directory"
+    return None
 
 
 def _write_json(path: Path, document: dict[str, Any]) -> None:
@@ -166,9 +259,13 @@ def _write_json(path: Path, document: dict[str, Any]) -> None:
     head = {key: value for key, value in document.items() if key != "employees"}
     people = ",\n".join(json.dumps(person, ensure_ascii=False) for person in document["employees"])
     text = json.dumps(head, ensure_ascii=False)[:-1] + ', "employees": [\n' + people + "\n]}\n"
+    _write_bytes(path, text.encode("utf-8"))
+
+
+def _write_bytes(path: Path, data: bytes) -> None:
     # Written to a temporary file first, so a failure never leaves half a file behind.
     temporary = path.with_name(path.name + ".tmp")
-    temporary.write_text(text, encoding="utf-8")
+    temporary.write_bytes(data)
     temporary.replace(path)
 
 
@@ -197,6 +294,130 @@ def _replay(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         f"Policy {record.policy_id} {record.policy_version} sha256 {record.policy_sha256}", file=out
     )
     print(f"Record hash {record.record_hash}; ledger chain intact.", file=out)
+    if args.workbook is not None:
+        return _check_workbook(args.workbook, record, out, err)
+    return EXIT_OK
+
+
+def _check_workbook(path: Path, record: SealedMonth, out: TextIO, err: TextIO) -> int:
+    try:
+        found = path.read_bytes()
+    except OSError as error:
+        print(f"{path}: cannot read the workbook: {error.strerror}", file=err)
+        return EXIT_PROBLEMS
+    differences = workbook_differences(salary_workbook_of(record), found)
+    if differences:
+        for line in differences:
+            print(f"{path}: {line}", file=err)
+        print(f"{path} is not the workbook of {record.month} version {record.version}.", file=err)
+        return EXIT_PROBLEMS
+    print(f"{path}: byte-identical to the workbook of the sealed month.", file=out)
+    return EXIT_OK
+
+
+def _template(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    if problem := _output_problem(args.out, ".xlsx"):
+        print(problem, file=err)
+        return EXIT_USAGE
+    try:
+        policy = load_policy(args.policy)
+    except PolicyError as error:
+        _print_issues(error.issues, err, "in the policy", then="; nothing was written.")
+        return EXIT_PROBLEMS
+    in_force = policy.in_force(args.month)
+    table, issues = read.read_roster_table(args.roster)
+    roster: list[Employee] = []
+    if table is not None:
+        roster, found = read.parse_roster(table)
+        # Levels are checked against the policy here too: a template must not carry a
+        # level that the run would refuse.
+        named = {table.name: table.file}
+        found += [
+            Issue(named.get(i.file, i.file), i.row, i.column, i.message)
+            for i in validate(in_force, roster, ())
+        ]
+        issues += sorted(found, key=lambda i: (i.row or 0, i.column or ""))
+    if issues:
+        _print_issues(issues, err, "in the roster", then="; nothing was written.")
+        return EXIT_PROBLEMS
+    data = template_workbook(args.month, roster, in_force)
+    _write_bytes(args.out, data)
+    print(
+        f"Input workbook for {args.month} ({len(roster)} employees) written to {args.out}; "
+        f"fill it in, then: appraisal run --month {args.month} --roster {args.roster} "
+        f"--events {args.out}",
+        file=out,
+    )
+    return EXIT_OK
+
+
+def _explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    if not args.ledger.exists():
+        print(f"{args.ledger}: no ledger file", file=err)
+        return EXIT_PROBLEMS
+    try:
+        with Ledger(args.ledger) as ledger:
+            record = ledger.current(str(args.month))
+            sealed = ledger.sealed_months()
+    except LedgerError as error:
+        print(f"{args.ledger}: {error}", file=err)
+        return EXIT_PROBLEMS
+    if record is None:
+        print(
+            f"{args.ledger}: {args.month} is not sealed (sealed months: {', '.join(sealed) or 'none'})",
+            file=err,
+        )
+        return EXIT_PROBLEMS
+    in_force = load_policy_bundle(record.policy_sources).in_force(args.month)
+    titles = {level.id: level.title for level in in_force.levels.values()}
+    try:
+        text = statement(record.results, args.employee, args.lang, titles)
+    except UnknownEmployee as error:
+        print(f"{args.ledger}: {args.month}: {error}", file=err)
+        return EXIT_PROBLEMS
+    print(text, file=out)
+    return EXIT_OK
+
+
+def _import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    if problem := _output_problem(args.out, ".csv"):
+        print(problem, file=err)
+        return EXIT_USAGE
+    try:
+        policy = load_policy(args.policy)
+        profile = load_profile(args.profile) if args.profile else None
+    except PolicyError as error:
+        _print_issues(error.issues, err, "in the policy", then="; nothing was written.")
+        return EXIT_PROBLEMS
+    except ProfileError as error:
+        _print_issues(error.issues, err, "in the profile", then="; nothing was written.")
+        return EXIT_PROBLEMS
+    roster: list[Employee] | None = None
+    if args.roster is not None:
+        table, issues = read.read_roster_table(args.roster)
+        roster = []
+        if table is not None:
+            roster, found = read.parse_roster(table)
+            issues += found
+        if issues:
+            _print_issues(issues, err, "in the roster", then="; nothing was written.")
+            return EXIT_PROBLEMS
+    hours_per_day = policy.in_force(args.month).doc.attendance.hours_per_day
+    imported = import_export(
+        args.file, args.month, roster, hours_per_day=hours_per_day, profile=profile
+    )
+    # What is written must read back as the events `run` accepts.
+    issues = list(imported.issues) or read.parse_events(imported.table, args.month)[1]
+    if issues:
+        _print_issues(issues, err, "in the export", then="; nothing was written.")
+        return EXIT_PROBLEMS
+    review_path = write_events_csv(imported, args.out)
+    print(
+        f"{args.file}: {imported.profile} — {len(imported.table.rows)} events written to "
+        f"{args.out}; {len(imported.review)} items to review written to {review_path}",
+        file=out,
+    )
+    _print_review(imported.review, out)
     return EXIT_OK
 
 

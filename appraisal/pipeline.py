@@ -20,6 +20,7 @@ from appraisal import read
 from appraisal.carry import carry
 from appraisal.errors import InputError
 from appraisal.evaluate import evaluate
+from appraisal.imports import ReviewItem, detect_profile, import_export
 from appraisal.ledger import (
     AlreadySealed,
     Ledger,
@@ -47,6 +48,7 @@ class MonthInputs:
     files: Mapping[str, str] = field(default_factory=dict)  # input file name -> sha256
     paths: Mapping[str, str] = field(default_factory=dict)  # file name -> path as given
     problems: tuple[Issue, ...] = ()  # found while reading; rows with problems are left out
+    review: tuple[ReviewItem, ...] = ()  # from attendance exports: for a person, never applied
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -81,35 +83,56 @@ class RunOutcome:
 
 
 def read_inputs(
-    month: Month, roster_path: str | Path, event_paths: Sequence[str | Path]
+    month: Month,
+    roster_path: str | Path,
+    event_paths: Sequence[str | Path],
+    *,
+    hours_per_day: Decimal = Decimal(8),
 ) -> tuple[MonthInputs, list[Issue]]:
     """Read stage: the roster and every events file, with every problem found.
 
     The rows that read cleanly still go on to the later stages, so that one run reports
-    the problems of every stage together.
+    the problems of every stage together. The managers' workbook (`appraisal template`)
+    is read sheet by sheet: its 名册 as the roster, its 考勤 and 考评 as two events tables
+    named ``input.xlsx[考勤]`` and ``input.xlsx[考评]``. An attendance export (DingTalk,
+    ZKTeco) is recognised by its import profile and converted to events, its rows
+    matched to the roster; hours become days at ``hours_per_day`` (the policy's); its
+    items to review come back in ``review``. ``files`` keys each file's sha256 by the
+    file's name, once however many of its sheets were read.
     """
     issues: list[Issue] = []
     roster: list[Employee] = []
     events: list[Event] = []
     tables: list[read.Table] = []
     files: dict[str, str] = {}
-    roster_table, found = read.read_table(roster_path)
+    roster_table, found = read.read_roster_table(roster_path)
     issues += found
     if roster_table is not None:
         parsed, found = read.parse_roster(roster_table)
         roster += parsed
         issues += found
-        files[roster_table.name] = read.file_sha256(roster_path)
+        files[Path(roster_path).name] = read.file_sha256(roster_path)
+    review: list[ReviewItem] = []
     for path in event_paths:
-        table, found = read.read_table(path)
+        if detect_profile(path) is not None:
+            if roster_table is None:
+                continue  # without a readable roster no one can be matched; that is reported
+            known = [*roster]
+            if "employee_id" in roster_table.header:
+                known += _stand_ins(roster_table, roster)
+            imported = import_export(path, month, known, hours_per_day=hours_per_day)
+            sheets, found = ([imported.table] if not imported.issues else []), list(imported.issues)
+            review += imported.review
+        else:
+            sheets, found = read.read_event_tables(path)
         issues += found
-        if table is None:
-            continue
-        tables.append(table)
-        parsed_events, found = read.parse_events(table, month)
-        events += parsed_events
-        issues += found
-        files[table.name] = read.file_sha256(path)
+        for table in sheets:
+            tables.append(table)
+            parsed_events, found = read.parse_events(table, month)
+            events += parsed_events
+            issues += found
+        if sheets:
+            files[Path(path).name] = read.file_sha256(path)
     if roster_table is not None and "employee_id" in roster_table.header:
         # An id on a roster row that has another problem is still a known employee:
         # its events are not "unknown" because, say, its name is missing.
@@ -118,7 +141,11 @@ def read_inputs(
         )
     paths = {t.name: t.file for t in tables}
     paths[Path(roster_path).name] = str(roster_path)
-    inputs = MonthInputs(month, tuple(roster), tuple(events), files, paths, tuple(issues))
+    if roster_table is not None:
+        paths[roster_table.name] = roster_table.file
+    inputs = MonthInputs(
+        month, tuple(roster), tuple(events), files, paths, tuple(issues), tuple(review)
+    )
     return inputs, issues
 
 

@@ -1,9 +1,13 @@
 """Read stage: the user's roster and events files → typed records and Issues.
 
 The first stage of the pipeline (read → validate → resolve policy → evaluate → check →
-seal → export). `read_table` turns a `.csv` or `.xlsx` file into a `Table` of text
-cells; `parse_roster` and `parse_events` turn tables into `Employee` and `Event`
-records; `check_references` checks events against the roster across every events file.
+seal → export). `appraisal.tables` turns a `.csv` or `.xlsx` file into `Table`s of text
+cells (re-exported here: `read_table`, `read_roster_table`, `read_event_tables`);
+`parse_roster` and `parse_events` turn tables into `Employee` and `Event` records;
+`check_references` checks events against the roster across every events file. Kinds and
+flags may be written in English, Chinese or both (`appraisal.vocabulary`); on a sheet of
+the managers' workbook, the display-only columns and the prefilled rows nobody filled
+in are skipped.
 Nothing here raises for bad input: each problem becomes an `Issue` (printed as
 ``file:row:column: message``) and every stage carries on, so one run shows them all.
 A row with any issue yields no record. Checks that need the policy (levels, clause
@@ -12,34 +16,41 @@ ranges, amounts in range) belong to later stages.
 
 from __future__ import annotations
 
-import csv
 import difflib
-import hashlib
-import io
 import operator
 import re
-import zipfile
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date
 from decimal import Decimal
-from pathlib import Path
-from xml.etree.ElementTree import ParseError
-
-import openpyxl
-from openpyxl.utils.exceptions import InvalidFileException
 
 from appraisal.model import Employee, Event, Issue, Kind, Month, Source
+from appraisal.tables import (
+    EVENT_SHEETS,
+    ROSTER_SHEET,
+    Table,
+    file_sha256,
+    plain_header,
+    read_event_tables,
+    read_roster_table,
+    read_table,
+    rows_table,
+)
+from appraisal.vocabulary import COLUMNS, KINDS, Vocabulary
+from appraisal.vocabulary import FLAGS as FLAG_WORDS
 
 __all__ = [
     "EVENT_COLUMNS",
+    "EVENT_SHEETS",
     "FLAGS",
     "ROSTER_COLUMNS",
+    "ROSTER_SHEET",
     "Table",
     "check_references",
     "file_sha256",
     "parse_events",
     "parse_roster",
+    "read_event_tables",
+    "read_roster_table",
     "read_table",
     "rows_table",
 ]
@@ -48,12 +59,11 @@ ROSTER_REQUIRED = ("employee_id", "name", "level")
 ROSTER_COLUMNS = (*ROSTER_REQUIRED, "hire_date", "department")
 EVENT_REQUIRED = ("employee_id", "date", "kind")
 EVENT_COLUMNS = (*EVENT_REQUIRED, "value", "clause", "amount", "points", "flags", "note")
-FLAGS = frozenset(
-    {"serious", "excused", "holiday", "rest_day", "comp_time", "self_caused", "approved"}
-)
+FLAGS = frozenset(FLAG_WORDS.names)
+# Columns of a template sheet that are there for the reader's eye and are never read.
+DISPLAY_ONLY = ("name", "clause_title")
 EXAM_MAX = Decimal(100)
 MONTH_MAX_DAYS = Decimal(31)
-SAVE_AS_UTF8 = 'in Excel, use Save As and choose "CSV UTF-8 (Comma delimited) (*.csv)"'
 
 # Chinese keyboards and IMEs type full-width digits and punctuation (１２．５, 2026／10／09).
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９．－＋／", "0123456789.-+/")
@@ -62,7 +72,7 @@ _WHOLE = re.compile(r"\d+(?:\.0*)?", re.ASCII)
 # 2026-10-09, 2026/10/9 (Excel's Chinese-locale CSV), optionally with a midnight time part.
 _DATE = re.compile(r"(\d{4})([-/.])(\d{1,2})\2(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?", re.ASCII)
 _FLAG_SEPARATORS = re.compile(r"[;,；，、]")
-_KINDS = {kind.value: kind for kind in Kind}
+_KIND_IDS = tuple(kind.value for kind in Kind)
 _HALF = Decimal("0.5")
 _NO_FLAGS: frozenset[str] = frozenset()
 
@@ -91,209 +101,22 @@ _CLAUSE_MEANING = {
 }
 
 
-@dataclass(frozen=True)
-class Table:
-    """A file's cells as text, before any meaning is given to them.
-
-    Every row has exactly ``len(header)`` cells; ``rows`` holds (row number in the file,
-    cells), header = ``header_row`` (row 1 unless blank rows come first).
-    """
-
-    file: str
-    name: str
-    header: tuple[str, ...]
-    rows: tuple[tuple[int, tuple[str, ...]], ...]
-    header_row: int = 1
-
-
-# --- reading files ------------------------------------------------------------------------
-
-
-def read_table(path: str | Path) -> tuple[Table | None, list[Issue]]:
-    """Read a `.csv` (UTF-8, with or without BOM) or the first sheet of an `.xlsx`."""
-    file = str(path)
-    suffix = Path(path).suffix.lower()
-    if suffix not in (".csv", ".xlsx"):
-        shown = repr(Path(path).suffix) if suffix else "(no extension)"
-        return None, [Issue(file, None, None, f"unsupported file type {shown} (.csv or .xlsx)")]
-    try:
-        data = Path(path).read_bytes()
-    except FileNotFoundError:
-        return None, [Issue(file, None, None, "file not found")]
-    except IsADirectoryError:
-        return None, [Issue(file, None, None, "is a directory, not a file")]
-    except OSError as exc:
-        return None, [Issue(file, None, None, f"cannot read the file: {exc.strerror}")]
-    name = Path(path).name
-    if suffix == ".csv":
-        return _read_csv(file, name, data)
-    return _read_xlsx(file, name, data)
-
-
-# The first bytes of files that are not text, and what each looks like.
-_SIGNATURES = {
-    b"PK\x03\x04": "an Excel workbook or another zip archive",
-    b"\xd0\xcf\x11\xe0": "an old .xls workbook or a password-protected workbook",
-    b"\xff\xfe": "UTF-16 text, Excel's 'Unicode Text'",
-    b"\xfe\xff": "UTF-16 text, Excel's 'Unicode Text'",
-    b"%PDF": "a PDF document",
-}
-
-
-def _looks_like(data: bytes) -> str | None:
-    """What a file that is not CSV text looks like, or None when it may be CSV text."""
-    for signature, what in _SIGNATURES.items():
-        if data.startswith(signature):
-            return what
-    return "a binary file" if b"\x00" in data else None
-
-
-def _read_csv(file: str, name: str, data: bytes) -> tuple[Table | None, list[Issue]]:
-    if looks_like := _looks_like(data):
-        return None, [Issue(file, None, None, f"not a CSV file (looks like {looks_like})")]
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        try:
-            data.decode("gb18030")
-            guess = "it looks like GBK/GB18030, the Chinese Windows encoding; "
-        except UnicodeDecodeError:
-            guess = ""
-        message = f"not UTF-8 text ({guess}first bad byte on line {line}): {SAVE_AS_UTF8}"
-        return None, [Issue(file, None, None, message)]
-
-    first_line = next((line for line in text.splitlines() if line.strip()), "")
-    delimiter = ","
-    if "," not in first_line:  # Excel in some locales separates with ';', "Text" with tabs
-        delimiter = "\t" if "\t" in first_line else ";" if ";" in first_line else ","
-    issues: list[Issue] = []
-    header: list[str] | None = None
-    header_row = 1
-    rows: list[tuple[int, tuple[str, ...]]] = []
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        for number, fields in enumerate(reader, start=1):
-            if not "".join(fields).strip():
-                continue
-            if header is None:
-                header, header_row = fields, number
-            elif len(fields) != len(header):
-                message = f"row has {len(fields)} fields, the header has {len(header)}"
-                issues.append(Issue(file, number, None, message))
-            else:
-                rows.append((number, tuple(fields)))
-    except csv.Error as exc:
-        issues.append(Issue(file, reader.line_num, None, f"cannot read as CSV: {exc}"))
-    if header is None:
-        return None, [*issues, Issue(file, None, None, "the file is empty (no header row)")]
-    return _table(file, name, header, rows, header_row), issues
-
-
-def _read_xlsx(file: str, name: str, data: bytes) -> tuple[Table | None, list[Issue]]:
-    if not data.startswith(b"PK\x03\x04"):
-        looks_like = _looks_like(data) or "a text file, perhaps a CSV renamed .xlsx"
-        message = f"not an Excel workbook (looks like {looks_like})"
-        return None, [Issue(file, None, None, message)]
-    try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, ParseError):
-        message = "not an Excel workbook (a zip archive without a readable workbook in it)"
-        return None, [Issue(file, None, None, message)]
-    issues: list[Issue] = []
-    header: list[str] | None = None
-    header_row = 1
-    rows: list[tuple[int, tuple[str, ...]]] = []
-    try:
-        if not workbook.worksheets:
-            return None, [Issue(file, None, None, "the workbook has no worksheet")]
-        sheet = workbook.worksheets[0]
-        sheet.reset_dimensions()  # a stale stored size would cut columns off or pad rows
-        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-            cells = [_cell_text(value) for value in values]
-            if not "".join(cells).strip():
-                continue
-            if header is None:
-                while cells and not cells[-1].strip():
-                    cells.pop()
-                header, header_row = cells, number
-                continue
-            width = len(header)
-            extra = next((i for i in range(width, len(cells)) if cells[i].strip()), None)
-            if extra is not None:
-                message = f"a value in column {extra + 1}, which has no name in the header"
-                issues.append(Issue(file, number, None, message))
-            cells = cells[:width] + [""] * (width - len(cells))
-            rows.append((number, tuple(cells)))
-    except (KeyError, ValueError, ParseError):
-        issues.append(Issue(file, None, None, "the first worksheet cannot be read"))
-    finally:
-        workbook.close()
-    if header is None:
-        return None, [*issues, Issue(file, None, None, "the first worksheet is empty (no header)")]
-    return _table(file, name, header, rows, header_row), issues
-
-
-def _cell_text(value: object) -> str:
-    """A spreadsheet cell as the text a CSV cell would hold."""
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, int | Decimal):
-        return str(value)
-    if isinstance(value, float):
-        # repr is the shortest text that reads back as the same float: 45.98, not 45.97999…
-        return str(int(value)) if value.is_integer() else repr(value)
-    if isinstance(value, datetime):
-        return value.date().isoformat()
-    if isinstance(value, date | time):
-        return value.isoformat()
-    return str(value)
-
-
-def _header_name(text: str) -> str:
-    name = text.strip().lstrip("\ufeff").strip()
-    return name.lower() if name.isascii() else name
-
-
-def _table(
-    file: str,
-    name: str,
-    header: Sequence[str],
-    rows: list[tuple[int, tuple[str, ...]]],
-    header_row: int,
-) -> Table:
-    return Table(file, name, tuple(_header_name(h) for h in header), tuple(rows), header_row)
-
-
-def rows_table(name: str, rows: Sequence[Mapping[str, object]]) -> Table:
-    """A Table from dicts (the Python API and tests); row numbers start at 2, as in a file."""
-    keys = list(dict.fromkeys(key for row in rows for key in row))
-    cells = tuple(
-        (number, tuple(_cell_text(row.get(key)) for key in keys))
-        for number, row in enumerate(rows, start=2)
-    )
-    return Table(name, Path(name).name, tuple(_header_name(str(k)) for k in keys), cells)
-
-
-def file_sha256(path: str | Path) -> str:
-    """The hex SHA-256 of a file's bytes, recorded with a sealed month."""
-    with open(path, "rb") as handle:
-        return hashlib.file_digest(handle, "sha256").hexdigest()
-
-
 # --- cell values -------------------------------------------------------------------------
 
 
-def _suggest(word: str, choices: Iterable[str]) -> str:
+def _suggest(word: str, choices: Iterable[str], chinese: Iterable[str] = ()) -> str:
+    """'; did you mean X?' from the ids and their Chinese names, or the list of ids."""
     options = sorted(choices)
-    match = difflib.get_close_matches(word, options, n=1)
+    # A one-character slip in a two-character Chinese word scores 0.5 (迟道 → 迟到).
+    cutoff = 0.6 if word.isascii() else 0.5
+    match = difflib.get_close_matches(word, [*options, *sorted(chinese)], n=1, cutoff=cutoff)
     if match:
         return f"; did you mean {match[0]!r}?"
     return f" (expected one of: {', '.join(options)})"
+
+
+def _chinese(vocabulary: Vocabulary, words: Iterable[str]) -> list[str]:
+    return [name for word in words for name in vocabulary.names.get(word, ())]
 
 
 def _columns(
@@ -301,6 +124,7 @@ def _columns(
 ) -> dict[str, int]:
     """Map each known column to its position; report missing, unknown and repeated names."""
     positions: dict[str, int] = {}
+    titles = table.titles or table.header
     for position, column in enumerate(table.header):
         if not column:  # a nameless column is harmless while it stays empty
             for row, cells in table.rows:
@@ -309,14 +133,24 @@ def _columns(
                     issues.append(Issue(table.file, row, None, message))
                     break
         elif column in positions:
-            twice = f"columns {positions[column] + 1} and {position + 1}"
+            first = positions[column]
+            twice = f"columns {first + 1} and {position + 1}"
             message = f"column {column!r} appears twice ({twice})"
+            if plain_header(titles[first]) != plain_header(titles[position]):
+                # Two spellings of one column, such as 工号 and employee_id.
+                message = (
+                    f"columns {titles[first]!r} and {titles[position]!r} both mean {column!r} "
+                    f"({twice}); keep one of them"
+                )
             issues.append(Issue(table.file, table.header_row, column, message))
         else:
             positions[column] = position
             if column not in known:
-                message = f"unknown column {column!r}{_suggest(column, known)}"
-                issues.append(Issue(table.file, table.header_row, column, message))
+                shown = plain_header(titles[position])  # as written: 条款内容, not clause_title
+                hint = _suggest(shown, known, _chinese(COLUMNS, known))
+                issues.append(
+                    Issue(table.file, table.header_row, shown, f"unknown column {shown!r}{hint}")
+                )
     for column in required:
         if column not in positions:
             message = f"missing required column {column!r}"
@@ -332,6 +166,7 @@ class _Values:
         self._dates: dict[str, date | str] = {}
         self._flags: dict[str, tuple[frozenset[str], tuple[str, ...]]] = {}
         self._clauses: dict[str, str] = {}
+        self._kinds: dict[str, Kind | None] = {}
 
     def number(self, text: str) -> Decimal | None:
         """A finite decimal, or None for anything else (NaN, Infinity, '5O', '1,000')."""
@@ -356,11 +191,21 @@ class _Values:
         return self._dates[text]
 
     def flags(self, text: str) -> tuple[frozenset[str], tuple[str, ...]]:
-        """(known flags, unknown words) of a `;`-separated list."""
+        """(known flags, unknown words) of a `;`-separated list: serious;严重;节假日 holiday."""
         if text not in self._flags:
-            words = {w.strip().lower() for w in _FLAG_SEPARATORS.split(text)} - {""}
-            self._flags[text] = (frozenset(words & FLAGS), tuple(sorted(words - FLAGS)))
+            words = {w.strip() for w in _FLAG_SEPARATORS.split(text)} - {""}
+            named = {word: FLAG_WORDS.lookup(word) for word in words}
+            known = frozenset(flag for flag in named.values() if flag is not None)
+            unknown = {word.lower() for word, flag in named.items() if flag is None}
+            self._flags[text] = (known, tuple(sorted(unknown)))
         return self._flags[text]
+
+    def kind(self, text: str) -> Kind | None:
+        """The kind a cell names: late, LATE, 迟到 or 迟到 late."""
+        if text not in self._kinds:
+            word = KINDS.lookup(text)
+            self._kinds[text] = Kind(word) if word is not None else None
+        return self._kinds[text]
 
     def clause(self, text: str) -> str:
         """'11', ' 11 ', '11.0' and '１１' are clause '11'; other text (metric names) as is."""
@@ -426,9 +271,32 @@ def parse_roster(table: Table) -> tuple[list[Employee], list[Issue]]:
 def parse_events(table: Table, month: Month) -> tuple[list[Event], list[Issue]]:
     """The month's events, with every check that does not need the policy."""
     issues: list[Issue] = []
-    columns = _columns(table, EVENT_REQUIRED, EVENT_COLUMNS, issues)
-    events = _EventRows(table, month, columns, issues).parse(table.rows)
+    known = (*EVENT_COLUMNS, *DISPLAY_ONLY) if table.template else EVENT_COLUMNS
+    columns = _columns(table, EVENT_REQUIRED, known, issues)
+    rows = _filled(table, columns) if table.template else table.rows
+    events = _EventRows(table, month, columns, issues).parse(rows)
     return events, issues
+
+
+# Rows the template prefills (each criterion, the exam) and that mean nothing until a
+# manager gives them a value: left unfilled, a criterion counts as not met (interface.md).
+_PREFILLED = (Kind.CRITERION, Kind.EXAM)
+_FILLABLE = ("value", "amount", "points", "flags", "note")
+
+
+def _filled(table: Table, columns: Mapping[str, int]) -> list[tuple[int, tuple[str, ...]]]:
+    """The rows of a template sheet, less the prefilled rows nobody filled in."""
+    if "kind" not in columns:
+        return list(table.rows)
+    kind_at = columns["kind"]
+    fillable = [columns[c] for c in _FILLABLE if c in columns]
+    values = _Values()
+    return [
+        (row, cells)
+        for row, cells in table.rows
+        if values.kind(cells[kind_at].strip()) not in _PREFILLED
+        or any(cells[at].strip() for at in fillable)
+    ]
 
 
 class _EventRows:
@@ -496,11 +364,10 @@ class _EventRows:
                 day = dates[date_text] if date_text in dates else self.date(date_text)
             if isinstance(day, str):
                 issue(row, "date", day)
-            kind = _KINDS.get(kind_text.lower()) if kind_text else None
+            kind = values.kind(kind_text) if kind_text else None
             if kind is None and kind_text:
-                issue(
-                    row, "kind", f"unknown kind {kind_text!r}{_suggest(kind_text.lower(), _KINDS)}"
-                )
+                hint = _suggest(kind_text.lower(), _KIND_IDS, _chinese(KINDS, _KIND_IDS))
+                issue(row, "kind", f"unknown kind {kind_text!r}{hint}")
 
             value_text = value_text.strip()
             amount_text = amount_text.strip()
@@ -516,7 +383,8 @@ class _EventRows:
             if flags_text := flags_text.strip():
                 flags, unknown_flags = values.flags(flags_text)
                 for word in unknown_flags:
-                    issue(row, "flags", f"unknown flag {word!r}{_suggest(word, FLAGS)}")
+                    hint = _suggest(word, FLAGS, _chinese(FLAG_WORDS, FLAGS))
+                    issue(row, "flags", f"unknown flag {word!r}{hint}")
 
             if kind is not None:
                 if kind in _VALUE_MEANING and (value is not None or not value_text):

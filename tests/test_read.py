@@ -21,15 +21,21 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from appraisal.model import Employee, Event, Issue, Kind, Month, Source
+from appraisal.pipeline import read_inputs
 from appraisal.read import (
+    FLAGS,
     Table,
     check_references,
     file_sha256,
     parse_events,
     parse_roster,
+    read_event_tables,
+    read_roster_table,
     read_table,
     rows_table,
 )
+from appraisal.vocabulary import FLAGS as FLAG_WORDS
+from appraisal.vocabulary import KINDS, Vocabulary
 
 OCTOBER = Month(2026, 10)
 ROSTER_HEADER = ["employee_id", "name", "level", "hire_date"]
@@ -413,15 +419,15 @@ def test_roster_empty_cells_and_bad_hire_date(tmp_path: Path) -> None:
 
 def test_roster_missing_and_unknown_columns(tmp_path: Path) -> None:
     employees, issues, path = roster_of(
-        tmp_path, ["employee_id", "nmae", "hire_date", "工号"], [["KF001", "王芳", "", "1"]]
+        tmp_path, ["employee_id", "nmae", "hire_date", "电话"], [["KF001", "王芳", "", "1"]]
     )
     assert issues == [
         Issue(path, 1, "nmae", "unknown column 'nmae'; did you mean 'name'?"),
         Issue(
             path,
             1,
-            "工号",
-            "unknown column '工号' (expected one of: department, employee_id, hire_date, level, name)",
+            "电话",
+            "unknown column '电话' (expected one of: department, employee_id, hire_date, level, name)",
         ),
         Issue(path, 1, "name", "missing required column 'name'"),
         Issue(path, 1, "level", "missing required column 'level'"),
@@ -461,9 +467,9 @@ def test_typo_kind_suggests_the_right_one(tmp_path: Path) -> None:
 
 
 def test_unknown_kind_without_a_close_match_lists_the_kinds(tmp_path: Path) -> None:
-    _, issues, _ = events_of(tmp_path, [event("KF001", "2026-10-09", "迟到", 5)])
+    _, issues, _ = events_of(tmp_path, [event("KF001", "2026-10-09", "出差", 5)])
     message = only_issue(issues).message
-    assert message.startswith("unknown kind '迟到' (expected one of: absent, criterion,")
+    assert message.startswith("unknown kind '出差' (expected one of: absent, criterion,")
     assert "termination, unfit)" in message
 
 
@@ -942,3 +948,343 @@ def test_xlsx_number_cells_read_as_the_decimal_typed(number: Decimal) -> None:
         events, issues = read_events(path)
     assert issues == []
     assert events[0].value == number
+
+
+# --- Chinese and bilingual words (appraisal.vocabulary) -----------------------------------
+
+CHINESE_EVENT_HEADER = ["工号", "日期", "类型", "数值", "条款", "金额", "分数", "标记", "备注"]
+
+
+def test_chinese_event_headers_read_as_the_english_columns(tmp_path: Path) -> None:
+    path = write_csv(
+        tmp_path / "events.csv",
+        CHINESE_EVENT_HEADER,
+        [["KF001", "2026-10-10", "penalty", "", "7", "80", "", "serious", "指标未完成"]],
+    )
+    table, _ = read_table(path)
+    assert table is not None
+    assert table.header == tuple(EVENT_HEADER)
+    events, issues = parse_events(table, OCTOBER)
+    assert issues == []
+    assert events == [
+        Event(
+            "KF001",
+            date(2026, 10, 10),
+            Kind.PENALTY,
+            Source("events.csv", 2),
+            clause="7",
+            amount=Decimal(80),
+            flags=frozenset({"serious"}),
+            note="指标未完成",
+        )
+    ]
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "工号 employee_id",  # as the template writes it
+        "工号(employee_id)",
+        "工号（employee_id）",  # full-width parentheses, as a Chinese IME types them
+        "employee_id 工号",
+        " 工 号 ",  # stray spaces
+        "工号\nemployee_id",
+        "ＥＭＰＬＯＹＥＥ＿ＩＤ",
+    ],
+)
+def test_bilingual_header_spellings(tmp_path: Path, header: str) -> None:
+    path = write_csv(
+        tmp_path / "roster.csv", [header, "姓名", "职级"], [["KF001", "王芳", "specialist"]]
+    )
+    table, _ = read_table(path)
+    assert table is not None
+    assert table.header == ("employee_id", "name", "level")
+    employees, issues = parse_roster(table)
+    assert issues == [] and [e.employee_id for e in employees] == ["KF001"]
+
+
+@pytest.mark.parametrize("level", ["职级", "级别", "岗位级别", "岗位级别 level"])
+def test_chinese_roster_headers(tmp_path: Path, level: str) -> None:
+    employees, issues, _ = roster_of(
+        tmp_path,
+        ["工号", "姓名", level, "入职日期", "部门"],
+        [["KF001", "王芳", "specialist", "2024-01-05", "售后"]],
+    )
+    assert issues == []
+    assert employees == [
+        Employee("KF001", "王芳", "specialist", Source("roster.csv", 2), date(2024, 1, 5), "售后")
+    ]
+
+
+def test_an_alias_and_its_english_name_both_present(tmp_path: Path) -> None:
+    _, issues, path = roster_of(
+        tmp_path,
+        ["工号", "name", "level", "employee_id"],
+        [["KF001", "王芳", "specialist", "KF001"]],
+    )
+    assert issues == [
+        Issue(
+            path,
+            1,
+            "employee_id",
+            "columns '工号' and 'employee_id' both mean 'employee_id' (columns 1 and 4); "
+            "keep one of them",
+        )
+    ]
+    assert str(issues[0]).startswith(f"{path}:1:employee_id: columns '工号' and 'employee_id'")
+
+
+def test_a_bilingual_header_whose_halves_disagree_is_unknown(tmp_path: Path) -> None:
+    path = write_csv(
+        tmp_path / "events.csv", ["工号", "日期 kind", "类型"], [["KF001", "2026-10-09", "unfit"]]
+    )
+    _, issues = read_events(path)
+    assert issues[0].column == "日期 kind"
+    assert issues[0].message.startswith("unknown column '日期 kind'")
+    assert Issue(str(path), 1, "date", "missing required column 'date'") in issues
+
+
+def test_a_chinese_header_typo_suggests_the_chinese_name(tmp_path: Path) -> None:
+    path = write_csv(
+        tmp_path / "events.csv", ["工号", "日其", "类型"], [["KF001", "2026-10-09", "unfit"]]
+    )
+    _, issues = read_events(path)
+    assert Issue(str(path), 1, "日其", "unknown column '日其'; did you mean '日期'?") in issues
+
+
+def test_the_vocabulary_names_every_kind_and_flag() -> None:
+    assert set(KINDS.names) == {kind.value for kind in Kind}
+    assert set(FLAG_WORDS.names) == FLAGS
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("迟到", Kind.LATE),
+        ("早退", Kind.EARLY_LEAVE),
+        ("旷工", Kind.ABSENT),
+        ("事假", Kind.PERSONAL_LEAVE),
+        ("病假", Kind.SICK_LEAVE),
+        ("加班", Kind.OVERTIME),
+        ("考核标准", Kind.CRITERION),
+        ("基本考核", Kind.CRITERION),
+        ("考试", Kind.EXAM),
+        ("奖励", Kind.REWARD),
+        ("处罚", Kind.PENALTY),
+        ("重大失误", Kind.MAJOR_FAULT),
+        ("重大过错", Kind.MAJOR_FAULT),
+        ("不胜任", Kind.UNFIT),
+        ("晋升", Kind.PROMOTION),
+        ("离职", Kind.TERMINATION),
+        ("指标", Kind.METRIC),
+        ("迟到 late", Kind.LATE),  # the template's drop-down
+        ("迟到（late）", Kind.LATE),
+        ("LATE 迟到", Kind.LATE),
+        (" 事 假 ", Kind.PERSONAL_LEAVE),
+    ],
+)
+def test_chinese_kinds(text: str, kind: Kind) -> None:
+    assert KINDS.lookup(text) == kind.value
+
+
+def test_chinese_kinds_and_flags_in_a_file(tmp_path: Path) -> None:
+    events, issues, _ = events_of(
+        tmp_path,
+        [
+            event("KF001", "2026-10-03", "加班", 1, flags="节假日;调休"),
+            event("KF001", "2026-10-10", "加班 overtime", 1, flags="休息日、自身原因"),
+            event("KF001", "2026-10-11", "处罚", "", 9, 50, 8, "严重"),
+            event("KF001", "2026-10-12", "早退", 30, flags="有因"),
+            event("KF001", "2026-10-13", "早退", 30, flags="特殊情况"),
+            event("KF001", "2026-10-14", "晋升", flags="已批准", note="team_lead"),
+            event("KF001", "2026-10-15", "加班", 1, flags="节假日 holiday；补休 comp_time"),
+        ],
+    )
+    assert issues == []
+    assert [(e.kind, e.flags) for e in events] == [
+        (Kind.OVERTIME, frozenset({"holiday", "comp_time"})),
+        (Kind.OVERTIME, frozenset({"rest_day", "self_caused"})),
+        (Kind.PENALTY, frozenset({"serious"})),
+        (Kind.EARLY_LEAVE, frozenset({"excused"})),
+        (Kind.EARLY_LEAVE, frozenset({"excused"})),
+        (Kind.PROMOTION, frozenset({"approved"})),
+        (Kind.OVERTIME, frozenset({"holiday", "comp_time"})),
+    ]
+
+
+def test_chinese_typos_suggest_the_chinese_word(tmp_path: Path) -> None:
+    _, issues, path = events_of(
+        tmp_path,
+        [
+            event("KF001", "2026-10-09", "迟道", 5),
+            event("KF001", "2026-10-10", "加班", 1, flags="节日"),
+            event("KF001", "2026-10-11", "迟到 overtime", 5),  # the halves disagree
+        ],
+    )
+    assert issues[0] == Issue(path, 2, "kind", "unknown kind '迟道'; did you mean '迟到'?")
+    assert issues[1] == Issue(path, 3, "flags", "unknown flag '节日'; did you mean '节假日'?")
+    assert issues[2].row == 4 and issues[2].message.startswith("unknown kind '迟到 overtime'")
+    assert len(issues) == 3
+
+
+# --- the managers' workbook (payroll_export.template) ---------------------------------------
+
+TEMPLATE_EVENT_HEADER = ["工号 employee_id", "姓名 name", "日期 date", "类型 kind", "数值 value"]
+APPRAISAL_HEADER = [
+    "工号 employee_id",
+    "姓名 name",
+    "日期 date",
+    "类型 kind",
+    "条款 clause",
+    "条款内容 clause_title",
+    "数值 value",
+    "备注 note",
+]
+
+
+def write_sheets(path: Path, sheets: dict[str, list[list[object]]]) -> Path:
+    workbook = openpyxl.Workbook()
+    first = workbook.active
+    assert first is not None
+    first.title = "说明"
+    first["A1"] = "instructions, never read"
+    for title, rows in sheets.items():
+        sheet = workbook.create_sheet(title)
+        for row in rows:
+            sheet.append(row)
+    workbook.save(path)
+    return path
+
+
+def test_a_template_workbook_is_read_from_its_two_event_sheets(tmp_path: Path) -> None:
+    path = write_sheets(
+        tmp_path / "input.xlsx",
+        {
+            "名册": [["工号 employee_id", "姓名 name", "职级 level"], ["KF001", "王芳", "intern"]],
+            "考勤": [
+                TEMPLATE_EVENT_HEADER,
+                ["KF001", "=VLOOKUP(A2,名册!A:B,2,FALSE)", datetime(2026, 10, 9), "迟到 late", 12],
+            ],
+            "考评": [
+                APPRAISAL_HEADER,
+                # prefilled, then filled: read
+                ["KF001", "王芳", date(2026, 10, 31), "考核标准 criterion", "1", "品德", 1],
+                # prefilled and left empty: skipped, and so not met
+                ["KF001", "王芳", date(2026, 10, 31), "考核标准 criterion", "2", "踏实"],
+                ["KF001", "王芳", date(2026, 10, 31), "考试 exam", None, "考试"],
+                # a free row
+                ["KF001", None, date(2026, 10, 20), "奖励 reward", "2"],
+            ],
+        },
+    )
+    tables, issues = read_event_tables(path)
+    assert issues == []
+    assert [(t.file, t.name, t.template) for t in tables] == [
+        (f"{path}[考勤]", "input.xlsx[考勤]", True),
+        (f"{path}[考评]", "input.xlsx[考评]", True),
+    ]
+    events = [e for t in tables for e in parse_events(t, OCTOBER)[0]]
+    assert [e.source for e in events] == [
+        Source("input.xlsx[考勤]", 2),
+        Source("input.xlsx[考评]", 2),
+        Source("input.xlsx[考评]", 5),
+    ]
+    assert [(e.kind, e.clause, e.value) for e in events] == [
+        (Kind.LATE, None, Decimal(12)),
+        (Kind.CRITERION, "1", Decimal(1)),
+        (Kind.REWARD, "2", None),
+    ]
+    roster_table, issues = read_roster_table(path)
+    assert issues == [] and roster_table is not None
+    assert roster_table.name == "input.xlsx[名册]"
+    assert [e.name for e in parse_roster(roster_table)[0]] == ["王芳"]
+
+
+def test_a_prefilled_row_with_anything_filled_is_read_and_checked(tmp_path: Path) -> None:
+    path = write_sheets(
+        tmp_path / "input.xlsx",
+        {
+            "考评": [
+                APPRAISAL_HEADER,
+                ["KF001", "王芳", date(2026, 10, 31), "考核标准 criterion", "1", "品德", 2],
+                ["KF001", "王芳", date(2026, 10, 31), "考核标准 criterion", "2", "", None, "?"],
+            ]
+        },
+    )
+    tables, _ = read_event_tables(path)
+    assert [t.name for t in tables] == ["input.xlsx[考评]"]
+    events, issues = parse_events(tables[0], OCTOBER)
+    assert events == []
+    file = f"{path}[考评]"
+    assert issues == [
+        Issue(file, 2, "value", "a criterion value must be 1 (met) or 0 (not met), got '2'"),
+        Issue(file, 3, "value", "a criterion row needs a value (1 met, 0 not met)"),
+    ]
+    assert str(issues[0]).startswith(f"{path}[考评]:2:value: ")
+
+
+def test_display_only_columns_are_refused_outside_the_template(tmp_path: Path) -> None:
+    path = write_csv(
+        tmp_path / "events.csv",
+        ["工号", "姓名", "日期", "类型", "数值"],
+        [["KF001", "王芳", "2026-10-09", "迟到", "5"]],
+    )
+    events, issues = read_events(path)
+    assert issues == [
+        Issue(
+            str(path),
+            1,
+            "姓名",
+            "unknown column '姓名' (expected one of: amount, clause, date, employee_id, "
+            "flags, kind, note, points, value)",
+        )
+    ]
+    assert len(events) == 1
+
+
+def test_a_workbook_without_the_template_sheets_reads_its_first_sheet(tmp_path: Path) -> None:
+    path = write_xlsx(tmp_path / "events.xlsx", [EVENT_HEADER, ["KF001", "2026-10-09", "late", 5]])
+    tables, issues = read_event_tables(path)
+    assert issues == []
+    assert [(t.file, t.name, t.template) for t in tables] == [(str(path), "events.xlsx", False)]
+    assert read_roster_table(path)[0] == read_table(path)[0]
+
+
+def test_read_inputs_names_the_template_sheets(tmp_path: Path) -> None:
+    path = write_sheets(
+        tmp_path / "input.xlsx",
+        {
+            "名册": [["工号 employee_id", "姓名 name", "职级 level"], ["KF001", "王芳", "intern"]],
+            "考勤": [TEMPLATE_EVENT_HEADER, ["KF002", None, "2026-10-09", "迟到", 5]],
+            "考评": [APPRAISAL_HEADER],
+        },
+    )
+    inputs, issues = read_inputs(OCTOBER, path, [path])
+    assert issues == [
+        Issue(
+            f"{path}[考勤]",
+            2,
+            "employee_id",
+            "unknown employee 'KF002': not in the roster; did you mean 'KF001'?",
+        )
+    ]
+    assert inputs.files == {"input.xlsx": file_sha256(path)}
+    assert inputs.paths["input.xlsx[考勤]"] == f"{path}[考勤]"
+    assert [e.source for e in inputs.roster] == [Source("input.xlsx[名册]", 2)]
+
+
+def test_a_vocabulary_refuses_a_name_given_to_two_words() -> None:
+    with pytest.raises(ValueError, match="'迟到' names both 'late' and 'early_leave'"):
+        Vocabulary({"late": ("迟到",), "early_leave": ("迟到",)})
+
+
+def test_a_template_sheet_without_a_kind_column(tmp_path: Path) -> None:
+    path = write_sheets(
+        tmp_path / "input.xlsx",
+        {"考勤": [["工号 employee_id", "日期 date"], ["KF001", date(2026, 10, 9)]]},
+    )
+    tables, _ = read_event_tables(path)
+    assert parse_events(tables[0], OCTOBER) == (
+        [],
+        [Issue(f"{path}[考勤]", 1, "kind", "missing required column 'kind'")],
+    )

@@ -1,0 +1,122 @@
+"""审计轨迹 (audit trail) and 合规提示 (compliance): what an auditor follows and checks.
+
+The trail has one row per trace entry, in the engine's order, so each point and each
+yuan leads back to an input file and row. It is the one table that can outgrow a sheet
+(about ten rows per employee), so it continues on 审计轨迹 (2), (3), … as needed.
+
+合规提示 lists the conflicts with wage law the engine found, and after them the items
+it left for a person to review, so that nothing in the results goes unseen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
+
+from payroll_export.model import PAY_LABELS
+from payroll_export.sheet import Book, Column, Part, Row, write_table
+
+__all__ = [
+    "AUDIT_SHEET",
+    "COMPLIANCE_SHEET",
+    "CONFLICT",
+    "REVIEW",
+    "pay_field_text",
+    "write_audit_sheets",
+    "write_compliance_sheet",
+]
+
+AUDIT_SHEET = "审计轨迹"
+COMPLIANCE_SHEET = "合规提示"
+CONFLICT = "合规冲突 wage-law conflict"
+REVIEW = "待复核 for review"
+
+AUDIT_COLUMNS = (
+    Column("序号", "seq", kind="number"),
+    Column("工号", "employee_id", max_width=16),
+    Column("姓名", "name", max_width=24),
+    Column("规则", "rule", max_width=34),
+    Column("条款", "clause", max_width=40, wrap=True),
+    Column("说明", "effect", max_width=50, wrap=True),
+    Column("输入文件", "file", max_width=24),
+    Column("行", "row", kind="number"),
+    Column("分数", "points", kind="number"),
+    Column("工资项", "pay_field", max_width=26),
+    Column("金额", "yuan", kind="money"),
+)
+COMPLIANCE_COLUMNS = (
+    Column("工号", "employee_id", max_width=16),
+    Column("姓名", "name", max_width=24),
+    Column("部门", "department", max_width=20),
+    Column("类型", "kind", max_width=28),
+    Column("规则", "rule", max_width=32),
+    Column("法律依据", "law", max_width=30, wrap=True),
+    Column("金额", "amount", kind="money"),
+    Column("说明", "message", max_width=60, wrap=True),
+    Column("来源", "event", max_width=22),
+)
+
+
+def pay_field_text(field: str | None) -> str | None:
+    """A pay field as the trail shows it: its Chinese label and its name."""
+    if field is None:
+        return None
+    label = PAY_LABELS.get(field)
+    return f"{label[0]} {field}" if label else field
+
+
+def write_audit_sheets(
+    book: Book, employees: Sequence[Mapping[str, Any]], *, max_rows: int
+) -> list[Part]:
+    def rows() -> Iterator[Row]:
+        seq = 0
+        for person in employees:
+            for entry in person["trace"]:
+                seq += 1
+                yield Row(
+                    (
+                        seq,
+                        person["employee_id"],
+                        person["name"],
+                        entry["rule"],
+                        entry["clause"],
+                        entry["effect"],
+                        entry.get("file"),
+                        entry.get("row"),
+                        entry.get("points"),
+                        pay_field_text(entry.get("pay_field")),
+                        entry.get("yuan"),
+                    )
+                )
+
+    return write_table(
+        book, AUDIT_SHEET, AUDIT_COLUMNS, rows, max_rows=max_rows, split=True, freeze="D3"
+    )
+
+
+def write_compliance_sheet(
+    book: Book, employees: Sequence[Mapping[str, Any]], *, max_rows: int
+) -> list[Part]:
+    def rows() -> Iterator[Row]:
+        for person in employees:
+            who = (person["employee_id"], person["name"], person["department"])
+            for conflict in person["compliance"]:
+                yield Row(
+                    (
+                        *who,
+                        CONFLICT,
+                        conflict["rule"],
+                        conflict["law"],
+                        conflict["amount"],
+                        conflict["message"],
+                        conflict.get("event"),
+                    )
+                )
+        for person in employees:
+            who = (person["employee_id"], person["name"], person["department"])
+            for note in person["review"]:
+                yield Row((*who, REVIEW, None, None, None, note, None))
+
+    return write_table(
+        book, COMPLIANCE_SHEET, COMPLIANCE_COLUMNS, rows, max_rows=max_rows, split=True
+    )

@@ -1,0 +1,80 @@
+"""考核评分 (scores): every score item of every employee, then the employee's total.
+
+Long format, one row per score item: the items differ from person to person (six
+rewards, thirteen penalties, attendance, each of which may occur twice), so a wide
+table would be mostly empty columns and could not show two penalties of one clause
+apart. The 类型 (row) column lets HR's filter give either view: 合计 rows alone are the
+one-line-per-employee table of totals; one employee's rows are their score sheet.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
+
+from payroll_export.model import explain
+from payroll_export.sheet import Book, Column, Part, Row, write_table
+
+__all__ = ["ITEM", "SCORES_SHEET", "TOTAL", "write_scores_sheet"]
+
+SCORES_SHEET = "考核评分"
+ITEM = "评分项 item"
+TOTAL = "合计 total"
+MONTHLY_SCORE = "月度考核总分 monthly score"
+
+COLUMNS = (
+    Column("工号", "employee_id", max_width=16),
+    Column("姓名", "name", max_width=24),
+    Column("类型", "row", max_width=12),
+    Column("规则", "rule", max_width=32),
+    Column("条款", "clause", max_width=40, wrap=True),
+    Column("说明", "effect", max_width=50, wrap=True),
+    Column("来源", "event", max_width=22),
+    Column("分数", "points", kind="number"),
+    Column("加分", "add", kind="number"),
+    Column("扣分余额", "deduct_left", kind="number"),
+    Column("总分", "total", kind="number"),
+    Column("降级原因", "demotion_reasons", max_width=44, wrap=True),
+)
+
+
+def write_scores_sheet(
+    book: Book, employees: Sequence[Mapping[str, Any]], *, max_rows: int
+) -> list[Part]:
+    def rows() -> Iterator[Row]:
+        for person in employees:
+            identity = (person["employee_id"], person["name"])
+            for entry in person["trace"]:
+                if "points" not in entry:
+                    continue
+                yield Row(
+                    (
+                        *identity,
+                        ITEM,
+                        entry["rule"],
+                        entry["clause"],
+                        entry["effect"],
+                        entry["event"],
+                        entry["points"],
+                    )
+                )
+            score = person["score"]
+            reasons, _ = explain(person, "demotion", person["demotion_reasons"])
+            yield Row(
+                (
+                    *identity,
+                    TOTAL,
+                    None,
+                    MONTHLY_SCORE,
+                    None,
+                    None,
+                    None,
+                    score["add"],
+                    score["deduct_left"],
+                    score["total"],
+                    reasons,
+                ),
+                total=True,
+            )
+
+    return write_table(book, SCORES_SHEET, COLUMNS, rows, max_rows=max_rows, split=True)

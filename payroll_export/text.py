@@ -1,0 +1,75 @@
+"""What a cell may hold, and how wide it is: text and money as the workbook writes them.
+
+Input text is kept as typed wherever XML can carry it; money is the engine's decimal
+text, checked to be yuan to the cent. Widths count East Asian wide characters as two
+columns, so the Chinese names and clauses of the scheme fit their columns.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+
+__all__ = [
+    "FORMULA_START",
+    "MAX_CELL_TEXT",
+    "clean_text",
+    "display_width",
+    "money_text",
+    "rendered_width",
+]
+
+MAX_CELL_TEXT = 32_767  # Excel's limit on the characters of one cell
+CENT = Decimal("0.01")
+
+# Characters that XML 1.0 cannot carry: a control character is shown as its Unicode
+# "control picture" (␁), the two non-characters as the replacement character, rather
+# than refused, so that a stray byte in a roster never stops payroll.
+_CONTROL: dict[int, int | str] = {
+    **{c: 0x2400 + c for c in (*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20))},
+    0xFFFE: 0xFFFD,
+    0xFFFF: 0xFFFD,
+}
+# Text starting with these is a formula to Excel or LibreOffice once someone edits the
+# cell; the quote prefix (') keeps it text then too.
+FORMULA_START = ("=", "+", "-", "@", "\t")
+
+
+def clean_text(text: str) -> str:
+    """Input text as a cell can hold it: control characters shown, length within Excel's.
+
+    A line break is stored as LF: XML reads a bare CR as LF anyway.
+    """
+    text = text.translate(_CONTROL)
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text if len(text) <= MAX_CELL_TEXT else text[: MAX_CELL_TEXT - 1] + "…"
+
+
+def money_text(value: object) -> str:
+    """A money figure as exact decimal text with two places; anything else is a bug."""
+    try:
+        amount = Decimal(str(value))
+    except InvalidOperation:
+        raise ValueError(f"money {value!r} is not a decimal number") from None
+    if not amount.is_finite() or amount != amount.quantize(CENT):
+        raise ValueError(f"money {value!r} is not an amount in yuan to the cent")
+    return f"{amount:.2f}"
+
+
+@lru_cache(maxsize=8192)
+def display_width(text: str) -> int:
+    """Columns a text takes on screen: East Asian wide and full-width characters count 2."""
+    if text.isascii():
+        return len(text)
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+@lru_cache(maxsize=8192)
+def rendered_width(text: str) -> float:
+    """Width a text takes when drawn, in digit widths, erring wide: a CJK glyph is at
+    most two digits wide (SimSun, DengXian; less in LibreOffice's Noto) and a Latin
+    letter on average a little under one."""
+    wide = display_width(text) - len(text)
+    return (len(text) - wide) * 0.9 + wide * 2.0

@@ -1,0 +1,93 @@
+"""The salary-adjustment workbook (工资调整表): the "export" stage's spreadsheet.
+
+read → validate → resolve policy → evaluate → check → seal → **export**
+
+`salary_workbook` reads the results JSON of one sealed month (interface.md "Results")
+and returns the .xlsx as bytes; the caller decides where they go. Each sheet has a
+module of its own; this function is their table of contents, in the order HR reads
+them. Employees appear in employee_id order and the trail in the engine's order, so the
+same results and manifest always give the same bytes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from payroll_export.audit_sheet import write_audit_sheets, write_compliance_sheet
+from payroll_export.changes_sheet import write_changes_sheet
+from payroll_export.manifest_sheet import write_manifest_sheet
+from payroll_export.model import LevelLabel, Manifest, check_matches
+from payroll_export.package import workbook_bytes
+from payroll_export.pay_sheet import write_pay_sheet
+from payroll_export.scores_sheet import write_scores_sheet
+from payroll_export.sheet import HEADER_ROWS, MAX_SHEET_ROWS, Book, money_text
+from payroll_export.summary_sheet import write_summary_sheet
+
+__all__ = ["salary_workbook"]
+
+
+def salary_workbook(
+    results: Mapping[str, Any],
+    manifest: Manifest,
+    ladder: Sequence[LevelLabel] = (),
+    *,
+    max_rows: int = MAX_SHEET_ROWS,
+) -> bytes:
+    """The month's salary-adjustment workbook, as the bytes of an .xlsx file.
+
+    ``ladder`` gives the levels' titles and the order of the summary; without it levels
+    show by id. ``max_rows`` is the most rows a sheet may hold (Excel's limit unless a
+    test asks for less); a longer audit trail, score list, change list or compliance
+    list goes on over further sheets, and 说明 (manifest) says so. Raises ValueError
+    when the manifest describes another month or policy, or a figure is not money.
+    """
+    check_matches(results, manifest)
+    employees = sorted(results["employees"], key=lambda person: person["employee_id"])
+    _check_money(employees)
+    if len(employees) + HEADER_ROWS + 1 > max_rows:  # the employees, and the totals row
+        raise ValueError(
+            f"工资调整 (salary adjustment): {len(employees):,} employees and their totals "
+            f"do not fit on one sheet of {max_rows:,} rows"
+        )
+    levels = {level.id: level for level in ladder}
+    book = Book(manifest.month, manifest.record_hash)
+
+    write_pay_sheet(book, employees, manifest, levels, max_rows=max_rows)
+    parts = {
+        "考核评分 scores": write_scores_sheet(book, employees, max_rows=max_rows),
+        "职级变动 level changes": write_changes_sheet(
+            book, employees, manifest.month, levels, max_rows=max_rows
+        ),
+        "审计轨迹 audit trail": write_audit_sheets(book, employees, max_rows=max_rows),
+        "合规提示 compliance": write_compliance_sheet(book, employees, max_rows=max_rows),
+    }
+    write_summary_sheet(book, employees, ladder)
+    write_manifest_sheet(
+        book,
+        manifest,
+        employees=len(employees),
+        trace_entries=sum(len(person["trace"]) for person in employees),
+        parts=parts,
+        max_rows=max_rows,
+    )
+    return workbook_bytes(
+        book.workbook,
+        month=manifest.month,
+        title=f"{manifest.month} 工资调整表 salary adjustment",
+        description=f"ledger record {manifest.record_hash} (version {manifest.ledger_version}, "
+        f"seq {manifest.ledger_seq}); policy sha256 {manifest.policy_sha256}",
+    )
+
+
+def _check_money(employees: Sequence[Mapping[str, Any]]) -> None:
+    """Every figure is money to the cent, checked before a sheet is begun: a workbook
+    is never left half written."""
+    for person in employees:
+        for value in person["pay"].values():
+            money_text(value)
+        for entry in person["trace"]:
+            if "yuan" in entry:
+                money_text(entry["yuan"])
+        for conflict in person["compliance"]:
+            money_text(conflict["amount"])

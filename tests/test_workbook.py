@@ -1,0 +1,552 @@
+"""The salary-adjustment workbook (issue 3): what it says is what the engine sealed.
+
+The shipped example month is sealed in a fresh ledger, its workbook written, and every
+sheet read back with openpyxl and checked against the results JSON: each pay field of
+each employee to the cent, scores, level changes, every trace entry, the compliance
+list and the hashes that tie the file to the ledger. Then how it is laid out, that
+writing it twice gives the same bytes, and that a long trail goes on over more sheets.
+The helpers here are shared with test_workbook_text.py and test_workbook_libreoffice.py.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import re
+import subprocess
+import sys
+import time
+import zipfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+from xml.etree import ElementTree
+
+import openpyxl
+import pytest
+from openpyxl.worksheet.worksheet import Worksheet
+
+from appraisal.ledger import SealedMonth
+from appraisal.model import Month
+from appraisal.pipeline import read_inputs, run_month
+from appraisal.policy import Policy, load_policy
+from payroll_export import LevelLabel, Manifest, salary_workbook
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE_ROSTER = ROOT / "examples" / "roster.csv"
+EXAMPLE_EVENTS = ROOT / "examples" / "events.csv"
+MONTH = "2026-10"
+CENT = Decimal("0.01")
+PAY_FIELDS = (
+    "base",
+    "floating",
+    "fines",
+    "leave_deduction",
+    "absence_deduction",
+    "overtime",
+    "rewards",
+    "awards",
+    "allowances",
+    "settlement",
+    "gross",
+)
+SHEETS = ("工资调整", "考核评分", "职级变动", "审计轨迹", "合规提示", "汇总", "说明")
+MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+
+
+@dataclass(frozen=True)
+class Month_:
+    """One sealed month and everything needed to write its workbook."""
+
+    results: dict[str, Any]
+    manifest: Manifest
+    ladder: tuple[LevelLabel, ...]
+    record: SealedMonth
+
+    def workbook(self, **options: Any) -> bytes:
+        return salary_workbook(self.results, self.manifest, self.ladder, **options)
+
+
+def seal(roster: Path, events: Sequence[Path], ledger: Path, month: str = MONTH) -> Month_:
+    """Run the pipeline as `appraisal run` does, into a fresh ledger."""
+    policy = load_policy(None)
+    inputs, issues = read_inputs(Month.parse(month), roster, list(events))
+    assert not issues, issues
+    outcome = run_month(policy, inputs, ledger)
+    return Month_(
+        outcome.results_json,
+        manifest_of(outcome.record, policy),
+        ladder_of(policy, month),
+        outcome.record,
+    )
+
+
+def manifest_of(record: SealedMonth, policy: Policy) -> Manifest:
+    in_force = policy.in_force(Month.parse(record.month))
+    return Manifest(
+        month=record.month,
+        policy_id=record.policy_id,
+        policy_version=record.policy_version,
+        policy_sha256=record.policy_sha256,
+        input_files=dict(record.input_files),
+        engine_version=record.engine_version,
+        record_hash=record.record_hash,
+        ledger_version=record.version,
+        ledger_seq=record.seq,
+        pay_day_of_month=in_force.doc.pay.pay_day_of_month,
+        amend_reason=record.amend_reason,
+    )
+
+
+def ladder_of(policy: Policy, month: str) -> tuple[LevelLabel, ...]:
+    levels = policy.in_force(Month.parse(month)).levels.values()
+    return tuple(LevelLabel(level.id, level.title, level.track) for level in levels)
+
+
+@pytest.fixture(scope="session")
+def example(tmp_path_factory: pytest.TempPathFactory) -> Month_:
+    ledger = tmp_path_factory.mktemp("ledger") / "ledger.db"
+    return seal(EXAMPLE_ROSTER, [EXAMPLE_EVENTS], ledger)
+
+
+@pytest.fixture(scope="session")
+def example_xlsx(example: Month_) -> bytes:
+    return example.workbook()
+
+
+@pytest.fixture(scope="session")
+def book(example_xlsx: bytes) -> openpyxl.Workbook:
+    return openpyxl.load_workbook(io.BytesIO(example_xlsx))
+
+
+def people(results: Mapping[str, Any]) -> list[dict[str, Any]]:
+    return sorted(results["employees"], key=lambda e: e["employee_id"])
+
+
+def table(ws: Worksheet, first: int = 3, last: int | None = None) -> list[dict[str, Any]]:
+    """Rows below the two header rows, keyed by the English field name of row 2."""
+    fields = [cell.value for cell in ws[2]]
+    rows = ws.iter_rows(min_row=first, max_row=last or ws.max_row, values_only=True)
+    return [dict(zip(fields, row, strict=False)) for row in rows]
+
+
+def cents(value: object) -> Decimal:
+    return Decimal(str(value)).quantize(CENT)
+
+
+def level_text(level: str | None, ladder: Sequence[LevelLabel]) -> str | None:
+    titles = {label.id: label.title for label in ladder}
+    return f"{titles[level]} ({level})" if level in titles else level
+
+
+def sheet_xml(data: bytes) -> dict[str, ElementTree.Element]:
+    """Each sheet's XML by sheet name, found through the workbook's relationships."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+        rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+        targets = {rel.get("Id"): rel.get("Target") for rel in rels}
+        r_id = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+        found = {}
+        for sheet in workbook.iter(f"{MAIN}sheet"):
+            target = str(targets[sheet.get(r_id)]).lstrip("/")
+            path = target if target.startswith("xl/") else f"xl/{target}"
+            found[str(sheet.get("name"))] = ElementTree.fromstring(archive.read(path))
+        return found
+
+
+def formulas(root: ElementTree.Element) -> dict[str, str]:
+    """Every formula in a sheet's XML, by cell reference."""
+    return {
+        str(cell.get("r")): str(f.text)
+        for cell in root.iter(f"{MAIN}c")
+        if (f := cell.find(f"{MAIN}f")) is not None
+    }
+
+
+# ---------------------------------------------------------------- read back, sheet by sheet
+
+
+def test_the_sheets_in_the_order_hr_reads_them(book: openpyxl.Workbook) -> None:
+    assert tuple(book.sheetnames) == SHEETS
+
+
+def test_every_pay_field_of_every_employee_reads_back_to_the_cent(
+    example: Month_, book: openpyxl.Workbook
+) -> None:
+    expected = people(example.results)
+    rows = table(book["工资调整"], last=2 + len(expected))
+    assert [r["employee_id"] for r in rows] == [e["employee_id"] for e in expected]
+    for row, person in zip(rows, expected, strict=True):
+        assert row["name"] == person["name"]
+        assert row["department"] == person["department"]
+        assert row["level"] == level_text(person["level"], example.ladder)
+        for field in PAY_FIELDS:
+            assert cents(row[field]) == Decimal(person["pay"][field]), (
+                person["employee_id"],
+                field,
+            )
+        if person["dismissal"]:
+            assert row["next_level"] == "开除 dismissed"
+        else:
+            assert row["next_level"] == level_text(person["next_level"], example.ladder)
+        # 工资发放日定为每月的5号: the 5th of the month after the appraised one.
+        assert row["pay_date"] == datetime(2026, 11, 5)
+
+
+def test_money_is_stored_as_the_engines_own_decimal_text(
+    example: Month_, example_xlsx: bytes
+) -> None:
+    """No binary float between the engine and the file: <v> holds "165.52" as sealed."""
+    root = sheet_xml(example_xlsx)["工资调整"]
+    stored = {str(c.get("r")): c.findtext(f"{MAIN}v") for c in root.iter(f"{MAIN}c")}
+    for number, person in enumerate(people(example.results), start=3):
+        for column, field in zip("EFGHIJKLMNO", PAY_FIELDS, strict=True):
+            assert stored[f"{column}{number}"] == person["pay"][field]
+
+
+def test_the_totals_row_sums_each_money_column_by_formula(
+    example: Month_, book: openpyxl.Workbook
+) -> None:
+    ws = book["工资调整"]
+    count = len(example.results["employees"])
+    total_row = 3 + count
+    assert ws.cell(total_row, 1).value == "合计 total"
+    for column in "EFGHIJKLMNO":
+        assert ws[f"{column}{total_row}"].value == f"=SUM({column}3:{column}{count + 2})"
+    assert ws.max_row == total_row
+
+
+def test_scores_list_every_item_that_carries_points_then_the_total(
+    example: Month_, book: openpyxl.Workbook
+) -> None:
+    rows = iter(table(book["考核评分"]))
+    for person in people(example.results):
+        for entry in (t for t in person["trace"] if "points" in t):
+            row = next(rows)
+            assert (row["employee_id"], row["row"]) == (person["employee_id"], "评分项 item")
+            # An empty text is an empty cell: read back as None.
+            assert (row["rule"], row["clause"], row["effect"], row["event"] or "") == (
+                entry["rule"],
+                entry["clause"],
+                entry["effect"],
+                entry["event"],
+            )
+            assert row["points"] == entry["points"]
+        total = next(rows)
+        assert (total["employee_id"], total["row"]) == (person["employee_id"], "合计 total")
+        score = person["score"]
+        assert (total["add"], total["deduct_left"], total["total"]) == (
+            score["add"],
+            score["deduct_left"],
+            score["total"],
+        )
+        for reason in person["demotion_reasons"]:
+            assert reason in total["demotion_reasons"]
+    assert next(rows, None) is None
+
+
+def test_level_changes_say_what_changes_why_and_from_when(book: openpyxl.Workbook) -> None:
+    """Hand-checked against examples/events.csv: the example's promotions, demotions,
+    dismissals and what awaits a decision."""
+    rows = {(r["employee_id"], r["change"]): r for r in table(book["职级变动"])}
+    assert set(rows) == {
+        ("KF001", "降级未执行 demotion not applied"),  # 客服经理: the general manager decides
+        ("KF005", "晋升待批 promotion pending"),
+        ("KF006", "降级 demotion"),
+        ("KF007", "晋升 promotion"),
+        ("KF010", "降级 demotion"),
+        ("KF012", "降级 demotion"),
+        ("KF013", "开除 dismissal"),
+        ("KF015", "开除 dismissal"),
+        ("KF016", "晋升 promotion"),
+        ("KF017", "降级未执行 demotion not applied"),  # already at the lowest level
+    }
+    promotion = rows["KF007", "晋升 promotion"]
+    assert (promotion["level"], promotion["next_level"]) == (
+        "客服专员 (specialist)",
+        "客服组长 (team_lead)",
+    )
+    assert (promotion["event"], promotion["effective"]) == ("events.csv:56", "2026-11")
+    demotion = rows["KF012", "降级 demotion"]
+    assert demotion["next_level"] == "实习客服 (intern)"
+    assert demotion["effective"] == "2026-11"  # a level changes from next month
+    for reason in ("low_score", "major_fault", "unfit"):
+        assert reason in demotion["reason"]
+    assert demotion["event"] == "events.csv:104, events.csv:105"
+    dismissal = rows["KF015", "开除 dismissal"]
+    assert dismissal["effective"] == "2026-10"  # a dismissal takes effect this month
+    assert dismissal["next_level"] is None
+    assert "clause_2: 处罚 2" in dismissal["reason"]
+    assert rows["KF001", "降级未执行 demotion not applied"]["effective"] is None
+
+
+def test_level_changes_match_the_results(example: Month_, book: openpyxl.Workbook) -> None:
+    """Every employee whose level changes or who is dismissed is listed, as the results say."""
+    rows = table(book["职级变动"])
+    for person in people(example.results):
+        listed = [r for r in rows if r["employee_id"] == person["employee_id"]]
+        kinds = {r["change"] for r in listed}
+        if person["dismissal"]:
+            assert "开除 dismissal" in kinds
+        elif person["next_level"] != person["level"]:
+            kind = "晋升 promotion" if person["promoted_to"] else "降级 demotion"
+            assert kind in kinds
+            (row,) = (r for r in listed if r["change"] == kind)
+            assert row["next_level"] == level_text(person["next_level"], example.ladder)
+        else:
+            assert kinds <= {"降级未执行 demotion not applied", "晋升待批 promotion pending"}
+
+
+def test_the_audit_trail_has_every_trace_entry_in_order(
+    example: Month_, book: openpyxl.Workbook
+) -> None:
+    rows = table(book["审计轨迹"])
+    entries = [(p, t) for p in people(example.results) for t in p["trace"]]
+    assert len(rows) == len(entries)
+    for seq, (row, (person, entry)) in enumerate(zip(rows, entries, strict=True), start=1):
+        assert row["seq"] == seq
+        assert (row["employee_id"], row["name"]) == (person["employee_id"], person["name"])
+        for field in ("rule", "clause", "effect", "file", "row", "points"):
+            assert row[field] == entry.get(field), (seq, field)
+        if "yuan" in entry:
+            assert cents(row["yuan"]) == Decimal(entry["yuan"])
+            assert row["pay_field"].endswith(entry["pay_field"])
+        else:
+            assert row["yuan"] is None and row["pay_field"] is None
+
+
+def test_compliance_lists_every_conflict_and_every_review_item(
+    example: Month_, book: openpyxl.Workbook
+) -> None:
+    rows = table(book["合规提示"])
+    conflicts = [r for r in rows if r["kind"] == "合规冲突 wage-law conflict"]
+    expected = [(p, c) for p in people(example.results) for c in p["compliance"]]
+    assert len(expected) == 2  # the example's two: KF003 overtime, KF004 holiday comp time
+    assert len(conflicts) == len(expected)
+    for row, (person, conflict) in zip(conflicts, expected, strict=True):
+        assert row["employee_id"] == person["employee_id"]
+        assert (row["rule"], row["law"], row["message"], row["event"]) == (
+            conflict["rule"],
+            conflict["law"],
+            conflict["message"],
+            conflict["event"],
+        )
+        assert cents(row["amount"]) == Decimal(conflict["amount"])
+    reviews = [(r["employee_id"], r["message"]) for r in rows if r["kind"] == "待复核 for review"]
+    assert reviews == [(p["employee_id"], n) for p in people(example.results) for n in p["review"]]
+
+
+def test_the_manifest_ties_the_file_to_the_ledger_record(
+    example: Month_, book: openpyxl.Workbook
+) -> None:
+    rows = [(r["item"], r["name"], r["value"]) for r in table(book["说明"])]
+    record = example.record
+    for name, path in (("roster.csv", EXAMPLE_ROSTER), ("events.csv", EXAMPLE_EVENTS)):
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        assert ("输入文件 input file (sha256)", name, digest) in rows
+    assert ("考核月份 month", None, MONTH) in rows
+    assert ("政策 policy", "sha256", record.policy_sha256) in rows
+    assert ("政策 policy", "id", "cs-appraisal") in rows
+    assert ("账本记录 ledger record", "record_hash", record.record_hash) in rows
+    assert ("账本记录 ledger record", "version", "1") in rows
+    assert ("账本记录 ledger record", "seq", str(record.seq)) in rows
+    assert ("引擎版本 engine version", None, record.engine_version) in rows
+    assert ("分页 split", "审计轨迹 audit trail", "否 no: one sheet, 审计轨迹") in rows
+
+
+def test_the_summary_sums_by_formula_over_the_salary_sheet(
+    example: Month_, example_xlsx: bytes, book: openpyxl.Workbook
+) -> None:
+    ws = book["汇总"]
+    rows = table(ws, last=ws.max_row)
+    by_level = [r for r in rows if r["grouping"] == "按职级 by level"]
+    assert [r["group"] for r in by_level] == [
+        level_text(lv.id, example.ladder) for lv in example.ladder
+    ]
+    departments = sorted({p["department"] for p in example.results["employees"]})
+    assert [r["group"] for r in rows if r["grouping"] == "按部门 by department"] == departments
+    found = formulas(sheet_xml(example_xlsx)["汇总"])
+    # The groups are EXACT matches over 工资调整 (never SUMIF, which reads patterns).
+    groups = [f for f in found.values() if "SUMPRODUCT" in f]
+    assert len(groups) == (len(by_level) + len(departments)) * (1 + len(PAY_FIELDS))
+    assert all("EXACT('工资调整'!" in f for f in groups)
+    totals = [f for f in found.values() if f.startswith("SUM(")]
+    assert len(totals) == 2 * (1 + len(PAY_FIELDS))
+    assert len(ws._charts) == 2
+
+
+def test_only_the_writers_own_totals_are_formulas(example_xlsx: bytes) -> None:
+    for name, root in sheet_xml(example_xlsx).items():
+        for reference, text in formulas(root).items():
+            assert name in ("工资调整", "汇总"), (name, reference)
+            assert re.fullmatch(r"SUM\([A-Z]+\d+:[A-Z]+\d+\)|SUMPRODUCT\(.*\)", text), text
+
+
+# ---------------------------------------------------------------- presentation
+
+
+def test_every_sheet_has_frozen_headers_filters_and_a4_landscape_print(
+    book: openpyxl.Workbook,
+) -> None:
+    for ws in book.worksheets:
+        assert ws.freeze_panes in ("A3", "C3", "D3"), ws.title
+        assert ws.auto_filter.ref and ws.auto_filter.ref.startswith("A2:"), ws.title
+        assert ws.page_setup.paperSize in (9, "9"), ws.title
+        assert ws.page_setup.orientation == "landscape", ws.title
+        assert int(ws.page_setup.fitToWidth) == 1 and int(ws.page_setup.fitToHeight) == 0
+        assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
+        assert ws.print_title_rows == "$1:$2", ws.title
+        # Two header rows: Chinese over the English field name.
+        assert re.search(r"[\u4e00-\u9fff]", str(ws["A1"].value)), ws.title
+        assert str(ws["A2"].value).isascii(), ws.title
+
+
+def test_money_cells_show_two_decimals(book: openpyxl.Workbook) -> None:
+    checked = 0
+    for ws, fields in (
+        (book["工资调整"], PAY_FIELDS),
+        (book["审计轨迹"], ("yuan",)),
+        (book["合规提示"], ("amount",)),
+        (book["汇总"], PAY_FIELDS),
+    ):
+        names = [c.value for c in ws[2]]
+        for field in fields:
+            column = names.index(field) + 1
+            for row in range(3, ws.max_row + 1):
+                cell = ws.cell(row, column)
+                if isinstance(cell.value, (int, float)) or str(cell.value).startswith("="):
+                    assert cell.number_format == "#,##0.00", (ws.title, cell.coordinate)
+                    checked += 1
+    assert checked > 400
+
+
+def test_the_filter_leaves_the_totals_row_out(example: Month_, book: openpyxl.Workbook) -> None:
+    count = len(example.results["employees"])
+    assert book["工资调整"].auto_filter.ref == f"A2:Q{count + 2}"
+
+
+def test_column_widths_count_chinese_characters_as_two(example: Month_, tmp_path: Path) -> None:
+    results = json.loads(json.dumps(example.results))
+    results["employees"][0]["name"] = "欧阳" * 5  # 10 characters, 20 columns wide
+    ws = openpyxl.load_workbook(io.BytesIO(replace(example, results=results).workbook()))[
+        "工资调整"
+    ]
+    assert ws.column_dimensions["B"].width >= 20
+    assert ws.column_dimensions["A"].width < 16  # ids are narrow: no room wasted
+
+
+def test_wrapped_text_rows_are_given_the_height_of_their_lines(book: openpyxl.Workbook) -> None:
+    ws = book["职级变动"]
+    rows = table(ws)
+    tall = [i for i, r in enumerate(rows, start=3) if str(r["reason"]).count("\n") >= 2]
+    assert tall  # KF012: three demotion reasons, one a line
+    for number in tall:
+        assert ws.row_dimensions[number].height >= 3 * 15
+
+
+# ---------------------------------------------------------------- the same bytes every time
+
+
+def test_writing_twice_gives_the_same_bytes(example: Month_, example_xlsx: bytes) -> None:
+    time.sleep(1.1)  # the zip format records times to two seconds; cross a boundary
+    assert example.workbook() == example_xlsx
+
+
+def test_another_process_writes_the_same_bytes(
+    example: Month_, example_xlsx: bytes, tmp_path: Path
+) -> None:
+    """Another interpreter, another time zone, a later clock: the same file."""
+    (tmp_path / "results.json").write_text(json.dumps(example.results), encoding="utf-8")
+    manifest = {**example.manifest.__dict__, "input_files": dict(example.manifest.input_files)}
+    (tmp_path / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    (tmp_path / "ladder.json").write_text(json.dumps([level.__dict__ for level in example.ladder]))
+    script = (
+        "import json, sys\n"
+        "from payroll_export import LevelLabel, Manifest, salary_workbook\n"
+        "d = sys.argv[1]\n"
+        "results = json.load(open(d + '/results.json', encoding='utf-8'))\n"
+        "manifest = Manifest(**json.load(open(d + '/manifest.json', encoding='utf-8')))\n"
+        "ladder = [LevelLabel(**x) for x in json.load(open(d + '/ladder.json'))]\n"
+        "open(d + '/out.xlsx', 'wb').write(salary_workbook(results, manifest, ladder))\n"
+    )
+    env = {"TZ": "Pacific/Kiritimati", "PYTHONHASHSEED": "12345", "PATH": "/usr/bin:/bin"}
+    subprocess.run([sys.executable, "-c", script, str(tmp_path)], check=True, env=env, cwd=ROOT)
+    assert (tmp_path / "out.xlsx").read_bytes() == example_xlsx
+
+
+def test_the_zip_and_the_document_properties_carry_no_clock(example_xlsx: bytes) -> None:
+    with zipfile.ZipFile(io.BytesIO(example_xlsx)) as archive:
+        infos = archive.infolist()
+        core = archive.read("docProps/core.xml").decode()
+    assert infos[0].filename == "[Content_Types].xml"
+    assert {info.date_time for info in infos} == {(1980, 1, 1, 0, 0, 0)}
+    assert "<dc:creator>appraisal</dc:creator>" in core
+    assert core.count("2026-10-01T00:00:00Z") == 2  # created and modified: the month
+
+
+# ---------------------------------------------------------------- a trail longer than a sheet
+
+
+def test_a_long_trail_goes_on_over_numbered_sheets(example: Month_) -> None:
+    limit = 40  # rows a sheet may hold, the two header rows included
+    book = openpyxl.load_workbook(io.BytesIO(example.workbook(max_rows=limit)))
+    trail = [name for name in book.sheetnames if name.startswith("审计轨迹")]
+    entries = [t for p in people(example.results) for t in p["trace"]]
+    parts = -(-len(entries) // (limit - 2))
+    assert trail == ["审计轨迹", *(f"审计轨迹 ({n})" for n in range(2, parts + 1))]
+    rows = [row for name in trail for row in table(book[name])]
+    assert [r["seq"] for r in rows] == list(range(1, len(entries) + 1))
+    assert [(r["rule"], r["effect"]) for r in rows] == [(t["rule"], t["effect"]) for t in entries]
+    for name in trail:
+        assert book[name].max_row <= limit
+        assert book[name]["A2"].value == "seq"  # each part has its headers
+    manifest = [(r["item"], r["name"], r["value"]) for r in table(book["说明"])]
+    split = [m for m in manifest if m[1] == "审计轨迹 audit trail"]
+    assert split and split[0][2].startswith(f"是 yes: {parts} sheets")
+    assert (
+        "分页 split",
+        "审计轨迹 (2)",
+        f"rows {limit - 1}–{2 * (limit - 2)} of 审计轨迹 audit trail",
+    ) in manifest
+
+
+def test_a_pay_sheet_too_long_for_one_sheet_is_refused(example: Month_) -> None:
+    with pytest.raises(ValueError, match="工资调整"):
+        example.workbook(max_rows=10)
+
+
+# ---------------------------------------------------------------- refusals
+
+
+def test_a_manifest_of_another_month_is_refused(example: Month_) -> None:
+    with pytest.raises(ValueError, match="month"):
+        salary_workbook(example.results, replace(example.manifest, month="2026-09"))
+    with pytest.raises(ValueError, match="policy sha256"):
+        salary_workbook(example.results, replace(example.manifest, policy_sha256="0" * 64))
+
+
+def test_money_that_is_not_to_the_cent_is_refused(example: Month_) -> None:
+    results = json.loads(json.dumps(example.results))
+    results["employees"][0]["pay"]["base"] = "1000.005"
+    with pytest.raises(ValueError, match=r"1000\.005"):
+        salary_workbook(results, example.manifest)
+
+
+def test_a_month_without_employees_still_makes_a_workbook(example: Month_) -> None:
+    results = {**example.results, "employees": []}
+    book = openpyxl.load_workbook(io.BytesIO(salary_workbook(results, example.manifest)))
+    assert tuple(book.sheetnames) == SHEETS
+    assert book["工资调整"]["E3"].value == 0
+
+
+def test_pay_date_falls_on_the_last_day_of_a_short_month(example: Month_) -> None:
+    results = {**example.results, "month": "2027-01"}
+    manifest = replace(example.manifest, month="2027-01", pay_day_of_month=31)
+    book = openpyxl.load_workbook(io.BytesIO(salary_workbook(results, manifest)))
+    assert book["工资调整"]["Q3"].value == datetime(2027, 2, 28)
+    pay_day = [r["value"] for r in table(book["说明"]) if r["item"] == "发薪日 pay date"]
+    assert pay_day == [date(2027, 2, 28).isoformat()]
