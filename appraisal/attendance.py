@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from appraisal.check import overtime_conflicts
 from appraisal.model import Event
-from appraisal.money import ZERO, text
+from appraisal.money import ZERO, plain, text
 
 if TYPE_CHECKING:
     from appraisal.evaluate import EmployeeMonth
@@ -62,7 +62,7 @@ def _absence(
     draft.fire(
         rule,
         clause,
-        f"{prefix}{days} day(s) of absence (旷工): deduct {text(amount)}, -{points} points",
+        f"{prefix}{plain(days)} day(s) of absence (旷工): deduct {text(amount)}, -{plain(points)} points",
         event.source,
         -points,
         "absence_deduction",
@@ -108,7 +108,7 @@ def _leave(draft: EmployeeMonth, event: Event, key: str, label: str) -> None:
     draft.fire(
         f"attendance.leave.{key.removesuffix('_per_day')}",
         leave.clause,
-        f"{label} {days} day(s): deduct {text(amount)}",
+        f"{label} {plain(days)} day(s): deduct {text(amount)}",
         event.source,
         None,
         "leave_deduction",
@@ -147,7 +147,7 @@ def on_overtime(draft: EmployeeMonth, event: Event) -> None:
     draft.fire(
         f"overtime.{day_kind}",
         overtime.clause,
-        f"{day_kind} overtime {days} day(s): {text(amount)}{why}",
+        f"{day_kind} overtime {plain(days)} day(s): {text(amount)}{why}",
         event.source,
         None,
         "overtime",

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 
 from appraisal.model import Event
-from appraisal.money import text
+from appraisal.money import plain, text
 from appraisal.policy import LevelInfo, PolicyInForce
 from appraisal.results import Conflict, PayFields
 
@@ -52,7 +52,7 @@ def overtime_conflicts(
                 ART_44,
                 owed - paid,
                 f"statutory-holiday work on {event.date} was repaid with time off (补休); "
-                f"the law requires at least 300% pay, {text(owed)} for {days} day(s)",
+                f"the law requires at least 300% pay, {text(owed)} for {plain(days)} day(s)",
                 event.source,
             )
         ]

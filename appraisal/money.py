@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Context, Decimal
 
-__all__ = ["CONTEXT", "ZERO", "cents", "text"]
+__all__ = ["CONTEXT", "ZERO", "cents", "plain", "text"]
 
 CONTEXT = Context(prec=34, rounding=ROUND_HALF_UP)
 CENT = Decimal("0.01")
@@ -24,3 +24,11 @@ def cents(value: Decimal) -> Decimal:
 def text(value: Decimal) -> str:
     """A money figure as the JSON string with two places, e.g. "1940.00"."""
     return f"{cents(value):.2f}"
+
+
+def plain(value: Decimal) -> str:
+    """A count of days or points as people write it: 1.0 → "1", 0.50 → "0.5", 100 → "100".
+
+    The same quantity reads the same whichever way the input file wrote it.
+    """
+    return f"{value.normalize(CONTEXT):f}"

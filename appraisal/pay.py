@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from appraisal.model import Kind
-from appraisal.money import ZERO, text
+from appraisal.money import ZERO, plain, text
 from appraisal.results import TraceEntry
 
 if TYPE_CHECKING:
@@ -103,7 +103,7 @@ def _settle(draft: EmployeeMonth, names: Mapping[str, Decimal | bool]) -> None:
                 )
             )
         draft.money[field_name] = ZERO
-    worked_text = "the whole month" if whole_month else f"{worked} working day(s)"
+    worked_text = "the whole month" if whole_month else f"{plain(worked)} working day(s)"
     draft.fire(
         "dismissal.settlement",
         settlement.clause,

@@ -1,15 +1,20 @@
 """The .xlsx file itself: the same content always gives the same bytes.
 
-openpyxl stamps the save time into the document properties and into every zip entry.
-Here the properties come from the month and the entries are rewritten with a fixed
-time, a fixed order and fixed compression, so two runs of one sealed month (or a
-replay a year later) produce identical files, and a file's sha256 identifies it.
+openpyxl writes the package around the sheets (styles, views, print setup, charts);
+each sheet's rows, written as text by `payroll_export.rowxml`, are spliced into its
+``<sheetData>`` here. openpyxl also stamps the save time into the document properties
+and into every zip entry: here the properties come from the month and the entries are
+rewritten with a fixed time, a fixed order and fixed compression, so two runs of one
+sealed month (or a replay a year later) produce identical files, and a file's sha256
+identifies it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from io import BytesIO
+from typing import IO, Any
 from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
 
 from openpyxl import Workbook
@@ -22,10 +27,23 @@ COMPRESS_LEVEL = 6
 CREATOR = "appraisal"
 # The package's own parts first, as Office writes them; then every part by name.
 _FIRST = ("[Content_Types].xml", "_rels/.rels")
+EMPTY_SHEET_DATA = b"<sheetData></sheetData>"  # what openpyxl writes for a sheet of no rows
+CHUNK = 2**20
 
 
-def workbook_bytes(workbook: Workbook, *, month: str, title: str, description: str) -> bytes:
-    """Save a workbook with properties fixed by the month, then make its zip canonical."""
+def workbook_bytes(
+    workbook: Workbook,
+    *,
+    month: str,
+    title: str,
+    description: str,
+    rows: Sequence[tuple[Any, IO[str]]] = (),
+) -> bytes:
+    """Save a workbook with properties fixed by the month, then make its zip canonical.
+
+    ``rows`` pairs a write-only worksheet with the spool of its row XML, to splice in;
+    a workbook whose cells openpyxl holds itself (the input template) passes none.
+    """
     props = workbook.properties
     stamp = datetime.strptime(month, "%Y-%m")  # the first day of the month, 00:00
     props.created = props.modified = stamp
@@ -38,20 +56,43 @@ def workbook_bytes(workbook: Workbook, *, month: str, title: str, description: s
     with ZipFile(buffer, "w", ZIP_DEFLATED, allowZip64=True) as archive:
         # ExcelWriter rather than Workbook.save, which sets `modified` to the clock.
         ExcelWriter(workbook, archive).write_data()
-    return normalised_zip(buffer.getvalue())
+    # A sheet's part name is known once openpyxl has numbered the sheets, on writing.
+    spliced = {str(ws.path).lstrip("/"): spool for ws, spool in rows}
+    return normalised_zip(buffer.getvalue(), spliced)
 
 
-def normalised_zip(data: bytes) -> bytes:
-    """The same entries with fixed times, attributes, order and compression."""
+def normalised_zip(data: bytes, rows: Mapping[str, IO[str]] | None = None) -> bytes:
+    """The same entries with fixed times, attributes, order and compression, and the
+    rows of ``rows`` (part name → spool of row XML) in their sheets' ``<sheetData>``."""
+    rows = rows or {}
     out = BytesIO()
-    with ZipFile(BytesIO(data)) as source, ZipFile(out, "w", allowZip64=True) as target:
+    with (
+        ZipFile(BytesIO(data)) as source,
+        ZipFile(out, "w", ZIP_DEFLATED, allowZip64=True, compresslevel=COMPRESS_LEVEL) as target,
+    ):
         for name in sorted(source.namelist(), key=_order):
             info = ZipInfo(name, date_time=ZIP_TIME)
             info.compress_type = ZIP_DEFLATED
             info.create_system = 0  # not the writer's operating system
             info.external_attr = 0
-            target.writestr(info, source.read(name), compresslevel=COMPRESS_LEVEL)
+            content = source.read(name)
+            with target.open(info, "w", force_zip64=name in rows) as entry:
+                if name in rows:
+                    _splice(content, rows[name], entry)
+                else:
+                    entry.write(content)
     return out.getvalue()
+
+
+def _splice(sheet: bytes, spool: IO[str], out: IO[bytes]) -> None:
+    head, found, tail = sheet.partition(EMPTY_SHEET_DATA)
+    if not found or EMPTY_SHEET_DATA in tail:
+        raise AssertionError("a sheet written with rows of its own; expected empty sheetData")
+    out.write(head + b"<sheetData>")
+    spool.seek(0)
+    while chunk := spool.read(CHUNK):
+        out.write(chunk.encode("utf-8"))
+    out.write(b"</sheetData>" + tail)
 
 
 def _order(name: str) -> tuple[int, str]:

@@ -152,7 +152,8 @@ class Sheet:
         self.widths = tuple(widths)
         self.rows = 0
         self.last_filtered = HEADER_ROWS
-        self.spool: IO[str] = tempfile.SpooledTemporaryFile(
+        # Open until the package is written; `Book.close` closes it.
+        self.spool: IO[str] = tempfile.SpooledTemporaryFile(  # noqa: SIM115
             max_size=SPOOL_IN_MEMORY, mode="w+", encoding="utf-8"
         )
         self._styles: dict[tuple[object, ...], int] = {}
@@ -217,8 +218,7 @@ class Sheet:
             if column.wrap and isinstance(value, str) and value:
                 usable = max(width - 2, 1)
                 wrapped = sum(
-                    max(1, math.ceil(rendered_width(part) / usable))
-                    for part in _LINES.split(value)
+                    max(1, math.ceil(rendered_width(part) / usable)) for part in _LINES.split(value)
                 )
                 lines = max(lines, wrapped)
         return lines

@@ -19,16 +19,8 @@ from openpyxl.utils import get_column_letter
 
 from payroll_export.model import DEMOTION_LINE, PAY_COLUMNS, PAY_LABELS, LevelLabel, level_text
 from payroll_export.pay_sheet import pay_range
-from payroll_export.sheet import (
-    HEADER_ROWS,
-    Book,
-    Column,
-    Formula,
-    Row,
-    Sheet,
-    clean_text,
-    measure,
-)
+from payroll_export.sheet import HEADER_ROWS, Book, Column, Formula, Row, Sheet, measure
+from payroll_export.text import clean_text
 
 __all__ = ["BY_DEPARTMENT", "BY_LEVEL", "SUMMARY_SHEET", "write_summary_sheet"]
 

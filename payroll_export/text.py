@@ -36,6 +36,7 @@ _CONTROL: dict[int, int | str] = {
 FORMULA_START = ("=", "+", "-", "@", "\t")
 
 
+@lru_cache(maxsize=65536)  # clauses, rules and names repeat thousands of times a month
 def clean_text(text: str) -> str:
     """Input text as a cell can hold it: control characters shown, length within Excel's.
 

@@ -21,8 +21,9 @@ from payroll_export.model import LevelLabel, Manifest, check_matches
 from payroll_export.package import workbook_bytes
 from payroll_export.pay_sheet import write_pay_sheet
 from payroll_export.scores_sheet import write_scores_sheet
-from payroll_export.sheet import HEADER_ROWS, MAX_SHEET_ROWS, Book, money_text
+from payroll_export.sheet import HEADER_ROWS, MAX_SHEET_ROWS, Book
 from payroll_export.summary_sheet import write_summary_sheet
+from payroll_export.text import money_text
 
 __all__ = ["salary_workbook"]
 
@@ -52,32 +53,36 @@ def salary_workbook(
         )
     levels = {level.id: level for level in ladder}
     book = Book(manifest.month, manifest.record_hash)
-
-    write_pay_sheet(book, employees, manifest, levels, max_rows=max_rows)
-    parts = {
-        "考核评分 scores": write_scores_sheet(book, employees, max_rows=max_rows),
-        "职级变动 level changes": write_changes_sheet(
-            book, employees, manifest.month, levels, max_rows=max_rows
-        ),
-        "审计轨迹 audit trail": write_audit_sheets(book, employees, max_rows=max_rows),
-        "合规提示 compliance": write_compliance_sheet(book, employees, max_rows=max_rows),
-    }
-    write_summary_sheet(book, employees, ladder)
-    write_manifest_sheet(
-        book,
-        manifest,
-        employees=len(employees),
-        trace_entries=sum(len(person["trace"]) for person in employees),
-        parts=parts,
-        max_rows=max_rows,
-    )
-    return workbook_bytes(
-        book.workbook,
-        month=manifest.month,
-        title=f"{manifest.month} 工资调整表 salary adjustment",
-        description=f"ledger record {manifest.record_hash} (version {manifest.ledger_version}, "
-        f"seq {manifest.ledger_seq}); policy sha256 {manifest.policy_sha256}",
-    )
+    try:
+        write_pay_sheet(book, employees, manifest, levels, max_rows=max_rows)
+        parts = {
+            "考核评分 scores": write_scores_sheet(book, employees, max_rows=max_rows),
+            "职级变动 level changes": write_changes_sheet(
+                book, employees, manifest.month, levels, max_rows=max_rows
+            ),
+            "审计轨迹 audit trail": write_audit_sheets(book, employees, max_rows=max_rows),
+            "合规提示 compliance": write_compliance_sheet(book, employees, max_rows=max_rows),
+        }
+        write_summary_sheet(book, employees, ladder)
+        write_manifest_sheet(
+            book,
+            manifest,
+            employees=len(employees),
+            trace_entries=sum(len(person["trace"]) for person in employees),
+            parts=parts,
+            max_rows=max_rows,
+        )
+        return workbook_bytes(
+            book.workbook,
+            rows=[(sheet.ws, sheet.spool) for sheet in book.sheets],
+            month=manifest.month,
+            title=f"{manifest.month} 工资调整表 salary adjustment",
+            description=f"ledger record {manifest.record_hash} "
+            f"(version {manifest.ledger_version}, seq {manifest.ledger_seq}); "
+            f"policy sha256 {manifest.policy_sha256}",
+        )
+    finally:
+        book.close()
 
 
 def _check_money(employees: Sequence[Mapping[str, Any]]) -> None:

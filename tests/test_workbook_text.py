@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from test_workbook import MAIN, Month_, formulas, seal, sheet_xml, table
 
 from payroll_export import Manifest, salary_workbook
-from payroll_export.sheet import clean_text
+from payroll_export.text import clean_text
 
 HOSTILE = (
     '=HYPERLINK("http://x","y")',
