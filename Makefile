@@ -27,10 +27,13 @@ example: $(BIN)/appraisal
 	rm -f examples/out/example.db
 	mkdir -p examples/out
 	$(BIN)/appraisal run --month 2026-10 --roster examples/roster.csv --events examples/events.csv \
-		--ledger examples/out/example.db --json examples/out/results.json
+		--ledger examples/out/example.db --json examples/out/results.json \
+		--out examples/out/salary_2026-10.xlsx
 
 bench: $(BIN)/appraisal
 	$(BIN)/python bench/evaluate.py
+	$(BIN)/python bench/workbook.py
+	$(BIN)/python bench/imports.py
 
 clean:
 	rm -rf $(VENV) examples/out .pytest_cache .mypy_cache .ruff_cache
