@@ -17,12 +17,12 @@ import io
 import sys
 import time
 import tracemalloc
+import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import openpyxl
 from generate import generate
 
 from appraisal import Month, load_policy
@@ -89,11 +89,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _rows_written(data: bytes) -> int:
     """Rows of every sheet, counted in the file itself."""
-    book = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
-    try:
-        return sum(sum(1 for _ in sheet.iter_rows(values_only=True)) for sheet in book.worksheets)
-    finally:
-        book.close()
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        sheets = [n for n in archive.namelist() if n.startswith("xl/worksheets/sheet")]
+        return sum(archive.read(name).count(b"<row ") for name in sheets)
 
 
 if __name__ == "__main__":

@@ -90,7 +90,7 @@ def write_audit_sheets(
                 )
 
     return write_table(
-        book, AUDIT_SHEET, AUDIT_COLUMNS, rows, max_rows=max_rows, split=True, freeze="D3"
+        book, AUDIT_SHEET, AUDIT_COLUMNS, rows(), max_rows=max_rows, split=True, freeze="D3"
     )
 
 
@@ -118,5 +118,5 @@ def write_compliance_sheet(
                 yield Row((*who, REVIEW, None, None, None, note, None))
 
     return write_table(
-        book, COMPLIANCE_SHEET, COMPLIANCE_COLUMNS, rows, max_rows=max_rows, split=True
+        book, COMPLIANCE_SHEET, COMPLIANCE_COLUMNS, rows(), max_rows=max_rows, split=True
     )

@@ -115,4 +115,4 @@ def write_changes_sheet(
                     )
                 )
 
-    return write_table(book, CHANGES_SHEET, COLUMNS, rows, max_rows=max_rows, split=True)
+    return write_table(book, CHANGES_SHEET, COLUMNS, rows(), max_rows=max_rows, split=True)

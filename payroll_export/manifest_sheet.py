@@ -37,7 +37,7 @@ def write_manifest_sheet(
         for item, name, value in _items(manifest, employees, trace_entries, parts, max_rows):
             yield Row((item, name, value))
 
-    write_table(book, MANIFEST_SHEET, COLUMNS, rows, max_rows=max_rows, split=False, freeze="A3")
+    write_table(book, MANIFEST_SHEET, COLUMNS, rows(), max_rows=max_rows, split=False, freeze="A3")
 
 
 def _items(

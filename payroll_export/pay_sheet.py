@@ -69,7 +69,7 @@ def write_pay_sheet(
             )
         yield _totals(len(employees))
 
-    write_table(book, PAY_SHEET, COLUMNS, rows, max_rows=max_rows, split=False)
+    write_table(book, PAY_SHEET, COLUMNS, rows(), max_rows=max_rows, split=False)
 
 
 def _totals(people: int) -> Row:

@@ -77,4 +77,4 @@ def write_scores_sheet(
                 total=True,
             )
 
-    return write_table(book, SCORES_SHEET, COLUMNS, rows, max_rows=max_rows, split=True)
+    return write_table(book, SCORES_SHEET, COLUMNS, rows(), max_rows=max_rows, split=True)

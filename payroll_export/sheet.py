@@ -21,12 +21,10 @@ sheet until `payroll_export.package` splices them in.
 from __future__ import annotations
 
 import math
-import re
 import tempfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 from typing import IO, Any
 
 from openpyxl import Workbook
@@ -53,7 +51,6 @@ __all__ = [
     "Part",
     "Row",
     "Sheet",
-    "measure",
     "write_table",
 ]
 
@@ -67,7 +64,6 @@ PAPER_A4 = 9  # the paperSize code of ISO A4 in SpreadsheetML
 LINE_HEIGHT = 17
 CELL_PADDING = 3  # points above and below the text of a cell
 SPOOL_IN_MEMORY = 8 * 2**20  # characters of row XML a sheet keeps in memory, then on disk
-_LINES = re.compile(r"\r\n|\n|\r")
 
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 _TOTAL_FILL = PatternFill("solid", fgColor="F2F2F2")
@@ -123,10 +119,8 @@ class Book:
         self.record_hash = record_hash
         self.sheets: list[Sheet] = []
 
-    def sheet(
-        self, title: str, columns: Sequence[Column], widths: Sequence[int], freeze: str = "C3"
-    ) -> Sheet:
-        sheet = Sheet(self, title, columns, widths, freeze)
+    def sheet(self, title: str, columns: Sequence[Column], freeze: str = "C3") -> Sheet:
+        sheet = Sheet(self, title, columns, freeze)
         self.sheets.append(sheet)
         return sheet
 
@@ -136,30 +130,26 @@ class Book:
 
 
 class Sheet:
-    """One worksheet: header rows, page setup and widths first, then rows as they come."""
+    """One worksheet: its frame (views, print setup), then its rows as they come.
 
-    def __init__(
-        self,
-        book: Book,
-        title: str,
-        columns: Sequence[Column],
-        widths: Sequence[int],
-        freeze: str = "C3",
-    ) -> None:
+    The rows go to a spool as SpreadsheetML; the column widths, measured on the way,
+    and the auto-filter are set by `finish`, since openpyxl writes a write-only sheet's
+    frame only when the package is saved.
+    """
+
+    def __init__(self, book: Book, title: str, columns: Sequence[Column], freeze: str) -> None:
         self.ws: Any = book.workbook.create_sheet(title)
         self.title = title
         self.columns = tuple(columns)
-        self.widths = tuple(widths)
         self.rows = 0
         self.last_filtered = HEADER_ROWS
+        self.widths = [0] * len(columns)  # the widest content of each column so far
         # Open until the package is written; `Book.close` closes it.
         self.spool: IO[str] = tempfile.SpooledTemporaryFile(  # noqa: SIM115
             max_size=SPOOL_IN_MEMORY, mode="w+", encoding="utf-8"
         )
         self._styles: dict[tuple[object, ...], int] = {}
         ws = self.ws
-        for index, width in enumerate(widths, 1):
-            ws.column_dimensions[get_column_letter(index)].width = width
         ws.freeze_panes = freeze  # the header rows, and the columns naming the employee
         ws.print_title_rows = f"1:{HEADER_ROWS}"
         ws.page_setup.paperSize = PAPER_A4
@@ -181,24 +171,27 @@ class Sheet:
         ):
             style = self._style(("header", font), font=font, fill=_HEADER_FILL, border=_RULE)
             self.rows += 1
-            cells = [
-                rowxml.text_cell(index, self.rows, style, label)
-                for index, label in enumerate(labels, 1)
-            ]
+            cells = []
+            for index, label in enumerate(labels, 1):
+                cells.append(rowxml.text_cell(index, self.rows, style, label))
+                self._fit(index, display_width(label), columns[index - 1])
             self.spool.write(rowxml.row_xml(self.rows, cells))
 
     def append(self, row: Row, columns: Sequence[Column] | None = None) -> int:
         """Write one row, by the sheet's columns or by ``columns``; return its row number."""
         kinds = self.columns if columns is None else columns
         self.rows += 1
-        cells = [
-            xml
-            for index, (column, value) in enumerate(zip(kinds, row.values, strict=False), 1)
-            if (xml := self._cell(index, column, value, row.total)) is not None
-        ]
-        lines = self._lines(kinds, row.values)
-        height = LINE_HEIGHT * lines + CELL_PADDING if lines > 1 else None
-        self.spool.write(rowxml.row_xml(self.rows, cells, height))
+        cells = []
+        lines = 1
+        for index, (column, value) in enumerate(zip(kinds, row.values, strict=False), 1):
+            if value is None or value == "":
+                continue
+            xml, width, height = self._cell(index, column, value, row.total)
+            cells.append(xml)
+            self._fit(index, width, column)
+            lines = max(lines, height)
+        height_pt = LINE_HEIGHT * lines + CELL_PADDING if lines > 1 else None
+        self.spool.write(rowxml.row_xml(self.rows, cells, height_pt))
         if not row.total:
             self.last_filtered = self.rows
         return self.rows
@@ -206,40 +199,43 @@ class Sheet:
     def append_blank(self) -> None:
         self.rows += 1
 
-    def finish(self) -> None:
-        """The auto-filter covers the header and the data rows, never the totals below."""
+    def finish(self, widths: Sequence[int] | None = None, filter_to: int | None = None) -> None:
+        """Column widths (the content's, or ``widths``) and the auto-filter, which covers
+        the header and the data rows, never the totals below or ``filter_to``'s end."""
+        for index, width in enumerate(widths or self.widths, 1):
+            self.ws.column_dimensions[get_column_letter(index)].width = width + 2
         last = get_column_letter(len(self.columns))
-        self.ws.auto_filter.ref = f"A{HEADER_ROWS}:{last}{self.last_filtered}"
+        self.ws.auto_filter.ref = f"A{HEADER_ROWS}:{last}{filter_to or self.last_filtered}"
+        # openpyxl writes <dimension> from this method when a sheet has it; a write-only
+        # sheet has not, and readers that stream rows (read-only openpyxl, pandas) size
+        # the sheet by it.
+        used = f"A1:{last}{self.rows}"
+        self.ws.calculate_dimension = lambda: used
 
-    def _lines(self, columns: Sequence[Column], values: Sequence[object]) -> int:
-        """Lines the tallest wrapped cell of a row takes, at the column's width."""
-        lines = 1
-        for column, width, value in zip(columns, self.widths, values, strict=False):
-            if column.wrap and isinstance(value, str) and value:
-                usable = max(width - 2, 1)
-                wrapped = sum(
-                    max(1, math.ceil(rendered_width(part) / usable)) for part in _LINES.split(value)
-                )
-                lines = max(lines, wrapped)
-        return lines
+    def _fit(self, index: int, width: int, column: Column) -> None:
+        if width > self.widths[index - 1]:
+            self.widths[index - 1] = min(width, column.max_width)
 
-    def _cell(self, index: int, column: Column, value: object, total: bool) -> str | None:
-        if value is None or value == "":
-            return None
+    def _cell(self, index: int, column: Column, value: object, total: bool) -> tuple[str, int, int]:
+        """A cell's XML, the width its content asks for, and the lines it takes."""
         row, kind = self.rows, column.kind
         if isinstance(value, Formula):
-            return rowxml.formula_cell(index, row, self._column_style(column, total), value.text)
+            style = self._column_style(column, total)
+            return rowxml.formula_cell(index, row, style, value.text), value.width, 1
         if kind == "text":
             text = clean_text(str(value))
-            quoted = text.startswith(FORMULA_START)
-            return rowxml.text_cell(index, row, self._column_style(column, total, quoted), text)
+            style = self._column_style(column, total, text.startswith(FORMULA_START))
+            width, lines = _text_size(text, column)
+            return rowxml.text_cell(index, row, style, text), width, lines
         style = self._column_style(column, total)
         if kind == "money":
-            return rowxml.number_cell(index, row, style, money_text(value))
+            amount = money_text(value)
+            return rowxml.number_cell(index, row, style, amount), _money_width(amount), 1
         if kind == "date" and isinstance(value, date):
-            return rowxml.date_cell(index, row, style, value)
+            return rowxml.date_cell(index, row, style, value), 10, 1
         if kind == "number":
-            return rowxml.number_cell(index, row, style, rowxml.number_text(value))
+            number = rowxml.number_text(value)
+            return rowxml.number_cell(index, row, style, number), len(number), 1
         raise TypeError(f"{self.title}: {column.en}: {value!r} is not a {kind}")
 
     def _column_style(self, column: Column, total: bool, quoted: bool = False) -> int:
@@ -267,35 +263,38 @@ class Sheet:
         return self._styles[key]
 
 
-def measure(columns: Sequence[Column], rows: Iterable[Row]) -> list[int]:
-    """Column widths that fit the headers and every value, within each column's cap."""
-    widths = [max(display_width(c.zh), len(c.en)) for c in columns]
-    for row in rows:
-        for index, (column, value) in enumerate(zip(columns, row.values, strict=False)):
-            if value is None or widths[index] >= column.max_width:
-                continue
-            widths[index] = max(widths[index], _value_width(column, value))
-    return [min(w, c.max_width) + 2 for w, c in zip(widths, columns, strict=True)]
+def _text_size(text: str, column: Column) -> tuple[int, int]:
+    """The width a text asks of its column (its longest line), and, in a column that
+    wraps, the lines it takes there.
+
+    A wrapping column ends up ``max_width`` wide whenever any of its texts is wider, so
+    a text wraps exactly when it is wider than that: its lines are known before the
+    column's final width is.
+    """
+    if "\n" not in text:
+        width = display_width(text)
+        if not column.wrap or width <= column.max_width:
+            return width, 1
+        return width, math.ceil(rendered_width(text) / column.max_width)
+    parts = text.split("\n")
+    width = max(display_width(part) for part in parts)
+    if not column.wrap:
+        return width, len(parts)
+    lines = sum(max(1, math.ceil(rendered_width(part) / column.max_width)) for part in parts)
+    return width, lines
 
 
-def _value_width(column: Column, value: object) -> int:
-    if isinstance(value, Formula):
-        return value.width
-    if column.kind == "money":
-        return len(f"{Decimal(str(value)):,.2f}")
-    if column.kind == "date":
-        return 10
-    if column.kind == "number":
-        return len(str(value))
-    # The longest line counts: a wrapped or multi-line text is as wide as that.
-    return max(display_width(line) for line in _LINES.split(str(value)))
+def _money_width(amount: str) -> int:
+    """Width of an amount as '#,##0.00' shows it: with a comma every three digits."""
+    digits = len(amount) - 3 - amount.startswith("-")
+    return len(amount) + max(digits - 1, 0) // 3
 
 
 def write_table(
     book: Book,
     title: str,
     columns: Sequence[Column],
-    rows: Callable[[], Iterable[Row]],
+    rows: Iterable[Row],
     *,
     max_rows: int,
     split: bool,
@@ -303,25 +302,24 @@ def write_table(
 ) -> list[Part]:
     """Write a table to a sheet, or, when ``split``, over as many sheets as its size needs.
 
-    ``rows`` is called twice (once to measure the widths, once to write), so a large
-    table is never held in memory. A table that must not split and does not fit is a
-    ValueError: a cut-off payroll would be worse than none.
+    ``rows`` are written as they come, never held together in memory. The parts of a
+    split table share their column widths. A table that must not split and does not
+    fit is a ValueError: a cut-off payroll would be worse than none.
     """
     capacity = max_rows - HEADER_ROWS
     if capacity < 1:
         raise ValueError(f"max_rows {max_rows} leaves no room below the {HEADER_ROWS} header rows")
-    widths = measure(columns, rows())
-    parts: list[Part] = []
-    sheet = book.sheet(title, columns, widths, freeze)
-    parts.append(Part(title, 1, 0))
-    for index, row in enumerate(rows(), 1):
-        if sheet.rows - HEADER_ROWS == capacity:
+    sheets = [book.sheet(title, columns, freeze)]
+    parts = [Part(title, 1, 0)]
+    for index, row in enumerate(rows, 1):
+        if sheets[-1].rows - HEADER_ROWS == capacity:
             if not split:
                 raise ValueError(f"{title}: more than {capacity:,} rows do not fit on one sheet")
-            sheet.finish()
-            sheet = book.sheet(f"{title} ({len(parts) + 1})", columns, widths, freeze)
-            parts.append(Part(sheet.title, index, index - 1))
-        sheet.append(row)
+            sheets.append(book.sheet(f"{title} ({len(parts) + 1})", columns, freeze))
+            parts.append(Part(sheets[-1].title, index, index - 1))
+        sheets[-1].append(row)
         parts[-1].last = index
-    sheet.finish()
+    widths = [max(column) for column in zip(*(sheet.widths for sheet in sheets), strict=True)]
+    for sheet in sheets:
+        sheet.finish(widths)
     return parts

@@ -19,7 +19,7 @@ from openpyxl.utils import get_column_letter
 
 from payroll_export.model import DEMOTION_LINE, PAY_COLUMNS, PAY_LABELS, LevelLabel, level_text
 from payroll_export.pay_sheet import pay_range
-from payroll_export.sheet import HEADER_ROWS, Book, Column, Formula, Row, Sheet, measure
+from payroll_export.sheet import HEADER_ROWS, Book, Column, Formula, Row, Sheet
 from payroll_export.text import clean_text
 
 __all__ = ["BY_DEPARTMENT", "BY_LEVEL", "SUMMARY_SHEET", "write_summary_sheet"]
@@ -71,23 +71,23 @@ def write_summary_sheet(
             for name, row in zip(departments, department_rows, strict=True)
         ),
     ]
-    bands = _bands(employees)
-    widths = measure(COLUMNS, group_rows)
-    sheet = book.sheet(SUMMARY_SHEET, COLUMNS, widths)
-
+    sheet = book.sheet(SUMMARY_SHEET, COLUMNS)
     written = [sheet.append(row) for row in group_rows[: len(levels)]]
     sheet.append(_totals(f"{BY_LEVEL} 合计 total", level_rows))
     written += [sheet.append(row) for row in group_rows[len(levels) :]]
     assert written == level_rows + department_rows, "summary rows out of place"
     sheet.append(_totals(f"{BY_DEPARTMENT} 合计 total", department_rows))
-    sheet.finish()
+    filter_to = sheet.last_filtered
 
     sheet.append_blank()
     anchor = sheet.rows + 1
     sheet.append_header(BAND_COLUMNS)
-    band_rows = [sheet.append(Row(band), BAND_COLUMNS) for band in bands]
+    band_rows = [sheet.append(Row(band), BAND_COLUMNS) for band in _bands(employees)]
+    sheet.finish(filter_to=filter_to)
+
     # The charts stand side by side right of the distribution they draw, as wide as
     # the table above, so that fit-to-width prints them large and beside their data.
+    widths = [width + 2 for width in sheet.widths]
     room = sum(widths[len(BAND_COLUMNS) :]) * CM_PER_WIDTH
     width = max(12.0, room / 2 - 0.3)
     first_chart = get_column_letter(len(BAND_COLUMNS) + 1)

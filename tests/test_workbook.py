@@ -405,6 +405,17 @@ def test_every_sheet_has_frozen_headers_filters_and_a4_landscape_print(
         assert str(ws["A2"].value).isascii(), ws.title
 
 
+def test_streaming_readers_see_each_sheets_size(
+    example_xlsx: bytes, book: openpyxl.Workbook
+) -> None:
+    """Read-only openpyxl (and pandas through it) sizes a sheet by its <dimension>."""
+    streamed = openpyxl.load_workbook(io.BytesIO(example_xlsx), read_only=True)
+    for ws in book.worksheets:
+        size = streamed[ws.title].calculate_dimension()
+        assert size == f"A1:{ws.cell(1, ws.max_column).column_letter}{ws.max_row}", ws.title
+    streamed.close()
+
+
 def test_money_cells_show_two_decimals(book: openpyxl.Workbook) -> None:
     checked = 0
     for ws, fields in (
