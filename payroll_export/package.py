@@ -6,7 +6,8 @@ each sheet's rows, written as text by `payroll_export.rowxml`, are spliced into 
 and into every zip entry: here the properties come from the month and the entries are
 rewritten with a fixed time, a fixed order and fixed compression, so two runs of one
 sealed month (or a replay a year later) produce identical files, and a file's sha256
-identifies it.
+identifies it. (Deflate's output is zlib's: machines with another zlib version may
+compress the same parts to other bytes.)
 """
 
 from __future__ import annotations
