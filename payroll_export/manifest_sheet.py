@@ -2,8 +2,8 @@
 
 An auditor holding the workbook checks the policy's and every input file's sha256, the
 engine version and the ledger record hash against the ledger (``appraisal replay``
-recomputes the month from it), and learns here whether a long table goes on over
-several sheets.
+recomputes the month from it), and learns here the demotion line the summary draws and
+whether a long table goes on over several sheets.
 """
 
 from __future__ import annotations
@@ -56,6 +56,7 @@ def _items(
     yield "政策 policy", "id", manifest.policy_id
     yield "政策 policy", "version", manifest.policy_version
     yield "政策 policy", "sha256", manifest.policy_sha256
+    yield "降级线 demotion line", "demotion_line", _demotion_line(manifest.demotion_line)
     for name in sorted(manifest.input_files):
         yield "输入文件 input file (sha256)", name, manifest.input_files[name]
     yield "引擎版本 engine version", None, manifest.engine_version
@@ -84,3 +85,9 @@ def _items(
         f"appraisal replay --month {manifest.month} recomputes this month from the ledger "
         "and must report it identical; the record hash above must match the ledger's.",
     )
+
+
+def _demotion_line(line: int | None) -> str:
+    if line is None:
+        return "无 none: the policy demotes on no score threshold"
+    return f"总分低于{line}分 score < {line}"

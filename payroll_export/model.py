@@ -16,7 +16,6 @@ from datetime import date
 from typing import Any
 
 __all__ = [
-    "DEMOTION_LINE",
     "PAY_COLUMNS",
     "PAY_LABELS",
     "LevelLabel",
@@ -28,14 +27,18 @@ __all__ = [
     "pay_date",
 ]
 
-# 降级情况一: 月度考核分数低于140分. The policy states it as an expression
-# ("score < 140"), which a chart cannot read, so the summary draws the line here.
-DEMOTION_LINE = 140
-
 
 @dataclass(frozen=True)
 class Manifest:
-    """Where the month's results come from: the sealed ledger record and its inputs."""
+    """Where the month's results come from: the sealed ledger record and its inputs,
+    and the figures of the policy in force that the workbook shows but the results do
+    not carry.
+
+    ``demotion_line`` is the score below which the policy demotes (降级情况一: 月度考核
+    分数低于140分): the policy states it as an expression ("score < 140"), which a
+    chart cannot read, so the caller gives the number. None when the policy demotes on
+    no score threshold; the summary then draws no line.
+    """
 
     month: str  # "2026-10"
     policy_id: str
@@ -48,6 +51,7 @@ class Manifest:
     ledger_seq: int
     pay_day_of_month: int = 5
     amend_reason: str | None = None
+    demotion_line: int | None = 140
 
 
 @dataclass(frozen=True)

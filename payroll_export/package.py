@@ -51,7 +51,9 @@ def workbook_bytes(
     props.creator = props.lastModifiedBy = CREATOR
     props.title = title
     props.description = description
-    # No formula result is stored, so any spreadsheet must compute them on opening.
+    # The formulas' stored results are for readers that do not calculate; spreadsheets
+    # are told to compute every formula on opening all the same, so what they show is
+    # what the formulas say of the cells, never merely what the writer stored.
     workbook.calculation.fullCalcOnLoad = True
     buffer = BytesIO()
     with ZipFile(buffer, "w", ZIP_DEFLATED, allowZip64=True) as archive:

@@ -1,7 +1,8 @@
 """工资调整 (salary adjustment): the sheet payroll pays from, one row per employee.
 
 Every figure is the engine's, rounded once per field; the totals row is =SUM formulas,
-so the sheet adds up in any spreadsheet, and 汇总 (summary) refers to its ranges.
+so the sheet adds up in any spreadsheet, each stored with the exact sum of the
+employees' amounts as its result; 汇总 (summary) refers to the sheet's ranges.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from openpyxl.utils import get_column_letter
 
 from payroll_export.model import PAY_COLUMNS, PAY_LABELS, LevelLabel, Manifest, level_text, pay_date
 from payroll_export.sheet import HEADER_ROWS, Book, Column, Formula, Row, write_table
+from payroll_export.text import money_sum
 
 __all__ = ["PAY_SHEET", "pay_range", "write_pay_sheet"]
 
@@ -67,15 +69,17 @@ def write_pay_sheet(
                     paid_on,
                 )
             )
-        yield _totals(len(employees))
+        yield _totals(employees)
 
     write_table(book, PAY_SHEET, COLUMNS, rows(), max_rows=max_rows, split=False)
 
 
-def _totals(people: int) -> Row:
+def _totals(employees: Sequence[Mapping[str, Any]]) -> Row:
+    people = len(employees)
     first, last = HEADER_ROWS + 1, HEADER_ROWS + people
     sums: list[object] = []
     for name in PAY_COLUMNS:
         letter = get_column_letter(_INDEX[name])
-        sums.append(Formula(f"=SUM({letter}{first}:{letter}{last})") if people else "0.00")
+        total = money_sum(person["pay"][name] for person in employees)
+        sums.append(Formula(f"=SUM({letter}{first}:{letter}{last})", total) if people else "0.00")
     return Row(("合计 total", f"{people} 人 employees", None, None, *sums), total=True)

@@ -8,7 +8,8 @@ the ``<row>`` elements are made here, as text, and spliced into each sheet's
 
 Writing the XML ourselves also fixes what each cell is: a text is always an inline
 string (never a formula or an error value, whatever it says), money is the engine's
-decimal text in ``<v>``, and a formula only ever comes from the writer.
+decimal text in ``<v>``, and a formula only ever comes from the writer, with the
+engine's own figure stored as its result.
 """
 
 from __future__ import annotations
@@ -50,10 +51,15 @@ def date_cell(column: int, row: int, style: int, day: date) -> str:
     return number_cell(column, row, style, str((day - EPOCH).days))
 
 
-def formula_cell(column: int, row: int, style: int, formula: str) -> str:
-    """A formula (without its "="); no result is stored: spreadsheets compute it on opening."""
+def formula_cell(column: int, row: int, style: int, formula: str, result: str) -> str:
+    """A formula (without its "=") and its cached result, the decimal text of ``<v>``.
+
+    The result is what readers that do not calculate show (pandas, openpyxl's
+    ``data_only``, mail previews); spreadsheets compute the formula again on opening.
+    """
     ref = f"{get_column_letter(column)}{row}"
-    return f'<c r="{ref}" s="{style}"><f>{_escape(formula.removeprefix("="))}</f></c>'
+    text = _escape(formula.removeprefix("="))
+    return f'<c r="{ref}" s="{style}"><f>{text}</f><v>{result}</v></c>'
 
 
 def number_text(value: object) -> str:

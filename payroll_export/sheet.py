@@ -9,7 +9,9 @@ the rules below hold on every sheet:
   with a quote prefix when it starts like a formula;
 - money is the engine's own decimal text in the cell's number (``<v>``), so the file
   holds the exact cents and no binary float ever rounds them;
-- the only formulas are `Formula` values, which only the writer makes;
+- the only formulas are `Formula` values, which only the writer makes, each stored
+  with its result as the engine's exact figure, so that readers which do not calculate
+  show the same totals as spreadsheets, which do;
 - column widths fit the text, counting East Asian wide characters as two, and rows of
   wrapped text are as tall as their lines.
 
@@ -25,6 +27,7 @@ import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import IO, Any
 
 from openpyxl import Workbook
@@ -89,10 +92,15 @@ class Column:
 
 @dataclass(frozen=True)
 class Formula:
-    """A formula the writer made; no other value is ever written as a formula."""
+    """A formula the writer made; no other value is ever written as a formula.
+
+    ``result`` is what the formula comes to, worked out exactly from the results JSON
+    (money as a Decimal, a head count as an int): it is stored as the cell's cached
+    value, written as its column's kind is, and sizes the column like any figure.
+    """
 
     text: str
-    width: int = 14  # its result is unknown when widths are measured
+    result: Decimal | int
 
 
 @dataclass(frozen=True)
@@ -221,7 +229,15 @@ class Sheet:
         row, kind = self.rows, column.kind
         if isinstance(value, Formula):
             style = self._column_style(column, total)
-            return rowxml.formula_cell(index, row, style, value.text), value.width, 1
+            if kind == "money":
+                result = money_text(value.result)
+                width = _money_width(result)
+            elif kind == "number":
+                result = rowxml.number_text(value.result)
+                width = len(result)
+            else:
+                raise TypeError(f"{self.title}: {column.en}: a formula in a {kind} column")
+            return rowxml.formula_cell(index, row, style, value.text, result), width, 1
         if kind == "text":
             text = clean_text(str(value))
             style = self._column_style(column, total, text.startswith(FORMULA_START))

@@ -3,24 +3,30 @@
 The group figures are formulas over 工资调整 (salary adjustment), so the summary can
 never disagree with the sheet payroll pays from. They match with EXACT rather than
 SUMIF: SUMIF reads its criterion as a pattern (``*``, ``?``, ``<5``, ``=x``), and a
-department is free text from the roster.
+department is free text from the roster. Each formula is stored with its result, worked
+out here the way the formula works: the employees whose cell in 工资调整 holds exactly
+the group's text, and their amounts summed exactly.
+
+The score distribution is split at the policy's demotion line (降级线, the manifest's
+``demotion_line``): the bands have an edge there, and the bars below it are drawn red.
+A policy without a score threshold gets one series of head counts and no line.
 """
 
 from __future__ import annotations
 
 import math
-from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections import Counter, defaultdict
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
 from openpyxl.chart import BarChart, Reference, Series
 from openpyxl.utils import get_column_letter
 
-from payroll_export.model import DEMOTION_LINE, PAY_COLUMNS, PAY_LABELS, LevelLabel, level_text
+from payroll_export.model import PAY_COLUMNS, PAY_LABELS, LevelLabel, level_text
 from payroll_export.pay_sheet import pay_range
 from payroll_export.sheet import HEADER_ROWS, Book, Column, Formula, Row, Sheet
-from payroll_export.text import clean_text
+from payroll_export.text import clean_text, money_sum
 
 __all__ = ["BY_DEPARTMENT", "BY_LEVEL", "SUMMARY_SHEET", "write_summary_sheet"]
 
@@ -28,8 +34,10 @@ SUMMARY_SHEET = "汇总"
 BY_LEVEL = "按职级 by level"
 BY_DEPARTMENT = "按部门 by department"
 BLANK = "(未填 blank)"
-BAND_WIDTH = 10  # points per bar of the score distribution; 140 falls on a band edge
+BAND_WIDTH = 10  # points per bar of the score distribution; bands have an edge at the line
 CM_PER_WIDTH = 0.19  # a column width unit is one digit of the default font, about 0.19 cm
+BELOW_COLOUR = "C00000"  # the bars of scores below the demotion line
+BAR_COLOUR = "2E75B6"
 
 COLUMNS = (
     Column("分组", "grouping", max_width=20),
@@ -38,18 +46,29 @@ COLUMNS = (
     Column("人数", "head_count", kind="number"),
     *(Column(*PAY_LABELS[name], kind="money") for name in PAY_COLUMNS),
 )
-BAND_COLUMNS = (
-    Column("分数段", "score_band"),
-    Column(f"低于{DEMOTION_LINE}分 (降级)", f"below {DEMOTION_LINE} (demotion)", kind="number"),
-    Column(f"{DEMOTION_LINE}分及以上", f"{DEMOTION_LINE} or more", kind="number"),
-)
 _MONEY_START = 5  # column E: the first pay field
+
+Figures = tuple[int, tuple[Decimal, ...]]  # a group's head count and its pay totals
+
+
+def _band_columns(demotion_line: int | None) -> tuple[Column, ...]:
+    """The score distribution's columns: head counts below and from the line, or, for a
+    policy without a score threshold, one head count a band."""
+    if demotion_line is None:
+        return (Column("分数段", "score_band"), Column("人数", "head_count", kind="number"))
+    line = demotion_line
+    return (
+        Column("分数段", "score_band"),
+        Column(f"低于{line}分 (降级)", f"below {line} (demotion)", kind="number"),
+        Column(f"{line}分及以上", f"{line} or more", kind="number"),
+    )
 
 
 def write_summary_sheet(
     book: Book,
     employees: Sequence[Mapping[str, Any]],
     ladder: Sequence[LevelLabel],
+    demotion_line: int | None,
 ) -> None:
     labels = {level.id: level for level in ladder}
     known = [(level_text(level.id, labels), level.track) for level in ladder]
@@ -57,50 +76,76 @@ def write_summary_sheet(
     levels = known + [(level_text(level, labels), "") for level in others]
     departments = sorted({clean_text(e["department"]) for e in employees})
     people = len(employees)
+    # Who each group's EXACT matches: the text of the employee's cell in 工资调整.
+    by_level = _members(employees, lambda e: level_text(e["level"], labels))
+    by_department = _members(employees, lambda e: e["department"])
 
     first = HEADER_ROWS + 1  # levels, their total, departments, their total
     level_rows = [first + i for i in range(len(levels))]
     department_rows = [first + len(levels) + 1 + i for i in range(len(departments))]
+    level_figures = [_figures(by_level[clean_text(label)]) for label, _ in levels]
+    department_figures = [_figures(by_department[name]) for name in departments]
     group_rows = [
         *(
-            _group(BY_LEVEL, label, track, "level", people, row)
-            for (label, track), row in zip(levels, level_rows, strict=True)
+            _group(BY_LEVEL, label, track, "level", people, row, figures)
+            for (label, track), row, figures in zip(levels, level_rows, level_figures, strict=True)
         ),
         *(
-            _group(BY_DEPARTMENT, name, "", "department", people, row)
-            for name, row in zip(departments, department_rows, strict=True)
+            _group(BY_DEPARTMENT, name, "", "department", people, row, figures)
+            for name, row, figures in zip(
+                departments, department_rows, department_figures, strict=True
+            )
         ),
     ]
     sheet = book.sheet(SUMMARY_SHEET, COLUMNS)
     written = [sheet.append(row) for row in group_rows[: len(levels)]]
-    sheet.append(_totals(f"{BY_LEVEL} 合计 total", level_rows))
+    sheet.append(_totals(f"{BY_LEVEL} 合计 total", level_rows, level_figures))
     written += [sheet.append(row) for row in group_rows[len(levels) :]]
     assert written == level_rows + department_rows, "summary rows out of place"
-    sheet.append(_totals(f"{BY_DEPARTMENT} 合计 total", department_rows))
+    sheet.append(_totals(f"{BY_DEPARTMENT} 合计 total", department_rows, department_figures))
     filter_to = sheet.last_filtered
 
     sheet.append_blank()
     anchor = sheet.rows + 1
-    sheet.append_header(BAND_COLUMNS)
-    band_rows = [sheet.append(Row(band), BAND_COLUMNS) for band in _bands(employees)]
+    bands = _band_columns(demotion_line)
+    sheet.append_header(bands)
+    band_rows = [sheet.append(Row(band), bands) for band in _bands(employees, demotion_line)]
     sheet.finish(filter_to=filter_to)
 
     # The charts stand side by side right of the distribution they draw, as wide as
     # the table above, so that fit-to-width prints them large and beside their data.
     widths = [width + 2 for width in sheet.widths]
-    room = sum(widths[len(BAND_COLUMNS) :]) * CM_PER_WIDTH
+    room = sum(widths[len(bands) :]) * CM_PER_WIDTH
     width = max(12.0, room / 2 - 0.3)
-    first_chart = get_column_letter(len(BAND_COLUMNS) + 1)
+    first_chart = get_column_letter(len(bands) + 1)
     if band_rows:
-        chart = _score_chart(sheet, band_rows, width)
+        chart = _score_chart(sheet, band_rows, width, demotion_line)
         sheet.ws.add_chart(chart, f"{first_chart}{anchor}")
     if level_rows:
-        beside = _column_after(widths, centimetres=width + 0.3, start=len(BAND_COLUMNS))
+        beside = _column_after(widths, centimetres=width + 0.3, start=len(bands))
         sheet.ws.add_chart(_payroll_chart(sheet, level_rows, width), f"{beside}{anchor}")
 
 
-def _group(grouping: str, name: str, track: str, field: str, people: int, row: int) -> Row:
-    """One group's head count and pay totals, as formulas over 工资调整.
+def _members(
+    employees: Sequence[Mapping[str, Any]], text: Callable[[Mapping[str, Any]], str]
+) -> defaultdict[str, list[Mapping[str, Any]]]:
+    """Employees by the text of their cell in a column of 工资调整, as written there."""
+    groups: defaultdict[str, list[Mapping[str, Any]]] = defaultdict(list)
+    for person in employees:
+        groups[clean_text(text(person))].append(person)
+    return groups
+
+
+def _figures(members: Sequence[Mapping[str, Any]]) -> Figures:
+    pay = tuple(money_sum(person["pay"][name] for person in members) for name in PAY_COLUMNS)
+    return len(members), pay
+
+
+def _group(
+    grouping: str, name: str, track: str, field: str, people: int, row: int, figures: Figures
+) -> Row:
+    """One group's head count and pay totals, as formulas over 工资调整 with ``figures``
+    as their results.
 
     The group is named by the text in column B of its own row: no input text is ever
     copied into a formula (where Excel would also cap it at 255 characters).
@@ -109,55 +154,70 @@ def _group(grouping: str, name: str, track: str, field: str, people: int, row: i
         return Row((grouping, name or BLANK, track, 0, *("0.00" for _ in PAY_COLUMNS)))
     criterion = f"$B{row}" if name else '""'  # a blank department is shown as BLANK
     keys = pay_range(field, people)
-    count = Formula(f"=SUMPRODUCT(--EXACT({keys},{criterion}))", width=6)
+    head_count, pay = figures
+    count = Formula(f"=SUMPRODUCT(--EXACT({keys},{criterion}))", head_count)
     sums = (
-        Formula(f"=SUMPRODUCT(EXACT({keys},{criterion})*{pay_range(pay_field, people)})")
-        for pay_field in PAY_COLUMNS
+        Formula(f"=SUMPRODUCT(EXACT({keys},{criterion})*{pay_range(pay_field, people)})", total)
+        for pay_field, total in zip(PAY_COLUMNS, pay, strict=True)
     )
     return Row((grouping, name or BLANK, track, count, *sums))
 
 
-def _totals(label: str, rows: Sequence[int]) -> Row:
+def _totals(label: str, rows: Sequence[int], groups: Sequence[Figures]) -> Row:
+    """The SUM of the group rows above, with the sum of their figures as its results."""
     if not rows:
         return Row((label, None, None, 0, *("0.00" for _ in PAY_COLUMNS)), total=True)
     first, last = rows[0], rows[-1]
+    results: list[Decimal | int] = [sum(count for count, _ in groups)]
+    results += [money_sum(pay[i] for _, pay in groups) for i in range(len(PAY_COLUMNS))]
+    columns = (get_column_letter(c) for c in range(4, _MONEY_START + len(PAY_COLUMNS)))
     sums = [
-        Formula(f"=SUM({letter}{first}:{letter}{last})")
-        for letter in (get_column_letter(c) for c in range(4, _MONEY_START + len(PAY_COLUMNS)))
+        Formula(f"=SUM({letter}{first}:{letter}{last})", result)
+        for letter, result in zip(columns, results, strict=True)
     ]
     return Row((label, None, None, *sums), total=True)
 
 
-def _bands(employees: Sequence[Mapping[str, Any]]) -> list[tuple[str, int, int]]:
-    """Head count per score band, every band from the lowest score to the highest."""
+def _bands(
+    employees: Sequence[Mapping[str, Any]], demotion_line: int | None
+) -> list[tuple[object, ...]]:
+    """Head count per score band, every band from the lowest score to the highest; the
+    bands are laid so that the demotion line is the lower edge of one."""
     scores = [Decimal(str(e["score"]["total"])) for e in employees]
     if not scores:
         return []
-    counts = Counter(math.floor(s / BAND_WIDTH) * BAND_WIDTH for s in scores)
+    offset = demotion_line % BAND_WIDTH if demotion_line is not None else 0
+    counts = Counter(math.floor((s - offset) / BAND_WIDTH) * BAND_WIDTH + offset for s in scores)
     whole = all(s == s.to_integral_value() for s in scores)
-    bands = []
+    bands: list[tuple[object, ...]] = []
     for low in range(min(counts), max(counts) + 1, BAND_WIDTH):
         high = f"{low + BAND_WIDTH - 1}" if whole else f"<{low + BAND_WIDTH}"
-        below = counts[low] if low < DEMOTION_LINE else 0
-        above = counts[low] if low >= DEMOTION_LINE else 0
-        bands.append((f"{low}–{high}", below, above))
+        label = f"{low}–{high}"
+        if demotion_line is None:
+            bands.append((label, counts[low]))
+        elif low < demotion_line:
+            bands.append((label, counts[low], 0))
+        else:
+            bands.append((label, 0, counts[low]))
     return bands
 
 
-def _score_chart(sheet: Sheet, rows: Sequence[int], width: float) -> BarChart:
-    # Two series, split at the demotion line: the colour changes where 140 falls, and
-    # the legend names the line.
-    chart = _bar_chart(
-        f"分数分布 score distribution ({DEMOTION_LINE}分降级线 demotion line)",
-        "总分 total score",
-        "人数 head count",
-        width,
-    )
+def _score_chart(
+    sheet: Sheet, rows: Sequence[int], width: float, demotion_line: int | None
+) -> BarChart:
+    # Split at the demotion line, two series: the colour changes where the line falls,
+    # and the legend names it. Without a line, one series needs no legend.
+    title = "分数分布 score distribution"
+    if demotion_line is not None:
+        title += f" ({demotion_line}分降级线 demotion line)"
+    chart = _bar_chart(title, "总分 total score", "人数 head count", width)
+    columns = _band_columns(demotion_line)
+    colours = (BAR_COLOUR,) if demotion_line is None else (BELOW_COLOUR, BAR_COLOUR)
     first, last = rows[0], rows[-1]
-    for column, colour in ((2, "C00000"), (3, "2E75B6")):
+    for column, colour in enumerate(colours, start=2):
         series = Series(
             Reference(sheet.ws, min_col=column, min_row=first, max_row=last),
-            title=f"{BAND_COLUMNS[column - 1].zh} {BAND_COLUMNS[column - 1].en}",
+            title=f"{columns[column - 1].zh} {columns[column - 1].en}",
         )
         series.graphicalProperties.solidFill = colour
         series.graphicalProperties.line.solidFill = colour
@@ -167,6 +227,8 @@ def _score_chart(sheet: Sheet, rows: Sequence[int], width: float) -> BarChart:
     chart.gapWidth = 40
     chart.y_axis.majorUnit = None
     chart.y_axis.number_format = "0"
+    if demotion_line is None:
+        chart.legend = None
     return chart
 
 
@@ -177,7 +239,7 @@ def _payroll_chart(sheet: Sheet, rows: Sequence[int], width: float) -> BarChart:
         Reference(sheet.ws, min_col=gross, min_row=rows[0], max_row=rows[-1]),
         title="应发工资 gross",
     )
-    series.graphicalProperties.solidFill = "2E75B6"
+    series.graphicalProperties.solidFill = BAR_COLOUR
     chart.series.append(series)
     chart.set_categories(Reference(sheet.ws, min_col=2, min_row=rows[0], max_row=rows[-1]))
     # Bars lying down, so that the level titles read across; the ladder from the top.

@@ -25,12 +25,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Literal
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from appraisal.model import Employee, Kind, Month
@@ -108,6 +110,7 @@ _HEADER_FONT = Font(bold=True)
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 _PREFILLED_FILL = PatternFill("solid", fgColor="F2F2F2")  # cells a manager need not touch
 _WRAP = Alignment(wrap_text=True, vertical="top")
+_LINE_HEIGHT = 16  # points: one line of 11-point CJK text
 
 
 def template_workbook(month: Month, roster: Sequence[Employee], in_force: PolicyInForce) -> bytes:
@@ -149,6 +152,8 @@ class _Table:
             cell = self.sheet.cell(1, index, COLUMNS.label(column))
             cell.font, cell.fill = _HEADER_FONT, _HEADER_FILL
         self.sheet.freeze_panes = "C2" if "name" in self.columns[1:2] else "A2"
+        _print_setup(self.sheet, "landscape")
+        self.sheet.print_title_rows = "1:1"
 
 
 @dataclass(frozen=True)
@@ -283,11 +288,37 @@ def _guide_sheet(sheet: Worksheet, month: Month, in_force: PolicyInForce) -> Non
     for row, cells in enumerate(guide_rows(month, in_force), start=1):
         for column, value in enumerate(cells, start=1):
             cell = _text(sheet, row, column, value)
-            cell.alignment = _WRAP
+            if len(cells) > 1:  # a heading alone on its row runs on across the columns
+                cell.alignment = _WRAP
             if column == 1 or len(cells) == 1:
                 cell.font = _HEADER_FONT
-    for letter, width in zip("ABCD", (18, 36, 24, 60), strict=True):
+    widths = (18, 36, 24, 60)
+    for letter, width in zip("ABCD", widths, strict=True):
         sheet.column_dimensions[letter].width = width
+    # Neither Excel nor LibreOffice grows a row to its wrapped text when a file opens,
+    # so the guide sets each row's height, or its sentences would be cut off.
+    for row, cells in enumerate(guide_rows(month, in_force), start=1):
+        if len(cells) == 1:
+            continue
+        lines = max(
+            (
+                sum(-(-display_width(part) // (width - 2)) or 1 for part in value.split("\n"))
+                for value, width in zip(cells, widths, strict=False)
+            ),
+            default=1,
+        )
+        if lines > 1:
+            sheet.row_dimensions[row].height = _LINE_HEIGHT * lines
+    _print_setup(sheet, "portrait")
+
+
+def _print_setup(sheet: Worksheet, orientation: Literal["portrait", "landscape"]) -> None:
+    """A4, as wide as the page: what a manager who prints the template gets."""
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.orientation = orientation
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
 
 
 # --- cells -------------------------------------------------------------------------------

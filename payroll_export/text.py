@@ -8,6 +8,7 @@ columns, so the Chinese names and clauses of the scheme fit their columns.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
@@ -16,6 +17,7 @@ __all__ = [
     "MAX_CELL_TEXT",
     "clean_text",
     "display_width",
+    "money_sum",
     "money_text",
     "rendered_width",
 ]
@@ -57,6 +59,13 @@ def money_text(value: object) -> str:
     if not amount.is_finite() or amount != amount.quantize(CENT):
         raise ValueError(f"money {value!r} is not an amount in yuan to the cent")
     return f"{amount:.2f}"
+
+
+def money_sum(amounts: Iterable[object]) -> Decimal:
+    """The exact sum of amounts in yuan, as a total's formula comes to: no float and no
+    rounding. The amounts are the results' figures, each checked to be to the cent
+    (`money_text`) before the workbook is begun."""
+    return sum((Decimal(str(amount)) for amount in amounts), Decimal(0))
 
 
 @lru_cache(maxsize=8192)

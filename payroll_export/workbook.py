@@ -63,7 +63,7 @@ def salary_workbook(
             "审计轨迹 audit trail": write_audit_sheets(book, employees, max_rows=max_rows),
             "合规提示 compliance": write_compliance_sheet(book, employees, max_rows=max_rows),
         }
-        write_summary_sheet(book, employees, ladder)
+        write_summary_sheet(book, employees, ladder, manifest.demotion_line)
         write_manifest_sheet(
             book,
             manifest,

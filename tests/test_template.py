@@ -474,3 +474,25 @@ def test_a_workbook_saved_by_libreoffice_reads_the_same(template: bytes, tmp_pat
 def _made(path: Path) -> Path:
     path.mkdir()
     return path
+
+
+def test_every_visible_sheet_prints_on_a4_with_nothing_cut_off(template: bytes) -> None:
+    book = load(template)
+    for ws in book.worksheets:
+        if ws.sheet_state == "hidden":
+            continue
+        assert ws.page_setup.paperSize == ws.PAPERSIZE_A4, ws.title
+        assert ws.page_setup.fitToWidth == 1, ws.title
+        assert ws.sheet_properties.pageSetUpPr is not None
+        assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
+    for title in ("名册", "考勤", "考评"):
+        assert sheet(book, title).print_title_rows == "1:1"
+    # The guide's long sentences wrap, and their rows are tall enough to show them:
+    # LibreOffice and Excel do not grow a row to wrapped text when a file opens.
+    guide = book.worksheets[0]
+    tall = [
+        row for row in range(1, guide.max_row + 1) if (guide.row_dimensions[row].height or 0) > 16
+    ]
+    assert tall, "no guide row was given the height of its wrapped text"
+    for row in tall:
+        assert guide.cell(row, 2).alignment.wrap_text
