@@ -486,7 +486,7 @@ def test_every_visible_sheet_prints_on_a4_with_nothing_cut_off(template: bytes) 
         assert ws.sheet_properties.pageSetUpPr is not None
         assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
     for title in ("名册", "考勤", "考评"):
-        assert sheet(book, title).print_title_rows == "1:1"
+        assert sheet(book, title).print_title_rows == "$1:$1"
     # The guide's long sentences wrap, and their rows are tall enough to show them:
     # LibreOffice and Excel do not grow a row to wrapped text when a file opens.
     guide = book.worksheets[0]
