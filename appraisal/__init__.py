@@ -14,6 +14,7 @@ from appraisal.ledger import AlreadySealed, Ledger, LedgerError, NothingToAmend,
 from appraisal.model import CarriedState, Employee, Event, Issue, Kind, Month, Source
 from appraisal.pipeline import evaluate_rows, read_inputs, replay_month, run_month
 from appraisal.policy import Policy, PolicyError, PolicyInForce, default_policy_path, load_policy
+from appraisal.statement import UnknownEmployee, statement
 from appraisal.version import __version__
 
 __all__ = [
@@ -35,6 +36,7 @@ __all__ = [
     "PolicyError",
     "PolicyInForce",
     "Source",
+    "UnknownEmployee",
     "__version__",
     "default_policy_path",
     "evaluate",
@@ -43,4 +45,5 @@ __all__ = [
     "read_inputs",
     "replay_month",
     "run_month",
+    "statement",
 ]

@@ -8,10 +8,14 @@ and I/O::
     AppraisalError
     ├── InputError       roster/events problems (``issues``); nothing was sealed
     ├── PolicyError      policy-file problems (``issues``), ``file:line: message``
+    ├── ProfileError     import-profile problems (``issues``), ``file:line: field: message``
     └── LedgerError      the ledger file cannot be used, or a seal is refused
         ├── AlreadySealed    the month is sealed with other inputs; use --amend REASON
         ├── NothingToAmend   --amend for a month that was never sealed
         └── OutOfOrder       a new month before the latest sealed month
+
+    KeyError
+    └── UnknownEmployee  `appraisal.statement` for an id not in the month (with a suggestion)
 """
 
 from __future__ import annotations

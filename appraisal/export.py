@@ -7,6 +7,7 @@ files, so `appraisal replay --workbook` rebuilds the very same bytes from the le
 
 from __future__ import annotations
 
+import ast
 import io
 import itertools
 import zipfile
@@ -17,10 +18,10 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from appraisal.ledger import SealedMonth
 from appraisal.model import Month
-from appraisal.policy import load_policy_bundle
+from appraisal.policy import PolicyInForce, load_policy_bundle
 from payroll_export import LevelLabel, Manifest, salary_workbook
 
-__all__ = ["salary_workbook_of", "workbook_differences"]
+__all__ = ["demotion_line", "salary_workbook_of", "workbook_differences"]
 
 
 def salary_workbook_of(record: SealedMonth) -> bytes:
@@ -38,9 +39,37 @@ def salary_workbook_of(record: SealedMonth) -> bytes:
         ledger_seq=record.seq,
         pay_day_of_month=in_force.doc.pay.pay_day_of_month,
         amend_reason=record.amend_reason,
+        demotion_line=demotion_line(in_force),
     )
     ladder = [LevelLabel(level.id, level.title, level.track) for level in in_force.levels.values()]
     return salary_workbook(record.results, manifest, ladder)
+
+
+def demotion_line(in_force: PolicyInForce) -> int | None:
+    """The score below which the policy demotes (降级线), for the score chart.
+
+    Read from a demotion trigger written ``score < N`` (or ``score <= N - 1``); None when
+    no trigger compares the score with a number, and the chart then draws no line.
+    """
+    for trigger in in_force.doc.demotion.triggers.values():
+        if trigger.when is None:
+            continue
+        test = ast.parse(trigger.when, mode="eval").body
+        if not (
+            isinstance(test, ast.Compare)
+            and isinstance(test.left, ast.Name)
+            and test.left.id == "score"
+            and len(test.ops) == 1
+            and isinstance(test.comparators[0], ast.Constant)
+            and isinstance(test.comparators[0].value, int)
+        ):
+            continue
+        bound = test.comparators[0].value
+        if isinstance(test.ops[0], ast.Lt):
+            return bound
+        if isinstance(test.ops[0], ast.LtE):
+            return bound + 1
+    return None
 
 
 def workbook_differences(expected: bytes, found: bytes, limit: int = 20) -> list[str]:

@@ -8,6 +8,7 @@ same bytes, and any edit to the file is found and named by sheet and cell.
 
 from __future__ import annotations
 
+import dataclasses
 import zipfile
 from pathlib import Path
 
@@ -16,7 +17,9 @@ import pytest
 
 from appraisal import Ledger
 from appraisal.cli import main
-from appraisal.export import salary_workbook_of
+from appraisal.export import demotion_line, salary_workbook_of
+from appraisal.model import Month
+from appraisal.policy import load_policy
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE_ROSTER = ROOT / "examples" / "roster.csv"
@@ -236,3 +239,19 @@ def test_replay_accepts_a_workbook_compressed_by_another_zlib(
     )
     assert code == 0, err
     assert "every part identical" in out
+
+
+@pytest.mark.parametrize(
+    ("when", "line"),
+    [("score < 140", 140), ("score <= 149", 150), ("score < 140 and add < 10", None)],
+)
+def test_the_demotion_line_comes_from_the_policy(when: str, line: int | None) -> None:
+    policy = load_policy(None).in_force(Month.parse("2026-10"))
+    trigger = policy.doc.demotion.triggers["low_score"]
+    changed = policy.doc.demotion.triggers | {
+        "low_score": trigger.model_copy(update={"when": when})
+    }
+    doc = policy.doc.model_copy(
+        update={"demotion": policy.doc.demotion.model_copy(update={"triggers": changed})}
+    )
+    assert demotion_line(dataclasses.replace(policy, doc=doc)) == line

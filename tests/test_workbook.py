@@ -3,8 +3,10 @@
 The shipped example month is sealed in a fresh ledger, its workbook written, and every
 sheet read back with openpyxl and checked against the results JSON: each pay field of
 each employee to the cent, scores, level changes, every trace entry, the compliance
-list and the hashes that tie the file to the ledger. Then how it is laid out, that
-writing it twice gives the same bytes, and that a long trail goes on over more sheets.
+list and the hashes that tie the file to the ledger. Every formula is stored with its
+result, and a reader that does not calculate sees the engine's totals. Then how it is
+laid out, that writing it twice gives the same bytes, that a long trail goes on over
+more sheets, and that the score distribution is split at the policy's demotion line.
 The helpers here are shared with test_workbook_text.py and test_workbook_libreoffice.py.
 """
 
@@ -18,6 +20,7 @@ import subprocess
 import sys
 import time
 import zipfile
+from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
@@ -35,6 +38,7 @@ from appraisal.model import Month
 from appraisal.pipeline import read_inputs, run_month
 from appraisal.policy import Policy, load_policy
 from payroll_export import LevelLabel, Manifest, salary_workbook
+from payroll_export.summary_sheet import BAND_WIDTH
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE_ROSTER = ROOT / "examples" / "roster.csv"
@@ -156,6 +160,51 @@ def sheet_xml(data: bytes) -> dict[str, ElementTree.Element]:
             path = target if target.startswith("xl/") else f"xl/{target}"
             found[str(sheet.get("name"))] = ElementTree.fromstring(archive.read(path))
         return found
+
+
+def engine_sum(employees: Sequence[Mapping[str, Any]], field: str) -> Decimal:
+    """A pay field summed as the engine's figures add up: exactly, cent by cent."""
+    return sum((Decimal(e["pay"][field]) for e in employees), Decimal(0))
+
+
+def check_totals(ws: Worksheet, employees: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """工资调整's totals row, as the reader of ``ws`` sees it, is the engine's sums to
+    the cent; returned for more checks."""
+    (totals,) = table(ws, first=3 + len(employees), last=3 + len(employees))
+    assert totals["employee_id"] == "合计 total"
+    for field in PAY_FIELDS:
+        assert totals[field] is not None, f"{field}: no total"
+        assert cents(totals[field]) == engine_sum(employees, field), field
+    return totals
+
+
+def check_summary(ws: Worksheet, month: Month_) -> None:
+    """Every group figure and both totals of 汇总, as the reader of ``ws`` sees them, are
+    the engine's: head counts, and each pay field summed to the cent."""
+    rows = table(ws, last=ws.max_row)
+    groups: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
+    for person in month.results["employees"]:
+        groups["按职级 by level", str(level_text(person["level"], month.ladder))].append(person)
+        groups["按部门 by department", person["department"]].append(person)
+    checked = 0
+    for row in rows:
+        key = (row["grouping"], row["group"])
+        if row["grouping"] not in ("按职级 by level", "按部门 by department"):
+            continue
+        members = groups.get(key, [])
+        assert row["head_count"] == len(members), key
+        for field in PAY_FIELDS:
+            assert row[field] is not None, (key, field)
+            assert cents(row[field]) == engine_sum(members, field), (key, field)
+        checked += 1
+    departments = {person["department"] for person in month.results["employees"]}
+    assert checked == len(month.ladder) + len(departments)
+    everyone = month.results["employees"]
+    for label in ("按职级 by level 合计 total", "按部门 by department 合计 total"):
+        (total,) = (r for r in rows if r["grouping"] == label)
+        assert total["head_count"] == len(everyone)
+        for field in PAY_FIELDS:
+            assert cents(total[field]) == engine_sum(everyone, field), (label, field)
 
 
 def formulas(root: ElementTree.Element) -> dict[str, str]:
@@ -386,6 +435,61 @@ def test_only_the_writers_own_totals_are_formulas(example_xlsx: bytes) -> None:
             assert re.fullmatch(r"SUM\([A-Z]+\d+:[A-Z]+\d+\)|SUMPRODUCT\(.*\)", text), text
 
 
+# ---------------------------------------------------------------- formulas and their results
+
+
+@pytest.fixture(scope="session")
+def cached(example_xlsx: bytes) -> openpyxl.Workbook:
+    """The workbook as a reader that does not calculate sees it: each formula's stored
+    result (pandas, openpyxl's data_only, mail previews and many viewers)."""
+    return openpyxl.load_workbook(io.BytesIO(example_xlsx), data_only=True)
+
+
+def test_readers_that_do_not_calculate_see_the_engines_totals(
+    example: Month_, cached: openpyxl.Workbook
+) -> None:
+    totals = check_totals(cached["工资调整"], example.results["employees"])
+    # The example's payroll, as `appraisal run` prints it: gross 37,439.07.
+    assert cents(totals["gross"]) == Decimal("37439.07")
+
+
+def test_readers_that_do_not_calculate_see_the_engines_summary(
+    example: Month_, cached: openpyxl.Workbook
+) -> None:
+    check_summary(cached["汇总"], example)
+
+
+def test_every_formula_cell_holds_its_formula_and_its_result(
+    example: Month_, example_xlsx: bytes
+) -> None:
+    """``<c><f>SUM(E3:E22)</f><v>20100.00</v></c>``: the result is exact decimal text,
+    money with two places and a head count whole, never a float's digits."""
+    sheets = sheet_xml(example_xlsx)
+    found = 0
+    for name, root in sheets.items():
+        for cell in root.iter(f"{MAIN}c"):
+            reference = str(cell.get("r"))
+            if cell.find(f"{MAIN}f") is None:
+                continue
+            stored = cell.findtext(f"{MAIN}v")
+            assert stored is not None, (name, reference)
+            assert cell.get("t") in (None, "n"), (name, reference)  # a number
+            head_count = name == "汇总" and reference.startswith("D")
+            pattern = r"\d+" if head_count else r"-?\d+\.\d\d"
+            assert re.fullmatch(pattern, stored), (name, reference, stored)
+            found += 1
+    employees = example.results["employees"]
+    departments = {person["department"] for person in employees}
+    groups = len(example.ladder) + len(departments) + 2  # and the two totals rows
+    assert found == len(PAY_FIELDS) + groups * (1 + len(PAY_FIELDS))
+    pay = sheets["工资调整"]
+    results = {str(c.get("r")): c.findtext(f"{MAIN}v") for c in pay.iter(f"{MAIN}c")}
+    total_row = 3 + len(employees)
+    for column, field in zip("EFGHIJKLMNO", PAY_FIELDS, strict=True):
+        assert results[f"{column}{total_row}"] == f"{engine_sum(employees, field):.2f}", field
+    assert results[f"O{total_row}"] == "37439.07"
+
+
 # ---------------------------------------------------------------- presentation
 
 
@@ -561,3 +665,91 @@ def test_pay_date_falls_on_the_last_day_of_a_short_month(example: Month_) -> Non
     assert book["工资调整"]["Q3"].value == datetime(2027, 2, 28)
     pay_day = [r["value"] for r in table(book["说明"]) if r["item"] == "发薪日 pay date"]
     assert pay_day == [date(2027, 2, 28).isoformat()]
+
+
+# ---------------------------------------------------------------- the policy's demotion line
+
+
+def score_bands(ws: Worksheet) -> tuple[tuple[Any, ...], tuple[Any, ...], list[tuple[Any, ...]]]:
+    """汇总's score distribution: its two header rows and its bands."""
+    rows = list(ws.iter_rows(values_only=True))
+    (start,) = (n for n, row in enumerate(rows) if row[0] == "分数段")
+    width = sum(value is not None for value in rows[start])
+    zh, en, *bands = (row[:width] for row in rows[start:])
+    return zh, en, bands
+
+
+CHART = "{http://schemas.openxmlformats.org/drawingml/2006/chart}"
+DRAWING = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+
+
+def chart(data: bytes, title: str) -> tuple[str, list[tuple[str, str]]]:
+    """The chart whose title starts with ``title``: its whole title, and each series'
+    name and fill colour, in order."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        names = [name for name in archive.namelist() if name.startswith("xl/charts/chart")]
+        roots = [ElementTree.fromstring(archive.read(name)) for name in names]
+    titles = [
+        "".join(t.text or "" for t in root.iterfind(f"{CHART}chart/{CHART}title//{DRAWING}t"))
+        for root in roots
+    ]
+    ((heading, root),) = ((h, r) for h, r in zip(titles, roots, strict=True) if title in h)
+    fill = f"{CHART}spPr/{DRAWING}solidFill/{DRAWING}srgbClr"
+    series = [
+        (str(ser.findtext(f"{CHART}tx/{CHART}v")), str(colour.get("val")))
+        for ser in root.iter(f"{CHART}ser")
+        if (colour := ser.find(fill)) is not None
+    ]
+    assert len(series) == len(list(root.iter(f"{CHART}ser"))), "a series without a colour"
+    return heading, series
+
+
+@pytest.mark.parametrize("line", [140, 150, 145])
+def test_the_score_bands_split_at_the_policys_demotion_line(example: Month_, line: int) -> None:
+    """The bands have an edge at the line, each band's head count stands in the column of
+    its side (below: demoted, drawn red), and the labels say the policy's line."""
+    if line == 140:  # the manifest's default: 降级情况一: 月度考核分数低于140分
+        data = example.workbook()
+    else:
+        data = replace(example, manifest=replace(example.manifest, demotion_line=line)).workbook()
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    zh, en, bands = score_bands(book["汇总"])
+    assert zh == ("分数段", f"低于{line}分 (降级)", f"{line}分及以上")
+    assert en == ("score_band", f"below {line} (demotion)", f"{line} or more")
+    scores = [Decimal(str(p["score"]["total"])) for p in example.results["employees"]]
+    lows = [int(label.split("–")[0]) for label, _, _ in bands]
+    assert line in lows  # a band begins at the line
+    assert lows == list(range(lows[0], lows[-1] + 1, BAND_WIDTH))
+    for low, (_, below, above) in zip(lows, bands, strict=True):
+        in_band = sum(low <= score < low + BAND_WIDTH for score in scores)
+        assert (below, above) == ((in_band, 0) if low < line else (0, in_band)), low
+    assert sum(below + above for _, below, above in bands) == len(scores)
+    # Hand-checked for the example: ten score 140–149, so a line at 150 demotes them.
+    demoted = sum(below for _, below, _ in bands)
+    assert demoted == {140: 6, 150: 16, 145: sum(score < 145 for score in scores)}[line]
+    heading, series = chart(data, "分数分布")
+    assert heading.startswith(f"分数分布 score distribution ({line}分降级线 demotion line)")
+    assert series == [
+        (f"低于{line}分 (降级) below {line} (demotion)", "C00000"),  # red: demoted
+        (f"{line}分及以上 {line} or more", "2E75B6"),
+    ]
+    rows = [(r["item"], r["name"], r["value"]) for r in table(book["说明"])]
+    assert ("降级线 demotion line", "demotion_line", f"总分低于{line}分 score < {line}") in rows
+
+
+def test_a_policy_without_a_score_threshold_draws_no_line(example: Month_) -> None:
+    month = replace(example, manifest=replace(example.manifest, demotion_line=None))
+    data = month.workbook()
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    zh, en, bands = score_bands(book["汇总"])
+    assert (zh, en) == (("分数段", "人数"), ("score_band", "head_count"))
+    assert [label for label, _ in bands][:2] == ["80–89", "90–99"]  # bands on the tens
+    assert sum(count for _, count in bands) == len(example.results["employees"])
+    heading, series = chart(data, "分数分布")
+    assert heading == "分数分布 score distribution"
+    assert series == [("人数 head_count", "2E75B6")]  # one colour: no line to mark
+    summary = sheet_xml(data)["汇总"]
+    assert not any("降级" in (t.text or "") for t in summary.iter(f"{MAIN}t"))
+    rows = [(r["item"], r["name"], r["value"]) for r in table(book["说明"])]
+    (line,) = (value for item, _, value in rows if item == "降级线 demotion line")
+    assert line.startswith("无 none")

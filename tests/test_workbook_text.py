@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import json
+from collections import Counter
 from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
@@ -228,3 +229,54 @@ def test_any_amount_reads_back_to_the_cent(amount: Decimal, manifest: Manifest) 
         c.get("r"): c.findtext(f"{MAIN}v") for c in sheet_xml(data)["工资调整"].iter(f"{MAIN}c")
     }
     assert cells["E3"] == written  # the engine's text, not a float's
+    assert Decimal(str(cells["E4"])) == amount  # and the total's stored result
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    staff=st.lists(
+        st.tuples(
+            st.decimals(
+                min_value=Decimal("-99999.99"),
+                max_value=Decimal("99999.99"),
+                places=2,
+                allow_nan=False,
+                allow_infinity=False,
+            ),
+            st.sampled_from(["甲组", "=1+1", ""]),  # a blank department is a group too
+        ),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_stored_totals_are_the_exact_sums(
+    staff: list[tuple[Decimal, str]], manifest: Manifest
+) -> None:
+    """For any amounts, each total's stored result is their exact sum as decimal text
+    (0.10 + 0.20 is 0.30, not a float's 0.30000000000000004), on 工资调整 and for each
+    department of 汇总."""
+    results = one_employee("E0", "", "0.00", manifest)
+    results["employees"] = [
+        one_employee(f"E{n}", department, f"{amount:.2f}", manifest)["employees"][0]
+        for n, (amount, department) in enumerate(staff)
+    ]
+    data = salary_workbook(results, manifest)
+    cells = {
+        c.get("r"): c.findtext(f"{MAIN}v") for c in sheet_xml(data)["工资调整"].iter(f"{MAIN}c")
+    }
+    total = sum((amount for amount, _ in staff), Decimal(0))
+    assert cells[f"E{3 + len(staff)}"] == f"{total:.2f}"
+    summary = openpyxl.load_workbook(io.BytesIO(data), data_only=True)["汇总"]
+    rows = [
+        r for r in table(summary, last=summary.max_row) if r["grouping"] == "按部门 by department"
+    ]
+    for row in rows:
+        department = "" if row["group"] == "(未填 blank)" else row["group"]
+        members = [amount for amount, name in staff if name == department]
+        assert row["head_count"] == len(members), department
+        assert Decimal(str(row["base"])) == sum(members, Decimal(0)), department
+    assert sorted(row["head_count"] for row in rows) == sorted(
+        Counter(name for _, name in staff).values()
+    )
