@@ -21,13 +21,24 @@ from appraisal.model import Month
 from appraisal.policy import PolicyInForce, load_policy_bundle
 from payroll_export import LevelLabel, Manifest, salary_workbook
 
-__all__ = ["demotion_line", "salary_workbook_of", "workbook_differences"]
+__all__ = [
+    "demotion_line",
+    "ladder_of",
+    "manifest_of",
+    "salary_workbook_of",
+    "workbook_differences",
+]
 
 
 def salary_workbook_of(record: SealedMonth) -> bytes:
     """The salary-adjustment workbook (工资调整表) of a sealed month."""
     in_force = load_policy_bundle(record.policy_sources).in_force(Month.parse(record.month))
-    manifest = Manifest(
+    return salary_workbook(record.results, manifest_of(record, in_force), ladder_of(in_force))
+
+
+def manifest_of(record: SealedMonth, in_force: PolicyInForce) -> Manifest:
+    """What the 说明 sheet says to tie the workbook to its ledger record."""
+    return Manifest(
         month=record.month,
         policy_id=record.policy_id,
         policy_version=record.policy_version,
@@ -41,8 +52,13 @@ def salary_workbook_of(record: SealedMonth) -> bytes:
         amend_reason=record.amend_reason,
         demotion_line=demotion_line(in_force),
     )
-    ladder = [LevelLabel(level.id, level.title, level.track) for level in in_force.levels.values()]
-    return salary_workbook(record.results, manifest, ladder)
+
+
+def ladder_of(in_force: PolicyInForce) -> tuple[LevelLabel, ...]:
+    """The policy's job ladder in order, for level titles and the summary's order."""
+    return tuple(
+        LevelLabel(level.id, level.title, level.track) for level in in_force.levels.values()
+    )
 
 
 def demotion_line(in_force: PolicyInForce) -> int | None:

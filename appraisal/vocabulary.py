@@ -20,6 +20,7 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 __all__ = ["COLUMNS", "FLAGS", "KINDS", "Vocabulary", "display_width"]
 
@@ -137,6 +138,9 @@ FLAGS = Vocabulary(
 )
 
 
+@lru_cache(maxsize=8192)
 def display_width(text: str) -> int:
     """Columns a text takes on screen: a Chinese character is as wide as two letters."""
+    if text.isascii():
+        return len(text)
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)

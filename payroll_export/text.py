@@ -7,10 +7,11 @@ columns, so the Chinese names and clauses of the scheme fit their columns.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
+
+from appraisal.vocabulary import display_width
 
 __all__ = [
     "FORMULA_START",
@@ -66,14 +67,6 @@ def money_sum(amounts: Iterable[object]) -> Decimal:
     rounding. The amounts are the results' figures, each checked to be to the cent
     (`money_text`) before the workbook is begun."""
     return sum((Decimal(str(amount)) for amount in amounts), Decimal(0))
-
-
-@lru_cache(maxsize=8192)
-def display_width(text: str) -> int:
-    """Columns a text takes on screen: East Asian wide and full-width characters count 2."""
-    if text.isascii():
-        return len(text)
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
 @lru_cache(maxsize=8192)

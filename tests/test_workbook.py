@@ -33,10 +33,12 @@ import openpyxl
 import pytest
 from openpyxl.worksheet.worksheet import Worksheet
 
+from appraisal.export import ladder_of, manifest_of
 from appraisal.ledger import SealedMonth
 from appraisal.model import Month
 from appraisal.pipeline import read_inputs, run_month
-from appraisal.policy import Policy, load_policy
+from appraisal.policy import load_policy
+from appraisal.results import PAY_FIELDS as ENGINE_PAY_FIELDS
 from payroll_export import LevelLabel, Manifest, salary_workbook
 from payroll_export.summary_sheet import BAND_WIDTH
 
@@ -45,19 +47,7 @@ EXAMPLE_ROSTER = ROOT / "examples" / "roster.csv"
 EXAMPLE_EVENTS = ROOT / "examples" / "events.csv"
 MONTH = "2026-10"
 CENT = Decimal("0.01")
-PAY_FIELDS = (
-    "base",
-    "floating",
-    "fines",
-    "leave_deduction",
-    "absence_deduction",
-    "overtime",
-    "rewards",
-    "awards",
-    "allowances",
-    "settlement",
-    "gross",
-)
+PAY_FIELDS = (*ENGINE_PAY_FIELDS, "gross")  # the pay columns, in the results' order
 SHEETS = ("工资调整", "考核评分", "职级变动", "审计轨迹", "合规提示", "汇总", "说明")
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 
@@ -83,32 +73,10 @@ def seal(roster: Path, events: Sequence[Path], ledger: Path, month: str = MONTH)
     outcome = run_month(policy, inputs, ledger)
     return Month_(
         outcome.results_json,
-        manifest_of(outcome.record, policy),
-        ladder_of(policy, month),
+        manifest_of(outcome.record, policy.in_force(Month.parse(month))),
+        ladder_of(policy.in_force(Month.parse(month))),
         outcome.record,
     )
-
-
-def manifest_of(record: SealedMonth, policy: Policy) -> Manifest:
-    in_force = policy.in_force(Month.parse(record.month))
-    return Manifest(
-        month=record.month,
-        policy_id=record.policy_id,
-        policy_version=record.policy_version,
-        policy_sha256=record.policy_sha256,
-        input_files=dict(record.input_files),
-        engine_version=record.engine_version,
-        record_hash=record.record_hash,
-        ledger_version=record.version,
-        ledger_seq=record.seq,
-        pay_day_of_month=in_force.doc.pay.pay_day_of_month,
-        amend_reason=record.amend_reason,
-    )
-
-
-def ladder_of(policy: Policy, month: str) -> tuple[LevelLabel, ...]:
-    levels = policy.in_force(Month.parse(month)).levels.values()
-    return tuple(LevelLabel(level.id, level.title, level.track) for level in levels)
 
 
 @pytest.fixture(scope="session")
