@@ -261,7 +261,7 @@ def _bar_chart(title: str, x_title: str, y_title: str, width: float) -> BarChart
     # openpyxl 3.1 marks axes deleted unless told otherwise; Excel then draws none.
     chart.x_axis.delete = False
     chart.y_axis.delete = False
-    chart.width, chart.height = round(width), width * 0.55  # centimetres
+    chart.width, chart.height = round(width), width * 0.8  # centimetres: room for the labels
     if chart.legend is not None:
         chart.legend.position = "b"
     return chart
