@@ -75,8 +75,12 @@ _HEADER_FONT = Font(name="Calibri", size=11, bold=True)
 _FIELD_FONT = Font(name="Calibri", size=9, italic=True, color="595959")
 _TOTAL_FONT = Font(name="Calibri", size=11, bold=True)
 _RULE = Border(bottom=Side(style="thin", color="808080"))
-_WRAP = Alignment(wrap_text=True, vertical="top")
 _TOP = Alignment(vertical="top")
+# Text is indented one step, so a label never runs into the figure left of it.
+_TEXT_ALIGNMENT = {
+    True: Alignment(horizontal="left", wrap_text=True, vertical="top", indent=1),
+    False: Alignment(horizontal="left", vertical="top", indent=1),
+}
 
 
 @dataclass(frozen=True)
@@ -261,7 +265,7 @@ class Sheet:
             return found
         return self._style(
             key,
-            alignment=_WRAP if column.wrap else _TOP,
+            alignment=_TEXT_ALIGNMENT[column.wrap] if column.kind == "text" else _TOP,
             number_format={"money": MONEY_FORMAT, "date": DATE_FORMAT}.get(column.kind),
             font=_TOTAL_FONT if total else None,
             fill=_TOTAL_FILL if total else None,
