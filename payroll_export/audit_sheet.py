@@ -14,7 +14,16 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from payroll_export.model import PAY_LABELS
-from payroll_export.sheet import Book, Column, Part, Row, write_table
+from payroll_export.sheet import (
+    DEPARTMENT,
+    EMPLOYEE_ID,
+    EMPLOYEE_NAME,
+    Book,
+    Column,
+    Part,
+    Row,
+    write_table,
+)
 
 __all__ = [
     "AUDIT_SHEET",
@@ -33,8 +42,8 @@ REVIEW = "待复核 for review"
 
 AUDIT_COLUMNS = (
     Column("序号", "seq", kind="number"),
-    Column("工号", "employee_id", max_width=16),
-    Column("姓名", "name", max_width=24),
+    EMPLOYEE_ID,
+    EMPLOYEE_NAME,
     Column("规则", "rule", max_width=34),
     Column("条款", "clause", max_width=40, wrap=True),
     Column("说明", "effect", max_width=50, wrap=True),
@@ -45,9 +54,9 @@ AUDIT_COLUMNS = (
     Column("金额", "yuan", kind="money"),
 )
 COMPLIANCE_COLUMNS = (
-    Column("工号", "employee_id", max_width=16),
-    Column("姓名", "name", max_width=24),
-    Column("部门", "department", max_width=20),
+    EMPLOYEE_ID,
+    EMPLOYEE_NAME,
+    DEPARTMENT,
     Column("类型", "kind", max_width=28),
     Column("规则", "rule", max_width=32),
     Column("法律依据", "law", max_width=30, wrap=True),

@@ -12,7 +12,16 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from payroll_export.model import LevelLabel, explain, level_text, month_after
-from payroll_export.sheet import Book, Column, Part, Row, write_table
+from payroll_export.sheet import (
+    DEPARTMENT,
+    EMPLOYEE_ID,
+    EMPLOYEE_NAME,
+    Book,
+    Column,
+    Part,
+    Row,
+    write_table,
+)
 
 __all__ = [
     "CHANGES_SHEET",
@@ -34,9 +43,9 @@ PENDING = "晋升待批 promotion pending"
 LEVEL_CHANGE = "职级变动 level change"
 
 COLUMNS = (
-    Column("工号", "employee_id", max_width=16),
-    Column("姓名", "name", max_width=24),
-    Column("部门", "department", max_width=20),
+    EMPLOYEE_ID,
+    EMPLOYEE_NAME,
+    DEPARTMENT,
     Column("变动", "change", max_width=30),
     Column("本月职级", "level", max_width=28),
     Column("下月职级", "next_level", max_width=28),

@@ -13,7 +13,17 @@ from typing import Any
 from openpyxl.utils import get_column_letter
 
 from payroll_export.model import PAY_COLUMNS, PAY_LABELS, LevelLabel, Manifest, level_text, pay_date
-from payroll_export.sheet import HEADER_ROWS, Book, Column, Formula, Row, write_table
+from payroll_export.sheet import (
+    DEPARTMENT,
+    EMPLOYEE_ID,
+    EMPLOYEE_NAME,
+    HEADER_ROWS,
+    Book,
+    Column,
+    Formula,
+    Row,
+    write_table,
+)
 from payroll_export.text import money_sum
 
 __all__ = ["PAY_SHEET", "pay_range", "write_pay_sheet"]
@@ -22,9 +32,9 @@ PAY_SHEET = "工资调整"
 DISMISSED = "开除 dismissed"
 
 _IDENTITY = (
-    Column("工号", "employee_id", max_width=16),
-    Column("姓名", "name", max_width=24),
-    Column("部门", "department", max_width=20),
+    EMPLOYEE_ID,
+    EMPLOYEE_NAME,
+    DEPARTMENT,
     Column("本月职级", "level", max_width=28),
 )
 COLUMNS = (

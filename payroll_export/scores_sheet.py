@@ -13,7 +13,15 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from payroll_export.model import explain
-from payroll_export.sheet import Book, Column, Part, Row, write_table
+from payroll_export.sheet import (
+    EMPLOYEE_ID,
+    EMPLOYEE_NAME,
+    Book,
+    Column,
+    Part,
+    Row,
+    write_table,
+)
 
 __all__ = ["ITEM", "SCORES_SHEET", "TOTAL", "write_scores_sheet"]
 
@@ -23,8 +31,8 @@ TOTAL = "合计 total"
 MONTHLY_SCORE = "月度考核总分 monthly score"
 
 COLUMNS = (
-    Column("工号", "employee_id", max_width=16),
-    Column("姓名", "name", max_width=24),
+    EMPLOYEE_ID,
+    EMPLOYEE_NAME,
     Column("类型", "row", max_width=12),
     Column("规则", "rule", max_width=32),
     Column("条款", "clause", max_width=40, wrap=True),

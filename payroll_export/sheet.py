@@ -46,6 +46,9 @@ from payroll_export.text import (
 )
 
 __all__ = [
+    "DEPARTMENT",
+    "EMPLOYEE_ID",
+    "EMPLOYEE_NAME",
     "HEADER_ROWS",
     "MAX_SHEET_ROWS",
     "Book",
@@ -92,6 +95,12 @@ class Column:
     kind: str = "text"  # text | money | number | date
     max_width: int = 30
     wrap: bool = False  # long text: wrapped at max_width rather than cut off in print
+
+
+# Who a row is about: the first columns of every sheet that lists employees.
+EMPLOYEE_ID = Column("工号", "employee_id", max_width=16)
+EMPLOYEE_NAME = Column("姓名", "name", max_width=24)
+DEPARTMENT = Column("部门", "department", max_width=20)
 
 
 @dataclass(frozen=True)
