@@ -112,16 +112,21 @@ def read_inputs(
         roster += parsed
         issues += found
         files[Path(roster_path).name] = read.file_sha256(roster_path)
+    # An id on a roster row that has another problem is still a known employee: its
+    # events are not "unknown" because, say, its name is missing.
+    known = [*roster]
+    if roster_table is not None and "employee_id" in roster_table.header:
+        known += _stand_ins(roster_table, roster)
     review: list[ReviewItem] = []
     for path in event_paths:
-        if detect_profile(path) is not None:
+        if (profile := detect_profile(path)) is not None:
             if roster_table is None:
                 continue  # without a readable roster no one can be matched; that is reported
-            known = [*roster]
-            if "employee_id" in roster_table.header:
-                known += _stand_ins(roster_table, roster)
-            imported = import_export(path, month, known, hours_per_day=hours_per_day)
-            sheets, found = ([imported.table] if not imported.issues else []), list(imported.issues)
+            imported = import_export(
+                path, month, known, hours_per_day=hours_per_day, profile=profile
+            )
+            sheets = [] if imported.issues else [imported.table]
+            found = list(imported.issues)
             review += imported.review
         else:
             sheets, found = read.read_event_tables(path)
@@ -134,11 +139,7 @@ def read_inputs(
         if sheets:
             files[Path(path).name] = read.file_sha256(path)
     if roster_table is not None and "employee_id" in roster_table.header:
-        # An id on a roster row that has another problem is still a known employee:
-        # its events are not "unknown" because, say, its name is missing.
-        issues += read.check_references(
-            [*roster, *_stand_ins(roster_table, roster)], events, tables
-        )
+        issues += read.check_references(known, events, tables)
     paths = {t.name: t.file for t in tables}
     paths[Path(roster_path).name] = str(roster_path)
     if roster_table is not None:
