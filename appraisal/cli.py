@@ -36,7 +36,7 @@ from appraisal.ledger import (
 )
 from appraisal.model import Employee, Issue, Month
 from appraisal.pipeline import read_inputs, replay_month, run_month
-from appraisal.policy import PolicyError, load_policy, load_policy_bundle
+from appraisal.policy import PolicyError, PolicyInForce, load_policy, load_policy_bundle
 from appraisal.statement import UnknownEmployee, statement
 from appraisal.summary import summary_lines
 from appraisal.validate import validate
@@ -333,18 +333,7 @@ def _template(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         _print_issues(error.issues, err, "in the policy", then="; nothing was written.")
         return EXIT_PROBLEMS
     in_force = policy.in_force(args.month)
-    table, issues = read.read_roster_table(args.roster)
-    roster: list[Employee] = []
-    if table is not None:
-        roster, found = read.parse_roster(table)
-        # Levels are checked against the policy here too: a template must not carry a
-        # level that the run would refuse.
-        named = {table.name: table.file}
-        found += [
-            Issue(named.get(i.file, i.file), i.row, i.column, i.message)
-            for i in validate(in_force, roster, ())
-        ]
-        issues += sorted(found, key=lambda i: (i.row or 0, i.column or ""))
+    roster, issues = _read_roster(args.roster, in_force)
     if issues:
         _print_issues(issues, err, "in the roster", then="; nothing was written.")
         return EXIT_PROBLEMS
@@ -357,6 +346,24 @@ def _template(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         file=out,
     )
     return EXIT_OK
+
+
+def _read_roster(path: Path, in_force: PolicyInForce) -> tuple[list[Employee], list[Issue]]:
+    """A roster for a command that writes a file from it, every problem found.
+
+    Levels are checked against the policy here too: what is written must not carry a
+    level that `run` would refuse.
+    """
+    table, issues = read.read_roster_table(path)
+    if table is None:
+        return [], issues
+    roster, found = read.parse_roster(table)
+    named = {table.name: table.file}
+    found += [
+        Issue(named.get(i.file, i.file), i.row, i.column, i.message)
+        for i in validate(in_force, roster, ())
+    ]
+    return roster, issues + sorted(found, key=lambda i: (i.row or 0, i.column or ""))
 
 
 def _explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -400,17 +407,14 @@ def _import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     except ProfileError as error:
         _print_issues(error.issues, err, "in the profile", then="; nothing was written.")
         return EXIT_PROBLEMS
+    in_force = policy.in_force(args.month)
     roster: list[Employee] | None = None
     if args.roster is not None:
-        table, issues = read.read_roster_table(args.roster)
-        roster = []
-        if table is not None:
-            roster, found = read.parse_roster(table)
-            issues += found
+        roster, issues = _read_roster(args.roster, in_force)
         if issues:
             _print_issues(issues, err, "in the roster", then="; nothing was written.")
             return EXIT_PROBLEMS
-    hours_per_day = policy.in_force(args.month).doc.attendance.hours_per_day
+    hours_per_day = in_force.doc.attendance.hours_per_day
     imported = import_export(
         args.file, args.month, roster, hours_per_day=hours_per_day, profile=profile
     )
