@@ -50,6 +50,12 @@ def run_example(
     )
 
 
+def replay_workbook(
+    capsys: pytest.CaptureFixture[str], ledger: Path, workbook: Path
+) -> tuple[int, str, str]:
+    return cli(capsys, "replay", "--month", "2026-10", "--ledger", ledger, "--workbook", workbook)
+
+
 @pytest.fixture
 def sealed(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> tuple[Path, Path]:
     """The example month sealed in a fresh ledger, with its workbook written."""
@@ -86,9 +92,7 @@ def test_replay_confirms_an_untouched_workbook(
     capsys: pytest.CaptureFixture[str], sealed: tuple[Path, Path]
 ) -> None:
     ledger, workbook = sealed
-    code, out, err = cli(
-        capsys, "replay", "--month", "2026-10", "--ledger", ledger, "--workbook", workbook
-    )
+    code, out, err = replay_workbook(capsys, ledger, workbook)
     assert code == 0, err
     assert "byte-identical" in out
 
@@ -109,9 +113,7 @@ def test_replay_names_the_cell_of_an_edited_workbook(
     target.value = target.value + 100
     edited = tmp_path / "edited.xlsx"
     book.save(edited)
-    code, _, err = cli(
-        capsys, "replay", "--month", "2026-10", "--ledger", ledger, "--workbook", edited
-    )
+    code, _, err = replay_workbook(capsys, ledger, edited)
     assert code == 1
     assert f"工资调整!{target.coordinate}" in err
     assert "is not the workbook of 2026-10 version 1" in err
@@ -123,9 +125,7 @@ def test_replay_tells_a_resaved_workbook_from_an_edited_one(
     ledger, workbook = sealed
     resaved = tmp_path / "resaved.xlsx"
     openpyxl.load_workbook(workbook).save(resaved)
-    code, _, err = cli(
-        capsys, "replay", "--month", "2026-10", "--ledger", ledger, "--workbook", resaved
-    )
+    code, _, err = replay_workbook(capsys, ledger, resaved)
     assert code == 1
     assert "the cell values are the same" in err
     assert "saved again by another program" in err
@@ -137,9 +137,7 @@ def test_replay_of_a_file_that_is_not_a_workbook(
     ledger, _ = sealed
     text = tmp_path / "notes.xlsx"
     text.write_text("employee_id,gross\n", encoding="utf-8")
-    code, _, err = cli(
-        capsys, "replay", "--month", "2026-10", "--ledger", ledger, "--workbook", text
-    )
+    code, _, err = replay_workbook(capsys, ledger, text)
     assert code == 1
     assert "not an Excel workbook" in err
 
@@ -234,9 +232,7 @@ def test_replay_accepts_a_workbook_compressed_by_another_zlib(
         for info in source.infolist():
             target.writestr(info, source.read(info), compresslevel=1)
     assert recompressed.read_bytes() != workbook.read_bytes()
-    code, out, err = cli(
-        capsys, "replay", "--month", "2026-10", "--ledger", ledger, "--workbook", recompressed
-    )
+    code, out, err = replay_workbook(capsys, ledger, recompressed)
     assert code == 0, err
     assert "every part identical" in out
 
