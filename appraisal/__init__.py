@@ -8,14 +8,20 @@ The pipeline: read → validate → resolve policy → evaluate → check → se
 The exception tree is drawn in `appraisal.errors`.
 """
 
-from appraisal.errors import AppraisalError, InputError
-from appraisal.evaluate import Evaluation, evaluate
-from appraisal.ledger import AlreadySealed, Ledger, LedgerError, NothingToAmend, OutOfOrder
-from appraisal.model import CarriedState, Employee, Event, Issue, Kind, Month, Source
+from appraisal.domain.errors import AppraisalError, InputError
+from appraisal.domain.model import CarriedState, Employee, Event, Issue, Kind, Month, Source
+from appraisal.domain.version import __version__
+from appraisal.engine.evaluate import Evaluation, evaluate
+from appraisal.export.statement import UnknownEmployee, statement
+from appraisal.ledger.store import AlreadySealed, Ledger, LedgerError, NothingToAmend, OutOfOrder
 from appraisal.pipeline import evaluate_rows, read_inputs, replay_month, run_month
-from appraisal.policy import Policy, PolicyError, PolicyInForce, default_policy_path, load_policy
-from appraisal.statement import UnknownEmployee, statement
-from appraisal.version import __version__
+from appraisal.policy.loaded import (
+    Policy,
+    PolicyError,
+    PolicyInForce,
+    default_policy_path,
+    load_policy,
+)
 
 __all__ = [
     "AlreadySealed",

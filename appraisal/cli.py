@@ -15,18 +15,14 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from appraisal import read
-from appraisal.errors import InputError
-from appraisal.export import salary_workbook_of, workbook_differences
-from appraisal.imports import (
-    ProfileError,
-    ReviewItem,
-    import_export,
-    load_profile,
-    shipped_profiles,
-    write_events_csv,
-)
-from appraisal.ledger import (
+from appraisal.domain.errors import InputError
+from appraisal.domain.model import Employee, Issue, Month
+from appraisal.domain.version import __version__
+from appraisal.engine.validate import validate
+from appraisal.export.statement import UnknownEmployee, statement
+from appraisal.export.summary import summary_lines
+from appraisal.export.workbook import salary_workbook_of, workbook_differences
+from appraisal.ledger.store import (
     AlreadySealed,
     Ledger,
     LedgerError,
@@ -34,14 +30,18 @@ from appraisal.ledger import (
     OutOfOrder,
     SealedMonth,
 )
-from appraisal.model import Employee, Issue, Month
 from appraisal.pipeline import read_inputs, replay_month, run_month
-from appraisal.policy import PolicyError, PolicyInForce, load_policy, load_policy_bundle
-from appraisal.statement import UnknownEmployee, statement
-from appraisal.summary import summary_lines
-from appraisal.validate import validate
-from appraisal.version import __version__
-from payroll_export import template_workbook
+from appraisal.policy.loaded import PolicyError, PolicyInForce, load_policy, load_policy_bundle
+from appraisal.read import parse as read
+from appraisal.read.form.template import template_workbook
+from appraisal.read.imports import (
+    ProfileError,
+    ReviewItem,
+    import_export,
+    load_profile,
+    shipped_profiles,
+    write_events_csv,
+)
 
 __all__ = ["main"]
 

@@ -16,12 +16,14 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from appraisal import read
-from appraisal.carry import carry
-from appraisal.errors import InputError
-from appraisal.evaluate import evaluate
-from appraisal.imports import ReviewItem, detect_profile, import_export
-from appraisal.ledger import (
+from appraisal.domain.errors import InputError
+from appraisal.domain.model import CarriedState, Employee, Event, Issue, Kind, Month, Source
+from appraisal.domain.results import EmployeeResult, results_json
+from appraisal.domain.version import __version__
+from appraisal.engine.evaluate import evaluate
+from appraisal.engine.validate import validate
+from appraisal.ledger.carry import carry
+from appraisal.ledger.store import (
     AlreadySealed,
     Ledger,
     NewSeal,
@@ -29,11 +31,9 @@ from appraisal.ledger import (
     canonical_json,
     fingerprint_of,
 )
-from appraisal.model import CarriedState, Employee, Event, Issue, Kind, Month, Source
-from appraisal.policy import Policy, load_policy, load_policy_bundle
-from appraisal.results import EmployeeResult, results_json
-from appraisal.validate import validate
-from appraisal.version import __version__
+from appraisal.policy.loaded import Policy, load_policy, load_policy_bundle
+from appraisal.read import parse as read
+from appraisal.read.imports import ReviewItem, detect_profile, import_export
 
 __all__ = ["MonthInputs", "RunOutcome", "evaluate_rows", "read_inputs", "replay_month", "run_month"]
 

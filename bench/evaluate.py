@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate import EVENT_COLUMNS, ROSTER_COLUMNS, _write, generate
 
 from appraisal import CarriedState, Month, evaluate, load_policy, read_inputs
-from appraisal.validate import validate
+from appraisal.engine.validate import validate
 
 
 def main(argv: Sequence[str] | None = None) -> int:

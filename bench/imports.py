@@ -26,8 +26,8 @@ from pathlib import Path
 
 import openpyxl
 
-from appraisal.imports import import_export
-from appraisal.model import Employee, Month, Source
+from appraisal.domain.model import Employee, Month, Source
+from appraisal.read.imports import import_export
 
 TOP = [
     "姓名", "考勤组", "部门", "工号", "职位", "UserId", "日期", "班次",

@@ -26,9 +26,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate import generate
 
 from appraisal import Month, load_policy
-from appraisal.ledger import sha256_of
+from appraisal.domain.version import __version__
+from appraisal.ledger.store import sha256_of
 from appraisal.pipeline import evaluate_rows
-from appraisal.version import __version__
 from payroll_export import LevelLabel, Manifest, salary_workbook
 
 

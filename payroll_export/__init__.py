@@ -10,12 +10,10 @@ the results, so a replayed month exports exactly as the sealed one did.
 """
 
 from payroll_export.model import LevelLabel, Manifest
-from payroll_export.template import template_workbook
 from payroll_export.workbook import salary_workbook
 
 __all__ = [
     "LevelLabel",
     "Manifest",
     "salary_workbook",
-    "template_workbook",
 ]

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
-from appraisal.vocabulary import display_width
+from appraisal.domain.text import display_width
 
 __all__ = [
     "FORMULA_START",

@@ -14,11 +14,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from appraisal.files.xlsx import workbook_bytes
 from payroll_export.audit_sheet import write_audit_sheets, write_compliance_sheet
 from payroll_export.changes_sheet import write_changes_sheet
 from payroll_export.manifest_sheet import write_manifest_sheet
 from payroll_export.model import LevelLabel, Manifest, check_matches
-from payroll_export.package import workbook_bytes
 from payroll_export.pay_sheet import write_pay_sheet
 from payroll_export.scores_sheet import write_scores_sheet
 from payroll_export.sheet import HEADER_ROWS, MAX_SHEET_ROWS, Book

@@ -26,7 +26,8 @@ import pytest
 import yaml
 
 import appraisal
-from appraisal import read, results
+from appraisal import read
+from appraisal.domain import results
 
 CASES_DIR = Path(__file__).parent / "cases"
 CASE_POLICIES = CASES_DIR / "policies"

@@ -17,9 +17,9 @@ import pytest
 
 from appraisal import Ledger
 from appraisal.cli import main
-from appraisal.export import demotion_line, salary_workbook_of
-from appraisal.model import Month
-from appraisal.policy import load_policy
+from appraisal.domain.model import Month
+from appraisal.export.workbook import demotion_line, salary_workbook_of
+from appraisal.policy.loaded import load_policy
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE_ROSTER = ROOT / "examples" / "roster.csv"

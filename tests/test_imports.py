@@ -16,7 +16,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from appraisal.imports import (
+from appraisal.domain.model import Employee, Issue, Month
+from appraisal.read.imports import (
     Imported,
     ReviewItem,
     detect_profile,
@@ -25,8 +26,7 @@ from appraisal.imports import (
     shipped_profiles,
     write_events_csv,
 )
-from appraisal.model import Employee, Issue, Month
-from appraisal.read import parse_events, parse_roster, read_table
+from appraisal.read.parse import parse_events, parse_roster, read_table
 
 FIXTURES = Path(__file__).parent / "fixtures" / "attendance"  # copied from ../shared/fixtures
 OCTOBER = Month(2026, 10)

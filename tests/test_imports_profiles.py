@@ -8,8 +8,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from appraisal.imports import ProfileError, import_export, load_profile, shipped_profiles
-from appraisal.model import Employee, Issue, Month, Source
+from appraisal.domain.model import Employee, Issue, Month, Source
+from appraisal.read.imports import ProfileError, import_export, load_profile, shipped_profiles
 
 OCTOBER = Month(2026, 10)
 

@@ -14,8 +14,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from appraisal.imports import import_export
-from appraisal.imports.values import (
+from appraisal.domain.model import Employee, Month, Source
+from appraisal.read.imports import import_export
+from appraisal.read.imports.values import (
     as_date,
     as_number,
     as_time,
@@ -23,7 +24,6 @@ from appraisal.imports.values import (
     in_target_unit,
     normalise,
 )
-from appraisal.model import Employee, Month, Source
 
 WEEKDAYS = "一二三四五六日"
 dates = st.dates(min_value=date(2000, 1, 1), max_value=date(2099, 12, 31))

@@ -19,9 +19,9 @@ import openpyxl
 import pytest
 from openpyxl.utils import get_column_letter
 
-from appraisal.imports import Imported, detect_profile, import_export, load_profile
-from appraisal.model import Employee, Issue, Month, Source
-from appraisal.read import parse_events
+from appraisal.domain.model import Employee, Issue, Month, Source
+from appraisal.read.imports import Imported, detect_profile, import_export, load_profile
+from appraisal.read.parse import parse_events
 
 OCTOBER = Month(2026, 10)
 NAMES = ["王芳", "李强", "张敏", "刘洋", "陈静", "赵磊"]
@@ -416,7 +416,7 @@ def test_a_file_that_is_not_what_its_extension_says_is_refused(tmp_path: Path) -
 
 def test_a_profile_that_names_a_sheet_refuses_a_workbook_without_it(tmp_path: Path) -> None:
     text = (
-        resources.files("appraisal.imports")
+        resources.files("appraisal.read.imports")
         .joinpath("profiles/dingtalk_daily.yaml")
         .read_text("utf-8")
     )

@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from appraisal.ledger import (
+from appraisal.ledger.store import (
     AlreadySealed,
     Ledger,
     LedgerError,

@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 from appraisal import InputError, Month, PolicyError, evaluate_rows, load_policy
-from appraisal.expr import compile_expression
+from appraisal.policy.expr import compile_expression
 
 ROOT = Path(__file__).resolve().parents[1]
 SHIPPED_POLICY = ROOT / "policies" / "customer_service.yaml"

@@ -20,9 +20,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from appraisal.model import Employee, Event, Issue, Kind, Month, Source
+from appraisal.domain.model import Employee, Event, Issue, Kind, Month, Source
 from appraisal.pipeline import read_inputs
-from appraisal.read import (
+from appraisal.read.parse import (
     FLAGS,
     Table,
     check_references,
@@ -34,8 +34,8 @@ from appraisal.read import (
     read_table,
     rows_table,
 )
-from appraisal.vocabulary import FLAGS as FLAG_WORDS
-from appraisal.vocabulary import KINDS, Vocabulary
+from appraisal.read.vocabulary import FLAGS as FLAG_WORDS
+from appraisal.read.vocabulary import KINDS, Vocabulary
 
 OCTOBER = Month(2026, 10)
 ROSTER_HEADER = ["employee_id", "name", "level", "hire_date"]

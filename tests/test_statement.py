@@ -17,10 +17,10 @@ from typing import Any
 import pytest
 
 from appraisal.cli import main
-from appraisal.model import Month
-from appraisal.policy import load_policy
-from appraisal.results import PAY_FIELDS
-from appraisal.statement import UnknownEmployee, statement
+from appraisal.domain.model import Month
+from appraisal.domain.results import PAY_FIELDS
+from appraisal.export.statement import UnknownEmployee, statement
+from appraisal.policy.loaded import load_policy
 
 ROOT = Path(__file__).resolve().parents[1]
 TITLES = {

@@ -24,15 +24,15 @@ import pytest
 from openpyxl.worksheet.worksheet import Worksheet
 
 from appraisal.cli import main
-from appraisal.model import Employee, Month, Source
-from appraisal.policy import PolicyInForce, load_policy
-from appraisal.read import parse_roster, read_roster_table, read_table
-from payroll_export.template import (
+from appraisal.domain.model import Employee, Month, Source
+from appraisal.policy.loaded import PolicyInForce, load_policy
+from appraisal.read.form.template import (
     APPRAISAL_KINDS,
     ATTENDANCE_KINDS,
     FREE_ROWS_MIN,
     template_workbook,
 )
+from appraisal.read.parse import parse_roster, read_roster_table, read_table
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE_ROSTER = ROOT / "examples" / "roster.csv"

@@ -33,12 +33,12 @@ import openpyxl
 import pytest
 from openpyxl.worksheet.worksheet import Worksheet
 
-from appraisal.export import ladder_of, manifest_of
-from appraisal.ledger import SealedMonth
-from appraisal.model import Month
+from appraisal.domain.model import Month
+from appraisal.domain.results import PAY_FIELDS as ENGINE_PAY_FIELDS
+from appraisal.export.workbook import ladder_of, manifest_of
+from appraisal.ledger.store import SealedMonth
 from appraisal.pipeline import read_inputs, run_month
-from appraisal.policy import load_policy
-from appraisal.results import PAY_FIELDS as ENGINE_PAY_FIELDS
+from appraisal.policy.loaded import load_policy
 from payroll_export import LevelLabel, Manifest, salary_workbook
 from payroll_export.summary_sheet import BAND_WIDTH
 

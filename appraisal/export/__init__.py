@@ -1,0 +1,1 @@
+"""Export stage: a sealed month becomes what people read: workbook, statement, summary."""

@@ -1,0 +1,140 @@
+"""Export stage: a sealed month becomes the files people work in.
+
+The last stage of the pipeline. Everything here is a function of the sealed ledger
+record alone (its results, its stored policy texts, its hashes), never of today's
+files, so `appraisal replay --workbook` rebuilds the very same bytes from the ledger.
+"""
+
+from __future__ import annotations
+
+import ast
+import io
+import itertools
+import zipfile
+
+import openpyxl
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.exceptions import InvalidFileException
+
+from appraisal.domain.model import Month
+from appraisal.ledger.store import SealedMonth
+from appraisal.policy.loaded import PolicyInForce, load_policy_bundle
+from payroll_export import LevelLabel, Manifest, salary_workbook
+
+__all__ = [
+    "demotion_line",
+    "ladder_of",
+    "manifest_of",
+    "salary_workbook_of",
+    "workbook_differences",
+]
+
+
+def salary_workbook_of(record: SealedMonth) -> bytes:
+    """The salary-adjustment workbook (工资调整表) of a sealed month."""
+    in_force = load_policy_bundle(record.policy_sources).in_force(Month.parse(record.month))
+    return salary_workbook(record.results, manifest_of(record, in_force), ladder_of(in_force))
+
+
+def manifest_of(record: SealedMonth, in_force: PolicyInForce) -> Manifest:
+    """What the 说明 sheet says to tie the workbook to its ledger record."""
+    return Manifest(
+        month=record.month,
+        policy_id=record.policy_id,
+        policy_version=record.policy_version,
+        policy_sha256=record.policy_sha256,
+        input_files=dict(sorted(record.input_files.items())),
+        engine_version=record.engine_version,
+        record_hash=record.record_hash,
+        ledger_version=record.version,
+        ledger_seq=record.seq,
+        pay_day_of_month=in_force.doc.pay.pay_day_of_month,
+        amend_reason=record.amend_reason,
+        demotion_line=demotion_line(in_force),
+    )
+
+
+def ladder_of(in_force: PolicyInForce) -> tuple[LevelLabel, ...]:
+    """The policy's job ladder in order, for level titles and the summary's order."""
+    return tuple(
+        LevelLabel(level.id, level.title, level.track) for level in in_force.levels.values()
+    )
+
+
+def demotion_line(in_force: PolicyInForce) -> int | None:
+    """The score below which the policy demotes (降级线), for the score chart.
+
+    Read from a demotion trigger written ``score < N`` (or ``score <= N - 1``); None when
+    no trigger compares the score with a number, and the chart then draws no line.
+    """
+    for trigger in in_force.doc.demotion.triggers.values():
+        if trigger.when is None:
+            continue
+        test = ast.parse(trigger.when, mode="eval").body
+        if not (
+            isinstance(test, ast.Compare)
+            and isinstance(test.left, ast.Name)
+            and test.left.id == "score"
+            and len(test.ops) == 1
+            and isinstance(test.comparators[0], ast.Constant)
+            and isinstance(test.comparators[0].value, int)
+        ):
+            continue
+        bound = test.comparators[0].value
+        if isinstance(test.ops[0], ast.Lt):
+            return bound
+        if isinstance(test.ops[0], ast.LtE):
+            return bound + 1
+    return None
+
+
+def workbook_differences(expected: bytes, found: bytes, limit: int = 20) -> list[str]:
+    """How a workbook file differs from the one the ledger gives, cell by cell.
+
+    Empty when the bytes are identical, or when only the compression of the zip
+    differs (another zlib version compresses the same parts to other bytes) and every
+    part, in the same order, is the same. A file with the same values whose parts
+    differ was saved again by another program, which is said as such.
+    """
+    if expected == found or _same_parts(expected, found):
+        return []
+    try:
+        theirs = openpyxl.load_workbook(io.BytesIO(found), read_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError):
+        return ["the file is not an Excel workbook"]
+    ours = openpyxl.load_workbook(io.BytesIO(expected), read_only=True)
+    problems: list[str] = []
+    if ours.sheetnames != theirs.sheetnames:
+        problems.append(f"sheets: ledger {ours.sheetnames}, file {theirs.sheetnames}")
+    for name in ours.sheetnames:
+        if name not in theirs.sheetnames:
+            continue
+        rows = itertools.zip_longest(
+            ours[name].iter_rows(values_only=True), theirs[name].iter_rows(values_only=True)
+        )
+        for number, (mine, other) in enumerate(rows, start=1):
+            cells = itertools.zip_longest(mine or (), other or ())
+            for column, (a, b) in enumerate(cells, start=1):
+                if a != b and len(problems) < limit:
+                    where = f"{name}!{get_column_letter(column)}{number}"
+                    problems.append(f"{where}: ledger {a!r}, file {b!r}")
+    ours.close()
+    theirs.close()
+    return problems or [
+        "the cell values are the same, but the bytes are not: the file was saved again "
+        "by another program"
+    ]
+
+
+def _same_parts(expected: bytes, found: bytes) -> bool:
+    try:
+        with (
+            zipfile.ZipFile(io.BytesIO(expected)) as ours,
+            zipfile.ZipFile(io.BytesIO(found)) as theirs,
+        ):
+            names = [info.filename for info in ours.infolist()]
+            if names != [info.filename for info in theirs.infolist()]:
+                return False
+            return all(ours.read(name) == theirs.read(name) for name in names)
+    except (zipfile.BadZipFile, OSError, KeyError):
+        return False

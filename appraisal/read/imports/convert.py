@@ -1,0 +1,157 @@
+"""Detecting which export a file is, and importing it into canonical events.
+
+The entry points of `appraisal.imports`, one short function each: open the file, find
+the profile's header, check the period against the month being run, let the layout read
+the rows, match the people to the roster, and build the events table. Every step's
+issues are collected; with any, nothing is imported.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Sequence
+from decimal import Decimal
+from pathlib import Path
+
+from appraisal.domain.model import Employee, Issue, Month
+from appraisal.read.imports.catalog import shipped_profiles
+from appraisal.read.imports.day_columns import read_day_columns
+from appraisal.read.imports.day_rows import read_day_rows
+from appraisal.read.imports.locate import Located, day_of, locate
+from appraisal.read.imports.match import match_people
+from appraisal.read.imports.profile import Profile
+from appraisal.read.imports.punch_grid import read_punch_grid
+from appraisal.read.imports.punch_rows import read_punch_rows
+from appraisal.read.imports.reading import Reading
+from appraisal.read.imports.records import EVENTS_HEADER, Draft, Imported, ReviewItem
+from appraisal.read.imports.values import decimal_text, normalise
+from appraisal.read.imports.workbook import Book, open_book
+from appraisal.read.parse import Table
+
+__all__ = ["detect_profile", "import_export"]
+
+_LAYOUTS: dict[str, Callable[[Reading], None]] = {
+    "day_rows": read_day_rows,
+    "day_columns": read_day_columns,
+    "punch_rows": read_punch_rows,
+    "punch_grid": read_punch_grid,
+}
+
+
+def detect_profile(path: str | Path, profiles: Sequence[Profile] | None = None) -> Profile | None:
+    """The known export ``path`` is, from its first rows; None for anything else (a
+    canonical events file, another workbook, a file that cannot be opened)."""
+    # openpyxl streams the first rows; calamine would load whole sheets (only .xls needs it).
+    book, _ = open_book(path, engine="auto" if Path(path).suffix.lower() == ".xls" else "openpyxl")
+    if book is None:
+        return None
+    with book:
+        return _detect(book, str(path), shipped_profiles() if profiles is None else profiles)
+
+
+def _detect(book: Book, file: str, profiles: Sequence[Profile]) -> Profile | None:
+    found: list[tuple[int, int, Profile]] = []
+    for position, profile in enumerate(profiles):
+        located, _ = locate(book, profile, file, year=2000)  # the year only fills in "10-09"
+        if located is not None and _looks_complete(profile, located):
+            # The profile that asks most of the header is the most specific match.
+            found.append((-len(profile.header.required), position, profile))
+    return min(found, key=lambda f: f[:2])[2] if found else None
+
+
+def _looks_complete(profile: Profile, located: Located) -> bool:
+    """What the header alone does not show: day columns, or a grid's first info row."""
+    if profile.day_columns is not None:
+        pattern = profile.day_columns.day_header
+        return any(day_of(pattern, column) is not None for column in located.columns)
+    if profile.punch_grid is not None:
+        labels = set(profile.employee.ids) | {profile.employee.name or ""}
+        below = itertools.islice(located.rows, profile.header.search_rows)
+        return any(
+            normalise(value) in labels
+            for _, values in below
+            for value in values
+            if value is not None
+        )
+    return True
+
+
+def import_export(
+    path: str | Path,
+    month: Month,
+    roster: Sequence[Employee] | None,
+    *,
+    hours_per_day: Decimal = Decimal(8),
+    profile: Profile | None = None,
+    engine: str = "auto",
+) -> Imported:
+    """Read an attendance export into canonical events for ``month``.
+
+    ``profile`` forces one (``--profile``); without it the export is detected.
+    ``roster`` None takes the export's 工号 as the employee_id, unmatched to any roster.
+    ``hours_per_day`` (the policy's attendance.hours_per_day) turns hours into days.
+    ``engine`` picks the xlsx reader (see `workbook.open_book`).
+    """
+    file = str(path)
+    book, issues = open_book(path, engine=engine)
+    if book is None:
+        return _failed(profile, file, issues)
+    with book:
+        if profile is None:
+            profile = _detect(book, file, shipped_profiles())
+            if profile is None:
+                known = ", ".join(f"{p.id} ({p.title})" for p in shipped_profiles())
+                message = (
+                    f"not an attendance export this version knows (known: {known}); "
+                    "name a profile for another layout"
+                )
+                return _failed(None, file, [Issue(file, None, None, message)])
+        located, issues = locate(book, profile, file, month.year)
+        if located is None or issues:
+            return _failed(profile, file, issues)
+        period_issue = _check_period(file, located, month)
+        if period_issue is not None:
+            return _failed(profile, file, [period_issue])
+        reading = Reading(profile, file, month, hours_per_day, located)
+        _LAYOUTS[profile.layout](reading)
+    matched, issues = match_people(reading.people, roster, file)
+    if not reading.people and not reading.issues:
+        where = f"{located.sheet} below the header (row {located.header_row})"
+        issues.append(Issue(file, None, None, f"no employee rows in {where}"))
+    if reading.issues or issues:
+        return _failed(profile, file, [*reading.issues, *issues])
+    drafts = sorted(reading.drafts, key=Draft.sort_key)
+    rows = tuple(
+        (d.row, (matched[d.who], d.day.isoformat(), d.kind, _value(d), ";".join(d.flags), d.text))
+        for d in drafts
+        if d.kind is not None
+    )
+    review: dict[tuple[str, object, str], ReviewItem] = {}
+    for d in drafts:
+        if d.kind is None:
+            item = ReviewItem(matched[d.who], d.day, d.text, file, d.cell)
+            review.setdefault((item.employee_id, item.date, item.what), item)
+    table = Table(file, Path(file).name, EVENTS_HEADER, rows, located.header_row)
+    return Imported(profile.id, table, tuple(review.values()), ())
+
+
+def _value(draft: Draft) -> str:
+    return decimal_text(draft.value) if draft.value is not None else ""
+
+
+def _check_period(file: str, located: Located, month: Month) -> Issue | None:
+    if located.period is None:
+        return None
+    start, end = located.period
+    if month.contains(start) and month.contains(end):
+        return None
+    message = (
+        f"the export covers {start.isoformat()} to {end.isoformat()}, "
+        f"not the month being run ({month})"
+    )
+    return Issue(file, None, located.period_cell, message)
+
+
+def _failed(profile: Profile | None, file: str, issues: Sequence[Issue]) -> Imported:
+    table = Table(file, Path(file).name, EVENTS_HEADER, ())
+    return Imported(profile.id if profile else "", table, (), tuple(issues))

@@ -1,0 +1,253 @@
+"""Finding an export's parts: its sheet, its header (one or two rows), the period it covers.
+
+Shared by detection and import. Exports put title rows, generation times and blank rows
+above the header, and different versions add or drop them, so the header is found by
+its contents (the profile's ``header.required`` names, or for a punch grid its row of
+day numbers), never by a fixed row. A two-row header (merged parents such as 请假 over
+事假(天), 病假(天)) is recognised by its second row: it leaves the columns that identify a
+header empty, which a data row never does.
+"""
+
+from __future__ import annotations
+
+import difflib
+import itertools
+import re
+import unicodedata
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+
+from appraisal.domain.model import Issue
+from appraisal.read.imports.profile import Profile
+from appraisal.read.imports.values import as_date, normalise, split_unit
+from appraisal.read.imports.workbook import Book, Row, cell_name
+
+__all__ = ["Column", "Located", "locate"]
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of the header. ``name`` is normalised with any unit suffix taken off."""
+
+    index: int
+    row: int  # the header row the name is on (the second of a two-row header for 事假(天))
+    text: str  # as the export shows it, for notes: 迟到时长(分钟)
+    full: str  # normalised, with its suffix: 迟到时长(分钟), 休息日(转加班费)
+    name: str  # normalised, suffix off: 迟到时长, 休息日
+    unit: str | None  # the suffix: 分钟
+    top: str  # the normalised top-row text of a two-row header (a day number in 月度汇总)
+
+
+@dataclass
+class Located:
+    """An export's header found in one sheet, and the rows below it still to be read."""
+
+    sheet: str
+    header_row: int
+    columns: tuple[Column, ...]
+    period: tuple[date, date] | None
+    period_cell: str | None
+    rows: Iterator[tuple[int, Row]]  # (row number, values) of the rows below the header
+
+    def find(self, names: Sequence[str]) -> Column | None:
+        """The first column with one of ``names``. A name that includes the header's
+        parenthesised suffix (休息日(转加班费)) leaves the column without a unit."""
+        for wanted in names:
+            for column in self.columns:
+                if column.full == wanted:
+                    return replace(column, name=column.full, unit=None)
+                if column.name == wanted:
+                    return column
+        return None
+
+    def at(self, column: Column) -> str:
+        return f"{self.sheet}!{cell_name(column.row, column.index)}"
+
+
+def locate(
+    book: Book, profile: Profile, file: str, year: int
+) -> tuple[Located | None, list[Issue]]:
+    """The profile's header in the book (the named sheet, or the first sheet that has it)."""
+    sheets = book.sheet_names
+    if profile.sheet is not None:
+        pattern = re.compile(profile.sheet)
+        sheets = [name for name in sheets if pattern.fullmatch(name)]
+        if not sheets:
+            message = (
+                f"no sheet named like {profile.sheet!r} for {profile.title} "
+                f"(the workbook has: {', '.join(book.sheet_names) or 'no sheets'})"
+            )
+            return None, [Issue(file, None, None, message)]
+    closest: _Miss | None = None
+    for sheet in sheets:
+        rows = enumerate(book.rows(sheet), start=1)
+        seen: list[tuple[int, Row]] = []
+        for number, values in itertools.islice(rows, profile.header.search_rows):
+            if _is_header(profile, values):
+                # `rows` goes on from the row after the header.
+                return _located(profile, file, year, sheet, number, values, seen, rows)
+            seen.append((number, values))
+        miss = _closest_miss(profile, sheet, seen)
+        if miss is not None and (closest is None or len(miss.missing) < len(closest.missing)):
+            closest = miss
+    return None, [Issue(file, None, None, _not_found(profile, sheets, closest))]
+
+
+def _is_header(profile: Profile, values: Row) -> bool:
+    if profile.layout == "punch_grid":
+        assert profile.punch_grid is not None
+        pattern = re.compile(profile.punch_grid.day_header)
+        days = sum(1 for value in values if value is not None and _day(pattern, value))
+        return days >= profile.punch_grid.min_days
+    names = _names(values)
+    return all(n in names for n in profile.header.required)
+
+
+def _names(values: Row) -> set[str]:
+    names: set[str] = set()
+    for value in values:
+        if value is not None:
+            full = normalise(value)
+            names.update((full, split_unit(full)[0]))
+    return names
+
+
+def _day(pattern: re.Pattern[str], value: object) -> int | None:
+    match = pattern.fullmatch(normalise(value))
+    if match is None or not match["day"].isdigit():
+        return None
+    day = int(match["day"])
+    return day if 1 <= day <= 31 else None
+
+
+def _located(
+    profile: Profile,
+    file: str,
+    year: int,
+    sheet: str,
+    number: int,
+    values: Row,
+    above: list[tuple[int, Row]],
+    rows: Iterator[tuple[int, Row]],
+) -> tuple[Located | None, list[Issue]]:
+    first = next(rows, None)
+    sub: Row = ()
+    rest = rows
+    if first is not None and _is_second_header_row(profile, values, first[1]):
+        sub = first[1]
+    elif first is not None:
+        rest = itertools.chain([first], rows)
+    columns = _columns(number, values, sub)
+    period, cell, issues = _period(profile, file, sheet, above, year)
+    return Located(sheet, number, columns, period, cell, rest), issues
+
+
+def _is_second_header_row(profile: Profile, header: Row, row: Row) -> bool:
+    """A row under the header whose cells below the identifying columns are empty."""
+    if profile.layout == "punch_grid" or not any(v is not None for v in row):
+        return False
+    keys = [
+        i
+        for i, value in enumerate(header)
+        if value is not None and _names([value]) & set(profile.header.required)
+    ]
+    return all(i >= len(row) or row[i] is None or not str(row[i]).strip() for i in keys)
+
+
+def _columns(row: int, top: Row, sub: Row) -> tuple[Column, ...]:
+    columns: list[Column] = []
+    for index in range(max(len(top), len(sub))):
+        top_value = top[index] if index < len(top) else None
+        sub_value = sub[index] if index < len(sub) else None
+        in_sub = sub_value is not None and bool(str(sub_value).strip())
+        shown = sub_value if in_sub else top_value
+        if shown is None or not str(shown).strip():
+            continue
+        full = normalise(shown)
+        name, unit = split_unit(full)
+        text = unicodedata.normalize("NFKC", str(shown)).strip()
+        top_text = normalise(top_value) if top_value is not None else ""
+        columns.append(Column(index, row + in_sub, text, full, name, unit, top_text))
+    return tuple(columns)
+
+
+def _period(
+    profile: Profile, file: str, sheet: str, above: list[tuple[int, Row]], year: int
+) -> tuple[tuple[date, date] | None, str | None, list[Issue]]:
+    if profile.period is None:
+        return None, None, []
+    pattern = re.compile(profile.period.pattern)
+    for number, values in above:
+        for index, value in enumerate(values):
+            if not isinstance(value, str):
+                continue
+            match = pattern.search(unicodedata.normalize("NFKC", value))
+            if match is None:
+                continue
+            where = f"{sheet}!{cell_name(number, index)}"
+            start, end = as_date(match["start"], year), as_date(match["end"], year)
+            if start is None or end is None or end < start:
+                return None, where, [Issue(file, None, where, f"cannot read the period {value!r}")]
+            return (start, end), where, []
+    if profile.period.required:
+        message = (
+            f"the export does not say which dates it covers (no cell above the header "
+            f"matches {profile.period.pattern!r}); its days are numbers without a month"
+        )
+        return None, None, [Issue(file, None, None, message)]
+    return None, None, []
+
+
+@dataclass(frozen=True)
+class _Miss:
+    """The row that came nearest to being the header, for the message when none is."""
+
+    sheet: str
+    row: int
+    missing: list[str]
+    names: set[str]
+
+
+def _closest_miss(profile: Profile, sheet: str, seen: list[tuple[int, Row]]) -> _Miss | None:
+    best: _Miss | None = None
+    for number, values in seen:
+        names = _names(values)
+        missing = [n for n in profile.header.required if n not in names]
+        if len(missing) < len(profile.header.required) and (
+            best is None or len(missing) < len(best.missing)
+        ):
+            best = _Miss(sheet, number, missing, names)
+    return best
+
+
+def _not_found(profile: Profile, sheets: list[str], closest: _Miss | None) -> str:
+    where = f"the first {profile.header.search_rows} rows of sheet {', '.join(sheets)}"
+    if profile.layout == "punch_grid":
+        assert profile.punch_grid is not None
+        return (
+            f"not a {profile.title} export: no row of day numbers "
+            f"(at least {profile.punch_grid.min_days}) in {where}"
+        )
+    wanted = ", ".join(profile.header.required)
+    message = f"not a {profile.title} export: no header row with {wanted} in {where}"
+    if closest is not None:
+        hints = [f"{m!r}{_close(m, closest.names)}" for m in closest.missing]
+        message += f" (the nearest, {closest.sheet} row {closest.row}, lacks {', '.join(hints)})"
+    return message
+
+
+def day_of(pattern: str, column: Column) -> int | None:
+    """The day number a day column's header gives (top row first, as 月度汇总 puts the
+    weekday under it), or None for any other column."""
+    compiled = re.compile(pattern)
+    for text in (column.top, column.full):
+        day = _day(compiled, text)
+        if day is not None:
+            return day
+    return None
+
+
+def _close(word: str, names: set[str]) -> str:
+    match = difflib.get_close_matches(word, sorted(names), n=1, cutoff=0.6)
+    return f" (did you mean {match[0]!r}?)" if match else ""

@@ -1,0 +1,201 @@
+"""Opening an export and streaming its sheets' rows as plain values.
+
+The file layer of `appraisal.imports`. `open_book` checks that a file is what its
+extension says and opens it; `Book.rows` yields each row of a sheet from row 1 as a
+sequence of cell values (str, int, float, datetime, time or None), rows of any length.
+`.xlsx` is read with openpyxl in read-only mode (values only, streamed, so a
+62,000-row month never sits in memory as cell objects); when python-calamine is
+installed it reads `.xlsx` faster and `.xls` as well. A `.csv` is one sheet.
+"""
+
+from __future__ import annotations
+
+import csv
+import importlib
+import io
+import zipfile
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+from xml.etree.ElementTree import ParseError
+
+import openpyxl
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.exceptions import InvalidFileException
+
+from appraisal.domain.model import Issue
+
+__all__ = ["Book", "cell_name", "open_book"]
+
+Row = Sequence[object]
+
+_ZIP = b"PK\x03\x04"
+_OLE = b"\xd0\xcf\x11\xe0"  # .xls, or an .xlsx with a password
+_SIGNATURES = {
+    _ZIP: "an Excel workbook or another zip archive",
+    _OLE: "an old .xls workbook or a password-protected workbook",
+    b"%PDF": "a PDF document",
+    b"\xff\xfe": "UTF-16 text",
+    b"\xfe\xff": "UTF-16 text",
+}
+_SAVE_AS = "open it in Excel and save it as .xlsx"
+
+
+def cell_name(row: int, column: int) -> str:
+    """``cell_name(12, 2)`` → ``C12`` (row 1-based as in the sheet, column 0-based)."""
+    return f"{get_column_letter(column + 1)}{row}"
+
+
+class Book:
+    """An open export: its sheet names and a stream of each sheet's rows."""
+
+    def __init__(self, sheet_names: list[str]) -> None:
+        self.sheet_names = sheet_names
+
+    def rows(self, sheet: str) -> Iterator[Row]:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        """Release the file."""
+
+    def __enter__(self) -> Book:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+
+class _OpenpyxlBook(Book):
+    def __init__(self, workbook: Any) -> None:
+        super().__init__(list(workbook.sheetnames))
+        self._workbook = workbook
+
+    def rows(self, sheet: str) -> Iterator[Row]:
+        worksheet = self._workbook[sheet]
+        worksheet.reset_dimensions()  # a stale stored size would cut columns or rows off
+        # Rows come as tuples of values; gaps between stored rows come as empty rows.
+        yield from worksheet.iter_rows(values_only=True)
+
+    def close(self) -> None:
+        self._workbook.close()
+
+
+class _CalamineBook(Book):
+    def __init__(self, workbook: Any) -> None:
+        super().__init__(list(workbook.sheet_names))
+        self._workbook = workbook
+        self._sheets: dict[str, Any] = {}  # calamine reads a whole sheet at once: once
+
+    def rows(self, sheet: str) -> Iterator[Row]:
+        # Calamine's rows start at the sheet's first used row and hold "" for empty cells.
+        if sheet not in self._sheets:
+            self._sheets[sheet] = self._workbook.get_sheet_by_name(sheet)
+        data = self._sheets[sheet]
+        first_row, first_column = data.start or (0, 0)
+        yield from ([] for _ in range(first_row))
+        lead: list[object] = [None] * first_column
+        for values in data.iter_rows():
+            yield [*lead, *(None if value == "" else value for value in values)]
+
+    def close(self) -> None:
+        self._workbook.close()
+
+
+class _CsvBook(Book):
+    def __init__(self, name: str, text: str) -> None:
+        super().__init__([name])
+        self._text = text
+
+    def rows(self, sheet: str) -> Iterator[Row]:
+        for fields in csv.reader(io.StringIO(self._text, newline="")):
+            yield [field if field.strip() else None for field in fields]
+
+
+def _calamine() -> ModuleType | None:
+    """python-calamine when installed (an optional extra); imported by name so the engine
+    never depends on it."""
+    try:
+        return importlib.import_module("python_calamine")
+    except ImportError:
+        return None
+
+
+def open_book(path: str | Path, *, engine: str = "auto") -> tuple[Book | None, list[Issue]]:
+    """Open an export (``.xlsx``, ``.xls`` with python-calamine, or ``.csv``), or say why not.
+
+    ``engine``: ``auto`` (calamine when installed), ``openpyxl`` or ``calamine``.
+    """
+    file = str(path)
+    suffix = Path(path).suffix.lower()
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(8)
+    except FileNotFoundError:
+        return None, [Issue(file, None, None, "file not found")]
+    except IsADirectoryError:
+        return None, [Issue(file, None, None, "is a directory, not a file")]
+    except OSError as error:
+        return None, [Issue(file, None, None, f"cannot read the file: {error.strerror}")]
+    calamine = _calamine() if engine != "openpyxl" else None
+    if engine == "calamine" and calamine is None:
+        return None, [Issue(file, None, None, "python-calamine is not installed")]
+    if suffix in (".xlsx", ".xlsm"):
+        if not head.startswith(_ZIP):
+            return None, [
+                Issue(file, None, None, f"not an Excel workbook (looks like {_looks_like(head)})")
+            ]
+        return _open_xlsx(file, calamine)
+    if suffix == ".xls":
+        if not head.startswith(_OLE):
+            return None, [
+                Issue(file, None, None, f"not an .xls workbook (looks like {_looks_like(head)})")
+            ]
+        if calamine is None:
+            return None, [Issue(file, None, None, f"an old .xls workbook: {_SAVE_AS}")]
+        return _open_calamine(file, calamine)
+    if suffix == ".csv":
+        return _open_csv(file)
+    shown = repr(Path(path).suffix) if suffix else "(no extension)"
+    return None, [Issue(file, None, None, f"unsupported file type {shown} (.xlsx or .csv)")]
+
+
+def _looks_like(head: bytes) -> str:
+    for signature, what in _SIGNATURES.items():
+        if head.startswith(signature):
+            return what
+    return "a binary file" if b"\x00" in head else "a text file, perhaps a CSV renamed"
+
+
+def _open_xlsx(file: str, calamine: ModuleType | None) -> tuple[Book | None, list[Issue]]:
+    if calamine is not None:
+        return _open_calamine(file, calamine)
+    try:
+        workbook = openpyxl.load_workbook(file, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, ParseError):
+        message = "not an Excel workbook (a zip archive without a readable workbook in it)"
+        return None, [Issue(file, None, None, message)]
+    return _OpenpyxlBook(workbook), []
+
+
+def _open_calamine(file: str, calamine: ModuleType) -> tuple[Book | None, list[Issue]]:
+    try:
+        workbook = calamine.CalamineWorkbook.from_path(file)
+    except Exception as error:  # calamine raises its own error types for unreadable files
+        message = f"not a readable Excel workbook ({type(error).__name__}: {error})"
+        return None, [Issue(file, None, None, message)]
+    return _CalamineBook(workbook), []
+
+
+def _open_csv(file: str) -> tuple[Book | None, list[Issue]]:
+    data = Path(file).read_bytes()
+    if data.startswith((_ZIP, _OLE)) or b"\x00" in data[:4096]:
+        return None, [Issue(file, None, None, f"not a CSV file (looks like {_looks_like(data)})")]
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:  # Excel on Chinese Windows saves CSV as GBK
+            text = data.decode("gb18030")
+        except UnicodeDecodeError:
+            return None, [Issue(file, None, None, "not UTF-8 or GBK text")]
+    return _CsvBook(Path(file).stem, text), []

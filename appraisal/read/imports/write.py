@@ -1,0 +1,54 @@
+"""Writing an import: the canonical events CSV, and the review items beside it.
+
+The output of ``appraisal import``. The events file has interface.md's columns, plain
+UTF-8 (no BOM), so it reads back through `appraisal.read` like any events file; the
+review file (``events.review.csv``) is always written, empty but for its header when
+there is nothing to review, so a stale list from an earlier run never sits beside new
+events.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+from appraisal.read.imports.records import EVENTS_HEADER, Imported
+from appraisal.read.parse import EVENT_COLUMNS
+
+__all__ = ["REVIEW_COLUMNS", "events_csv", "review_csv", "write_events_csv"]
+
+REVIEW_COLUMNS = ("employee_id", "date", "what", "file", "cell")
+
+
+def events_csv(imported: Imported) -> bytes:
+    """The canonical events file of an import (interface.md's columns)."""
+    if imported.issues:
+        raise ValueError("an import with issues has no events to write")
+    position = {column: i for i, column in enumerate(EVENTS_HEADER)}
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(EVENT_COLUMNS)
+    for _, cells in imported.table.rows:
+        writer.writerow([cells[position[c]] if c in position else "" for c in EVENT_COLUMNS])
+    return out.getvalue().encode("utf-8")
+
+
+def review_csv(imported: Imported) -> bytes:
+    """The review items of an import, one per line."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(REVIEW_COLUMNS)
+    for item in imported.review:
+        writer.writerow([item.employee_id, item.date.isoformat(), item.what, item.file, item.cell])
+    return out.getvalue().encode("utf-8")
+
+
+def write_events_csv(imported: Imported, path: Path) -> Path:
+    """Write the events to ``path`` and the review items to ``path.with_suffix(".review.csv")``
+    (always, even when empty); return the review file's path."""
+    events = events_csv(imported)
+    review_path = Path(path).with_suffix(".review.csv")
+    Path(path).write_bytes(events)
+    review_path.write_bytes(review_csv(imported))
+    return review_path

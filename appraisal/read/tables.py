@@ -1,0 +1,296 @@
+"""Read stage, first half: the user's files → `Table`s of text cells.
+
+The first stage of the pipeline (read → validate → resolve policy → evaluate → check →
+seal → export) starts here. A `.csv` (UTF-8, with or without BOM) or an `.xlsx` becomes
+a `Table`: its header turned into column ids (``工号`` or ``工号 employee_id`` read as
+``employee_id``, `appraisal.vocabulary`) and its rows as the text a CSV cell would hold.
+The managers' workbook (`payroll_export.template`) is told apart by its sheet names and
+read sheet by sheet: 名册 as the roster, 考勤 and 考评 as two events tables named
+``input.xlsx[考勤]`` and ``input.xlsx[考评]``. `appraisal.read` then gives the cells their
+meaning. A file that cannot be read is an `Issue`, never an exception.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import hashlib
+import io
+import zipfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+from xml.etree.ElementTree import ParseError
+
+import openpyxl
+from openpyxl.utils.exceptions import InvalidFileException
+
+from appraisal.domain.model import Issue
+from appraisal.read.vocabulary import COLUMNS
+
+__all__ = [
+    "EVENT_SHEETS",
+    "ROSTER_SHEET",
+    "SAVE_AS_UTF8",
+    "Table",
+    "file_sha256",
+    "plain_header",
+    "read_event_tables",
+    "read_roster_table",
+    "read_table",
+    "rows_table",
+]
+
+SAVE_AS_UTF8 = 'in Excel, use Save As and choose "CSV UTF-8 (Comma delimited) (*.csv)"'
+# The sheets of the managers' workbook (payroll_export.template) that hold the inputs.
+ROSTER_SHEET = "名册"
+EVENT_SHEETS = ("考勤", "考评")
+
+
+@dataclass(frozen=True)
+class Table:
+    """A file's cells as text, before any meaning is given to them.
+
+    Every row has exactly ``len(header)`` cells; ``rows`` holds (row number in the file,
+    cells), header = ``header_row`` (row 1 unless blank rows come first). ``header`` holds
+    the column ids (``工号`` and ``工号 employee_id`` read as ``employee_id``), ``titles``
+    the header cells as written, for messages. A ``template`` table is a sheet of the
+    managers' workbook: its display-only columns and unfilled prefilled rows are skipped.
+    """
+
+    file: str
+    name: str
+    header: tuple[str, ...]
+    rows: tuple[tuple[int, tuple[str, ...]], ...]
+    header_row: int = 1
+    titles: tuple[str, ...] = field(default=(), compare=False)
+    template: bool = False
+
+
+def read_table(path: str | Path) -> tuple[Table | None, list[Issue]]:
+    """Read a `.csv` (UTF-8, with or without BOM) or the first sheet of an `.xlsx`."""
+    tables, issues = _read(path, ())
+    return (tables[0] if tables else None), issues
+
+
+def read_roster_table(path: str | Path) -> tuple[Table | None, list[Issue]]:
+    """A roster file as `read_table` reads it; the managers' workbook from its 名册 sheet."""
+    tables, issues = _read(path, (ROSTER_SHEET,))
+    return (tables[0] if tables else None), issues
+
+
+def read_event_tables(path: str | Path) -> tuple[list[Table], list[Issue]]:
+    """An events file as `read_table` reads it; the managers' workbook from its 考勤 and 考评
+    sheets, one table each, named ``input.xlsx[考评]`` so that a row reads
+    ``input.xlsx[考评]:12`` in the audit trail and in messages."""
+    return _read(path, EVENT_SHEETS)
+
+
+def _read(path: str | Path, sheets: Sequence[str]) -> tuple[list[Table], list[Issue]]:
+    """The tables of a file: ``sheets`` of an .xlsx that has any of them, else its first."""
+    file = str(path)
+    suffix = Path(path).suffix.lower()
+    if suffix not in (".csv", ".xlsx"):
+        shown = repr(Path(path).suffix) if suffix else "(no extension)"
+        return [], [Issue(file, None, None, f"unsupported file type {shown} (.csv or .xlsx)")]
+    try:
+        data = Path(path).read_bytes()
+    except FileNotFoundError:
+        return [], [Issue(file, None, None, "file not found")]
+    except IsADirectoryError:
+        return [], [Issue(file, None, None, "is a directory, not a file")]
+    except OSError as exc:
+        return [], [Issue(file, None, None, f"cannot read the file: {exc.strerror}")]
+    name = Path(path).name
+    if suffix == ".csv":
+        table, issues = _read_csv(file, name, data)
+        return ([] if table is None else [table]), issues
+    return _read_xlsx(file, name, data, sheets)
+
+
+# The first bytes of files that are not text, and what each looks like.
+_SIGNATURES = {
+    b"PK\x03\x04": "an Excel workbook or another zip archive",
+    b"\xd0\xcf\x11\xe0": "an old .xls workbook or a password-protected workbook",
+    b"\xff\xfe": "UTF-16 text, Excel's 'Unicode Text'",
+    b"\xfe\xff": "UTF-16 text, Excel's 'Unicode Text'",
+    b"%PDF": "a PDF document",
+}
+
+
+def _looks_like(data: bytes) -> str | None:
+    """What a file that is not CSV text looks like, or None when it may be CSV text."""
+    for signature, what in _SIGNATURES.items():
+        if data.startswith(signature):
+            return what
+    return "a binary file" if b"\x00" in data else None
+
+
+def _read_csv(file: str, name: str, data: bytes) -> tuple[Table | None, list[Issue]]:
+    if looks_like := _looks_like(data):
+        return None, [Issue(file, None, None, f"not a CSV file (looks like {looks_like})")]
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        try:
+            data.decode("gb18030")
+            guess = "it looks like GBK/GB18030, the Chinese Windows encoding; "
+        except UnicodeDecodeError:
+            guess = ""
+        message = f"not UTF-8 text ({guess}first bad byte on line {line}): {SAVE_AS_UTF8}"
+        return None, [Issue(file, None, None, message)]
+
+    first_line = next((line for line in text.splitlines() if line.strip()), "")
+    delimiter = ","
+    if "," not in first_line:  # Excel in some locales separates with ';', "Text" with tabs
+        delimiter = "\t" if "\t" in first_line else ";" if ";" in first_line else ","
+    issues: list[Issue] = []
+    header: list[str] | None = None
+    header_row = 1
+    rows: list[tuple[int, tuple[str, ...]]] = []
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        for number, fields in enumerate(reader, start=1):
+            if not "".join(fields).strip():
+                continue
+            if header is None:
+                header, header_row = fields, number
+            elif len(fields) != len(header):
+                message = f"row has {len(fields)} fields, the header has {len(header)}"
+                issues.append(Issue(file, number, None, message))
+            else:
+                rows.append((number, tuple(fields)))
+    except csv.Error as exc:
+        issues.append(Issue(file, reader.line_num, None, f"cannot read as CSV: {exc}"))
+    if header is None:
+        return None, [*issues, Issue(file, None, None, "the file is empty (no header row)")]
+    return _table(file, name, header, rows, header_row), issues
+
+
+def _read_xlsx(
+    file: str, name: str, data: bytes, sheets: Sequence[str]
+) -> tuple[list[Table], list[Issue]]:
+    if not data.startswith(b"PK\x03\x04"):
+        looks_like = _looks_like(data) or "a text file, perhaps a CSV renamed .xlsx"
+        message = f"not an Excel workbook (looks like {looks_like})"
+        return [], [Issue(file, None, None, message)]
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, ParseError):
+        message = "not an Excel workbook (a zip archive without a readable workbook in it)"
+        return [], [Issue(file, None, None, message)]
+    try:
+        if not workbook.worksheets:
+            return [], [Issue(file, None, None, "the workbook has no worksheet")]
+        # The managers' workbook is told apart by its sheet names; any other workbook is
+        # read from its first sheet, as it always was.
+        by_title = {worksheet.title: worksheet for worksheet in workbook.worksheets}
+        chosen = [sheet for sheet in sheets if sheet in by_title]
+        if not chosen:
+            table, issues = _read_sheet(file, name, workbook.worksheets[0], "the first worksheet")
+            return ([] if table is None else [table]), issues
+        tables: list[Table] = []
+        issues = []
+        for sheet in chosen:
+            table, found = _read_sheet(
+                f"{file}[{sheet}]", f"{name}[{sheet}]", by_title[sheet], f"the sheet {sheet}"
+            )
+            issues += found
+            if table is not None:
+                tables.append(dataclasses.replace(table, template=True))
+        return tables, issues
+    finally:
+        workbook.close()
+
+
+def _read_sheet(file: str, name: str, sheet: Any, what: str) -> tuple[Table | None, list[Issue]]:
+    """One worksheet as a table; ``what`` names it in messages ("the first worksheet")."""
+    issues: list[Issue] = []
+    header: list[str] | None = None
+    header_row = 1
+    rows: list[tuple[int, tuple[str, ...]]] = []
+    try:
+        sheet.reset_dimensions()  # a stale stored size would cut columns off or pad rows
+        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+            cells = [_cell_text(value) for value in values]
+            if not "".join(cells).strip():
+                continue
+            if header is None:
+                while cells and not cells[-1].strip():
+                    cells.pop()
+                header, header_row = cells, number
+                continue
+            width = len(header)
+            extra = next((i for i in range(width, len(cells)) if cells[i].strip()), None)
+            if extra is not None:
+                message = f"a value in column {extra + 1}, which has no name in the header"
+                issues.append(Issue(file, number, None, message))
+            cells = cells[:width] + [""] * (width - len(cells))
+            rows.append((number, tuple(cells)))
+    except (KeyError, ValueError, ParseError):
+        issues.append(Issue(file, None, None, f"{what} cannot be read"))
+    if header is None:
+        return None, [*issues, Issue(file, None, None, f"{what} is empty (no header)")]
+    return _table(file, name, header, rows, header_row), issues
+
+
+def _cell_text(value: object) -> str:
+    """A spreadsheet cell as the text a CSV cell would hold."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int | Decimal):
+        return str(value)
+    if isinstance(value, float):
+        # repr is the shortest text that reads back as the same float: 45.98, not 45.97999…
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date | time):
+        return value.isoformat()
+    return str(value)
+
+
+def plain_header(text: str) -> str:
+    """A header as written, trimmed; English lower-cased (``Employee_ID `` → employee_id)."""
+    name = text.strip().lstrip("\ufeff").strip()
+    return name.lower() if name.isascii() else name
+
+
+def _header_name(text: str) -> str:
+    """The column id a header names in English, Chinese or both (appraisal.vocabulary)."""
+    return COLUMNS.lookup(text) or plain_header(text)
+
+
+def _table(
+    file: str,
+    name: str,
+    header: Sequence[str],
+    rows: list[tuple[int, tuple[str, ...]]],
+    header_row: int,
+) -> Table:
+    columns = tuple(_header_name(h) for h in header)
+    return Table(file, name, columns, tuple(rows), header_row, tuple(h.strip() for h in header))
+
+
+def rows_table(name: str, rows: Sequence[Mapping[str, object]]) -> Table:
+    """A Table from dicts (the Python API and tests); row numbers start at 2, as in a file."""
+    keys = list(dict.fromkeys(key for row in rows for key in row))
+    cells = [
+        (number, tuple(_cell_text(row.get(key)) for key in keys))
+        for number, row in enumerate(rows, start=2)
+    ]
+    return _table(name, Path(name).name, [str(key) for key in keys], cells, 1)
+
+
+def file_sha256(path: str | Path) -> str:
+    """The hex SHA-256 of a file's bytes, recorded with a sealed month."""
+    with open(path, "rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
