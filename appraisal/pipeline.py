@@ -16,6 +16,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from appraisal.check import check_month
 from appraisal.domain.errors import InputError
 from appraisal.domain.model import CarriedState, Employee, Event, Issue, Kind, Month, Source
 from appraisal.domain.results import EmployeeResult, results_json
@@ -182,11 +183,10 @@ def compute(
     issues = [*inputs.problems, *_named([*found, *evaluation.issues], inputs.paths)]
     if issues:
         return None, sorted(issues, key=lambda i: (i.file, i.row or 0))
+    results = check_month(in_force, events, evaluation.results)
     info = {"id": in_force.id, "version": in_force.version, "sha256": in_force.sha256}
-    document = results_json(str(inputs.month), info, evaluation.results)
-    return Computed(
-        evaluation.results, document, carry(state, inputs.month, evaluation.results)
-    ), []
+    document = results_json(str(inputs.month), info, results)
+    return Computed(results, document, carry(state, inputs.month, results)), []
 
 
 def run_month(

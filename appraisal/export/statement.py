@@ -12,12 +12,12 @@ ids) or English (``en``).
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
 from appraisal.domain.results import PAY_FIELDS, PAY_SIGNS
+from appraisal.domain.suggest import closest
 from appraisal.domain.text import display_width
 
 __all__ = ["LANGUAGES", "UnknownEmployee", "statement"]
@@ -158,8 +158,7 @@ def _find(results: Mapping[str, Any], employee_id: str) -> Mapping[str, Any]:
             wanted.lower() == person["employee_id"].lower()
         ):
             raise UnknownEmployee(employee_id, person["employee_id"])
-    close = difflib.get_close_matches(wanted, sorted(people), n=1, cutoff=0.75)
-    raise UnknownEmployee(employee_id, close[0] if close else None)
+    raise UnknownEmployee(employee_id, closest(wanted, people))
 
 
 class _Statement:

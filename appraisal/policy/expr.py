@@ -11,13 +11,14 @@ clock functions: the functions are passed to simpleeval explicitly.
 from __future__ import annotations
 
 import ast
-import difflib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from simpleeval import SimpleEval
+
+from appraisal.domain.suggest import closest
 
 __all__ = ["Expression", "ExpressionError", "compile_expression", "did_you_mean"]
 
@@ -63,8 +64,8 @@ class ExpressionError(ValueError):
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """' (did you mean 'x'?)' for the closest choice, or '' when none is close."""
-    close = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
-    return f" (did you mean {close[0]!r}?)" if close else ""
+    close = closest(word, choices)
+    return f" (did you mean {close!r}?)" if close else ""
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,6 @@ ranges, amounts in range) belong to later stages.
 
 from __future__ import annotations
 
-import difflib
 import operator
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -24,6 +23,7 @@ from datetime import date
 from decimal import Decimal
 
 from appraisal.domain.model import Employee, Event, Issue, Kind, Month, Source
+from appraisal.domain.suggest import closest
 from appraisal.read.tables import (
     EVENT_SHEETS,
     ROSTER_SHEET,
@@ -107,11 +107,8 @@ _CLAUSE_MEANING = {
 def _suggest(word: str, choices: Iterable[str], chinese: Iterable[str] = ()) -> str:
     """'; did you mean X?' from the ids and their Chinese names, or the list of ids."""
     options = sorted(choices)
-    # A one-character slip in a two-character Chinese word scores 0.5 (迟道 → 迟到).
-    cutoff = 0.6 if word.isascii() else 0.5
-    match = difflib.get_close_matches(word, [*options, *sorted(chinese)], n=1, cutoff=cutoff)
-    if match:
-        return f"; did you mean {match[0]!r}?"
+    if (match := closest(word, [*options, *chinese])) is not None:
+        return f"; did you mean {match!r}?"
     return f" (expected one of: {', '.join(options)})"
 
 
@@ -523,5 +520,5 @@ def check_references(
 
 
 def _close_id(employee_id: str, known: set[str]) -> str:
-    match = difflib.get_close_matches(employee_id, sorted(known), n=1, cutoff=0.75)
-    return f"; did you mean {match[0]!r}?" if match else ""
+    match = closest(employee_id, known)
+    return f"; did you mean {match!r}?" if match else ""

@@ -10,7 +10,6 @@ header empty, which a data row never does.
 
 from __future__ import annotations
 
-import difflib
 import itertools
 import re
 import unicodedata
@@ -19,6 +18,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from appraisal.domain.model import Issue
+from appraisal.domain.suggest import closest
 from appraisal.read.imports.profile import Profile
 from appraisal.read.imports.values import as_date, normalise, split_unit
 from appraisal.read.imports.workbook import Book, Row, cell_name
@@ -249,5 +249,5 @@ def day_of(pattern: str, column: Column) -> int | None:
 
 
 def _close(word: str, names: set[str]) -> str:
-    match = difflib.get_close_matches(word, sorted(names), n=1, cutoff=0.6)
-    return f" (did you mean {match[0]!r}?)" if match else ""
+    match = closest(word, names)
+    return f" (did you mean {match!r}?)" if match else ""
