@@ -24,11 +24,11 @@ from decimal import Decimal
 
 from appraisal.domain.model import Employee, Event, Issue, Kind, Month, Source
 from appraisal.domain.suggest import closest
+from appraisal.files.input import file_sha256
 from appraisal.read.tables import (
     EVENT_SHEETS,
     ROSTER_SHEET,
     Table,
-    file_sha256,
     plain_header,
     read_event_tables,
     read_roster_table,

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import csv
 import dataclasses
-import hashlib
 import io
 import zipfile
 from collections.abc import Mapping, Sequence
@@ -29,6 +28,7 @@ import openpyxl
 from openpyxl.utils.exceptions import InvalidFileException
 
 from appraisal.domain.model import Issue
+from appraisal.files.input import InputFile, read_input
 from appraisal.read.vocabulary import COLUMNS
 
 __all__ = [
@@ -36,7 +36,6 @@ __all__ = [
     "ROSTER_SHEET",
     "SAVE_AS_UTF8",
     "Table",
-    "file_sha256",
     "plain_header",
     "read_event_tables",
     "read_roster_table",
@@ -70,45 +69,39 @@ class Table:
     template: bool = False
 
 
-def read_table(path: str | Path) -> tuple[Table | None, list[Issue]]:
+def read_table(path: str | Path | InputFile) -> tuple[Table | None, list[Issue]]:
     """Read a `.csv` (UTF-8, with or without BOM) or the first sheet of an `.xlsx`."""
     tables, issues = _read(path, ())
     return (tables[0] if tables else None), issues
 
 
-def read_roster_table(path: str | Path) -> tuple[Table | None, list[Issue]]:
+def read_roster_table(path: str | Path | InputFile) -> tuple[Table | None, list[Issue]]:
     """A roster file as `read_table` reads it; the managers' workbook from its 名册 sheet."""
     tables, issues = _read(path, (ROSTER_SHEET,))
     return (tables[0] if tables else None), issues
 
 
-def read_event_tables(path: str | Path) -> tuple[list[Table], list[Issue]]:
+def read_event_tables(path: str | Path | InputFile) -> tuple[list[Table], list[Issue]]:
     """An events file as `read_table` reads it; the managers' workbook from its 考勤 and 考评
     sheets, one table each, named ``input.xlsx[考评]`` so that a row reads
     ``input.xlsx[考评]:12`` in the audit trail and in messages."""
     return _read(path, EVENT_SHEETS)
 
 
-def _read(path: str | Path, sheets: Sequence[str]) -> tuple[list[Table], list[Issue]]:
+def _read(path: str | Path | InputFile, sheets: Sequence[str]) -> tuple[list[Table], list[Issue]]:
     """The tables of a file: ``sheets`` of an .xlsx that has any of them, else its first."""
-    file = str(path)
-    suffix = Path(path).suffix.lower()
+    file = path.path if isinstance(path, InputFile) else str(path)
+    suffix = Path(file).suffix.lower()
     if suffix not in (".csv", ".xlsx"):
-        shown = repr(Path(path).suffix) if suffix else "(no extension)"
+        shown = repr(Path(file).suffix) if suffix else "(no extension)"
         return [], [Issue(file, None, None, f"unsupported file type {shown} (.csv or .xlsx)")]
-    try:
-        data = Path(path).read_bytes()
-    except FileNotFoundError:
-        return [], [Issue(file, None, None, "file not found")]
-    except IsADirectoryError:
-        return [], [Issue(file, None, None, "is a directory, not a file")]
-    except OSError as exc:
-        return [], [Issue(file, None, None, f"cannot read the file: {exc.strerror}")]
-    name = Path(path).name
+    given, issues = read_input(path)
+    if given is None:
+        return [], issues
     if suffix == ".csv":
-        table, issues = _read_csv(file, name, data)
+        table, issues = _read_csv(file, given.name, given.data)
         return ([] if table is None else [table]), issues
-    return _read_xlsx(file, name, data, sheets)
+    return _read_xlsx(file, given.name, given.data, sheets)
 
 
 # The first bytes of files that are not text, and what each looks like.
@@ -288,9 +281,3 @@ def rows_table(name: str, rows: Sequence[Mapping[str, object]]) -> Table:
         for number, row in enumerate(rows, start=2)
     ]
     return _table(name, Path(name).name, [str(key) for key in keys], cells, 1)
-
-
-def file_sha256(path: str | Path) -> str:
-    """The hex SHA-256 of a file's bytes, recorded with a sealed month."""
-    with open(path, "rb") as handle:
-        return hashlib.file_digest(handle, "sha256").hexdigest()

@@ -14,6 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from appraisal.domain.model import Employee, Issue, Month
+from appraisal.files.input import InputFile
 from appraisal.read.imports.catalog import shipped_profiles
 from appraisal.read.imports.day_columns import read_day_columns
 from appraisal.read.imports.day_rows import read_day_rows
@@ -38,15 +39,22 @@ _LAYOUTS: dict[str, Callable[[Reading], None]] = {
 }
 
 
-def detect_profile(path: str | Path, profiles: Sequence[Profile] | None = None) -> Profile | None:
+def detect_profile(
+    path: str | Path | InputFile, profiles: Sequence[Profile] | None = None
+) -> Profile | None:
     """The known export ``path`` is, from its first rows; None for anything else (a
     canonical events file, another workbook, a file that cannot be opened)."""
+    file = _path(path)
     # openpyxl streams the first rows; calamine would load whole sheets (only .xls needs it).
-    book, _ = open_book(path, engine="auto" if Path(path).suffix.lower() == ".xls" else "openpyxl")
+    book, _ = open_book(path, engine="auto" if Path(file).suffix.lower() == ".xls" else "openpyxl")
     if book is None:
         return None
     with book:
-        return _detect(book, str(path), shipped_profiles() if profiles is None else profiles)
+        return _detect(book, file, shipped_profiles() if profiles is None else profiles)
+
+
+def _path(path: str | Path | InputFile) -> str:
+    return path.path if isinstance(path, InputFile) else str(path)
 
 
 def _detect(book: Book, file: str, profiles: Sequence[Profile]) -> Profile | None:
@@ -77,7 +85,7 @@ def _looks_complete(profile: Profile, located: Located) -> bool:
 
 
 def import_export(
-    path: str | Path,
+    path: str | Path | InputFile,
     month: Month,
     roster: Sequence[Employee] | None,
     *,
@@ -92,7 +100,7 @@ def import_export(
     ``hours_per_day`` (the policy's attendance.hours_per_day) turns hours into days.
     ``engine`` picks the xlsx reader (see `workbook.open_book`).
     """
-    file = str(path)
+    file = _path(path)
     book, issues = open_book(path, engine=engine)
     if book is None:
         return _failed(profile, file, issues)

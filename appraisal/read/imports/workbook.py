@@ -25,6 +25,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
 from appraisal.domain.model import Issue
+from appraisal.files.input import InputFile, read_input
 
 __all__ = ["Book", "cell_name", "open_book"]
 
@@ -121,22 +122,19 @@ def _calamine() -> ModuleType | None:
         return None
 
 
-def open_book(path: str | Path, *, engine: str = "auto") -> tuple[Book | None, list[Issue]]:
+def open_book(
+    path: str | Path | InputFile, *, engine: str = "auto"
+) -> tuple[Book | None, list[Issue]]:
     """Open an export (``.xlsx``, ``.xls`` with python-calamine, or ``.csv``), or say why not.
 
-    ``engine``: ``auto`` (calamine when installed), ``openpyxl`` or ``calamine``.
+    ``engine``: ``auto`` (calamine when installed), ``openpyxl`` or ``calamine``. The
+    bytes are read once (`appraisal.files.input`) and parsed from memory.
     """
-    file = str(path)
-    suffix = Path(path).suffix.lower()
-    try:
-        with open(path, "rb") as handle:
-            head = handle.read(8)
-    except FileNotFoundError:
-        return None, [Issue(file, None, None, "file not found")]
-    except IsADirectoryError:
-        return None, [Issue(file, None, None, "is a directory, not a file")]
-    except OSError as error:
-        return None, [Issue(file, None, None, f"cannot read the file: {error.strerror}")]
+    given, issues = read_input(path)
+    if given is None:
+        return None, issues
+    file, data, suffix = given.path, given.data, given.suffix
+    head = data[:8]
     calamine = _calamine() if engine != "openpyxl" else None
     if engine == "calamine" and calamine is None:
         return None, [Issue(file, None, None, "python-calamine is not installed")]
@@ -145,7 +143,7 @@ def open_book(path: str | Path, *, engine: str = "auto") -> tuple[Book | None, l
             return None, [
                 Issue(file, None, None, f"not an Excel workbook (looks like {_looks_like(head)})")
             ]
-        return _open_xlsx(file, calamine)
+        return _open_xlsx(file, data, calamine)
     if suffix == ".xls":
         if not head.startswith(_OLE):
             return None, [
@@ -153,10 +151,10 @@ def open_book(path: str | Path, *, engine: str = "auto") -> tuple[Book | None, l
             ]
         if calamine is None:
             return None, [Issue(file, None, None, f"an old .xls workbook: {_SAVE_AS}")]
-        return _open_calamine(file, calamine)
+        return _open_calamine(file, data, calamine)
     if suffix == ".csv":
-        return _open_csv(file)
-    shown = repr(Path(path).suffix) if suffix else "(no extension)"
+        return _open_csv(file, data)
+    shown = repr(Path(file).suffix) if suffix else "(no extension)"
     return None, [Issue(file, None, None, f"unsupported file type {shown} (.xlsx or .csv)")]
 
 
@@ -167,28 +165,29 @@ def _looks_like(head: bytes) -> str:
     return "a binary file" if b"\x00" in head else "a text file, perhaps a CSV renamed"
 
 
-def _open_xlsx(file: str, calamine: ModuleType | None) -> tuple[Book | None, list[Issue]]:
+def _open_xlsx(
+    file: str, data: bytes, calamine: ModuleType | None
+) -> tuple[Book | None, list[Issue]]:
     if calamine is not None:
-        return _open_calamine(file, calamine)
+        return _open_calamine(file, data, calamine)
     try:
-        workbook = openpyxl.load_workbook(file, read_only=True, data_only=True)
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, ParseError):
         message = "not an Excel workbook (a zip archive without a readable workbook in it)"
         return None, [Issue(file, None, None, message)]
     return _OpenpyxlBook(workbook), []
 
 
-def _open_calamine(file: str, calamine: ModuleType) -> tuple[Book | None, list[Issue]]:
+def _open_calamine(file: str, data: bytes, calamine: ModuleType) -> tuple[Book | None, list[Issue]]:
     try:
-        workbook = calamine.CalamineWorkbook.from_path(file)
+        workbook = calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     except Exception as error:  # calamine raises its own error types for unreadable files
         message = f"not a readable Excel workbook ({type(error).__name__}: {error})"
         return None, [Issue(file, None, None, message)]
     return _CalamineBook(workbook), []
 
 
-def _open_csv(file: str) -> tuple[Book | None, list[Issue]]:
-    data = Path(file).read_bytes()
+def _open_csv(file: str, data: bytes) -> tuple[Book | None, list[Issue]]:
     if data.startswith((_ZIP, _OLE)) or b"\x00" in data[:4096]:
         return None, [Issue(file, None, None, f"not a CSV file (looks like {_looks_like(data)})")]
     try:

@@ -1,0 +1,193 @@
+"""Read stage, all together: the month's roster and events files → `MonthInputs`.
+
+Each file is read once (`appraisal.files.input`): its rows are parsed from those bytes
+and its sha256, which the ledger seals, is the hash of the same bytes. The managers'
+workbook (`appraisal template`) is read sheet by sheet: its 名册 as the roster, its 考勤
+and 考评 as two events tables named ``input.xlsx[考勤]`` and ``input.xlsx[考评]``. An
+attendance export (DingTalk, ZKTeco) is recognised by its import profile and converted
+to events, its rows matched to the roster. `MonthInputs` is also what the ledger stores
+of a month's inputs (`to_json` / `from_json`), so a replay reads nothing from disk.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from appraisal.domain.model import Employee, Event, Issue, Kind, Month, Source
+from appraisal.files.input import read_input
+from appraisal.read.imports.convert import detect_profile, import_export
+from appraisal.read.imports.records import ReviewItem
+from appraisal.read.parse import check_references, parse_events, parse_roster
+from appraisal.read.tables import Table, read_event_tables, read_roster_table
+
+__all__ = ["MonthInputs", "read_inputs"]
+
+
+@dataclass(frozen=True)
+class MonthInputs:
+    """A month's normalised inputs, as read from files or from the ledger."""
+
+    month: Month
+    roster: tuple[Employee, ...]
+    events: tuple[Event, ...]
+    files: Mapping[str, str] = field(default_factory=dict)  # input file name -> sha256
+    paths: Mapping[str, str] = field(default_factory=dict)  # file name -> path as given
+    problems: tuple[Issue, ...] = ()  # found while reading; rows with problems are left out
+    review: tuple[ReviewItem, ...] = ()  # from attendance exports: for a person, never applied
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "roster": [_employee_json(e) for e in self.roster],
+            "events": [_event_json(e) for e in self.events],
+        }
+
+    @classmethod
+    def from_json(
+        cls, month: Month, data: Mapping[str, Any], files: Mapping[str, str]
+    ) -> MonthInputs:
+        roster = tuple(_employee_from(r) for r in data["roster"])
+        events = tuple(_event_from(e) for e in data["events"])
+        return cls(month, roster, events, dict(files))
+
+
+def read_inputs(
+    month: Month,
+    roster_path: str | Path,
+    event_paths: Sequence[str | Path],
+    *,
+    hours_per_day: Decimal = Decimal(8),
+) -> tuple[MonthInputs, list[Issue]]:
+    """The roster and every events file, with every problem found.
+
+    The rows that read cleanly still go on to the later stages, so that one run reports
+    the problems of every stage together. Hours in an attendance export become days at
+    ``hours_per_day`` (the policy's); its items to review come back in ``review``.
+    ``files`` keys each file's sha256 by the file's name, once however many of its
+    sheets were read.
+    """
+    issues: list[Issue] = []
+    roster: list[Employee] = []
+    events: list[Event] = []
+    tables: list[Table] = []
+    files: dict[str, str] = {}
+    roster_file, _ = read_input(roster_path)
+    roster_table, found = read_roster_table(roster_file or roster_path)
+    issues += found
+    if roster_table is not None and roster_file is not None:
+        parsed, found = parse_roster(roster_table)
+        roster += parsed
+        issues += found
+        files[roster_file.name] = roster_file.sha256
+    # An id on a roster row that has another problem is still a known employee: its
+    # events are not "unknown" because, say, its name is missing.
+    known = [*roster]
+    if roster_table is not None and "employee_id" in roster_table.header:
+        known += _stand_ins(roster_table, roster)
+    review: list[ReviewItem] = []
+    for path in event_paths:
+        given, _ = read_input(path)
+        if given is None:
+            issues += read_event_tables(path)[1]  # says why, as for any file that cannot be read
+            continue
+        if (profile := detect_profile(given)) is not None:
+            if roster_table is None:
+                continue  # without a readable roster no one can be matched; that is reported
+            imported = import_export(
+                given, month, known, hours_per_day=hours_per_day, profile=profile
+            )
+            sheets = [] if imported.issues else [imported.table]
+            found = list(imported.issues)
+            review += imported.review
+        else:
+            sheets, found = read_event_tables(given)
+        issues += found
+        for table in sheets:
+            tables.append(table)
+            parsed_events, found = parse_events(table, month)
+            events += parsed_events
+            issues += found
+        if sheets:
+            files[given.name] = given.sha256
+    if roster_table is not None and "employee_id" in roster_table.header:
+        issues += check_references(known, events, tables)
+    paths = {t.name: t.file for t in tables}
+    paths[Path(roster_path).name] = str(roster_path)
+    if roster_table is not None:
+        paths[roster_table.name] = roster_table.file
+    inputs = MonthInputs(
+        month, tuple(roster), tuple(events), files, paths, tuple(issues), tuple(review)
+    )
+    return inputs, issues
+
+
+def _stand_ins(table: Table, roster: Sequence[Employee]) -> list[Employee]:
+    column = table.header.index("employee_id")
+    parsed = {e.employee_id for e in roster}
+    return [
+        Employee(cells[column].strip(), "", "", Source(table.name, row))
+        for row, cells in table.rows
+        if cells[column].strip() and cells[column].strip() not in parsed
+    ]
+
+
+def _employee_json(e: Employee) -> dict[str, Any]:
+    return {
+        "employee_id": e.employee_id,
+        "name": e.name,
+        "level": e.level,
+        "hire_date": e.hire_date.isoformat() if e.hire_date else None,
+        "department": e.department,
+        "source": [e.source.file, e.source.row],
+    }
+
+
+def _employee_from(data: Mapping[str, Any]) -> Employee:
+    return Employee(
+        employee_id=data["employee_id"],
+        name=data["name"],
+        level=data["level"],
+        source=Source(*data["source"]),
+        hire_date=date.fromisoformat(data["hire_date"]) if data["hire_date"] else None,
+        department=data["department"],
+    )
+
+
+def _event_json(e: Event) -> dict[str, Any]:
+    def num(value: Decimal | None) -> str | None:
+        return None if value is None else str(value)
+
+    return {
+        "employee_id": e.employee_id,
+        "date": e.date.isoformat(),
+        "kind": e.kind,  # a StrEnum: JSON writes it as its text
+        "value": num(e.value),
+        "clause": e.clause,
+        "amount": num(e.amount),
+        "points": num(e.points),
+        "flags": sorted(e.flags),
+        "note": e.note,
+        "source": [e.source.file, e.source.row],
+    }
+
+
+def _event_from(data: Mapping[str, Any]) -> Event:
+    def num(value: str | None) -> Decimal | None:
+        return None if value is None else Decimal(value)
+
+    return Event(
+        employee_id=data["employee_id"],
+        date=date.fromisoformat(data["date"]),
+        kind=Kind(data["kind"]),
+        source=Source(*data["source"]),
+        value=num(data["value"]),
+        clause=data["clause"],
+        amount=num(data["amount"]),
+        points=num(data["points"]),
+        flags=frozenset(data["flags"]),
+        note=data["note"],
+    )
