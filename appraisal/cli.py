@@ -32,7 +32,6 @@ from appraisal.ledger.store import (
 )
 from appraisal.pipeline import read_inputs, replay_month, run_month
 from appraisal.policy.loaded import PolicyError, PolicyInForce, load_policy, load_policy_bundle
-from appraisal.read import parse as read
 from appraisal.read.form.template import template_workbook
 from appraisal.read.imports import (
     ProfileError,
@@ -42,6 +41,8 @@ from appraisal.read.imports import (
     shipped_profiles,
     write_events_csv,
 )
+from appraisal.read.parse import parse_events, parse_roster
+from appraisal.read.tables import read_roster_table
 
 __all__ = ["main"]
 
@@ -354,10 +355,10 @@ def _read_roster(path: Path, in_force: PolicyInForce) -> tuple[list[Employee], l
     Levels are checked against the policy here too: what is written must not carry a
     level that `run` would refuse.
     """
-    table, issues = read.read_roster_table(path)
+    table, issues = read_roster_table(path)
     if table is None:
         return [], issues
-    roster, found = read.parse_roster(table)
+    roster, found = parse_roster(table)
     named = {table.name: table.file}
     found += [
         Issue(named.get(i.file, i.file), i.row, i.column, i.message)
@@ -419,7 +420,7 @@ def _import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         args.file, args.month, roster, hours_per_day=hours_per_day, profile=profile
     )
     # What is written must read back as the events `run` accepts.
-    issues = list(imported.issues) or read.parse_events(imported.table, args.month)[1]
+    issues = list(imported.issues) or parse_events(imported.table, args.month)[1]
     if issues:
         _print_issues(issues, err, "in the export", then="; nothing was written.")
         return EXIT_PROBLEMS

@@ -31,8 +31,10 @@ from appraisal.ledger.store import (
     fingerprint_of,
 )
 from appraisal.policy.loaded import Policy, load_policy, load_policy_bundle
-from appraisal.read import parse as read
 from appraisal.read.inputs import MonthInputs, read_inputs
+from appraisal.read.parse import EVENT_COLUMNS, ROSTER_COLUMNS, parse_events, parse_roster
+from appraisal.read.references import check_references
+from appraisal.read.tables import Table, rows_table
 
 __all__ = ["MonthInputs", "RunOutcome", "evaluate_rows", "read_inputs", "replay_month", "run_month"]
 
@@ -177,11 +179,11 @@ def evaluate_rows(
     period = Month.parse(month)
     loaded = policy if isinstance(policy, Policy) else load_policy(policy)
     carried = state if isinstance(state, CarriedState) else CarriedState.from_json(state or {})
-    roster_table = table_of_rows("roster", roster, read.ROSTER_COLUMNS)
-    events_table = table_of_rows("events", events, read.EVENT_COLUMNS)
-    people, issues = read.parse_roster(roster_table)
-    happenings, found = read.parse_events(events_table, period)
-    issues += found + read.check_references(people, happenings, [events_table])
+    roster_table = table_of_rows("roster", roster, ROSTER_COLUMNS)
+    events_table = table_of_rows("events", events, EVENT_COLUMNS)
+    people, issues = parse_roster(roster_table)
+    happenings, found = parse_events(events_table, period)
+    issues += found + check_references(people, happenings, [events_table])
     inputs = MonthInputs(period, tuple(people), tuple(happenings), problems=tuple(issues))
     computed, issues = compute(loaded, inputs, carried)
     if computed is None:
@@ -189,11 +191,9 @@ def evaluate_rows(
     return computed.results_json
 
 
-def table_of_rows(
-    name: str, rows: Sequence[Mapping[str, object]], columns: Sequence[str]
-) -> read.Table:
+def table_of_rows(name: str, rows: Sequence[Mapping[str, object]], columns: Sequence[str]) -> Table:
     # No rows still means a table with the standard header, not a file without one.
-    return read.rows_table(name, rows) if rows else read.Table(name, name, tuple(columns), ())
+    return rows_table(name, rows) if rows else Table(name, name, tuple(columns), ())
 
 
 def diff(label: str, sealed: Any, recomputed: Any, limit: int = 50) -> list[str]:

@@ -26,7 +26,7 @@ from appraisal.read.imports import (
     shipped_profiles,
     write_events_csv,
 )
-from appraisal.read.parse import parse_events, parse_roster, read_table
+from appraisal.read import parse_events, parse_roster, read_table
 
 FIXTURES = Path(__file__).parent / "fixtures" / "attendance"  # copied from ../shared/fixtures
 OCTOBER = Month(2026, 10)

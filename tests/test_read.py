@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 
 from appraisal.domain.model import Employee, Event, Issue, Kind, Month, Source
 from appraisal.pipeline import read_inputs
-from appraisal.read.parse import (
+from appraisal.read import (
     FLAGS,
     Table,
     check_references,

@@ -32,7 +32,7 @@ from appraisal.read.form.template import (
     FREE_ROWS_MIN,
     template_workbook,
 )
-from appraisal.read.parse import parse_roster, read_roster_table, read_table
+from appraisal.read import parse_roster, read_roster_table, read_table
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE_ROSTER = ROOT / "examples" / "roster.csv"

@@ -83,10 +83,22 @@ class Month:
 
 @dataclass(frozen=True, slots=True)
 class Source:
-    """Where a record came from: the input file's name and its row (header = row 1)."""
+    """Where a record came from: its input's display name, its row, and the path given.
+
+    ``file`` is the name the audit trail shows (``events.csv``, ``input.xlsx[考评]``),
+    ``row`` its row (header = row 1); ``path`` is the file as the user named it
+    (``../october/events.csv``), for messages. The path is not part of what is sealed
+    or compared: a month read from ``./a/events.csv`` or ``b/events.csv`` is one month.
+    """
 
     file: str
     row: int
+    path: str = field(default="", compare=False)
+
+    @property
+    def where(self) -> str:
+        """The file as a message names it: the path the user gave, else the name."""
+        return self.path or self.file
 
     def __str__(self) -> str:
         return f"{self.file}:{self.row}"
@@ -103,6 +115,11 @@ class Issue:
     row: int | None
     column: str | None
     message: str
+
+    @classmethod
+    def at(cls, source: Source, column: str | None, message: str) -> Issue:
+        """A problem with the record from ``source``, naming the file as the user gave it."""
+        return cls(source.where, source.row, column, message)
 
     def __str__(self) -> str:
         where = [self.file]

@@ -8,17 +8,13 @@
 - `inputs`: the month's inputs read together (`read_inputs`).
 """
 
-from appraisal.read.parse import (
-    EVENT_COLUMNS,
+from appraisal.files.input import file_sha256
+from appraisal.read.parse import EVENT_COLUMNS, FLAGS, ROSTER_COLUMNS, parse_events, parse_roster
+from appraisal.read.references import check_references
+from appraisal.read.tables import (
     EVENT_SHEETS,
-    FLAGS,
-    ROSTER_COLUMNS,
     ROSTER_SHEET,
     Table,
-    check_references,
-    file_sha256,
-    parse_events,
-    parse_roster,
     read_event_tables,
     read_roster_table,
     read_table,

@@ -22,7 +22,8 @@ from appraisal.domain.model import Employee, Event, Issue, Kind, Month, Source
 from appraisal.files.input import read_input
 from appraisal.read.imports.convert import detect_profile, import_export
 from appraisal.read.imports.records import ReviewItem
-from appraisal.read.parse import check_references, parse_events, parse_roster
+from appraisal.read.parse import parse_events, parse_roster
+from appraisal.read.references import check_references
 from appraisal.read.tables import Table, read_event_tables, read_roster_table
 
 __all__ = ["MonthInputs", "read_inputs"]
@@ -129,7 +130,7 @@ def _stand_ins(table: Table, roster: Sequence[Employee]) -> list[Employee]:
     column = table.header.index("employee_id")
     parsed = {e.employee_id for e in roster}
     return [
-        Employee(cells[column].strip(), "", "", Source(table.name, row))
+        Employee(cells[column].strip(), "", "", Source(table.name, row, table.file))
         for row, cells in table.rows
         if cells[column].strip() and cells[column].strip() not in parsed
     ]

@@ -1,10 +1,9 @@
 """Read stage: the user's roster and events files → typed records and Issues.
 
 The first stage of the pipeline (read → validate → resolve policy → evaluate → check →
-seal → export). `appraisal.tables` turns a `.csv` or `.xlsx` file into `Table`s of text
-cells (re-exported here: `read_table`, `read_roster_table`, `read_event_tables`);
-`parse_roster` and `parse_events` turn tables into `Employee` and `Event` records;
-`check_references` checks events against the roster across every events file. Kinds and
+seal → export). `appraisal.read.tables` turns a `.csv` or `.xlsx` file into `Table`s of
+text cells; `parse_roster` and `parse_events` turn tables into `Employee` and `Event` records;
+`appraisal.read.references` checks events against the roster across files. Kinds and
 flags may be written in English, Chinese or both (`appraisal.vocabulary`); on a sheet of
 the managers' workbook, the display-only columns and the prefilled rows nobody filled
 in are skipped.
@@ -17,42 +16,23 @@ ranges, amounts in range) belong to later stages.
 from __future__ import annotations
 
 import operator
-import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from datetime import date
 from decimal import Decimal
 
 from appraisal.domain.model import Employee, Event, Issue, Kind, Month, Source
-from appraisal.domain.suggest import closest
-from appraisal.files.input import file_sha256
-from appraisal.read.tables import (
-    EVENT_SHEETS,
-    ROSTER_SHEET,
-    Table,
-    plain_header,
-    read_event_tables,
-    read_roster_table,
-    read_table,
-    rows_table,
-)
-from appraisal.read.vocabulary import COLUMNS, KINDS, Vocabulary
+from appraisal.read.cells import CellValues, cell_at, chinese_names, header_columns, suggest_word
+from appraisal.read.tables import Table
 from appraisal.read.vocabulary import FLAGS as FLAG_WORDS
+from appraisal.read.vocabulary import KINDS
 
 __all__ = [
     "EVENT_COLUMNS",
-    "EVENT_SHEETS",
     "FLAGS",
     "ROSTER_COLUMNS",
-    "ROSTER_SHEET",
-    "Table",
-    "check_references",
-    "file_sha256",
+    "once_a_month",
     "parse_events",
     "parse_roster",
-    "read_event_tables",
-    "read_roster_table",
-    "read_table",
-    "rows_table",
 ]
 
 ROSTER_REQUIRED = ("employee_id", "name", "level")
@@ -65,13 +45,6 @@ DISPLAY_ONLY = ("name", "clause_title")
 EXAM_MAX = Decimal(100)
 MONTH_MAX_DAYS = Decimal(31)
 
-# Chinese keyboards and IMEs type full-width digits and punctuation (１２．５, 2026／10／09).
-_FULL_WIDTH = str.maketrans("０１２３４５６７８９．－＋／", "0123456789.-+/")
-_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d{1,3})?", re.ASCII)
-_WHOLE = re.compile(r"\d+(?:\.0*)?", re.ASCII)
-# 2026-10-09, 2026/10/9 (Excel's Chinese-locale CSV), optionally with a midnight time part.
-_DATE = re.compile(r"(\d{4})([-/.])(\d{1,2})\2(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?", re.ASCII)
-_FLAG_SEPARATORS = re.compile(r"[;,；，、]")
 _KIND_IDS = tuple(kind.value for kind in Kind)
 _HALF = Decimal("0.5")
 _NO_FLAGS: frozenset[str] = frozenset()
@@ -101,120 +74,7 @@ _CLAUSE_MEANING = {
 }
 
 
-# --- cell values -------------------------------------------------------------------------
-
-
-def _suggest(word: str, choices: Iterable[str], chinese: Iterable[str] = ()) -> str:
-    """'; did you mean X?' from the ids and their Chinese names, or the list of ids."""
-    options = sorted(choices)
-    if (match := closest(word, [*options, *chinese])) is not None:
-        return f"; did you mean {match!r}?"
-    return f" (expected one of: {', '.join(options)})"
-
-
-def _chinese(vocabulary: Vocabulary, words: Iterable[str]) -> list[str]:
-    return [name for word in words for name in vocabulary.names.get(word, ())]
-
-
-def _columns(
-    table: Table, required: Sequence[str], known: Sequence[str], issues: list[Issue]
-) -> dict[str, int]:
-    """Map each known column to its position; report missing, unknown and repeated names."""
-    positions: dict[str, int] = {}
-    titles = table.titles or table.header
-    for position, column in enumerate(table.header):
-        if not column:  # a nameless column is harmless while it stays empty
-            for row, cells in table.rows:
-                if cells[position].strip():
-                    message = f"a value in column {position + 1}, which has no name in the header"
-                    issues.append(Issue(table.file, row, None, message))
-                    break
-        elif column in positions:
-            first = positions[column]
-            twice = f"columns {first + 1} and {position + 1}"
-            message = f"column {column!r} appears twice ({twice})"
-            if plain_header(titles[first]) != plain_header(titles[position]):
-                # Two spellings of one column, such as 工号 and employee_id.
-                message = (
-                    f"columns {titles[first]!r} and {titles[position]!r} both mean {column!r} "
-                    f"({twice}); keep one of them"
-                )
-            issues.append(Issue(table.file, table.header_row, column, message))
-        else:
-            positions[column] = position
-            if column not in known:
-                shown = plain_header(titles[position])  # as written: 条款内容, not clause_title
-                hint = _suggest(shown, known, _chinese(COLUMNS, known))
-                issues.append(
-                    Issue(table.file, table.header_row, shown, f"unknown column {shown!r}{hint}")
-                )
-    for column in required:
-        if column not in positions:
-            message = f"missing required column {column!r}"
-            issues.append(Issue(table.file, table.header_row, column, message))
-    return {column: i for column, i in positions.items() if column in known}
-
-
-class _Values:
-    """Cell parsers with per-table caches: a month has few distinct dates, numbers and flags."""
-
-    def __init__(self) -> None:
-        self._numbers: dict[str, Decimal | None] = {}
-        self._dates: dict[str, date | str] = {}
-        self._flags: dict[str, tuple[frozenset[str], tuple[str, ...]]] = {}
-        self._clauses: dict[str, str] = {}
-        self._kinds: dict[str, Kind | None] = {}
-
-    def number(self, text: str) -> Decimal | None:
-        """A finite decimal, or None for anything else (NaN, Infinity, '5O', '1,000')."""
-        if text not in self._numbers:
-            ascii_text = text.translate(_FULL_WIDTH)
-            valid = _NUMBER.fullmatch(ascii_text)
-            self._numbers[text] = Decimal(ascii_text) if valid else None
-        return self._numbers[text]
-
-    def date(self, text: str) -> date | str:
-        """A date, or the message saying why the text is not one."""
-        if text not in self._dates:
-            match = _DATE.fullmatch(text.translate(_FULL_WIDTH))
-            result: date | str = f"not a date: {text!r} (expected YYYY-MM-DD)"
-            if match:
-                year, month, day = int(match[1]), int(match[3]), int(match[4])
-                try:
-                    result = date(year, month, day)
-                except ValueError:
-                    result = f"not a date: {text!r} (no such day)"
-            self._dates[text] = result
-        return self._dates[text]
-
-    def flags(self, text: str) -> tuple[frozenset[str], tuple[str, ...]]:
-        """(known flags, unknown words) of a `;`-separated list: serious;严重;节假日 holiday."""
-        if text not in self._flags:
-            words = {w.strip() for w in _FLAG_SEPARATORS.split(text)} - {""}
-            named = {word: FLAG_WORDS.lookup(word) for word in words}
-            known = frozenset(flag for flag in named.values() if flag is not None)
-            unknown = {word.lower() for word, flag in named.items() if flag is None}
-            self._flags[text] = (known, tuple(sorted(unknown)))
-        return self._flags[text]
-
-    def kind(self, text: str) -> Kind | None:
-        """The kind a cell names: late, LATE, 迟到 or 迟到 late."""
-        if text not in self._kinds:
-            word = KINDS.lookup(text)
-            self._kinds[text] = Kind(word) if word is not None else None
-        return self._kinds[text]
-
-    def clause(self, text: str) -> str:
-        """'11', ' 11 ', '11.0' and '１１' are clause '11'; other text (metric names) as is."""
-        if text not in self._clauses:
-            ascii_text = text.translate(_FULL_WIDTH)
-            whole = _WHOLE.fullmatch(ascii_text)
-            self._clauses[text] = str(int(ascii_text.split(".")[0])) if whole else text
-        return self._clauses[text]
-
-
-def _cell(cells: tuple[str, ...], position: int | None) -> str:
-    return cells[position].strip() if position is not None else ""
+# --- helpers ---------------------------------------------------------------------------
 
 
 def _a(kind: Kind) -> str:
@@ -227,24 +87,24 @@ def _a(kind: Kind) -> str:
 def parse_roster(table: Table) -> tuple[list[Employee], list[Issue]]:
     """Employees of the roster (名册). Levels are checked against the policy later."""
     issues: list[Issue] = []
-    columns = _columns(table, ROSTER_REQUIRED, ROSTER_COLUMNS, issues)
+    columns = header_columns(table, ROSTER_REQUIRED, ROSTER_COLUMNS, issues)
     complete = all(column in columns for column in ROSTER_REQUIRED)
     at = {column: columns.get(column) for column in ROSTER_COLUMNS}
-    values = _Values()
+    values = CellValues()
     first_row: dict[str, int] = {}
     employees: list[Employee] = []
     for row, cells in table.rows:
         before = len(issues)
         for column in ROSTER_REQUIRED:
-            if at[column] is not None and not _cell(cells, at[column]):
+            if at[column] is not None and not cell_at(cells, at[column]):
                 issues.append(Issue(table.file, row, column, "required value is missing"))
-        employee_id = _cell(cells, at["employee_id"])
+        employee_id = cell_at(cells, at["employee_id"])
         if employee_id in first_row:
             message = f"duplicate employee_id {employee_id!r} (also row {first_row[employee_id]})"
             issues.append(Issue(table.file, row, "employee_id", message))
         elif employee_id:
             first_row[employee_id] = row
-        hire_text = _cell(cells, at["hire_date"])
+        hire_text = cell_at(cells, at["hire_date"])
         hire_date = values.date(hire_text) if hire_text else None
         if isinstance(hire_date, str):
             issues.append(Issue(table.file, row, "hire_date", hire_date))
@@ -252,11 +112,11 @@ def parse_roster(table: Table) -> tuple[list[Employee], list[Issue]]:
             employees.append(
                 Employee(
                     employee_id=employee_id,
-                    name=_cell(cells, at["name"]),
-                    level=_cell(cells, at["level"]),
-                    source=Source(table.name, row),
+                    name=cell_at(cells, at["name"]),
+                    level=cell_at(cells, at["level"]),
+                    source=Source(table.name, row, table.file),
                     hire_date=hire_date,
-                    department=_cell(cells, at["department"]),
+                    department=cell_at(cells, at["department"]),
                 )
             )
     return employees, issues
@@ -269,7 +129,7 @@ def parse_events(table: Table, month: Month) -> tuple[list[Event], list[Issue]]:
     """The month's events, with every check that does not need the policy."""
     issues: list[Issue] = []
     known = (*EVENT_COLUMNS, *DISPLAY_ONLY) if table.template else EVENT_COLUMNS
-    columns = _columns(table, EVENT_REQUIRED, known, issues)
+    columns = header_columns(table, EVENT_REQUIRED, known, issues)
     rows = _filled(table, columns) if table.template else table.rows
     events = _EventRows(table, month, columns, issues).parse(rows)
     return events, issues
@@ -287,7 +147,7 @@ def _filled(table: Table, columns: Mapping[str, int]) -> list[tuple[int, tuple[s
         return list(table.rows)
     kind_at = columns["kind"]
     fillable = [columns[c] for c in _FILLABLE if c in columns]
-    values = _Values()
+    values = CellValues()
     return [
         (row, cells)
         for row, cells in table.rows
@@ -312,7 +172,7 @@ class _EventRows:
         absent = len(table.header)
         self.pick = operator.itemgetter(*(columns.get(c, absent) for c in EVENT_COLUMNS))
         self.required = [column for column in EVENT_REQUIRED if column in columns]
-        self.values = _Values()
+        self.values = CellValues()
         self.dates: dict[str, date | str] = {}  # a date in the month, or why not
         self.problems: dict[tuple[Kind, str], str | None] = {}  # what is wrong with a value
         self.once: dict[tuple[str, Kind, str], int] = {}  # one exam, termination, criterion N
@@ -363,7 +223,7 @@ class _EventRows:
                 issue(row, "date", day)
             kind = values.kind(kind_text) if kind_text else None
             if kind is None and kind_text:
-                hint = _suggest(kind_text.lower(), _KIND_IDS, _chinese(KINDS, _KIND_IDS))
+                hint = suggest_word(kind_text.lower(), _KIND_IDS, chinese_names(KINDS, _KIND_IDS))
                 issue(row, "kind", f"unknown kind {kind_text!r}{hint}")
 
             value_text = value_text.strip()
@@ -380,7 +240,7 @@ class _EventRows:
             if flags_text := flags_text.strip():
                 flags, unknown_flags = values.flags(flags_text)
                 for word in unknown_flags:
-                    hint = _suggest(word, FLAGS, _chinese(FLAG_WORDS, FLAGS))
+                    hint = suggest_word(word, FLAGS, chinese_names(FLAG_WORDS, FLAGS))
                     issue(row, "flags", f"unknown flag {word!r}{hint}")
 
             if kind is not None:
@@ -408,7 +268,7 @@ class _EventRows:
                         employee_id=employee_id,
                         date=day,
                         kind=kind,
-                        source=Source(name, row),
+                        source=Source(name, row, self.file),
                         value=value,
                         clause=clause,
                         amount=amount,
@@ -450,7 +310,7 @@ class _EventRows:
         return problem
 
     def check_once(self, row: int, employee_id: str, kind: Kind, clause: str | None) -> None:
-        once = _once_a_month(employee_id, kind, clause)
+        once = once_a_month(employee_id, kind, clause)
         if once is not None:
             key, what, column = once
             first = self.once.setdefault(key, row)
@@ -459,7 +319,7 @@ class _EventRows:
                 self.issue(row, column, f"{message} (also row {first})")
 
 
-def _once_a_month(
+def once_a_month(
     employee_id: str, kind: Kind, clause: str | None
 ) -> tuple[tuple[str, Kind, str], str, str] | None:
     """(key, what, column) of a row an employee may have once a month: an exam, a
@@ -469,56 +329,3 @@ def _once_a_month(
     if kind is Kind.EXAM or kind is Kind.TERMINATION:
         return (employee_id, kind, ""), kind.value, "kind"
     return None
-
-
-# --- across files ------------------------------------------------------------------------
-
-
-def check_references(
-    roster: Sequence[Employee], events: Sequence[Event], tables: Iterable[Table] = ()
-) -> list[Issue]:
-    """Events whose employee is not in the roster, and once-a-month rows repeated across files.
-
-    ``tables`` are the events tables the events came from: an Issue names the file as the
-    user gave it (``Table.file``), while an Event's source holds its name (``Table.name``).
-    Repeats inside one file are reported by `parse_events`; this adds the ones between files.
-    """
-    issues: list[Issue] = []
-    paths: dict[str, str] = {}
-    for table in tables:
-        if paths.setdefault(table.name, table.file) != table.file:
-            message = (
-                f"two events files are named {table.name!r} ({paths[table.name]} and "
-                f"{table.file}); rename one, so the audit trail can tell their rows apart"
-            )
-            issues.append(Issue(table.file, None, None, message))
-    known = {employee.employee_id for employee in roster}
-    hints: dict[str, str] = {}
-    first: dict[tuple[str, Kind, str], Source] = {}
-    for event in events:
-        source = event.source
-        file = paths.get(source.file, source.file)
-        if event.employee_id not in known:
-            if event.employee_id not in hints:
-                hints[event.employee_id] = _close_id(event.employee_id, known)
-            message = f"unknown employee {event.employee_id!r}: not in the roster"
-            issues.append(
-                Issue(file, source.row, "employee_id", message + hints[event.employee_id])
-            )
-        once = _once_a_month(event.employee_id, event.kind, event.clause)
-        if once is None:
-            continue
-        key, what, column = once
-        earlier = first.setdefault(key, source)
-        if earlier.file != source.file:
-            message = (
-                f"more than one {what} row for {event.employee_id!r} this month "
-                f"(also row {earlier.row} of {paths.get(earlier.file, earlier.file)})"
-            )
-            issues.append(Issue(file, source.row, column, message))
-    return issues
-
-
-def _close_id(employee_id: str, known: set[str]) -> str:
-    match = closest(employee_id, known)
-    return f"; did you mean {match!r}?" if match else ""

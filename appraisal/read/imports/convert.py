@@ -27,7 +27,7 @@ from appraisal.read.imports.reading import Reading
 from appraisal.read.imports.records import EVENTS_HEADER, Draft, Imported, ReviewItem
 from appraisal.read.imports.values import decimal_text, normalise
 from appraisal.read.imports.workbook import Book, open_book
-from appraisal.read.parse import Table
+from appraisal.read.tables import Table
 
 __all__ = ["detect_profile", "import_export"]
 

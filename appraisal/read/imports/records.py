@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from appraisal.domain.model import Issue
-from appraisal.read.parse import Table
+from appraisal.read.tables import Table
 
 __all__ = ["EVENTS_HEADER", "Draft", "Imported", "ReviewItem", "Who"]
 

@@ -1,0 +1,143 @@
+"""Read stage: the text of one cell becomes a number, a date, a kind, flags or a clause.
+
+Used by `appraisal.read.parse` for every roster and events table. Chinese keyboards
+type full-width digits and punctuation, so every parser reads them as ASCII; each
+table's parser caches what it has parsed, since a month has few distinct values.
+Header names are checked here too, with a suggestion for a misspelt one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from datetime import date
+from decimal import Decimal
+
+from appraisal.domain.model import Issue, Kind
+from appraisal.domain.suggest import closest
+from appraisal.read.tables import Table, plain_header
+from appraisal.read.vocabulary import COLUMNS, KINDS, Vocabulary
+from appraisal.read.vocabulary import FLAGS as FLAG_WORDS
+
+__all__ = ["CellValues", "cell_at", "chinese_names", "header_columns", "suggest_word"]
+
+# Chinese keyboards and IMEs type full-width digits and punctuation (１２．５, 2026／10／09).
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９．－＋／", "0123456789.-+/")
+_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d{1,3})?", re.ASCII)
+_WHOLE = re.compile(r"\d+(?:\.0*)?", re.ASCII)
+# 2026-10-09, 2026/10/9 (Excel's Chinese-locale CSV), optionally with a midnight time part.
+_DATE = re.compile(r"(\d{4})([-/.])(\d{1,2})\2(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?", re.ASCII)
+_FLAG_SEPARATORS = re.compile(r"[;,；，、]")
+
+
+def suggest_word(word: str, choices: Iterable[str], chinese: Iterable[str] = ()) -> str:
+    """'; did you mean X?' from the ids and their Chinese names, or the list of ids."""
+    options = sorted(choices)
+    if (match := closest(word, [*options, *chinese])) is not None:
+        return f"; did you mean {match!r}?"
+    return f" (expected one of: {', '.join(options)})"
+
+
+def chinese_names(vocabulary: Vocabulary, words: Iterable[str]) -> list[str]:
+    return [name for word in words for name in vocabulary.names.get(word, ())]
+
+
+def header_columns(
+    table: Table, required: Sequence[str], known: Sequence[str], issues: list[Issue]
+) -> dict[str, int]:
+    """Map each known column to its position; report missing, unknown and repeated names."""
+    positions: dict[str, int] = {}
+    titles = table.titles or table.header
+    for position, column in enumerate(table.header):
+        if not column:  # a nameless column is harmless while it stays empty
+            for row, cells in table.rows:
+                if cells[position].strip():
+                    message = f"a value in column {position + 1}, which has no name in the header"
+                    issues.append(Issue(table.file, row, None, message))
+                    break
+        elif column in positions:
+            first = positions[column]
+            twice = f"columns {first + 1} and {position + 1}"
+            message = f"column {column!r} appears twice ({twice})"
+            if plain_header(titles[first]) != plain_header(titles[position]):
+                # Two spellings of one column, such as 工号 and employee_id.
+                message = (
+                    f"columns {titles[first]!r} and {titles[position]!r} both mean {column!r} "
+                    f"({twice}); keep one of them"
+                )
+            issues.append(Issue(table.file, table.header_row, column, message))
+        else:
+            positions[column] = position
+            if column not in known:
+                shown = plain_header(titles[position])  # as written: 条款内容, not clause_title
+                hint = suggest_word(shown, known, chinese_names(COLUMNS, known))
+                issues.append(
+                    Issue(table.file, table.header_row, shown, f"unknown column {shown!r}{hint}")
+                )
+    for column in required:
+        if column not in positions:
+            message = f"missing required column {column!r}"
+            issues.append(Issue(table.file, table.header_row, column, message))
+    return {column: i for column, i in positions.items() if column in known}
+
+
+class CellValues:
+    """Cell parsers with per-table caches: a month has few distinct dates, numbers and flags."""
+
+    def __init__(self) -> None:
+        self._numbers: dict[str, Decimal | None] = {}
+        self._dates: dict[str, date | str] = {}
+        self._flags: dict[str, tuple[frozenset[str], tuple[str, ...]]] = {}
+        self._clauses: dict[str, str] = {}
+        self._kinds: dict[str, Kind | None] = {}
+
+    def number(self, text: str) -> Decimal | None:
+        """A finite decimal, or None for anything else (NaN, Infinity, '5O', '1,000')."""
+        if text not in self._numbers:
+            ascii_text = text.translate(_FULL_WIDTH)
+            valid = _NUMBER.fullmatch(ascii_text)
+            self._numbers[text] = Decimal(ascii_text) if valid else None
+        return self._numbers[text]
+
+    def date(self, text: str) -> date | str:
+        """A date, or the message saying why the text is not one."""
+        if text not in self._dates:
+            match = _DATE.fullmatch(text.translate(_FULL_WIDTH))
+            result: date | str = f"not a date: {text!r} (expected YYYY-MM-DD)"
+            if match:
+                year, month, day = int(match[1]), int(match[3]), int(match[4])
+                try:
+                    result = date(year, month, day)
+                except ValueError:
+                    result = f"not a date: {text!r} (no such day)"
+            self._dates[text] = result
+        return self._dates[text]
+
+    def flags(self, text: str) -> tuple[frozenset[str], tuple[str, ...]]:
+        """(known flags, unknown words) of a `;`-separated list: serious;严重;节假日 holiday."""
+        if text not in self._flags:
+            words = {w.strip() for w in _FLAG_SEPARATORS.split(text)} - {""}
+            named = {word: FLAG_WORDS.lookup(word) for word in words}
+            known = frozenset(flag for flag in named.values() if flag is not None)
+            unknown = {word.lower() for word, flag in named.items() if flag is None}
+            self._flags[text] = (known, tuple(sorted(unknown)))
+        return self._flags[text]
+
+    def kind(self, text: str) -> Kind | None:
+        """The kind a cell names: late, LATE, 迟到 or 迟到 late."""
+        if text not in self._kinds:
+            word = KINDS.lookup(text)
+            self._kinds[text] = Kind(word) if word is not None else None
+        return self._kinds[text]
+
+    def clause(self, text: str) -> str:
+        """'11', ' 11 ', '11.0' and '１１' are clause '11'; other text (metric names) as is."""
+        if text not in self._clauses:
+            ascii_text = text.translate(_FULL_WIDTH)
+            whole = _WHOLE.fullmatch(ascii_text)
+            self._clauses[text] = str(int(ascii_text.split(".")[0])) if whole else text
+        return self._clauses[text]
+
+
+def cell_at(cells: tuple[str, ...], position: int | None) -> str:
+    return cells[position].strip() if position is not None else ""

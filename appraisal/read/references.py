@@ -1,0 +1,64 @@
+"""Read stage, across files: events checked against the roster and against each other.
+
+Each file's rows are parsed alone (`appraisal.read.parse`); what only shows across
+files is checked here, once every file is read: an event for someone not on the
+roster (with a suggestion for a mistyped id), a once-a-month row given in two files,
+and two events files of one name, whose rows the audit trail could not tell apart.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from appraisal.domain.model import Employee, Event, Issue, Kind, Source
+from appraisal.domain.suggest import closest
+from appraisal.read.parse import once_a_month
+from appraisal.read.tables import Table
+
+__all__ = ["check_references"]
+
+
+def check_references(
+    roster: Sequence[Employee], events: Sequence[Event], tables: Iterable[Table] = ()
+) -> list[Issue]:
+    """Events whose employee is not in the roster, and once-a-month rows repeated across files.
+
+    ``tables`` are the events tables the events came from, for two files of one name.
+    Repeats inside one file are reported by `parse_events`; this adds the ones between files.
+    """
+    issues: list[Issue] = []
+    paths: dict[str, str] = {}
+    for table in tables:
+        if paths.setdefault(table.name, table.file) != table.file:
+            message = (
+                f"two events files are named {table.name!r} ({paths[table.name]} and "
+                f"{table.file}); rename one, so the audit trail can tell their rows apart"
+            )
+            issues.append(Issue(table.file, None, None, message))
+    known = {employee.employee_id for employee in roster}
+    hints: dict[str, str] = {}
+    first: dict[tuple[str, Kind, str], Source] = {}
+    for event in events:
+        source = event.source
+        if event.employee_id not in known:
+            if event.employee_id not in hints:
+                hints[event.employee_id] = _close_id(event.employee_id, known)
+            message = f"unknown employee {event.employee_id!r}: not in the roster"
+            issues.append(Issue.at(source, "employee_id", message + hints[event.employee_id]))
+        once = once_a_month(event.employee_id, event.kind, event.clause)
+        if once is None:
+            continue
+        key, what, column = once
+        earlier = first.setdefault(key, source)
+        if earlier.file != source.file:
+            message = (
+                f"more than one {what} row for {event.employee_id!r} this month "
+                f"(also row {earlier.row} of {earlier.where})"
+            )
+            issues.append(Issue.at(source, column, message))
+    return issues
+
+
+def _close_id(employee_id: str, known: set[str]) -> str:
+    match = closest(employee_id, known)
+    return f"; did you mean {match!r}?" if match else ""
