@@ -17,6 +17,7 @@ import openpyxl
 import pytest
 
 from appraisal.domain.model import Employee, Issue, Month
+from appraisal.read import parse_events, parse_roster, read_table
 from appraisal.read.imports import (
     Imported,
     ReviewItem,
@@ -26,7 +27,6 @@ from appraisal.read.imports import (
     shipped_profiles,
     write_events_csv,
 )
-from appraisal.read import parse_events, parse_roster, read_table
 
 FIXTURES = Path(__file__).parent / "fixtures" / "attendance"  # copied from ../shared/fixtures
 OCTOBER = Month(2026, 10)

@@ -20,8 +20,8 @@ import pytest
 from openpyxl.utils import get_column_letter
 
 from appraisal.domain.model import Employee, Issue, Month, Source
-from appraisal.read.imports import Imported, detect_profile, import_export, load_profile
 from appraisal.read import parse_events
+from appraisal.read.imports import Imported, detect_profile, import_export, load_profile
 
 OCTOBER = Month(2026, 10)
 NAMES = ["王芳", "李强", "张敏", "刘洋", "陈静", "赵磊"]

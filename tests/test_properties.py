@@ -1,21 +1,30 @@
 """Properties that must hold for every month of valid input (Hypothesis).
 
-Score bounds, independence from event order, determinism, monotone lateness, identical
-replay of a sealed month, and amendments that keep what they supersede.
+Score bounds, pay fields explained to the cent by the trace, independence from event
+order, determinism (in this process and in another one with another hash seed), monotone
+lateness, identical replay of a sealed month, and amendments that keep what they supersede.
 """
 
 from __future__ import annotations
 
+import json
+import os
 import random
-from decimal import Decimal
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from decimal import ROUND_HALF_UP, Context, Decimal, Inexact, Rounded, localcontext
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from appraisal import CarriedState, Ledger, Month, evaluate, load_policy, read
+from appraisal.domain.results import PAY_FIELDS
 from appraisal.pipeline import MonthInputs, evaluate_rows, replay_month, run_month, table_of_rows
 
+ROOT = Path(__file__).resolve().parents[1]
 POLICY = load_policy()
 MONTH = Month.parse("2026-10")
 IN_FORCE = POLICY.in_force(MONTH)
@@ -150,30 +159,32 @@ def test_score_stays_within_its_bounds(
         assert score["total"] == score["add"] + score["deduct_left"]
 
 
+# Sums of the trace's yuan are taken without any rounding: an addition that would have
+# to round raises, so what is compared below is the exact sum.
+EXACT = Context(prec=200, traps=[Inexact, Rounded])
+CENT = Decimal("0.01")
+
+
 @SETTINGS
 @given(months())
 def test_every_yuan_is_explained_by_the_trace(
     month: tuple[list[dict[str, str]], list[dict[str, str]]],
 ) -> None:
-    """Each pay field is the rounded sum of the trace entries that name it."""
-    results = evaluate_rows("2026-10", *month, policy=POLICY)
-    for person in results["employees"]:
-        for field, shown in person["pay"].items():
-            if field == "gross":
-                continue
-            traced = sum(
-                (Decimal(t["yuan"]) for t in person["trace"] if t.get("pay_field") == field),
-                Decimal(0),
-            )
-            # Trace entries show each amount to the cent; the field rounds the exact sum once.
-            assert abs(traced - Decimal(shown)) <= Decimal("0.01") * len(person["trace"]), (
-                field,
-                traced,
-                shown,
-            )
-        for entry in person["trace"]:
-            if entry["event"]:
-                file, row = entry["event"].rsplit(":", 1)
+    """Each pay field is the exact sum of the yuan of the trace entries that name it,
+    rounded half up to the cent once (money.py): not one cent more or less."""
+    inputs = _parsed(*month)
+    evaluation = evaluate(IN_FORCE, MONTH, inputs.roster, inputs.events, CarriedState())
+    for person in evaluation.results:
+        moved = [t for t in person.trace if t.yuan is not None]
+        assert {t.pay_field for t in moved} <= set(PAY_FIELDS), moved
+        for field in PAY_FIELDS:
+            with localcontext(EXACT):
+                exact = sum((t.yuan for t in moved if t.pay_field == field), Decimal(0))
+            rounded_once = exact.quantize(CENT, rounding=ROUND_HALF_UP, context=Context(prec=200))
+            assert person.pay[field] == rounded_once, (person.employee_id, field, exact)
+        for entry in person.trace:
+            if entry.source is not None:
+                file, row = str(entry.source).rsplit(":", 1)
                 assert file == "events" and int(row) >= 2
 
 
@@ -192,14 +203,59 @@ def test_results_do_not_depend_on_event_order(
     assert first == second
 
 
+# Another interpreter that evaluates the months it is sent, one JSON line each way. Its
+# first line is the hash of a string, to show that its hash seed differs from ours.
+OTHER_PROCESS = """
+import json, sys
+from appraisal import evaluate_rows, load_policy
+policy = load_policy()
+print(hash("appraisal"), flush=True)
+for line in sys.stdin:
+    roster, events = json.loads(line)
+    print(json.dumps(evaluate_rows("2026-10", roster, events, policy=policy)), flush=True)
+"""
+
+
+@pytest.fixture(scope="module")
+def in_another_process() -> Iterator[Callable[[object], str]]:
+    """Results as the JSON text that one other process, with another hash seed, computes."""
+    seed = "2" if os.environ.get("PYTHONHASHSEED") == "1" else "1"
+    with subprocess.Popen(
+        [sys.executable, "-c", OTHER_PROCESS],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
+        cwd=ROOT,
+        env={**os.environ, "PYTHONHASHSEED": seed},
+    ) as child:
+        assert child.stdin is not None and child.stdout is not None
+        # Sets of strings iterate in another order there, so unordered iteration shows.
+        assert int(child.stdout.readline()) != hash("appraisal")
+
+        def results_of(month: object) -> str:
+            assert child.stdin is not None and child.stdout is not None
+            child.stdin.write(json.dumps(month) + "\n")
+            child.stdin.flush()
+            line = child.stdout.readline()
+            assert line, "the other process ended (its traceback is in the captured stderr)"
+            return line.rstrip("\n")
+
+        yield results_of
+        child.stdin.close()
+
+
 @SETTINGS
 @given(months())
 def test_same_inputs_give_the_same_results(
+    in_another_process: Callable[[object], str],
     month: tuple[list[dict[str, str]], list[dict[str, str]]],
 ) -> None:
     once = evaluate_rows("2026-10", *month, policy=POLICY)
     again = evaluate_rows("2026-10", *month, policy=load_policy())
     assert once == again
+    # The same text, keys in the same order, from a process with another hash seed.
+    assert in_another_process(month) == json.dumps(once)
 
 
 @SETTINGS

@@ -1052,9 +1052,49 @@ def test_a_chinese_header_typo_suggests_the_chinese_name(tmp_path: Path) -> None
     assert Issue(str(path), 1, "日其", "unknown column '日其'; did you mean '日期'?") in issues
 
 
-def test_the_vocabulary_names_every_kind_and_flag() -> None:
-    assert set(KINDS.names) == {kind.value for kind in Kind}
-    assert set(FLAG_WORDS.names) == FLAGS
+# Written out from interface.md ("Events": the flags column and the kind table) plus
+# `metric`, scheme.md's service-quality metrics; never derived from the code, so that a
+# word added to or dropped from the vocabulary fails here until the interface says so.
+INTERFACE_KINDS = {
+    "late",
+    "early_leave",
+    "absent",
+    "personal_leave",
+    "sick_leave",
+    "overtime",
+    "criterion",
+    "exam",
+    "reward",
+    "penalty",
+    "major_fault",
+    "unfit",
+    "promotion",
+    "termination",
+    "metric",
+}
+INTERFACE_FLAGS = {
+    "serious",
+    "excused",
+    "holiday",
+    "rest_day",
+    "comp_time",
+    "self_caused",
+    "approved",
+}
+
+
+def test_the_vocabulary_names_the_kinds_and_flags_of_the_interface() -> None:
+    assert {kind.value for kind in Kind} == INTERFACE_KINDS
+    assert set(KINDS.names) == INTERFACE_KINDS
+    assert set(FLAG_WORDS.names) == INTERFACE_FLAGS
+    assert FLAGS == INTERFACE_FLAGS
+
+
+@pytest.mark.parametrize("flag", sorted(INTERFACE_FLAGS))
+def test_every_flag_of_the_interface_reads_back(tmp_path: Path, flag: str) -> None:
+    events, issues, _ = events_of(tmp_path, [event("KF001", "2026-10-09", "late", 5, flags=flag)])
+    assert issues == []
+    assert [e.flags for e in events] == [frozenset({flag})]
 
 
 @pytest.mark.parametrize(

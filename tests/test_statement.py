@@ -18,7 +18,7 @@ import pytest
 
 from appraisal.cli import main
 from appraisal.domain.model import Month
-from appraisal.domain.results import PAY_FIELDS
+from appraisal.domain.results import PAY_FIELDS, MonthResults
 from appraisal.export.statement import UnknownEmployee, statement
 from appraisal.policy.loaded import load_policy
 
@@ -29,7 +29,8 @@ TITLES = {
 
 
 @pytest.fixture(scope="module")
-def results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+def sealed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The folder holding the example month's ledger (l.db) and results (r.json)."""
     folder = tmp_path_factory.mktemp("example")
     code = main(
         [
@@ -47,7 +48,12 @@ def results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         ]
     )
     assert code == 0
-    document: dict[str, Any] = json.loads((folder / "r.json").read_text(encoding="utf-8"))
+    return folder
+
+
+@pytest.fixture(scope="module")
+def results(sealed: Path) -> dict[str, Any]:
+    document: dict[str, Any] = json.loads((sealed / "r.json").read_text(encoding="utf-8"))
     return document
 
 
@@ -78,7 +84,7 @@ def test_every_trace_entry_and_total_of_every_employee(results: dict[str, Any], 
         "en": ("add =", "deduct_left =", "total =", "gross ="),
     }[lang]
     for employee in results["employees"]:
-        text = statement(results, employee["employee_id"], lang, TITLES)
+        text = statement(MonthResults.from_json(results), employee["employee_id"], lang, TITLES)
         for entry in employee["trace"]:
             lines = entry_lines(text, entry)
             assert lines, (employee["employee_id"], entry)
@@ -95,7 +101,7 @@ def test_every_trace_entry_and_total_of_every_employee(results: dict[str, Any], 
 
 def test_the_gross_line_adds_up(results: dict[str, Any]) -> None:
     for employee in results["employees"]:
-        text = statement(results, employee["employee_id"], "en")
+        text = statement(MonthResults.from_json(results), employee["employee_id"], "en")
         line = next(line for line in text.splitlines() if line.startswith("  gross = "))
         terms = re.findall(r"([+−]?) ?[a-z_]+ (\d+\.\d\d)", line.removeprefix("  gross = "))
         total = sum(
@@ -108,7 +114,9 @@ def test_the_gross_line_adds_up(results: dict[str, Any]) -> None:
 def test_each_pay_field_is_the_sum_of_its_lines(results: dict[str, Any]) -> None:
     """Under each pay field, the yuan lines (and a rounding line, if any) sum to it."""
     for employee in results["employees"]:
-        lines = statement(results, employee["employee_id"], "en").splitlines()
+        lines = statement(
+            MonthResults.from_json(results), employee["employee_id"], "en"
+        ).splitlines()
         fields: dict[str, Decimal] = {}
         current = None
         for line in lines:
@@ -128,7 +136,7 @@ def test_kf002_in_chinese_worked_by_hand(results: dict[str, Any]) -> None:
     # KF002 客服主管: late 12 min (≤ 30): fine 10, −3 points; criteria all met 40 and exam
     # 97 (band A) +10 → add 50; deduct 100 − 3 = 97; total 147. Rest-day overtime 1 day:
     # 2 × 1600 / 21.75 = 147.126… → 147.13. Gross 1600 + 1000 − 10 + 147.13 + 50.
-    text = statement(results, "KF002", "zh", TITLES)
+    text = statement(MonthResults.from_json(results), "KF002", "zh", TITLES)
     lines = text.splitlines()
     assert lines[0] == "绩效考核结算单 (statement) · 2026-10"
     assert lines[1] == "工号 KF002   姓名 李秀英   部门 来宾客服组"
@@ -150,7 +158,7 @@ def test_kf013_in_english_worked_by_hand(results: dict[str, Any]) -> None:
     # KF013 is dismissed (late or early five times): no termination row, so the whole
     # month counts as worked, ≥ 20 days: the settlement is a full month's base, 1000;
     # base, floating, fines and the absence deduction give way to it. Gross 1000 + 50.
-    text = statement(results, "KF013", "en", TITLES)
+    text = statement(MonthResults.from_json(results), "KF013", "en", TITLES)
     lines = text.splitlines()
     assert lines[2] == "Level specialist (客服专员) → next month none (dismissed)"
     assert "  gross = allowances 50.00 + settlement 1000.00 = 1050.00" in lines
@@ -162,14 +170,14 @@ def test_kf013_in_english_worked_by_hand(results: dict[str, Any]) -> None:
 def test_kf017_shows_the_review_items_and_the_fines_cap(results: dict[str, Any]) -> None:
     # KF017 实习客服 (floating 0): the clause 11 fine of 20 is capped at the floating wage,
     # so fines show +20.00 and −20.00 and total 0.00.
-    text = statement(results, "KF017", "zh", TITLES)
+    text = statement(MonthResults.from_json(results), "KF017", "zh", TITLES)
     assert "  罚款 fines                     0.00" in text.splitlines()
     assert "四、待复核 review" in text
     assert "  fines 20.00 exceed the floating wage 0.00: 20.00 not deducted" in text
 
 
 def test_without_level_titles_the_ids_are_shown(results: dict[str, Any]) -> None:
-    text = statement(results, "KF007", "en")
+    text = statement(MonthResults.from_json(results), "KF007", "en")
     assert text.splitlines()[2] == "Level specialist → next month team_lead, promoted"
     assert "  monthly (月度优秀客服代表)" in text
 
@@ -214,7 +222,7 @@ def test_rounding_and_bounds_are_shown() -> None:
             }
         ],
     }  # fmt: skip
-    lines = statement(results, "E1", "en").splitlines()
+    lines = statement(MonthResults.from_json(results), "E1", "en").splitlines()
     assert "  add = 110 → within bounds 100" in lines
     assert "        +0.01  rounding of the field" in lines
     assert "  deduct_left = 100 − 0 = 100" in lines
@@ -252,7 +260,9 @@ def test_a_floored_deduct_pool_and_a_title_without_a_chinese_name() -> None:
             {"rule": "score.deduct_floor", "clause": "二", "event": "", "effect": "floored at 0"},
         ],
     }
-    text = statement({"month": "2026-10", "employees": [employee]}, "E2", "zh")
+    text = statement(
+        MonthResults.from_json({"month": "2026-10", "employees": [employee]}), "E2", "zh"
+    )
     lines = text.splitlines()
     assert "  减分项剩余 deduct_left = 0" in lines
     assert "               —    二 — floored at 0" in lines
@@ -261,19 +271,40 @@ def test_a_floored_deduct_pool_and_a_title_without_a_chinese_name() -> None:
     assert "  应发合计 gross = 0.00 = 0.00" in lines
 
 
-@pytest.mark.parametrize(
-    ("wanted", "suggestion"),
-    [("KF0018", "KF018"), ("kf002", "KF002"), ("李秀英", "KF002"), ("ZZZ", None)],
-)
-def test_an_unknown_employee(results: dict[str, Any], wanted: str, suggestion: str | None) -> None:
+# An id with one 0 too many, an id in the wrong case, a name (李秀英 is KF002 in
+# examples/roster.csv), and nothing like any id of the month: (wanted, suggestion, message).
+UNKNOWN_EMPLOYEES = [
+    ("KF0018", "KF018", "no employee 'KF0018' in the month's results; did you mean 'KF018'?"),
+    ("kf002", "KF002", "no employee 'kf002' in the month's results; did you mean 'KF002'?"),
+    ("李秀英", "KF002", "no employee '李秀英' in the month's results; did you mean 'KF002'?"),
+    ("ZZZ", None, "no employee 'ZZZ' in the month's results"),
+]
+
+
+@pytest.mark.parametrize(("wanted", "suggestion", "message"), UNKNOWN_EMPLOYEES)
+def test_an_unknown_employee(
+    results: dict[str, Any], wanted: str, suggestion: str | None, message: str
+) -> None:
     with pytest.raises(UnknownEmployee) as caught:
-        statement(results, wanted)
-    assert isinstance(caught.value, KeyError)
+        statement(MonthResults.from_json(results), wanted)
+    assert caught.value.employee_id == wanted
     assert caught.value.suggestion == suggestion
-    hint = f"; did you mean {suggestion!r}?" if suggestion else ""
-    assert str(caught.value) == f"no employee {wanted!r} in the month's results{hint}"
+    assert str(caught.value) == message
+
+
+@pytest.mark.parametrize(("wanted", "message"), [(w, m) for w, _, m in UNKNOWN_EMPLOYEES])
+def test_explain_reports_an_unknown_employee_on_one_line(
+    capsys: pytest.CaptureFixture[str], sealed: Path, wanted: str, message: str
+) -> None:
+    ledger = sealed / "l.db"
+    capsys.readouterr()
+    code = main(["explain", wanted, "--month", "2026-10", "--ledger", str(ledger)])
+    out, err = capsys.readouterr()
+    assert code == 1
+    assert out == ""
+    assert err == f"{ledger}: 2026-10: {message}\n"
 
 
 def test_an_unknown_language(results: dict[str, Any]) -> None:
     with pytest.raises(ValueError, match="lang must be one of zh, en"):
-        statement(results, "KF002", "fr")
+        statement(MonthResults.from_json(results), "KF002", "fr")

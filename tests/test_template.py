@@ -26,13 +26,13 @@ from openpyxl.worksheet.worksheet import Worksheet
 from appraisal.cli import main
 from appraisal.domain.model import Employee, Month, Source
 from appraisal.policy.loaded import PolicyInForce, load_policy
+from appraisal.read import parse_roster, read_roster_table, read_table
 from appraisal.read.form.template import (
     APPRAISAL_KINDS,
     ATTENDANCE_KINDS,
     FREE_ROWS_MIN,
     template_workbook,
 )
-from appraisal.read import parse_roster, read_roster_table, read_table
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE_ROSTER = ROOT / "examples" / "roster.csv"
