@@ -22,23 +22,37 @@ bytes: fixed document and zip entry times (`payroll_export.package`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from datetime import date
-from typing import Literal
+from collections.abc import Sequence
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import Cell
-from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from appraisal.domain.model import Employee, Kind, Month
 from appraisal.domain.text import display_width
 from appraisal.files.xlsx import workbook_bytes
 from appraisal.policy.loaded import PolicyInForce
+from appraisal.read.form.cells import (
+    DATE_FORMAT,
+    HEADER_FONT,
+    LINE_HEIGHT,
+    PREFILLED_FILL,
+    TEXT_FORMAT,
+    WRAP,
+    ListRefs,
+    SheetTable,
+    common_validations,
+    explain,
+    fit_widths,
+    free_block,
+    list_validation,
+    print_setup,
+    spans,
+    text_cell,
+    validate_ranges,
+    width_of,
+)
 from appraisal.read.form.guide import guide_rows
 from appraisal.read.tables import EVENT_SHEETS, ROSTER_SHEET
 from appraisal.read.vocabulary import COLUMNS, FLAGS, KINDS
@@ -98,20 +112,6 @@ FREE_ROWS_MIN = 100
 FREE_ROWS_PER_EMPLOYEE = 5
 # Rows below the roster where 名册's drop-down still works, for a late joiner.
 ROSTER_SPARE_ROWS = 20
-MAX_WIDTH = 40
-DATE_FORMAT = "yyyy-mm-dd"
-TEXT_FORMAT = "@"
-# What Excel or LibreOffice would take for a formula once someone edits the cell: the
-# quote prefix keeps such text text then too.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-# XML 1.0 cannot carry these; a stray one in a roster name is shown, not refused.
-_CONTROL = {c: 0x2400 + c for c in (*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20))}
-
-_HEADER_FONT = Font(bold=True)
-_HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
-_PREFILLED_FILL = PatternFill("solid", fgColor="F2F2F2")  # cells a manager need not touch
-_WRAP = Alignment(wrap_text=True, vertical="top")
-_LINE_HEIGHT = 16  # points: one line of 11-point CJK text
 
 
 def template_workbook(month: Month, roster: Sequence[Employee], in_force: PolicyInForce) -> bytes:
@@ -134,42 +134,7 @@ def template_workbook(month: Month, roster: Sequence[Employee], in_force: Policy
 # --- sheets ------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Table:
-    """A sheet's columns (ids of `appraisal.vocabulary.COLUMNS`) and its data rows."""
-
-    sheet: Worksheet
-    columns: tuple[str, ...]
-
-    def letter(self, column: str) -> str:
-        return get_column_letter(self.columns.index(column) + 1)
-
-    def range(self, column: str, first: int, last: int) -> str:
-        letter = self.letter(column)
-        return f"{letter}{first}:{letter}{last}"
-
-    def write_header(self) -> None:
-        for index, column in enumerate(self.columns, start=1):
-            cell = self.sheet.cell(1, index, COLUMNS.label(column))
-            cell.font, cell.fill = _HEADER_FONT, _HEADER_FILL
-        self.sheet.freeze_panes = "C2" if "name" in self.columns[1:2] else "A2"
-        _print_setup(self.sheet, "landscape")
-        self.sheet.print_title_rows = "1:1"
-
-
-@dataclass(frozen=True)
-class _Refs:
-    """Where each drop-down list lives on the hidden sheet (``lists!$A$2:$A$21``)."""
-
-    ids: str
-    levels: str
-    attendance_kinds: str
-    appraisal_kinds: str
-    flags: str
-    clauses: str
-
-
-def _lists(sheet: Worksheet, roster: Sequence[Employee], in_force: PolicyInForce) -> _Refs:
+def _lists(sheet: Worksheet, roster: Sequence[Employee], in_force: PolicyInForce) -> ListRefs:
     """Write the drop-down lists, one a column, each under a title row."""
     lists = {
         "ids": (COLUMNS.label("employee_id"), [e.employee_id for e in roster]),
@@ -182,17 +147,17 @@ def _lists(sheet: Worksheet, roster: Sequence[Employee], in_force: PolicyInForce
     refs: dict[str, str] = {}
     for index, (key, (title, items)) in enumerate(lists.items(), start=1):
         letter = get_column_letter(index)
-        sheet.cell(1, index, title).font = _HEADER_FONT
+        sheet.cell(1, index, title).font = HEADER_FONT
         for row, item in enumerate(items, start=2):
-            _text(sheet, row, index, item)
-        sheet.column_dimensions[letter].width = _width([title, *items])
+            text_cell(sheet, row, index, item)
+        sheet.column_dimensions[letter].width = width_of([title, *items])
         last = max(len(items), 1) + 1
         refs[key] = f"{quote_sheetname(LISTS_SHEET)}!${letter}$2:${letter}${last}"
-    return _Refs(**refs)
+    return ListRefs(**refs)
 
 
-def _roster_sheet(sheet: Worksheet, roster: Sequence[Employee], refs: _Refs) -> None:
-    table = _Table(sheet, ROSTER_COLUMNS)
+def _roster_sheet(sheet: Worksheet, roster: Sequence[Employee], refs: ListRefs) -> None:
+    table = SheetTable(sheet, ROSTER_COLUMNS)
     table.write_header()
     for row, employee in enumerate(roster, start=2):
         values = {
@@ -202,39 +167,39 @@ def _roster_sheet(sheet: Worksheet, roster: Sequence[Employee], refs: _Refs) -> 
             "department": employee.department,
         }
         for column, value in values.items():
-            _text(sheet, row, table.columns.index(column) + 1, value)
+            text_cell(sheet, row, table.columns.index(column) + 1, value)
         hire = sheet.cell(row, table.columns.index("hire_date") + 1, employee.hire_date)
         hire.number_format = DATE_FORMAT
     last = len(roster) + 1 + ROSTER_SPARE_ROWS
-    level = _list(refs.levels, "职级 level", "政策中的职级 id，见「说明」")
-    _validate(sheet, level, table.range("level", 2, last))
-    _fit(table, [[e.employee_id, e.name, e.level, "", e.department] for e in roster])
+    level = list_validation(refs.levels, "职级 level", "政策中的职级 id，见「说明」")
+    validate_ranges(sheet, level, table.range("level", 2, last))
+    fit_widths(table, [[e.employee_id, e.name, e.level, "", e.department] for e in roster])
 
 
 def _attendance_sheet(
-    sheet: Worksheet, month: Month, roster: Sequence[Employee], refs: _Refs
+    sheet: Worksheet, month: Month, roster: Sequence[Employee], refs: ListRefs
 ) -> None:
-    table = _Table(sheet, ATTENDANCE_COLUMNS)
+    table = SheetTable(sheet, ATTENDANCE_COLUMNS)
     table.write_header()
     last = 1 + _free_rows(roster)
-    _free_block(table, 2, last)
-    _common_validations(table, month, 2, last, refs, refs.attendance_kinds)
+    free_block(table, 2, last)
+    common_validations(table, month, 2, last, refs, refs.attendance_kinds)
     amount = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0")
-    _explain(amount, "数值 value", "分钟数、天数（0.5 = 半天）或工作日数，见「说明」")
-    _validate(sheet, amount, table.range("value", 2, last))
+    explain(amount, "数值 value", "分钟数、天数（0.5 = 半天）或工作日数，见「说明」")
+    validate_ranges(sheet, amount, table.range("value", 2, last))
     kinds = [KINDS.label(k) for k in ATTENDANCE_KINDS]
-    _fit(table, [[e.employee_id, e.name] for e in roster], {"kind": kinds})
+    fit_widths(table, [[e.employee_id, e.name] for e in roster], {"kind": kinds})
 
 
 def _appraisal_sheet(
     sheet: Worksheet,
     month: Month,
     roster: Sequence[Employee],
-    refs: _Refs,
+    refs: ListRefs,
     in_force: PolicyInForce,
 ) -> None:
     doc = in_force.doc
-    table = _Table(sheet, APPRAISAL_COLUMNS)
+    table = SheetTable(sheet, APPRAISAL_COLUMNS)
     table.write_header()
     at = {column: index for index, column in enumerate(table.columns, start=1)}
     # Criteria computed from metric rows (a `when:` expression) take no manager's row.
@@ -256,43 +221,47 @@ def _appraisal_sheet(
                 ("clause", clause),
                 ("clause_title", title),
             ):
-                _text(sheet, row, at[column], value).fill = _PREFILLED_FILL
+                text_cell(sheet, row, at[column], value).fill = PREFILLED_FILL
             day = sheet.cell(row, at["date"], month.last_day)
-            day.number_format, day.fill = DATE_FORMAT, _PREFILLED_FILL
+            day.number_format, day.fill = DATE_FORMAT, PREFILLED_FILL
             for column in ("flags", "note"):
                 sheet.cell(row, at[column]).number_format = TEXT_FORMAT
             (criterion_rows if kind is Kind.CRITERION else exam_rows).append(row)
             shown.append([employee.employee_id, employee.name, "", "", clause, title])
             row += 1
     first_free, last = row, row - 1 + _free_rows(roster)
-    _free_block(table, first_free, last)
+    free_block(table, first_free, last)
     for free in range(first_free, last + 1):  # clause 7 or csat, typed: text, not a number
         sheet.cell(free, at["clause"]).number_format = TEXT_FORMAT
 
-    _common_validations(table, month, 2, last, refs, refs.appraisal_kinds)
-    clauses = _list(refs.clauses, "条款 clause", "考核标准、奖励、处罚的条款号或指标名，见「说明」")
-    _validate(sheet, clauses, table.range("clause", 2, last))
-    met = _list('"1,0"', "数值 value", "1 = 达到，0 = 未达到；留空 = 未填写（视为未达到）")
+    common_validations(table, month, 2, last, refs, refs.appraisal_kinds)
+    clauses = list_validation(
+        refs.clauses, "条款 clause", "考核标准、奖励、处罚的条款号或指标名，见「说明」"
+    )
+    validate_ranges(sheet, clauses, table.range("clause", 2, last))
+    met = list_validation(
+        '"1,0"', "数值 value", "1 = 达到，0 = 未达到；留空 = 未填写（视为未达到）"
+    )
     met.errorStyle = "stop"
-    _validate(sheet, met, *(table.range("value", a, b) for a, b in _spans(criterion_rows)))
+    validate_ranges(sheet, met, *(table.range("value", a, b) for a, b in spans(criterion_rows)))
     exam = DataValidation(type="decimal", operator="between", formula1="0", formula2="100")
-    _explain(exam, "考试分数 exam", "0–100；留空 = 未考试")
-    _validate(sheet, exam, *(table.range("value", a, b) for a, b in _spans(exam_rows)))
+    explain(exam, "考试分数 exam", "0–100；留空 = 未考试")
+    validate_ranges(sheet, exam, *(table.range("value", a, b) for a, b in spans(exam_rows)))
     for column in ("amount", "points"):
         positive = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0")
-        _explain(positive, COLUMNS.label(column), "不小于 0 的数；扣分也写正数")
-        _validate(sheet, positive, table.range(column, first_free, last))
-    _fit(table, shown, {"kind": [KINDS.label(k) for k in APPRAISAL_KINDS]})
+        explain(positive, COLUMNS.label(column), "不小于 0 的数；扣分也写正数")
+        validate_ranges(sheet, positive, table.range(column, first_free, last))
+    fit_widths(table, shown, {"kind": [KINDS.label(k) for k in APPRAISAL_KINDS]})
 
 
 def _guide_sheet(sheet: Worksheet, month: Month, in_force: PolicyInForce) -> None:
     for row, cells in enumerate(guide_rows(month, in_force), start=1):
         for column, value in enumerate(cells, start=1):
-            cell = _text(sheet, row, column, value)
+            cell = text_cell(sheet, row, column, value)
             if len(cells) > 1:  # a heading alone on its row runs on across the columns
-                cell.alignment = _WRAP
+                cell.alignment = WRAP
             if column == 1 or len(cells) == 1:
-                cell.font = _HEADER_FONT
+                cell.font = HEADER_FONT
     widths = (18, 36, 24, 60)
     for letter, width in zip("ABCD", widths, strict=True):
         sheet.column_dimensions[letter].width = width
@@ -309,99 +278,8 @@ def _guide_sheet(sheet: Worksheet, month: Month, in_force: PolicyInForce) -> Non
             default=1,
         )
         if lines > 1:
-            sheet.row_dimensions[row].height = _LINE_HEIGHT * lines
-    _print_setup(sheet, "portrait")
-
-
-def _print_setup(sheet: Worksheet, orientation: Literal["portrait", "landscape"]) -> None:
-    """A4, as wide as the page: what a manager who prints the template gets."""
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.orientation = orientation
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-
-
-# --- cells -------------------------------------------------------------------------------
-
-
-def _text(sheet: Worksheet, row: int, column: int, value: str) -> Cell:
-    """A text cell that stays text: never a formula, whatever the roster says."""
-    cell = sheet.cell(row, column)
-    if not isinstance(cell, Cell):  # pragma: no cover - the template merges no cells
-        raise TypeError(f"{sheet.title}!{cell.coordinate} is a merged cell")
-    cell.value = value.translate(_CONTROL)
-    cell.data_type = "s"  # set after the value: openpyxl makes a formula of "=…"
-    cell.number_format = TEXT_FORMAT
-    if value.startswith(FORMULA_START):
-        cell.quotePrefix = True
-    return cell
-
-
-def _free_block(table: _Table, first: int, last: int) -> None:
-    """Empty rows made ready: dates as dates, ids and flags as text, the name derived."""
-    sheet, at = table.sheet, {c: i for i, c in enumerate(table.columns, start=1)}
-    roster = f"{quote_sheetname(ROSTER_SHEET)}!$A:$B"
-    id_letter = table.letter("employee_id")
-    for row in range(first, last + 1):
-        for column in ("employee_id", "kind", "flags", "note"):
-            sheet.cell(row, at[column]).number_format = TEXT_FORMAT
-        sheet.cell(row, at["date"]).number_format = DATE_FORMAT
-        # The only formula in the workbook, and made here: the name, for the eye only.
-        key = f"{id_letter}{row}"
-        sheet.cell(
-            row, at["name"]
-        ).value = f'=IF({key}="","",IFERROR(VLOOKUP({key},{roster},2,FALSE),"?"))'
-
-
-def _common_validations(
-    table: _Table, month: Month, first: int, last: int, refs: _Refs, kinds: str
-) -> None:
-    sheet = table.sheet
-    _validate(
-        sheet,
-        _list(refs.ids, "工号 employee_id", "名册中的工号"),
-        table.range("employee_id", first, last),
-    )
-    in_month = DataValidation(
-        type="date",
-        operator="between",
-        formula1=str(_serial(month.first_day)),
-        formula2=str(_serial(month.last_day)),
-    )
-    _explain(in_month, "日期 date", f"{month.first_day} 至 {month.last_day} 之间的日期")
-    in_month.errorStyle = "stop"
-    _validate(sheet, in_month, table.range("date", first, last))
-    _validate(
-        sheet, _list(kinds, "类型 kind", "见「说明」中的类型表"), table.range("kind", first, last)
-    )
-    # Several flags go in one cell ("休息日;调休"), so the list only suggests.
-    flag = _list(refs.flags, "标记 flags", "多个标记用分号隔开，如 休息日;调休")
-    flag.showErrorMessage = False
-    _validate(sheet, flag, table.range("flags", first, last))
-
-
-def _list(source: str, title: str, prompt: str) -> DataValidation:
-    """A drop-down that warns, not refuses: the reader accepts more spellings than it lists."""
-    validation = DataValidation(type="list", formula1=source, allow_blank=True)
-    validation.errorStyle = "warning"
-    _explain(validation, title, prompt)
-    return validation
-
-
-def _explain(validation: DataValidation, title: str, prompt: str) -> None:
-    validation.allow_blank = True
-    validation.showErrorMessage = True
-    validation.showInputMessage = True
-    validation.promptTitle = validation.errorTitle = title
-    validation.prompt = validation.error = prompt
-
-
-def _validate(sheet: Worksheet, validation: DataValidation, *ranges: str) -> None:
-    if ranges:
-        for cells in ranges:
-            validation.add(cells)
-        sheet.add_data_validation(validation)
+            sheet.row_dimensions[row].height = LINE_HEIGHT * lines
+    print_setup(sheet, "portrait")
 
 
 def _clause_ids(in_force: PolicyInForce) -> list[str]:
@@ -412,43 +290,8 @@ def _clause_ids(in_force: PolicyInForce) -> list[str]:
     return [*numbered, *(m for m in doc.score.metrics if m not in numbers)]
 
 
-def _spans(rows: Sequence[int]) -> list[tuple[int, int]]:
-    """Runs of consecutive rows as (first, last): 2,3,4,6 → (2, 4), (6, 6)."""
-    spans: list[tuple[int, int]] = []
-    for row in rows:
-        if spans and spans[-1][1] == row - 1:
-            spans[-1] = (spans[-1][0], row)
-        else:
-            spans.append((row, row))
-    return spans
-
-
 def _free_rows(roster: Sequence[Employee]) -> int:
     return max(FREE_ROWS_MIN, FREE_ROWS_PER_EMPLOYEE * len(roster))
-
-
-def _serial(day: date) -> int:
-    """Excel's serial number of a date (1900 date system), for a date validation."""
-    return (day - date(1899, 12, 30)).days
-
-
-def _width(texts: Iterable[str]) -> float:
-    return min(max((display_width(t) for t in texts), default=8) + 2, MAX_WIDTH)
-
-
-def _fit(
-    table: _Table, rows: Iterable[Sequence[str]], more: Mapping[str, Sequence[str]] | None = None
-) -> None:
-    """Widths that fit the header, the text written (rows, in column order) and the
-    drop-down choices (``more``), Chinese counted double."""
-    columns: list[list[str]] = [[COLUMNS.label(c), "2000-01-01"] for c in table.columns]
-    for values in rows:
-        for index, value in enumerate(values[: len(columns)]):
-            columns[index].append(value)
-    for column, texts in (more or {}).items():
-        columns[table.columns.index(column)].extend(texts)
-    for index, texts in enumerate(columns, start=1):
-        table.sheet.column_dimensions[get_column_letter(index)].width = _width(texts)
 
 
 # --- the file ----------------------------------------------------------------------------

@@ -13,6 +13,7 @@ import csv
 import io
 from pathlib import Path
 
+from appraisal.files.output import write_atomic
 from appraisal.read.imports.records import EVENTS_HEADER, Imported
 from appraisal.read.parse import EVENT_COLUMNS
 
@@ -49,6 +50,6 @@ def write_events_csv(imported: Imported, path: Path) -> Path:
     (always, even when empty); return the review file's path."""
     events = events_csv(imported)
     review_path = Path(path).with_suffix(".review.csv")
-    Path(path).write_bytes(events)
-    review_path.write_bytes(review_csv(imported))
+    write_atomic(path, events)
+    write_atomic(review_path, review_csv(imported))
     return review_path
