@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from appraisal.ledger.store import (
+from appraisal.ledger import (
     AlreadySealed,
     Ledger,
     LedgerError,

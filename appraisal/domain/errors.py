@@ -1,21 +1,28 @@
 """The exception tree of `appraisal`.
 
-Input problems are values (`appraisal.model.Issue`), collected from every stage and
-reported together; these exceptions carry them to the command line, which prints them
-as ``file:row:column: message`` and exits non-zero. Exceptions are otherwise for bugs
-and I/O::
+Input problems are values (`appraisal.domain.model.Issue`), collected from every stage
+and reported together; these exceptions carry them to the command line, which prints
+them as ``file:row:column: message`` and exits non-zero. Exceptions are otherwise for
+bugs and I/O. An error with ``issues`` also says ``what`` was being read, as a message
+names it ("in the roster", "in the policy"), so one ``except`` serves a whole family::
 
     AppraisalError
-    ├── InputError       roster/events problems (``issues``); nothing was sealed
-    ├── PolicyError      policy-file problems (``issues``), ``file:line: message``
-    ├── ProfileError     import-profile problems (``issues``), ``file:line: field: message``
+    ├── InputError       roster/events/export problems (``issues``); nothing was sealed
+    ├── BadFile          a file that configures the engine cannot be used (``issues``)
+    │   ├── PolicyError      a policy file, ``file:line: message``
+    │   └── ProfileError     an import profile, ``file:line: field: message``
     └── LedgerError      the ledger file cannot be used, or a seal is refused
         ├── AlreadySealed    the month is sealed with other inputs; use --amend REASON
         ├── NothingToAmend   --amend for a month that was never sealed
         └── OutOfOrder       a new month before the latest sealed month
 
     KeyError
-    └── UnknownEmployee  `appraisal.statement` for an id not in the month (with a suggestion)
+    └── UnknownEmployee  `appraisal.export.statement` for an id not in the month (with a suggestion)
+
+`LedgerError` and its subclasses live in `appraisal.ledger.errors`, `UnknownEmployee` in
+`appraisal.export.statement`; the rest here. `PolicyError` and `ProfileError` are also
+importable from where they are raised (`appraisal.policy.loaded`,
+`appraisal.read.imports.catalog`).
 """
 
 from __future__ import annotations
@@ -24,7 +31,7 @@ from collections.abc import Sequence
 
 from appraisal.domain.model import Issue
 
-__all__ = ["AppraisalError", "InputError"]
+__all__ = ["AppraisalError", "BadFile", "InputError", "PolicyError", "ProfileError"]
 
 
 class AppraisalError(Exception):
@@ -32,8 +39,40 @@ class AppraisalError(Exception):
 
 
 class InputError(AppraisalError):
-    """The month's inputs have problems; ``issues`` lists every one of them."""
+    """The month's inputs have problems; ``issues`` lists every one of them.
+
+    ``what`` names the input: "input" (the roster and events of a month), "roster",
+    "export".
+    """
+
+    def __init__(self, issues: Sequence[Issue], what: str = "input") -> None:
+        self.issues = list(issues)
+        self.what = what
+        super().__init__("\n".join(str(i) for i in self.issues))
+
+
+class BadFile(AppraisalError):
+    """A file that configures the engine cannot be used; ``issues`` holds every problem.
+
+    ``what`` names the kind of file ("policy", "profile"), so one ``except BadFile``
+    serves every kind. PolicyError and ProfileError are subclasses, not other names of
+    this class, so that code which catches one kind does not catch the other.
+    """
+
+    what = "file"
 
     def __init__(self, issues: Sequence[Issue]) -> None:
         self.issues = list(issues)
         super().__init__("\n".join(str(i) for i in self.issues))
+
+
+class PolicyError(BadFile):
+    """A policy (with whatever it extends) that cannot be used."""
+
+    what = "policy"
+
+
+class ProfileError(BadFile):
+    """An attendance-import profile that cannot be used."""
+
+    what = "profile"

@@ -2,45 +2,33 @@
 
 read → validate → resolve policy → evaluate → check → **seal** → export
 
-A sealed month (封存的考核月) is stored with everything needed to compute it again
-exactly: the normalised inputs and the hash of each input file, the full text of the
-policy, the carried state before and after the month, the results, and the engine
-version. The ledger knows nothing about how results are computed; all it stores is
-JSON data handed to it, written canonically so that equal data is equal bytes.
-
-Records form a hash chain: each record's ``record_hash`` covers every other field of
-the record and the ``record_hash`` of the record before it, so ``verify_chain`` finds
-an edited, deleted or reordered record. Nothing here reads a clock: sealing the same
-months again gives the same hashes. A month is never overwritten: an amendment (更正)
-is a new version that supersedes the old one, which is kept forever.
-
-The chain is only as trustworthy as its newest hash: someone who rewrites every hash
-after an edit, or drops the newest record, is found only by comparing ``head_hash()``
-with a copy kept outside the database (printed with each export, for instance).
-
-Exceptions::
-
-    LedgerError          the file cannot be used as a ledger, or a seal is refused
-    ├── AlreadySealed    the month has a current version and no amendment reason was given
-    ├── NothingToAmend   an amendment reason for a month that was never sealed
-    └── OutOfOrder       a new month earlier than the latest sealed month
+`Ledger` keeps sealed months (`appraisal.ledger.records`) in an SQLite file, the JSON
+fields as canonical JSON text, each record linked to the one before by its hash
+(`appraisal.ledger.chain`). It refuses a seal that would overwrite a month, amend one
+never sealed, or go back in time (`appraisal.ledger.errors`), and ``verify_chain``
+finds any edit made behind its back.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sqlite3
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, fields, replace
+from dataclasses import fields, replace
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from appraisal.domain.errors import AppraisalError
+from appraisal.domain.canonical import canonical_json, sha256_of
 from appraisal.domain.model import Month
+from appraisal.ledger.chain import content_problems, fingerprint_of, record_hash, version_problems
+from appraisal.ledger.errors import AlreadySealed, LedgerError, NothingToAmend, OutOfOrder
+from appraisal.ledger.records import JSON_FIELDS, NewSeal, SealedMonth
 
+# Only `Ledger` and `SCHEMA_VERSION` are defined here; the other names are defined in
+# the modules imported above, and stay importable from here for the callers that
+# imported them from here before the ledger was split into those modules.
 __all__ = [
     "SCHEMA_VERSION",
     "AlreadySealed",
@@ -58,18 +46,6 @@ __all__ = [
 #: Bumped whenever a column or the hashed content of a record changes.
 SCHEMA_VERSION = 1
 _FORMAT = "appraisal-ledger"
-
-JsonObject = dict[str, Any]
-
-# Stored as canonical JSON text; every other column is a plain SQL value.
-_JSON_FIELDS = (
-    "inputs",
-    "input_files",
-    "policy_sources",
-    "state_before",
-    "state_after",
-    "results",
-)
 
 # STRICT: an UPDATE that puts text into an integer column is refused outright.
 _SCHEMA = (
@@ -96,100 +72,6 @@ _SCHEMA = (
         UNIQUE (month, version)
     ) STRICT""",
 )
-
-
-class LedgerError(AppraisalError):
-    """The file cannot be used as a ledger, or a seal is refused."""
-
-
-class AlreadySealed(LedgerError):
-    """The month is sealed; sealing it again needs an amendment reason."""
-
-    def __init__(self, current: SealedMonth) -> None:
-        super().__init__(
-            f"{current.month} is already sealed (version {current.version}, seq {current.seq});"
-            " give an amendment reason to replace it"
-        )
-        self.current = current
-
-
-class NothingToAmend(LedgerError):
-    """An amendment reason was given for a month that was never sealed."""
-
-
-class OutOfOrder(LedgerError):
-    """Months are sealed in calendar order: a new month must not precede a sealed one."""
-
-
-def canonical_json(data: object) -> str:
-    """The one text form of JSON data: sorted keys, no spaces, Unicode kept as is."""
-    return json.dumps(
-        data, sort_keys=True, ensure_ascii=False, separators=(",", ":"), allow_nan=False
-    )
-
-
-def sha256_of(data: object) -> str:
-    return hashlib.sha256(canonical_json(data).encode("utf-8")).hexdigest()
-
-
-@dataclass(frozen=True)
-class NewSeal:
-    """What the caller asks to seal: one computed month and all it was computed from."""
-
-    month: str
-    inputs: JsonObject
-    input_files: dict[str, str]
-    policy_id: str
-    policy_version: str
-    policy_sha256: str
-    policy_sources: dict[str, str]
-    state_before: JsonObject
-    state_after: JsonObject
-    results: JsonObject
-    engine_version: str
-
-
-@dataclass(frozen=True, kw_only=True)
-class SealedMonth(NewSeal):
-    """A stored record: a sealed request and its place in the chain."""
-
-    seq: int
-    version: int
-    amend_reason: str | None
-    supersedes: int | None
-    fingerprint: str
-    prev_hash: str
-    record_hash: str
-
-    def expected_hash(self, texts: Mapping[str, str] | None = None) -> str:
-        """The hash this record's content and link call for; ``texts`` may hold fields
-        already in canonical JSON, so a large month is not encoded twice."""
-        known = texts or {}
-        return _sha256_of_encoded(
-            {
-                f.name: known.get(f.name) or canonical_json(getattr(self, f.name))
-                for f in fields(self)
-                if f.name != "record_hash"
-            }
-        )
-
-
-def fingerprint_of(new: NewSeal, texts: Mapping[str, str] | None = None) -> str:
-    """Equal fingerprints mean the same run: same inputs, policy and starting state."""
-    known = texts or {}
-    return _sha256_of_encoded(
-        {
-            "inputs": known.get("inputs") or canonical_json(new.inputs),
-            "policy_sha256": canonical_json(new.policy_sha256),
-            "state_before": known.get("state_before") or canonical_json(new.state_before),
-        }
-    )
-
-
-def _sha256_of_encoded(parts: Mapping[str, str]) -> str:
-    """`sha256_of` a mapping whose values are already canonical JSON (json.dumps composes)."""
-    body = ",".join(f"{canonical_json(key)}:{parts[key]}" for key in sorted(parts))
-    return hashlib.sha256(("{" + body + "}").encode("utf-8")).hexdigest()
 
 
 _COLUMNS = tuple(f.name for f in fields(SealedMonth))
@@ -269,7 +151,7 @@ class Ledger:
         # Encoded before the transaction: bad data never opens one, and the record we
         # build holds what later reads will give back (lists, not tuples).
         try:
-            texts = {name: canonical_json(getattr(new, name)) for name in _JSON_FIELDS}
+            texts = {name: canonical_json(getattr(new, name)) for name in JSON_FIELDS}
         except (TypeError, ValueError) as exc:
             raise LedgerError(f"cannot seal {month}: not JSON data: {exc}") from exc
 
@@ -294,7 +176,7 @@ class Ledger:
                     "record_hash": "",
                 }
             )
-            record = replace(unhashed, record_hash=unhashed.expected_hash(texts))
+            record = replace(unhashed, record_hash=record_hash(unhashed, texts))
             values = [texts.get(name, getattr(record, name)) for name in _COLUMNS]
             placeholders = ", ".join("?" for _ in _COLUMNS)
             self._db.execute(
@@ -341,8 +223,8 @@ class Ledger:
             except LedgerError as exc:
                 problems.append(f"{where}: {exc}")
                 continue
-            problems += [f"{where}: {p}" for p in _content_problems(record, stored)]
-            problems += [f"{where}: {p}" for p in _version_problems(record, versions)]
+            problems += [f"{where}: {p}" for p in content_problems(record, stored)]
+            problems += [f"{where}: {p}" for p in version_problems(record, versions)]
             versions[record.month] = record
         return problems
 
@@ -427,40 +309,9 @@ def _where(row: tuple[Any, ...]) -> str:
 
 def _record_from_row(row: tuple[Any, ...]) -> SealedMonth:
     content = dict(zip(_COLUMNS, row, strict=True))
-    for name in _JSON_FIELDS:
+    for name in JSON_FIELDS:
         try:
             content[name] = json.loads(content[name])
         except (TypeError, ValueError) as exc:
             raise LedgerError(f"column {name} is not valid JSON ({exc})") from exc
     return SealedMonth(**content)
-
-
-def _content_problems(record: SealedMonth, stored: dict[str, Any]) -> list[str]:
-    """An edit of any column shows as a hash mismatch; the rest say which column."""
-    problems = []
-    if record.record_hash != record.expected_hash():
-        problems.append("record_hash does not match the record's content")
-    if record.fingerprint != fingerprint_of(record):
-        problems.append("fingerprint does not match its inputs, policy and state")
-    problems += [
-        f"column {name} is not in canonical form"
-        for name in _JSON_FIELDS
-        if stored[name] != canonical_json(getattr(record, name))
-    ]
-    return problems
-
-
-def _version_problems(record: SealedMonth, newest: dict[str, SealedMonth]) -> list[str]:
-    """A month's versions count up from 1, each amendment superseding the one before."""
-    before = newest.get(record.month)
-    if before is None:
-        later = [m for m in newest if m > record.month]
-        out_of_order = [f"sealed after {max(later)}"] if later else []
-        if record.version != 1 or record.supersedes is not None or record.amend_reason:
-            return ["first version of its month but not numbered as one", *out_of_order]
-        return out_of_order
-    if record.version != before.version + 1 or record.supersedes != before.seq:
-        return [f"does not follow version {before.version} (seq {before.seq})"]
-    if not record.amend_reason:
-        return ["an amendment without a reason"]
-    return []

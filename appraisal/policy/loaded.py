@@ -3,7 +3,8 @@
 The "resolve policy" stage. `load_policy` reads a policy file, checks it as in force on
 every date it changes (so no month can meet an invalid version), compiles every
 expression once and checks its names, and reports every problem at once as
-``file:line: message``. `Policy.in_force(month)` then gives the evaluator a
+``file:line: message`` in a `PolicyError` (a `BadFile`: see `appraisal.domain.errors`).
+`Policy.in_force(month)` then gives the evaluator a
 `PolicyInForce`: one consistent set of values, with the ladder laid out for promotion
 and demotion. The evaluator never compares dates itself.
 """
@@ -18,15 +19,16 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
-from appraisal.domain.errors import AppraisalError
+from appraisal.domain.errors import PolicyError
 from appraisal.domain.model import Issue, Month
+from appraisal.files.yamlfile import dotted, model_problems
 from appraisal.policy.expr import Expression, ExpressionError, compile_expression, did_you_mean
 from appraisal.policy.schema import PolicyDoc
 from appraisal.policy.source import (
+    POLICY_YAML,
     PolicySource,
-    SourceError,
     read_policy_bundle,
     read_policy_source,
     resolve_tree,
@@ -50,14 +52,6 @@ SCORE_NAMES = frozenset({"score", "add", "deduct_left"})
 FLOATING_NAMES = RATE_NAMES | SCORE_NAMES
 PROMOTION_NAMES = SCORE_NAMES | {"demoted", "avg_score_3m", "months_scored"}
 AWARD_NAMES = SCORE_NAMES | {"dismissed", "demoted"}
-
-
-class PolicyError(AppraisalError):
-    """A policy that cannot be used; ``issues`` holds every problem found."""
-
-    def __init__(self, issues: list[Issue]) -> None:
-        super().__init__("\n".join(str(i) for i in issues))
-        self.issues = issues
 
 
 @dataclass(frozen=True)
@@ -144,10 +138,7 @@ def load_policy_bundle(texts: Mapping[str, str]) -> Policy:
 
 
 def _checked(read: Callable[[], PolicySource], path: Path | None) -> Policy:
-    try:
-        source = read()
-    except SourceError as error:
-        raise PolicyError([Issue(f, line, None, m) for f, line, m in error.problems]) from None
+    source = read()
     issues: list[Issue] = []
     for day in source.effective_dates():
         _, found = _resolve(source, day)
@@ -164,22 +155,15 @@ def _resolve(source: PolicySource, day: date) -> tuple[PolicyInForce | None, lis
     def problem(path: tuple[Any, ...], message: str) -> None:
         file, line = source.locate(path)
         when = "" if day == date.min else f" (as in force from {day})"
-        issue = Issue(file, line, None, f"{_dotted(path)}: {message}{when}")
+        issue = Issue(file, line, None, f"{dotted(path)}: {message}{when}")
         if issue not in issues:
             issues.append(issue)
 
     try:
         doc = PolicyDoc.model_validate(tree)
     except ValidationError as error:
-        for err in error.errors():
-            loc = tuple(err["loc"])
-            if err["type"] == "extra_forbidden":
-                word = str(loc[-1])
-                problem(loc, f"unknown key {word!r}{did_you_mean(word, _FIELD_NAMES)}")
-            elif err["type"] == "missing":
-                problem(loc, "missing")
-            else:
-                problem(loc, err["msg"])
+        for path, message in model_problems(error, PolicyDoc, POLICY_YAML):
+            problem(path, message)
         # Expressions are still checked, so one run shows every problem of the file.
         _compile_expressions(tree, problem)
         return None, issues
@@ -305,41 +289,3 @@ def _cross_check(doc: PolicyDoc, problem: Any) -> None:
             )
         if cid in doc.penalties.attendance_clauses:
             problem(("penalties", "items", cid), "this clause comes from attendance rows")
-
-
-def _field_names() -> frozenset[str]:
-    names: set[str] = set()
-    seen: set[type[BaseModel]] = set()
-
-    def walk(model: type[BaseModel]) -> None:
-        if model in seen:
-            return
-        seen.add(model)
-        for name, info in model.model_fields.items():
-            names.add(name)
-            for arg in _types_in(info.annotation):
-                walk(arg)
-
-    walk(PolicyDoc)
-    return frozenset(names)
-
-
-def _types_in(annotation: Any) -> list[type[BaseModel]]:
-    found: list[type[BaseModel]] = []
-    stack = [annotation]
-    while stack:
-        current = stack.pop()
-        if isinstance(current, type) and issubclass(current, BaseModel):
-            found.append(current)
-        stack.extend(getattr(current, "__args__", ()) or ())
-        stack.extend(
-            getattr(current, "__metadata__", ()) and [getattr(current, "__origin__", None)]
-        )
-    return found
-
-
-_FIELD_NAMES = _field_names()
-
-
-def _dotted(path: tuple[Any, ...]) -> str:
-    return ".".join(str(p) for p in path) or "(top)"

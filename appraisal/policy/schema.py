@@ -4,7 +4,7 @@ Part of the "resolve policy" stage. These models describe one policy as in force
 day (dated values already picked). Unknown keys are rejected, every rule carries the
 `clause` of the rulebook it encodes, and money is Decimal. Cross-references between
 sections (a trigger naming a penalty clause, a criterion naming a metric) are checked
-in `appraisal.policy`, which also compiles the expressions.
+in `appraisal.policy.loaded`, which also compiles the expressions.
 """
 
 from __future__ import annotations

@@ -1,11 +1,12 @@
 """Reading policy files: YAML with line numbers, dated values and `extends`.
 
 The first half of the "resolve policy" stage. A policy file is read into plain Python
-values (numbers as exact Decimals), remembering for every value the file and line it
-came from, so errors can be printed as ``file:line: what is wrong``. A policy may
-`extends:` another file and `override:` parts of it; a dated value in an override adds
-to the history of the value it overrides instead of replacing it, so a later rule
-change never alters how an earlier month evaluates.
+values (numbers as exact Decimals) by `appraisal.files.yamlfile`, remembering for every
+value the file and line it came from, so errors can be printed as
+``file:line: what is wrong``. A policy may `extends:` another file and `override:`
+parts of it; a dated value in an override adds to the history of the value it
+overrides instead of replacing it, so a later rule change never alters how an earlier
+month evaluates. A policy that cannot be read raises `PolicyError` with every problem.
 
 `resolve_tree` then picks, for one day, the value in force of every dated value and
 drops the rules that are not in force (`from:` / `until:`).
@@ -13,39 +14,42 @@ drops the rules that are not in force (`from:` / `until:`).
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 import posixpath
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
 import yaml
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from appraisal.domain.canonical import policy_sha256
+from appraisal.domain.errors import PolicyError
+from appraisal.domain.model import Issue
+from appraisal.files.yamlfile import Path_, YamlKind, read_yaml
 
 __all__ = [
+    "POLICY_YAML",
     "PolicySource",
-    "SourceError",
     "read_policy_bundle",
     "read_policy_source",
     "resolve_tree",
 ]
 
+#: How a policy file is read and its problems worded (see `YamlKind`).
+POLICY_YAML = YamlKind(
+    empty="the policy file is empty",
+    not_a_mapping="a policy file must be a mapping of sections",
+    duplicate_key="duplicate key {key!r}",
+    every_duplicate=True,
+    integer_keys_as_text=True,  # clause numbers written bare: 1 and "1" are the same key
+    at_key_line=False,
+    value_error_prefix=True,
+)
+
 BEGINNING = date.min
-Path_ = tuple[Any, ...]
 Where = tuple[str, int]
-
-
-class SourceError(Exception):
-    """A policy file that cannot be read at all; carries every (file, line, message)."""
-
-    def __init__(self, problems: list[tuple[str, int | None, str]]) -> None:
-        super().__init__("; ".join(m for _, _, m in problems))
-        self.problems = problems
 
 
 @dataclass
@@ -59,11 +63,8 @@ class PolicySource:
 
     @property
     def sha256(self) -> str:
-        """The policy's fingerprint: one file's bytes, or a canonical bundle of several."""
-        if len(self.texts) == 1:
-            return hashlib.sha256(next(iter(self.texts.values())).encode("utf-8")).hexdigest()
-        bundle = json.dumps(self.texts, sort_keys=True, ensure_ascii=False)
-        return hashlib.sha256(bundle.encode("utf-8")).hexdigest()
+        """The policy's fingerprint: of one file's bytes, or of the bundle of several."""
+        return policy_sha256(self.texts)
 
     def locate(self, path: Path_) -> Where:
         """The file and line of the value at ``path``, or of its nearest enclosing value."""
@@ -140,7 +141,7 @@ class _Files:
     def fetch(self, key: str) -> str:
         if self.bundle is not None:
             if key not in self.bundle:
-                raise SourceError([(key, None, "policy file missing from the stored bundle")])
+                raise _problem(key, None, "policy file missing from the stored bundle")
             return self.bundle[key]
         assert self.main is not None
         path = self.main.parent / key
@@ -149,10 +150,10 @@ class _Files:
             # single-file policy is the sha256 of the file.
             return path.read_bytes().decode("utf-8")
         except FileNotFoundError:
-            raise SourceError([(self.display(key), None, "policy file not found")]) from None
+            raise _problem(self.display(key), None, "policy file not found") from None
         except (OSError, UnicodeDecodeError) as error:
-            raise SourceError(
-                [(self.display(key), None, f"cannot read the policy file: {error}")]
+            raise _problem(
+                self.display(key), None, f"cannot read the policy file: {error}"
             ) from None
 
     def base_key(self, key: str, extends: str) -> str:
@@ -199,8 +200,8 @@ def read_policy_bundle(texts: Mapping[str, str]) -> PolicySource:
             bases.add(files.base_key(key, document["extends"]))
     mains = sorted(set(texts) - bases)
     if len(mains) != 1:
-        raise SourceError(
-            [("(stored policy)", None, f"cannot tell the main policy file among {sorted(texts)}")]
+        raise _problem(
+            "(stored policy)", None, f"cannot tell the main policy file among {sorted(texts)}"
         )
     return _read(mains[0], files, seen=())
 
@@ -208,18 +209,20 @@ def read_policy_bundle(texts: Mapping[str, str]) -> PolicySource:
 def _read(key: str, files: _Files, seen: tuple[str, ...]) -> PolicySource:
     shown = files.display(key)
     text = files.fetch(key)
-    tree, where = _parse(text, shown)
-    if not isinstance(tree, dict):
-        raise SourceError([(shown, 1, "a policy file must be a mapping of sections")])
+    parsed, issues = read_yaml(text, shown, POLICY_YAML)
+    if parsed is None:
+        raise PolicyError(issues)
+    tree = dict(parsed.value)
+    where = {path: (shown, line) for path, line in parsed.lines.items()}
     base_name = tree.pop("extends", None)
     if base_name is None:
         return PolicySource(tree, where, {key: text}, shown)
     line = where.get(("extends",), (shown, 1))[1]
     if not isinstance(base_name, str):
-        raise SourceError([(shown, line, "extends: give the file name of the base policy")])
+        raise _problem(shown, line, "extends: give the file name of the base policy")
     base_key = files.base_key(key, base_name)
     if base_key in seen or base_key == key:
-        raise SourceError([(shown, line, f"extends {base_name} in a loop")])
+        raise _problem(shown, line, f"extends {base_name} in a loop")
     base = _read(base_key, files, (*seen, key))
     override = tree.pop("override", None) or {}
     # The child's own top-level keys (id, version, title, amendments) replace the base's.
@@ -255,63 +258,6 @@ def _copy_where(path: Path_, over_where: dict[Path_, Where], where: dict[Path_, 
             where[p[1:]] = w
 
 
-def _parse(text: str, file: str) -> tuple[Any, dict[Path_, Where]]:
-    loader = yaml.SafeLoader(text)
-    try:
-        node = loader.get_single_node()
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        problem = getattr(error, "problem", None) or str(error)
-        raise SourceError([(file, line, f"not valid YAML: {problem}")]) from None
-    finally:
-        loader.dispose()
-    if node is None:
-        raise SourceError([(file, 1, "the policy file is empty")])
-    where: dict[Path_, Where] = {}
-    problems: list[tuple[str, int | None, str]] = []
-    constructor = yaml.SafeLoader("")
-    value = _build(node, (), file, where, problems, constructor)
-    if problems:
-        raise SourceError(problems)
-    return value, where
-
-
-def _build(
-    node: Node,
-    path: Path_,
-    file: str,
-    where: dict[Path_, Where],
-    problems: list[tuple[str, int | None, str]],
-    constructor: yaml.SafeLoader,
-) -> Any:
-    where[path] = (file, node.start_mark.line + 1)
-    if isinstance(node, MappingNode):
-        out: dict[Any, Any] = {}
-        for key_node, value_node in node.value:
-            key = _scalar(key_node, constructor)
-            if isinstance(key, int) and not isinstance(key, bool):
-                key = str(key)  # clause numbers written bare: 1 and "1" are the same key
-            if key in out:
-                line = key_node.start_mark.line + 1
-                problems.append((file, line, f"duplicate key {key!r}"))
-                continue
-            out[key] = _build(value_node, (*path, key), file, where, problems, constructor)
-        return out
-    if isinstance(node, SequenceNode):
-        return [
-            _build(item, (*path, i), file, where, problems, constructor)
-            for i, item in enumerate(node.value)
-        ]
-    return _scalar(node, constructor)
-
-
-def _scalar(node: Node, constructor: yaml.SafeLoader) -> Any:
-    if not isinstance(node, ScalarNode):
-        return constructor.construct_object(node, deep=True)
-    if node.tag == "tag:yaml.org,2002:float":
-        try:
-            return Decimal(node.value.replace("_", ""))
-        except InvalidOperation:
-            return constructor.construct_object(node)
-    return constructor.construct_object(node)
+def _problem(file: str, line: int | None, message: str) -> PolicyError:
+    """The error for a policy that cannot be read at all, for one reason."""
+    return PolicyError([Issue(file, line, None, message)])

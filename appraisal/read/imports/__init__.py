@@ -15,7 +15,10 @@ never penalties. Problems are `Issue` values (``file:sheet!cell: message``); wit
 nothing is imported. A profile that cannot be used raises::
 
     AppraisalError
-    └── ProfileError    a profile file's problems (``issues``), ``file:line: field: message``
+    └── BadFile
+        └── ProfileError    a profile file's problems (``issues``), ``file:line: field: message``
+
+(the whole tree is drawn in `appraisal.domain.errors`).
 """
 
 from appraisal.read.imports.catalog import ProfileError, load_profile, shipped_profiles

@@ -8,7 +8,7 @@ shift punches are checked against. Wording that varies between versions of an ex
 one of the four layouts needs only a new profile.
 
 Profiles are checked with these pydantic models (unknown keys rejected) when
-`appraisal.imports.catalog` loads them.
+`appraisal.read.imports.catalog` loads them.
 """
 
 from __future__ import annotations
