@@ -17,6 +17,7 @@ from typing import Any, TextIO
 
 from appraisal.domain.errors import InputError
 from appraisal.domain.model import Employee, Issue, Month
+from appraisal.domain.results import MonthResults
 from appraisal.domain.version import __version__
 from appraisal.engine.validate import validate
 from appraisal.export.statement import UnknownEmployee, statement
@@ -31,6 +32,7 @@ from appraisal.ledger.store import (
     SealedMonth,
 )
 from appraisal.pipeline import read_inputs, replay_month, run_month
+from appraisal.policy.lines import demotion_line
 from appraisal.policy.loaded import PolicyError, PolicyInForce, load_policy, load_policy_bundle
 from appraisal.read.form.template import template_workbook
 from appraisal.read.imports import (
@@ -205,7 +207,8 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         _write_json(args.json_path, outcome.results_json)
     if args.out is not None:
         _write_bytes(args.out, salary_workbook_of(outcome.record))
-    for line in summary_lines(outcome.results_json):
+    results = MonthResults.from_json(outcome.results_json)
+    for line in summary_lines(results, demotion_line(policy.in_force(args.month))):
         print(line, file=out)
     record = outcome.record
     if outcome.status == "unchanged":
@@ -387,7 +390,7 @@ def _explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     in_force = load_policy_bundle(record.policy_sources).in_force(args.month)
     titles = {level.id: level.title for level in in_force.levels.values()}
     try:
-        text = statement(record.results, args.employee, args.lang, titles)
+        text = statement(MonthResults.from_json(record.results), args.employee, args.lang, titles)
     except UnknownEmployee as error:
         print(f"{args.ledger}: {args.month}: {error}", file=err)
         return EXIT_PROBLEMS

@@ -3,10 +3,11 @@
     python bench/workbook.py [--employees 10000] [--events-per-employee 10] [--month 2026-10]
                              [--repeat 3] [--keep FILE.xlsx]
 
-Generates a synthetic month (bench/generate.py) and evaluates it (`evaluate_rows`)
-before the clock starts; then times `payroll_export.salary_workbook` alone and prints
-the best of ``--repeat`` runs: seconds, rows written per second (every row of every
-sheet), the peak memory of one write under tracemalloc, and the size of the file.
+Generates a synthetic month (bench/generate.py), evaluates it (`evaluate_rows`) and
+reads its results back typed as the ledger's JSON is (`MonthResults.from_json`, timed
+on its own) before the clock starts; then times `payroll_export.salary_workbook` alone
+and prints the best of ``--repeat`` runs: seconds, rows written per second (every row
+of every sheet), the peak memory of one write under tracemalloc, and the file's size.
 The manifest stands in for a ledger record: its hashes are of the generated data.
 """
 
@@ -26,9 +27,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate import generate
 
 from appraisal import Month, load_policy
+from appraisal.domain.results import MonthResults
 from appraisal.domain.version import __version__
 from appraisal.ledger.store import sha256_of
 from appraisal.pipeline import evaluate_rows
+from appraisal.policy.lines import demotion_line
 from payroll_export import LevelLabel, Manifest, salary_workbook
 
 
@@ -49,6 +52,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"month {args.month}: {len(roster):,} employees, {len(events):,} events "
         f"(generated and evaluated in {time.perf_counter() - started:.1f} s)"
     )
+    started = time.perf_counter()
+    typed = MonthResults.from_json(results)
+    print(f"results read back typed in {time.perf_counter() - started:.2f} s")
     in_force = policy.in_force(Month.parse(args.month))
     manifest = Manifest(
         month=args.month,
@@ -60,6 +66,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         record_hash=sha256_of(results),
         ledger_version=1,
         ledger_seq=1,
+        demotion_line=demotion_line(in_force),
         pay_day_of_month=in_force.doc.pay.pay_day_of_month,
     )
     ladder = [LevelLabel(level.id, level.title, level.track) for level in in_force.levels.values()]
@@ -67,16 +74,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     best, data = float("inf"), b""
     for _ in range(args.repeat):
         started = time.perf_counter()
-        data = salary_workbook(results, manifest, ladder)
+        data = salary_workbook(typed, manifest, ladder)
         best = min(best, time.perf_counter() - started)
 
     tracemalloc.start()
-    salary_workbook(results, manifest, ladder)
+    salary_workbook(typed, manifest, ladder)
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
 
     rows = _rows_written(data)
-    trail = sum(len(person["trace"]) for person in results["employees"])
+    trail = sum(len(person.trace) for person in typed.employees)
     print(f"audit trail (审计轨迹): {trail:,} rows; all sheets: {rows:,} rows")
     print(f"write: {best:.2f} s → {rows / best:,.0f} rows/s ({trail / best:,.0f} trail rows/s)")
     print(f"write peak memory (tracemalloc): {peak / 2**20:.0f} MiB")

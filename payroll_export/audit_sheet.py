@@ -10,9 +10,9 @@ it left for a person to review, so that nothing in the results goes unseen.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
-from typing import Any
+from collections.abc import Iterator, Sequence
 
+from appraisal.domain.results import EmployeeResult, number
 from payroll_export.model import PAY_LABELS
 from payroll_export.sheet import (
     DEPARTMENT,
@@ -75,26 +75,29 @@ def pay_field_text(field: str | None) -> str | None:
 
 
 def write_audit_sheets(
-    book: Book, employees: Sequence[Mapping[str, Any]], *, max_rows: int
+    book: Book, employees: Sequence[EmployeeResult], *, max_rows: int
 ) -> list[Part]:
     def rows() -> Iterator[Row]:
         seq = 0
         for person in employees:
-            for entry in person["trace"]:
+            for entry in person.trace:
                 seq += 1
+                source = entry.source
+                # As in the results: a pay field with the yuan moved into it, or neither.
+                moved = entry.pay_field is not None and entry.yuan is not None
                 yield Row(
                     (
                         seq,
-                        person["employee_id"],
-                        person["name"],
-                        entry["rule"],
-                        entry["clause"],
-                        entry["effect"],
-                        entry.get("file"),
-                        entry.get("row"),
-                        entry.get("points"),
-                        pay_field_text(entry.get("pay_field")),
-                        entry.get("yuan"),
+                        person.employee_id,
+                        person.name,
+                        entry.rule,
+                        entry.clause,
+                        entry.effect,
+                        source.file if source else None,
+                        source.row if source else None,
+                        None if entry.points is None else number(entry.points),
+                        pay_field_text(entry.pay_field) if moved else None,
+                        entry.yuan if moved else None,
                     )
                 )
 
@@ -104,26 +107,26 @@ def write_audit_sheets(
 
 
 def write_compliance_sheet(
-    book: Book, employees: Sequence[Mapping[str, Any]], *, max_rows: int
+    book: Book, employees: Sequence[EmployeeResult], *, max_rows: int
 ) -> list[Part]:
     def rows() -> Iterator[Row]:
         for person in employees:
-            who = (person["employee_id"], person["name"], person["department"])
-            for conflict in person["compliance"]:
+            who = (person.employee_id, person.name, person.department)
+            for conflict in person.compliance:
                 yield Row(
                     (
                         *who,
                         CONFLICT,
-                        conflict["rule"],
-                        conflict["law"],
-                        conflict["amount"],
-                        conflict["message"],
-                        conflict.get("event"),
+                        conflict.rule,
+                        conflict.law,
+                        conflict.amount,
+                        conflict.message,
+                        conflict.event,
                     )
                 )
         for person in employees:
-            who = (person["employee_id"], person["name"], person["department"])
-            for note in person["review"]:
+            who = (person.employee_id, person.name, person.department)
+            for note in person.review:
                 yield Row((*who, REVIEW, None, None, None, note, None))
 
     return write_table(

@@ -9,8 +9,8 @@ manager decides) and a promotion awaiting approval are listed too, for HR to act
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from typing import Any
 
+from appraisal.domain.results import EmployeeResult
 from payroll_export.model import LevelLabel, explain, level_text, month_after
 from payroll_export.sheet import (
     DEPARTMENT,
@@ -57,25 +57,25 @@ COLUMNS = (
 
 
 def changes(
-    person: Mapping[str, Any], month: str, ladder: Mapping[str, LevelLabel]
+    person: EmployeeResult, month: str, ladder: Mapping[str, LevelLabel]
 ) -> Iterator[tuple[object, ...]]:
     """The change rows of one employee: (change, from, to, reason, event, effective)."""
-    level, next_level = person["level"], person["next_level"]
-    fired = [entry for entry in person["trace"] if entry["rule"] == "promotion.pending"]
-    if person["dismissal"]:
-        reason, event = explain(person, "dismissal", person["dismissal_reasons"])
+    level, next_level = person.level, person.next_level
+    fired = [entry for entry in person.trace if entry.rule == "promotion.pending"]
+    if person.dismissal:
+        reason, event = explain(person, "dismissal", person.dismissal_reasons)
         yield DISMISSAL, level_text(level, ladder), None, reason, event, month
     elif next_level != level:
-        if person["promoted_to"]:
+        if person.promoted_to:
             kind = PROMOTION
             reason, event = _promotion(person)
         else:
-            kind = DEMOTION if person["demotion_reasons"] else LEVEL_CHANGE
-            reason, event = explain(person, "demotion", person["demotion_reasons"])
+            kind = DEMOTION if person.demotion_reasons else LEVEL_CHANGE
+            reason, event = explain(person, "demotion", person.demotion_reasons)
         to = level_text(next_level, ladder)
         yield kind, level_text(level, ladder), to, reason, event, month_after(month)
-    elif person["demotion_reasons"]:
-        reason, event = explain(person, "demotion", person["demotion_reasons"])
+    elif person.demotion_reasons:
+        reason, event = explain(person, "demotion", person.demotion_reasons)
         yield (
             NOT_APPLIED,
             level_text(level, ladder),
@@ -85,21 +85,21 @@ def changes(
             None,
         )
     for entry in fired:
-        reason = f"{entry['clause']}\n{entry['effect']}"
+        reason = f"{entry.clause}\n{entry.effect}"
         same = level_text(level, ladder)
-        yield PENDING, same, same, reason, entry["event"], None
+        yield PENDING, same, same, reason, entry.event, None
 
 
-def _promotion(person: Mapping[str, Any]) -> tuple[str, str]:
-    for entry in person["trace"]:
-        if entry["rule"] == "promotion":
-            return f"{entry['clause']}\n{entry['effect']}", entry["event"]
+def _promotion(person: EmployeeResult) -> tuple[str, str]:
+    for entry in person.trace:
+        if entry.rule == "promotion":
+            return f"{entry.clause}\n{entry.effect}", entry.event
     return "", ""
 
 
 def write_changes_sheet(
     book: Book,
-    employees: Sequence[Mapping[str, Any]],
+    employees: Sequence[EmployeeResult],
     month: str,
     ladder: Mapping[str, LevelLabel],
     *,
@@ -107,13 +107,13 @@ def write_changes_sheet(
 ) -> list[Part]:
     def rows() -> Iterator[Row]:
         for person in employees:
-            review = "\n".join(person["review"])
+            review = "\n".join(person.review)
             for change, was, becomes, reason, event, effective in changes(person, month, ladder):
                 yield Row(
                     (
-                        person["employee_id"],
-                        person["name"],
-                        person["department"],
+                        person.employee_id,
+                        person.name,
+                        person.department,
                         change,
                         was,
                         becomes,

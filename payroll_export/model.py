@@ -1,8 +1,9 @@
 """What the workbook writer is given besides the results: the manifest and the ladder.
 
-The "export" stage reads the results JSON (interface.md "Results") and nothing else of
-the engine; these two records carry what the results do not: where the month is sealed
-(so an auditor can tie the file to the ledger) and the job ladder's titles and order.
+The "export" stage reads the month's results (`appraisal.domain.results.MonthResults`,
+interface.md "Results") and nothing else of the engine; these two records carry what
+the results do not: where the month is sealed (so an auditor can tie the file to the
+ledger), the policy's demotion line, and the job ladder's titles and order.
 Also here: the labels users see, Chinese with the English field name beside, in one
 place so that every sheet says the same thing the same way.
 """
@@ -13,7 +14,8 @@ import calendar
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+
+from appraisal.domain.results import EmployeeResult, MonthResults
 
 __all__ = [
     "PAY_COLUMNS",
@@ -34,10 +36,10 @@ class Manifest:
     and the figures of the policy in force that the workbook shows but the results do
     not carry.
 
-    ``demotion_line`` is the score below which the policy demotes (降级情况一: 月度考核
-    分数低于140分): the policy states it as an expression ("score < 140"), which a
-    chart cannot read, so the caller gives the number. None when the policy demotes on
-    no score threshold; the summary then draws no line.
+    ``demotion_line`` is the score below which the policy demotes (降级线): the policy
+    states it as a trigger's condition, which a chart cannot read, so the caller gives
+    the number it works out from the policy in force (`appraisal.policy.lines`). None
+    when the policy demotes on no score threshold; the summary then draws no line.
     """
 
     month: str  # "2026-10"
@@ -49,9 +51,9 @@ class Manifest:
     record_hash: str
     ledger_version: int
     ledger_seq: int
+    demotion_line: int | None
     pay_day_of_month: int = 5
     amend_reason: str | None = None
-    demotion_line: int | None = 140
 
 
 @dataclass(frozen=True)
@@ -103,14 +105,14 @@ def pay_date(month: str, day_of_month: int) -> date:
     return date(year, number, min(day_of_month, last))
 
 
-def check_matches(results: Mapping[str, Any], manifest: Manifest) -> None:
+def check_matches(results: MonthResults, manifest: Manifest) -> None:
     """Refuse to label one month's results with another month's seal."""
-    policy = results.get("policy", {})
+    policy = results.policy
     pairs = (
-        ("month", results.get("month"), manifest.month),
-        ("policy id", policy.get("id"), manifest.policy_id),
-        ("policy version", policy.get("version"), manifest.policy_version),
-        ("policy sha256", policy.get("sha256"), manifest.policy_sha256),
+        ("month", results.month, manifest.month),
+        ("policy id", policy.id, manifest.policy_id),
+        ("policy version", policy.version, manifest.policy_version),
+        ("policy sha256", policy.sha256, manifest.policy_sha256),
     )
     for what, in_results, in_manifest in pairs:
         if in_results != in_manifest:
@@ -120,18 +122,18 @@ def check_matches(results: Mapping[str, Any], manifest: Manifest) -> None:
             )
 
 
-def explain(person: Mapping[str, Any], family: str, codes: Sequence[str]) -> tuple[str, str]:
+def explain(person: EmployeeResult, family: str, codes: Sequence[str]) -> tuple[str, str]:
     """Reasons as HR reads them, and the input rows behind them, from the trace.
 
     A reason code (``low_score``) is shown with the clause of the rule that fired it
     (``demotion.low_score``: 降级情况一: 月度考核分数低于140分), one a line.
     """
-    fired = {entry["rule"]: entry for entry in person["trace"]}
+    fired = {entry.rule: entry for entry in person.trace}
     lines: list[str] = []
     sources: list[str] = []
     for code in codes:
         entry = fired.get(f"{family}.{code}")
-        lines.append(f"{code}: {entry['clause']}" if entry else code)
-        if entry and entry.get("event"):
-            sources.append(entry["event"])
+        lines.append(f"{code}: {entry.clause}" if entry else code)
+        if entry and entry.event:
+            sources.append(entry.event)
     return "\n".join(lines), ", ".join(sources)

@@ -8,10 +8,10 @@ employees' amounts as its result; 汇总 (summary) refers to the sheet's ranges.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from typing import Any
 
 from openpyxl.utils import get_column_letter
 
+from appraisal.domain.results import EmployeeResult
 from payroll_export.model import PAY_COLUMNS, PAY_LABELS, LevelLabel, Manifest, level_text, pay_date
 from payroll_export.sheet import (
     DEPARTMENT,
@@ -56,7 +56,7 @@ def pay_range(field: str, people: int, *, absolute_column: bool = True) -> str:
 
 def write_pay_sheet(
     book: Book,
-    employees: Sequence[Mapping[str, Any]],
+    employees: Sequence[EmployeeResult],
     manifest: Manifest,
     ladder: Mapping[str, LevelLabel],
     *,
@@ -66,16 +66,15 @@ def write_pay_sheet(
 
     def rows() -> Iterator[Row]:
         for person in employees:
-            pay = person["pay"]
-            next_level = person["next_level"]
+            pay = person.pay
             yield Row(
                 (
-                    person["employee_id"],
-                    person["name"],
-                    person["department"],
-                    level_text(person["level"], ladder),
+                    person.employee_id,
+                    person.name,
+                    person.department,
+                    level_text(person.level, ladder),
                     *(pay[name] for name in PAY_COLUMNS),
-                    DISMISSED if person["dismissal"] else level_text(next_level, ladder),
+                    DISMISSED if person.dismissal else level_text(person.next_level, ladder),
                     paid_on,
                 )
             )
@@ -84,12 +83,12 @@ def write_pay_sheet(
     write_table(book, PAY_SHEET, COLUMNS, rows(), max_rows=max_rows, split=False)
 
 
-def _totals(employees: Sequence[Mapping[str, Any]]) -> Row:
+def _totals(employees: Sequence[EmployeeResult]) -> Row:
     people = len(employees)
     first, last = HEADER_ROWS + 1, HEADER_ROWS + people
     sums: list[object] = []
     for name in PAY_COLUMNS:
         letter = get_column_letter(_INDEX[name])
-        total = money_sum(person["pay"][name] for person in employees)
+        total = money_sum(person.pay[name] for person in employees)
         sums.append(Formula(f"=SUM({letter}{first}:{letter}{last})", total) if people else "0.00")
     return Row(("合计 total", f"{people} 人 employees", None, None, *sums), total=True)

@@ -9,9 +9,9 @@ one-line-per-employee table of totals; one employee's rows are their score sheet
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
-from typing import Any
+from collections.abc import Iterator, Sequence
 
+from appraisal.domain.results import EmployeeResult, number
 from payroll_export.model import explain
 from payroll_export.sheet import (
     EMPLOYEE_ID,
@@ -47,27 +47,28 @@ COLUMNS = (
 
 
 def write_scores_sheet(
-    book: Book, employees: Sequence[Mapping[str, Any]], *, max_rows: int
+    book: Book, employees: Sequence[EmployeeResult], *, max_rows: int
 ) -> list[Part]:
+    # Points are written as the results' JSON numbers are (`number`): 147, 8.5.
     def rows() -> Iterator[Row]:
         for person in employees:
-            identity = (person["employee_id"], person["name"])
-            for entry in person["trace"]:
-                if "points" not in entry:
+            identity = (person.employee_id, person.name)
+            for entry in person.trace:
+                if entry.points is None:
                     continue
                 yield Row(
                     (
                         *identity,
                         ITEM,
-                        entry["rule"],
-                        entry["clause"],
-                        entry["effect"],
-                        entry["event"],
-                        entry["points"],
+                        entry.rule,
+                        entry.clause,
+                        entry.effect,
+                        entry.event,
+                        number(entry.points),
                     )
                 )
-            score = person["score"]
-            reasons, _ = explain(person, "demotion", person["demotion_reasons"])
+            score = person.score
+            reasons, _ = explain(person, "demotion", person.demotion_reasons)
             yield Row(
                 (
                     *identity,
@@ -77,9 +78,9 @@ def write_scores_sheet(
                     None,
                     None,
                     None,
-                    score["add"],
-                    score["deduct_left"],
-                    score["total"],
+                    number(score.add),
+                    number(score.deduct_left),
+                    number(score.total),
                     reasons,
                 ),
                 total=True,

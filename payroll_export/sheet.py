@@ -107,7 +107,7 @@ DEPARTMENT = Column("部门", "department", max_width=20)
 class Formula:
     """A formula the writer made; no other value is ever written as a formula.
 
-    ``result`` is what the formula comes to, worked out exactly from the results JSON
+    ``result`` is what the formula comes to, worked out exactly from the results
     (money as a Decimal, a head count as an int): it is stored as the cell's cached
     value, written as its column's kind is, and sizes the column like any figure.
     """

@@ -16,13 +16,13 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
-from typing import Any
 
 from openpyxl.chart import BarChart, Reference, Series
 from openpyxl.utils import get_column_letter
 
+from appraisal.domain.results import EmployeeResult
 from payroll_export.model import PAY_COLUMNS, PAY_LABELS, LevelLabel, level_text
 from payroll_export.pay_sheet import pay_range
 from payroll_export.sheet import HEADER_ROWS, Book, Column, Formula, Row, Sheet
@@ -66,19 +66,19 @@ def _band_columns(demotion_line: int | None) -> tuple[Column, ...]:
 
 def write_summary_sheet(
     book: Book,
-    employees: Sequence[Mapping[str, Any]],
+    employees: Sequence[EmployeeResult],
     ladder: Sequence[LevelLabel],
     demotion_line: int | None,
 ) -> None:
     labels = {level.id: level for level in ladder}
     known = [(level_text(level.id, labels), level.track) for level in ladder]
-    others = sorted({e["level"] for e in employees} - set(labels))
+    others = sorted({e.level for e in employees} - set(labels))
     levels = known + [(level_text(level, labels), "") for level in others]
-    departments = sorted({clean_text(e["department"]) for e in employees})
+    departments = sorted({clean_text(e.department) for e in employees})
     people = len(employees)
     # Who each group's EXACT matches: the text of the employee's cell in 工资调整.
-    by_level = _members(employees, lambda e: level_text(e["level"], labels))
-    by_department = _members(employees, lambda e: e["department"])
+    by_level = _members(employees, lambda e: level_text(e.level, labels))
+    by_department = _members(employees, lambda e: e.department)
 
     first = HEADER_ROWS + 1  # levels, their total, departments, their total
     level_rows = [first + i for i in range(len(levels))]
@@ -127,17 +127,17 @@ def write_summary_sheet(
 
 
 def _members(
-    employees: Sequence[Mapping[str, Any]], text: Callable[[Mapping[str, Any]], str]
-) -> defaultdict[str, list[Mapping[str, Any]]]:
+    employees: Sequence[EmployeeResult], text: Callable[[EmployeeResult], str]
+) -> defaultdict[str, list[EmployeeResult]]:
     """Employees by the text of their cell in a column of 工资调整, as written there."""
-    groups: defaultdict[str, list[Mapping[str, Any]]] = defaultdict(list)
+    groups: defaultdict[str, list[EmployeeResult]] = defaultdict(list)
     for person in employees:
         groups[clean_text(text(person))].append(person)
     return groups
 
 
-def _figures(members: Sequence[Mapping[str, Any]]) -> Figures:
-    pay = tuple(money_sum(person["pay"][name] for person in members) for name in PAY_COLUMNS)
+def _figures(members: Sequence[EmployeeResult]) -> Figures:
+    pay = tuple(money_sum(person.pay[name] for person in members) for name in PAY_COLUMNS)
     return len(members), pay
 
 
@@ -179,11 +179,11 @@ def _totals(label: str, rows: Sequence[int], groups: Sequence[Figures]) -> Row:
 
 
 def _bands(
-    employees: Sequence[Mapping[str, Any]], demotion_line: int | None
+    employees: Sequence[EmployeeResult], demotion_line: int | None
 ) -> list[tuple[object, ...]]:
     """Head count per score band, every band from the lowest score to the highest; the
     bands are laid so that the demotion line is the lower edge of one."""
-    scores = [Decimal(str(e["score"]["total"])) for e in employees]
+    scores = [e.score.total for e in employees]
     if not scores:
         return []
     offset = demotion_line % BAND_WIDTH if demotion_line is not None else 0

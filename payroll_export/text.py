@@ -54,7 +54,7 @@ def clean_text(text: str) -> str:
 def money_text(value: object) -> str:
     """A money figure as exact decimal text with two places; anything else is a bug."""
     try:
-        amount = Decimal(str(value))
+        amount = value if isinstance(value, Decimal) else Decimal(str(value))
     except InvalidOperation:
         raise ValueError(f"money {value!r} is not a decimal number") from None
     if not amount.is_finite() or amount != amount.quantize(CENT):
@@ -66,7 +66,7 @@ def money_sum(amounts: Iterable[object]) -> Decimal:
     """The exact sum of amounts in yuan, as a total's formula comes to: no float and no
     rounding. The amounts are the results' figures, each checked to be to the cent
     (`money_text`) before the workbook is begun."""
-    return sum((Decimal(str(amount)) for amount in amounts), Decimal(0))
+    return sum((a if isinstance(a, Decimal) else Decimal(str(a)) for a in amounts), Decimal(0))
 
 
 @lru_cache(maxsize=8192)

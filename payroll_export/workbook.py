@@ -2,8 +2,8 @@
 
 read → validate → resolve policy → evaluate → check → seal → **export**
 
-`salary_workbook` reads the results JSON of one sealed month (interface.md "Results")
-and returns the .xlsx as bytes; the caller decides where they go. Each sheet has a
+`salary_workbook` reads the results of one sealed month (`MonthResults`, interface.md
+"Results") and returns the .xlsx as bytes; the caller decides where they go. Each sheet has a
 module of its own; this function is their table of contents, in the order HR reads
 them. Employees appear in employee_id order and the trail in the engine's order, so the
 same results and manifest always give the same bytes.
@@ -11,14 +11,14 @@ same results and manifest always give the same bytes.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Sequence
 
+from appraisal.domain.results import EmployeeResult, MonthResults
 from appraisal.files.xlsx import workbook_bytes
 from payroll_export.audit_sheet import write_audit_sheets, write_compliance_sheet
 from payroll_export.changes_sheet import write_changes_sheet
 from payroll_export.manifest_sheet import write_manifest_sheet
-from payroll_export.model import LevelLabel, Manifest, check_matches
+from payroll_export.model import PAY_COLUMNS, LevelLabel, Manifest, check_matches
 from payroll_export.pay_sheet import write_pay_sheet
 from payroll_export.scores_sheet import write_scores_sheet
 from payroll_export.sheet import HEADER_ROWS, MAX_SHEET_ROWS, Book
@@ -29,7 +29,7 @@ __all__ = ["salary_workbook"]
 
 
 def salary_workbook(
-    results: Mapping[str, Any],
+    results: MonthResults,
     manifest: Manifest,
     ladder: Sequence[LevelLabel] = (),
     *,
@@ -44,7 +44,7 @@ def salary_workbook(
     when the manifest describes another month or policy, or a figure is not money.
     """
     check_matches(results, manifest)
-    employees = sorted(results["employees"], key=lambda person: person["employee_id"])
+    employees = sorted(results.employees, key=lambda person: person.employee_id)
     _check_money(employees)
     if len(employees) + HEADER_ROWS + 1 > max_rows:  # the employees, and the totals row
         raise ValueError(
@@ -68,7 +68,7 @@ def salary_workbook(
             book,
             manifest,
             employees=len(employees),
-            trace_entries=sum(len(person["trace"]) for person in employees),
+            trace_entries=sum(len(person.trace) for person in employees),
             parts=parts,
             max_rows=max_rows,
         )
@@ -85,14 +85,14 @@ def salary_workbook(
         book.close()
 
 
-def _check_money(employees: Sequence[Mapping[str, Any]]) -> None:
+def _check_money(employees: Sequence[EmployeeResult]) -> None:
     """Every figure is money to the cent, checked before a sheet is begun: a workbook
     is never left half written."""
     for person in employees:
-        for value in person["pay"].values():
-            money_text(value)
-        for entry in person["trace"]:
-            if "yuan" in entry:
-                money_text(entry["yuan"])
-        for conflict in person["compliance"]:
-            money_text(conflict["amount"])
+        for name in PAY_COLUMNS:
+            money_text(person.pay[name])
+        for entry in person.trace:
+            if entry.yuan is not None:
+                money_text(entry.yuan)
+        for conflict in person.compliance:
+            money_text(conflict.amount)

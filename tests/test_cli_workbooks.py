@@ -18,7 +18,8 @@ import pytest
 from appraisal import Ledger
 from appraisal.cli import main
 from appraisal.domain.model import Month
-from appraisal.export.workbook import demotion_line, salary_workbook_of
+from appraisal.export.workbook import salary_workbook_of
+from appraisal.policy.lines import demotion_line
 from appraisal.policy.loaded import load_policy
 
 ROOT = Path(__file__).resolve().parents[1]

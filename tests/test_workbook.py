@@ -35,6 +35,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from appraisal.domain.model import Month
 from appraisal.domain.results import PAY_FIELDS as ENGINE_PAY_FIELDS
+from appraisal.domain.results import MonthResults
 from appraisal.export.workbook import ladder_of, manifest_of
 from appraisal.ledger.store import SealedMonth
 from appraisal.pipeline import read_inputs, run_month
@@ -62,7 +63,8 @@ class Month_:
     record: SealedMonth
 
     def workbook(self, **options: Any) -> bytes:
-        return salary_workbook(self.results, self.manifest, self.ladder, **options)
+        typed = MonthResults.from_json(self.results)
+        return salary_workbook(typed, self.manifest, self.ladder, **options)
 
 
 def seal(roster: Path, events: Sequence[Path], ledger: Path, month: str = MONTH) -> Month_:
@@ -549,9 +551,10 @@ def test_another_process_writes_the_same_bytes(
     (tmp_path / "ladder.json").write_text(json.dumps([level.__dict__ for level in example.ladder]))
     script = (
         "import json, sys\n"
+        "from appraisal.domain.results import MonthResults\n"
         "from payroll_export import LevelLabel, Manifest, salary_workbook\n"
         "d = sys.argv[1]\n"
-        "results = json.load(open(d + '/results.json', encoding='utf-8'))\n"
+        "results = MonthResults.from_json(json.load(open(d + '/results.json', encoding='utf-8')))\n"
         "manifest = Manifest(**json.load(open(d + '/manifest.json', encoding='utf-8')))\n"
         "ladder = [LevelLabel(**x) for x in json.load(open(d + '/ladder.json'))]\n"
         "open(d + '/out.xlsx', 'wb').write(salary_workbook(results, manifest, ladder))\n"
@@ -607,21 +610,27 @@ def test_a_pay_sheet_too_long_for_one_sheet_is_refused(example: Month_) -> None:
 
 def test_a_manifest_of_another_month_is_refused(example: Month_) -> None:
     with pytest.raises(ValueError, match="month"):
-        salary_workbook(example.results, replace(example.manifest, month="2026-09"))
+        salary_workbook(
+            MonthResults.from_json(example.results), replace(example.manifest, month="2026-09")
+        )
     with pytest.raises(ValueError, match="policy sha256"):
-        salary_workbook(example.results, replace(example.manifest, policy_sha256="0" * 64))
+        salary_workbook(
+            MonthResults.from_json(example.results),
+            replace(example.manifest, policy_sha256="0" * 64),
+        )
 
 
 def test_money_that_is_not_to_the_cent_is_refused(example: Month_) -> None:
     results = json.loads(json.dumps(example.results))
     results["employees"][0]["pay"]["base"] = "1000.005"
     with pytest.raises(ValueError, match=r"1000\.005"):
-        salary_workbook(results, example.manifest)
+        salary_workbook(MonthResults.from_json(results), example.manifest)
 
 
 def test_a_month_without_employees_still_makes_a_workbook(example: Month_) -> None:
     results = {**example.results, "employees": []}
-    book = openpyxl.load_workbook(io.BytesIO(salary_workbook(results, example.manifest)))
+    data = salary_workbook(MonthResults.from_json(results), example.manifest)
+    book = openpyxl.load_workbook(io.BytesIO(data))
     assert tuple(book.sheetnames) == SHEETS
     assert book["工资调整"]["E3"].value == 0
 
@@ -629,7 +638,8 @@ def test_a_month_without_employees_still_makes_a_workbook(example: Month_) -> No
 def test_pay_date_falls_on_the_last_day_of_a_short_month(example: Month_) -> None:
     results = {**example.results, "month": "2027-01"}
     manifest = replace(example.manifest, month="2027-01", pay_day_of_month=31)
-    book = openpyxl.load_workbook(io.BytesIO(salary_workbook(results, manifest)))
+    data = salary_workbook(MonthResults.from_json(results), manifest)
+    book = openpyxl.load_workbook(io.BytesIO(data))
     assert book["工资调整"]["Q3"].value == datetime(2027, 2, 28)
     pay_day = [r["value"] for r in table(book["说明"]) if r["item"] == "发薪日 pay date"]
     assert pay_day == [date(2027, 2, 28).isoformat()]

@@ -23,6 +23,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_workbook import MAIN, Month_, formulas, seal, sheet_xml, table
 
+from appraisal.domain.results import MonthResults
 from payroll_export import Manifest, salary_workbook
 from payroll_export.text import clean_text
 
@@ -197,7 +198,8 @@ def manifest(hostile: Month_) -> Manifest:
 def test_any_text_reads_back_as_written(name: str, department: str, manifest: Manifest) -> None:
     """Whatever the text, it comes back as typed; only what XML cannot carry is shown
     otherwise (a control character as its picture, a CR line break as LF)."""
-    data = salary_workbook(one_employee(name, department, "1000.00", manifest), manifest)
+    results = MonthResults.from_json(one_employee(name, department, "1000.00", manifest))
+    data = salary_workbook(results, manifest)
     book = openpyxl.load_workbook(io.BytesIO(data))
     (row,) = table(book["工资调整"], last=3)
     assert row["name"] == clean_text(name)
@@ -222,7 +224,9 @@ def test_any_text_reads_back_as_written(name: str, department: str, manifest: Ma
 )
 def test_any_amount_reads_back_to_the_cent(amount: Decimal, manifest: Manifest) -> None:
     written = f"{amount:.2f}"
-    data = salary_workbook(one_employee("E1", "组", written, manifest), manifest)
+    data = salary_workbook(
+        MonthResults.from_json(one_employee("E1", "组", written, manifest)), manifest
+    )
     (row,) = table(openpyxl.load_workbook(io.BytesIO(data))["工资调整"], last=3)
     assert Decimal(str(row["base"])).quantize(Decimal("0.01")) == amount
     cells = {
@@ -262,7 +266,7 @@ def test_stored_totals_are_the_exact_sums(
         one_employee(f"E{n}", department, f"{amount:.2f}", manifest)["employees"][0]
         for n, (amount, department) in enumerate(staff)
     ]
-    data = salary_workbook(results, manifest)
+    data = salary_workbook(MonthResults.from_json(results), manifest)
     cells = {
         c.get("r"): c.findtext(f"{MAIN}v") for c in sheet_xml(data)["工资调整"].iter(f"{MAIN}c")
     }

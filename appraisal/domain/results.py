@@ -1,8 +1,9 @@
 """What the evaluator returns, and its JSON form (interface.md "Results").
 
 The "evaluate" and "check" stages produce these; the ledger seals their JSON and the
-exporters read them. Money is Decimal, rounded half up once per pay field
-(`appraisal.money`); `gross` is the sum of the rounded fields.
+exporters read them, typed again (`MonthResults.from_json`): JSON is the storage edge
+only. Money is Decimal, rounded half up once per pay field (`appraisal.money`); `gross`
+is the sum of the rounded fields.
 """
 
 from __future__ import annotations
@@ -12,10 +13,23 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from appraisal.domain import json_fields
 from appraisal.domain.model import Source
 from appraisal.domain.money import cents, text
 
-__all__ = ["Conflict", "EmployeeResult", "PayFields", "ScoreResult", "TraceEntry", "results_json"]
+__all__ = [
+    "PAY_FIELDS",
+    "PAY_SIGNS",
+    "Conflict",
+    "EmployeeResult",
+    "MonthResults",
+    "PayFields",
+    "PolicyInfo",
+    "ScoreResult",
+    "TraceEntry",
+    "number",
+    "results_json",
+]
 
 PAY_FIELDS = (
     "base",
@@ -56,11 +70,16 @@ class TraceEntry:
     pay_field: str | None = None
     yuan: Decimal | None = None
 
+    @property
+    def event(self) -> str:
+        """The input row as the results show it (``events.csv:9``), or "" for none."""
+        return str(self.source) if self.source else ""
+
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
             "rule": self.rule,
             "clause": self.clause,
-            "event": str(self.source) if self.source else "",
+            "event": self.event,
             "effect": self.effect,
         }
         if self.source:
@@ -73,6 +92,21 @@ class TraceEntry:
             out["yuan"] = text(self.yuan)
         return out
 
+    @classmethod
+    def from_json(cls, data: Any, where: str) -> TraceEntry:
+        entry = json_fields.mapping(data, where)
+        scored = "points" in entry
+        moved = "pay_field" in entry or "yuan" in entry
+        return cls(
+            rule=json_fields.string(entry, "rule", where),
+            clause=json_fields.string(entry, "clause", where),
+            effect=json_fields.string(entry, "effect", where),
+            source=json_fields.trace_source(entry, where),
+            points=json_fields.points(entry["points"], f"{where}.points") if scored else None,
+            pay_field=json_fields.string(entry, "pay_field", where) if moved else None,
+            yuan=json_fields.yuan(entry.get("yuan"), f"{where}.yuan") if moved else None,
+        )
+
 
 @dataclass(frozen=True)
 class Conflict:
@@ -84,6 +118,11 @@ class Conflict:
     message: str
     source: Source | None = None
 
+    @property
+    def event(self) -> str:
+        """The input row the conflict arose from, or "" for a month-end check."""
+        return str(self.source) if self.source else ""
+
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
             "rule": self.rule,
@@ -94,6 +133,17 @@ class Conflict:
         if self.source:
             out["event"] = str(self.source)
         return out
+
+    @classmethod
+    def from_json(cls, data: Any, where: str) -> Conflict:
+        conflict = json_fields.mapping(data, where)
+        return cls(
+            rule=json_fields.string(conflict, "rule", where),
+            law=json_fields.string(conflict, "law", where),
+            amount=json_fields.yuan(conflict.get("amount"), f"{where}.amount"),
+            message=json_fields.string(conflict, "message", where),
+            source=json_fields.event_source(conflict.get("event") or "", f"{where}.event"),
+        )
 
 
 @dataclass(frozen=True)
@@ -114,7 +164,8 @@ class PayFields:
         return cls({name: cents(exact.get(name, Decimal(0))) for name in PAY_FIELDS})
 
     def __getitem__(self, name: str) -> Decimal:
-        return self.values[name]
+        """A pay field by name, or ``gross``, as the results' pay lists them."""
+        return self.gross if name == "gross" else self.values[name]
 
     @property
     def gross(self) -> Decimal:
@@ -124,6 +175,20 @@ class PayFields:
         out = {name: text(self.values[name]) for name in PAY_FIELDS}
         out["gross"] = text(self.gross)
         return out
+
+    @classmethod
+    def from_json(cls, data: Any, where: str) -> PayFields:
+        pay = json_fields.mapping(data, where)
+        fields = cls(
+            {name: json_fields.yuan(pay.get(name), f"{where}.{name}") for name in PAY_FIELDS}
+        )
+        gross = json_fields.yuan(pay.get("gross"), f"{where}.gross")
+        if gross != fields.gross:
+            raise ValueError(
+                f"{where}.gross: {text(gross)} is not the signed sum of the pay "
+                f"fields, {text(fields.gross)}"
+            )
+        return fields
 
 
 @dataclass(frozen=True)
@@ -169,6 +234,96 @@ class EmployeeResult:
             "trace": [t.to_json() for t in self.trace],
         }
 
+    @classmethod
+    def from_json(cls, data: Any, where: str) -> EmployeeResult:
+        person = json_fields.mapping(data, where)
+        score = json_fields.mapping(person.get("score"), f"{where}.score")
+        offences = json_fields.mapping(person.get("offences", {}), f"{where}.offences")
+        return cls(
+            employee_id=json_fields.string(person, "employee_id", where),
+            name=json_fields.string(person, "name", where),
+            department=json_fields.string(person, "department", where, default=""),
+            level=json_fields.string(person, "level", where),
+            next_level=json_fields.optional_string(person, "next_level", where),
+            score=ScoreResult(
+                add=json_fields.points(score.get("add"), f"{where}.score.add"),
+                deduct_left=json_fields.points(
+                    score.get("deduct_left"), f"{where}.score.deduct_left"
+                ),
+                total=json_fields.points(score.get("total"), f"{where}.score.total"),
+            ),
+            pay=PayFields.from_json(person.get("pay"), f"{where}.pay"),
+            dismissal=json_fields.flag(person, "dismissal", where),
+            dismissal_reasons=json_fields.strings(person, "dismissal_reasons", where),
+            demotion_reasons=json_fields.strings(person, "demotion_reasons", where),
+            promoted_to=json_fields.optional_string(person, "promoted_to", where),
+            titles=json_fields.strings(person, "titles", where),
+            compliance=tuple(
+                Conflict.from_json(c, f"{where}.compliance[{i}]")
+                for i, c in enumerate(json_fields.listed(person, "compliance", where))
+            ),
+            review=json_fields.strings(person, "review", where),
+            trace=tuple(
+                TraceEntry.from_json(t, f"{where}.trace[{i}]")
+                for i, t in enumerate(json_fields.listed(person, "trace", where))
+            ),
+            offences={
+                str(rule): json_fields.count(n, f"{where}.offences.{rule}")
+                for rule, n in offences.items()
+            },
+        )
+
+
+@dataclass(frozen=True)
+class PolicyInfo:
+    """The policy a month was evaluated under: its id, version and the sha256 of its texts."""
+
+    id: str
+    version: str
+    sha256: str
+
+    def to_json(self) -> dict[str, str]:
+        return {"id": self.id, "version": self.version, "sha256": self.sha256}
+
+
+@dataclass(frozen=True)
+class MonthResults:
+    """One evaluated month: what the ledger seals (as `to_json`) and the exports read.
+
+    `from_json` is the exact inverse of `to_json` for every document the engine
+    writes. A document written by hand may leave out the policy, a department or the
+    offences (read as empty); anything else missing or malformed is a ValueError that
+    names where.
+    """
+
+    month: str
+    policy: PolicyInfo
+    employees: tuple[EmployeeResult, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "month": self.month,
+            "policy": self.policy.to_json(),
+            "employees": [e.to_json() for e in self.employees],
+        }
+
+    @classmethod
+    def from_json(cls, data: Any) -> MonthResults:
+        document = json_fields.mapping(data, "results")
+        policy = json_fields.mapping(document.get("policy", {}), "results.policy")
+        return cls(
+            month=json_fields.string(document, "month", "results"),
+            policy=PolicyInfo(
+                id=json_fields.string(policy, "id", "results.policy", default=""),
+                version=json_fields.string(policy, "version", "results.policy", default=""),
+                sha256=json_fields.string(policy, "sha256", "results.policy", default=""),
+            ),
+            employees=tuple(
+                EmployeeResult.from_json(person, f"results.employees[{i}]")
+                for i, person in enumerate(json_fields.listed(document, "employees", "results"))
+            ),
+        )
+
 
 def number(value: Decimal) -> int | float:
     """A score as a JSON number: an int when whole (scores are whole in the scheme)."""
@@ -182,8 +337,5 @@ def results_json(
     policy: Mapping[str, str],
     employees: Sequence[EmployeeResult],
 ) -> dict[str, Any]:
-    return {
-        "month": month,
-        "policy": dict(policy),
-        "employees": [e.to_json() for e in employees],
-    }
+    info = PolicyInfo(policy["id"], policy["version"], policy["sha256"])
+    return MonthResults(month, info, tuple(employees)).to_json()

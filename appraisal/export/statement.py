@@ -1,8 +1,8 @@
 """One employee's statement of a month: every point and every yuan, back to its input row.
 
-The "export" stage, like `appraisal.summary`: it reads only the results JSON the ledger
-sealed, so a month's statement reads the same whenever it is printed (`appraisal
-explain EMPLOYEE --month M`). The score lists each item with its points, clause and
+The "export" stage, like `appraisal.export.summary`: it reads only the results the
+ledger sealed (`MonthResults`, read back from their JSON), so a month's statement reads
+the same whenever it is printed (`appraisal explain EMPLOYEE --month M`). The score lists each item with its points, clause and
 input row, and adds them up to ``add`` / ``deduct_left`` / ``total``; the pay lists,
 under each pay field, the trace entries that moved yuan into it, summing to the field,
 then ``gross`` as the signed sum of the fields. Every trace entry is printed somewhere,
@@ -14,9 +14,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from typing import Any
 
-from appraisal.domain.results import PAY_FIELDS, PAY_SIGNS
+from appraisal.domain.money import text
+from appraisal.domain.results import (
+    PAY_FIELDS,
+    PAY_SIGNS,
+    Conflict,
+    EmployeeResult,
+    MonthResults,
+    TraceEntry,
+)
 from appraisal.domain.suggest import closest
 from appraisal.domain.text import display_width
 
@@ -126,7 +133,7 @@ _FIELD_WIDTH = 24  # 旷工扣款 absence_deduction
 
 
 def statement(
-    results: Mapping[str, Any],
+    results: MonthResults,
     employee_id: str,
     lang: str = "zh",
     level_titles: Mapping[str, str] | None = None,
@@ -140,24 +147,24 @@ def statement(
     writer.score()
     writer.pay()
     writer.levels()
-    writer.listing("titles", [writer.title(t) for t in person["titles"]])
-    writer.listing("compliance", [_conflict(c) for c in person["compliance"]])
-    writer.listing("review", list(person["review"]))
+    writer.listing("titles", [writer.title(t) for t in person.titles])
+    writer.listing("compliance", [_conflict(c) for c in person.compliance])
+    writer.listing("review", list(person.review))
     writer.rest()
     return "\n".join(writer.lines) + "\n"
 
 
-def _find(results: Mapping[str, Any], employee_id: str) -> Mapping[str, Any]:
-    people: dict[str, Mapping[str, Any]] = {p["employee_id"]: p for p in results["employees"]}
+def _find(results: MonthResults, employee_id: str) -> EmployeeResult:
+    people = {p.employee_id: p for p in results.employees}
     if employee_id in people:
         return people[employee_id]
     wanted = employee_id.strip()
     # A name, or an id in the wrong case, is a likely slip; then a close spelling.
     for person in people.values():
-        if wanted in (person["name"], person["employee_id"]) or (
-            wanted.lower() == person["employee_id"].lower()
+        if wanted in (person.name, person.employee_id) or (
+            wanted.lower() == person.employee_id.lower()
         ):
-            raise UnknownEmployee(employee_id, person["employee_id"])
+            raise UnknownEmployee(employee_id, person.employee_id)
     raise UnknownEmployee(employee_id, closest(wanted, people))
 
 
@@ -166,28 +173,28 @@ class _Statement:
 
     def __init__(
         self,
-        person: Mapping[str, Any],
+        person: EmployeeResult,
         words: Mapping[str, str],
         lang: str,
         level_titles: Mapping[str, str],
     ) -> None:
         self.person, self.words, self.lang, self.level_titles = person, words, lang, level_titles
-        self.trace: list[Mapping[str, Any]] = list(person["trace"])
+        self.trace = person.trace
         self.shown: set[int] = set()
         self.lines: list[str] = []
         self.sections = 0
         # The source column is as wide as its widest entry, so the clauses line up.
         self.where_width = max((display_width(_where(t)) for t in self.trace), default=1)
 
-    def heading(self, results: Mapping[str, Any]) -> None:
+    def heading(self, results: MonthResults) -> None:
         w, p = self.words, self.person
-        policy = results.get("policy", {})
+        policy = results.policy
         self.lines += [
-            f"{w['title']} · {results['month']}",
-            f"{w['employee']} {p['employee_id']}   {w['name']} {p['name']}   "
-            f"{w['department']} {p.get('department') or '—'}",
-            f"{w['level']} {self.level(p['level'])} → {w['next']} {self.next_level()}",
-            f"{w['policy']} {policy.get('id', '')} {policy.get('version', '')}".rstrip(),
+            f"{w['title']} · {results.month}",
+            f"{w['employee']} {p.employee_id}   {w['name']} {p.name}   "
+            f"{w['department']} {p.department or '—'}",
+            f"{w['level']} {self.level(p.level)} → {w['next']} {self.next_level()}",
+            f"{w['policy']} {policy.id} {policy.version}".rstrip(),
         ]
 
     def level(self, level_id: str) -> str:
@@ -198,17 +205,17 @@ class _Statement:
 
     def next_level(self) -> str:
         p, w = self.person, self.words
-        if p["next_level"] is None:
+        if p.next_level is None:
             return w["dismissed"]
-        if p.get("promoted_to"):
+        if p.promoted_to:
             change = w["promoted"]
-        elif p["next_level"] != p["level"]:
+        elif p.next_level != p.level:
             change = w["demoted"]
         else:
             change = w["unchanged"]
         if self.lang == "zh":
-            return f"{self.level(p['next_level'])}（{change}）"
-        return f"{self.level(p['next_level'])}, {change}"
+            return f"{self.level(p.next_level)}（{change}）"
+        return f"{self.level(p.next_level)}, {change}"
 
     def section(self, key: str) -> None:
         """A numbered section heading, after a blank line; numbers skip no empty section."""
@@ -222,22 +229,21 @@ class _Statement:
         t = self.trace[index]
         where = _where(t)
         padding = " " * (self.where_width - display_width(where))
-        return f"    {amount:>9}  {where}{padding}  {t['clause']} — {t['effect']}"
+        return f"    {amount:>9}  {where}{padding}  {t.clause} — {t.effect}"
 
     def score(self) -> None:
-        w, score = self.words, self.person["score"]
+        w, score = self.words, self.person.score
         add_side: list[tuple[int, Decimal]] = []
         deduct_side: list[tuple[int, Decimal]] = []
         for index, t in enumerate(self.trace):
-            if "points" in t and t["rule"] not in _BOUNDS:
-                points = Decimal(str(t["points"]))
-                side = t["rule"].startswith(_ADD_SIDE) or points > 0
-                (add_side if side else deduct_side).append((index, points))
+            if t.points is not None and t.rule not in _BOUNDS:
+                side = t.rule.startswith(_ADD_SIDE) or t.points > 0
+                (add_side if side else deduct_side).append((index, t.points))
         self.section("score")
         self.lines.append(f"  {w['add_side']}")
         self.lines += [self.entry(i, f"{pts:+}") for i, pts in add_side] or [f"    {w['none']}"]
         added = sum((pts for _, pts in add_side), Decimal(0))
-        add = Decimal(str(score["add"]))
+        add = score.add
         line = f"  {w['add']} = {_points(added)}"
         if added != add:
             line += f" → {w['bounded']} {_points(add)}"
@@ -246,8 +252,8 @@ class _Statement:
         self.lines.append(f"  {w['deduct_side']}")
         self.lines += [self.entry(i, f"{pts:+}") for i, pts in deduct_side] or [f"    {w['none']}"]
         deducted = -sum((pts for _, pts in deduct_side), Decimal(0))
-        left = Decimal(str(score["deduct_left"]))
-        if any(t["rule"] == "score.deduct_floor" for t in self.trace):
+        left = score.deduct_left
+        if any(t.rule == "score.deduct_floor" for t in self.trace):
             self.lines.append(f"  {w['deduct_left']} = {_points(left)}")
             self.bounds("score.deduct_floor")
         else:  # the pool is what is left plus what was deducted
@@ -256,35 +262,39 @@ class _Statement:
                 f"  {w['deduct_left']} = {_points(pool)} − {_points(deducted)} = {_points(left)}"
             )
         self.lines.append(
-            f"  {w['total']} = {_points(add)} + {_points(left)} = {_points(score['total'])}"
+            f"  {w['total']} = {_points(add)} + {_points(left)} = {_points(score.total)}"
         )
 
     def bounds(self, rule: str) -> None:
         for index, t in enumerate(self.trace):
-            if t["rule"] == rule:
+            if t.rule == rule:
                 self.lines.append(self.entry(index, ""))
 
     def pay(self) -> None:
-        w, pay = self.words, self.person["pay"]
+        w, pay = self.words, self.person.pay
         self.section("pay")
         terms = []
         for name in PAY_FIELDS:
-            value = Decimal(pay[name])
-            moved = [(i, t) for i, t in enumerate(self.trace) if t.get("pay_field") == name]
+            value = pay[name]
+            moved = [
+                (i, t.yuan)
+                for i, t in enumerate(self.trace)
+                if t.pay_field == name and t.yuan is not None
+            ]
             if value == 0 and not moved:
                 continue
             label = self.field(name)
             padding = " " * max(_FIELD_WIDTH - display_width(label), 0)
             self.lines.append(f"  {label}{padding} {value:>10.2f}")
-            self.lines += [self.entry(i, t["yuan"]) for i, t in moved]
-            rounding = value - sum((Decimal(t["yuan"]) for _, t in moved), Decimal(0))
+            self.lines += [self.entry(i, text(yuan)) for i, yuan in moved]
+            rounding = value - sum((yuan for _, yuan in moved), Decimal(0))
             if moved and rounding:
                 self.lines.append(f"    {rounding:>+9.2f}  {w['rounding']}")
             if value:
                 sign = "+" if PAY_SIGNS[name] > 0 else "−"
                 terms.append(f"{sign} {self.field(name)} {value:.2f}")
         formula = " ".join(terms).removeprefix("+ ") or "0.00"
-        self.lines.append(f"  {w['gross']} = {formula} = {Decimal(pay['gross']):.2f}")
+        self.lines.append(f"  {w['gross']} = {formula} = {pay.gross:.2f}")
 
     def field(self, name: str) -> str:
         return f"{_PAY_ZH[name]} {name}" if self.lang == "zh" else name
@@ -292,16 +302,16 @@ class _Statement:
     def levels(self) -> None:
         w, p = self.words, self.person
         facts = []
-        if p["demotion_reasons"]:
-            facts.append(f"  {w['demotion']}: {', '.join(p['demotion_reasons'])}")
-        if p.get("dismissal_reasons"):
-            facts.append(f"  {w['dismissal']}: {', '.join(p['dismissal_reasons'])}")
-        if p.get("promoted_to"):
-            facts.append(f"  {w['promotion']}: {self.level(p['promoted_to'])}")
+        if p.demotion_reasons:
+            facts.append(f"  {w['demotion']}: {', '.join(p.demotion_reasons)}")
+        if p.dismissal_reasons:
+            facts.append(f"  {w['dismissal']}: {', '.join(p.dismissal_reasons)}")
+        if p.promoted_to:
+            facts.append(f"  {w['promotion']}: {self.level(p.promoted_to)}")
         entries = [
             self.entry(i, "")
             for i, t in enumerate(self.trace)
-            if i not in self.shown and t["rule"].split(".")[0] in _LEVEL_RULES
+            if i not in self.shown and t.rule.split(".")[0] in _LEVEL_RULES
         ]
         if facts or entries:
             self.section("levels")
@@ -326,17 +336,17 @@ class _Statement:
             self.lines += rest
 
 
-def _where(entry: Mapping[str, Any]) -> str:
+def _where(entry: TraceEntry) -> str:
     """The input row of a trace entry (``events.csv:9``), or — for a month-end rule."""
-    return str(entry.get("event") or "—")
+    return entry.event or "—"
 
 
-def _points(value: object) -> str:
+def _points(value: Decimal) -> str:
     """Points as the results hold them: 147, 8.5 (never 147.0 or 1.47E+2)."""
-    text = f"{Decimal(str(value)):f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
+    digits = f"{value:f}"
+    return digits.rstrip("0").rstrip(".") if "." in digits else digits
 
 
-def _conflict(conflict: Mapping[str, Any]) -> str:
-    where = f" [{conflict['event']}]" if conflict.get("event") else ""
-    return f"{conflict['law']}: {conflict['message']} ({conflict['amount']}){where}"
+def _conflict(conflict: Conflict) -> str:
+    where = f" [{conflict.event}]" if conflict.event else ""
+    return f"{conflict.law}: {conflict.message} ({text(conflict.amount)}){where}"

@@ -1,60 +1,63 @@
 """The short summary `appraisal run` prints: head count, scores, level changes, payroll.
 
-Part of the "export" stage; it reads only the results JSON, so a replayed or sealed
-month prints exactly the same summary.
+Part of the "export" stage; it reads only the month's results (as the ledger sealed
+them), so a replayed or sealed month prints exactly the same summary. The demotion
+line it marks is the policy's (`appraisal.policy.lines.demotion_line`), given by the
+caller.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Sequence
 from decimal import Decimal
-from typing import Any
+
+from appraisal.domain.results import EmployeeResult, MonthResults
 
 __all__ = ["summary_lines"]
 
-# Score bands for the distribution; 140 is the demotion line (低于140分降级).
+# Score bands of the distribution, highest first: each holds the scores from its floor
+# up to the next band's floor.
 BANDS = ((180, "180-200"), (160, "160-179"), (140, "140-159"), (100, "100-139"), (0, "0-99"))
 BAR_WIDTH = 30
 
 
-def summary_lines(results: Mapping[str, Any]) -> list[str]:
-    employees = results["employees"]
-    policy = results["policy"]
+def summary_lines(results: MonthResults, demotion_line: int | None) -> list[str]:
+    """The summary's lines. ``demotion_line`` is the score below which the policy
+    demotes (None: on no score threshold); the band just below it is marked."""
+    employees = results.employees
+    policy = results.policy
     lines = [
-        f"Appraisal {results['month']} — policy {policy['id']} {policy['version']} (sha256 {policy['sha256'][:12]}…)",
+        f"Appraisal {results.month} — policy {policy.id} {policy.version} (sha256 {policy.sha256[:12]}…)",
         f"Head count: {len(employees)}",
     ]
-    counts = Counter(_band(Decimal(str(e["score"]["total"]))) for e in employees)
+    counts = Counter(_band(e.score.total) for e in employees)
+    markers = _markers(demotion_line)
     lines.append("Scores (总分):")
     for _, label in BANDS:
         bar = "#" * round(BAR_WIDTH * counts[label] / max(len(employees), 1))
-        marker = "  ← below 140 demotes" if label == "100-139" else ""
-        lines.append(f"  {label:>7}  {counts[label]:>5}  {bar}{marker}")
+        lines.append(f"  {label:>7}  {counts[label]:>5}  {bar}{markers.get(label, '')}")
     demoted = [
-        e
-        for e in employees
-        if e["next_level"] and e["next_level"] != e["level"] and e["demotion_reasons"]
+        e for e in employees if e.next_level and e.next_level != e.level and e.demotion_reasons
     ]
-    promoted = [e for e in employees if e.get("promoted_to")]
-    dismissed = [e for e in employees if e["dismissal"]]
+    promoted = [e for e in employees if e.promoted_to]
+    dismissed = [e for e in employees if e.dismissal]
     lines.append(
-        f"Demotions (降级): {len(demoted)}"
-        + _names(demoted, lambda e: f"{e['level']}→{e['next_level']}")
+        f"Demotions (降级): {len(demoted)}" + _names(demoted, lambda e: f"{e.level}→{e.next_level}")
     )
     lines.append(
-        f"Promotions (晋升): {len(promoted)}" + _names(promoted, lambda e: f"→{e['promoted_to']}")
+        f"Promotions (晋升): {len(promoted)}" + _names(promoted, lambda e: f"→{e.promoted_to}")
     )
     lines.append(
         f"Dismissals (开除): {len(dismissed)}"
-        + _names(dismissed, lambda e: ",".join(e["dismissal_reasons"]))
+        + _names(dismissed, lambda e: ",".join(e.dismissal_reasons))
     )
-    review = sum(len(e["review"]) for e in employees)
-    conflicts = sum(len(e["compliance"]) for e in employees)
+    review = sum(len(e.review) for e in employees)
+    conflicts = sum(len(e.compliance) for e in employees)
     lines.append(f"For review: {review} item(s); compliance conflicts (合规提示): {conflicts}")
 
     def total(field: str) -> Decimal:
-        return sum((Decimal(e["pay"][field]) for e in employees), Decimal(0))
+        return sum((e.pay[field] for e in employees), Decimal(0))
 
     contract = total("base") + total("floating") + total("allowances")
     gross = total("gross")
@@ -74,9 +77,26 @@ def _band(total: Decimal) -> str:
     return BANDS[-1][1]
 
 
-def _names(people: list[dict[str, Any]], detail: Any, limit: int = 8) -> str:
+def _markers(demotion_line: int | None) -> dict[str, str]:
+    """The mark beside the band holding the scores just below the line: that band and
+    those under it demote, or, for a line inside a band, part of it does."""
+    if demotion_line is None:
+        return {}
+    ceiling = None  # the floor of the band above: where a band's scores end
+    for floor, label in BANDS:
+        if floor < demotion_line:
+            if demotion_line == ceiling:
+                return {label: f"  ← below {demotion_line} demotes"}
+            return {label: f"  ← below {demotion_line} demotes (within this band)"}
+        ceiling = floor
+    return {}  # a line at or below the lowest score demotes no one
+
+
+def _names(
+    people: Sequence[EmployeeResult], detail: Callable[[EmployeeResult], str], limit: int = 8
+) -> str:
     if not people:
         return ""
-    shown = [f"{e['employee_id']} {e['name']} ({detail(e)})" for e in people[:limit]]
+    shown = [f"{e.employee_id} {e.name} ({detail(e)})" for e in people[:limit]]
     more = f", … {len(people) - limit} more" if len(people) > limit else ""
     return " — " + ", ".join(shown) + more

@@ -7,7 +7,6 @@ files, so `appraisal replay --workbook` rebuilds the very same bytes from the le
 
 from __future__ import annotations
 
-import ast
 import io
 import itertools
 import zipfile
@@ -17,12 +16,13 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
 from appraisal.domain.model import Month
+from appraisal.domain.results import MonthResults
 from appraisal.ledger.store import SealedMonth
+from appraisal.policy.lines import demotion_line
 from appraisal.policy.loaded import PolicyInForce, load_policy_bundle
 from payroll_export import LevelLabel, Manifest, salary_workbook
 
 __all__ = [
-    "demotion_line",
     "ladder_of",
     "manifest_of",
     "salary_workbook_of",
@@ -31,9 +31,14 @@ __all__ = [
 
 
 def salary_workbook_of(record: SealedMonth) -> bytes:
-    """The salary-adjustment workbook (工资调整表) of a sealed month."""
+    """The salary-adjustment workbook (工资调整表) of a sealed month.
+
+    The ledger stores the results as JSON; they are read back into typed records here,
+    once, and the workbook is written from those.
+    """
     in_force = load_policy_bundle(record.policy_sources).in_force(Month.parse(record.month))
-    return salary_workbook(record.results, manifest_of(record, in_force), ladder_of(in_force))
+    results = MonthResults.from_json(record.results)
+    return salary_workbook(results, manifest_of(record, in_force), ladder_of(in_force))
 
 
 def manifest_of(record: SealedMonth, in_force: PolicyInForce) -> Manifest:
@@ -59,33 +64,6 @@ def ladder_of(in_force: PolicyInForce) -> tuple[LevelLabel, ...]:
     return tuple(
         LevelLabel(level.id, level.title, level.track) for level in in_force.levels.values()
     )
-
-
-def demotion_line(in_force: PolicyInForce) -> int | None:
-    """The score below which the policy demotes (降级线), for the score chart.
-
-    Read from a demotion trigger written ``score < N`` (or ``score <= N - 1``); None when
-    no trigger compares the score with a number, and the chart then draws no line.
-    """
-    for trigger in in_force.doc.demotion.triggers.values():
-        if trigger.when is None:
-            continue
-        test = ast.parse(trigger.when, mode="eval").body
-        if not (
-            isinstance(test, ast.Compare)
-            and isinstance(test.left, ast.Name)
-            and test.left.id == "score"
-            and len(test.ops) == 1
-            and isinstance(test.comparators[0], ast.Constant)
-            and isinstance(test.comparators[0].value, int)
-        ):
-            continue
-        bound = test.comparators[0].value
-        if isinstance(test.ops[0], ast.Lt):
-            return bound
-        if isinstance(test.ops[0], ast.LtE):
-            return bound + 1
-    return None
 
 
 def workbook_differences(expected: bytes, found: bytes, limit: int = 20) -> list[str]:
