@@ -1,9 +1,9 @@
-# One command checks everything: `make check` (lint, types, tests). `make example` runs the shipped month.
+# One command checks everything: `make check` (lint, types, architecture contracts, tests). `make example` runs the shipped month.
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: check lint types test example bench clean
+.PHONY: check lint types imports test example bench clean
 
 $(BIN)/appraisal: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -11,7 +11,7 @@ $(BIN)/appraisal: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@
 
-check: lint types test
+check: lint types imports test
 
 lint: $(BIN)/appraisal
 	$(BIN)/ruff check appraisal payroll_export tests bench
@@ -19,6 +19,10 @@ lint: $(BIN)/appraisal
 
 types: $(BIN)/appraisal
 	$(BIN)/mypy
+
+# The direction of imports between the stage packages (pyproject.toml, importlinter).
+imports: $(BIN)/appraisal
+	$(BIN)/lint-imports --no-cache
 
 test: $(BIN)/appraisal
 	$(BIN)/python -m pytest -q
@@ -36,4 +40,4 @@ bench: $(BIN)/appraisal
 	$(BIN)/python bench/imports.py
 
 clean:
-	rm -rf $(VENV) examples/out .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) examples/out .pytest_cache .mypy_cache .ruff_cache .import_linter_cache

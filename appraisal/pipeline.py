@@ -1,56 +1,122 @@
-"""The pipeline, as one short function per command.
+"""The pipeline: policy → read → validate → evaluate → check → seal → export.
 
-read → validate → resolve policy → evaluate → check → seal → export. Each stage returns
-its values and its problems; `run_month` reads like the table of contents of the
-engine. `replay_month` recomputes a sealed month from what the ledger stored alone and
-lists every difference. `evaluate_rows` is the same path for Python callers, without
-files or a ledger.
+`run` is `appraisal run` as a table of contents; every command that computes a month
+goes through `compute` (validate → evaluate → check), so a run, a replay and a Python
+caller (`evaluate_rows`) get the same results from the same inputs. Each stage returns
+its value and its problems (`Issue` values), and the problems of every stage come back
+together; an `AppraisalError` (a bad policy file, a refused seal) stops the line.
+`replay_month` recomputes a sealed month from what the ledger stored alone and lists
+every difference.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from appraisal.check import check_month
+from appraisal.domain.canonical import canonical_json
 from appraisal.domain.errors import InputError
-from appraisal.domain.model import CarriedState, Issue, Month
-from appraisal.domain.results import EmployeeResult, results_json
+from appraisal.domain.model import CarriedState, Issue, Month, Source
+from appraisal.domain.results import MonthResults, PolicyInfo
 from appraisal.domain.version import __version__
 from appraisal.engine.evaluate import evaluate
 from appraisal.engine.validate import validate
+from appraisal.export.results_file import results_file_bytes
+from appraisal.export.workbook import salary_workbook_of
+from appraisal.files.output import write_atomic
 from appraisal.ledger.carry import carry
-from appraisal.ledger.store import (
-    AlreadySealed,
-    Ledger,
-    NewSeal,
-    SealedMonth,
-    canonical_json,
-    fingerprint_of,
+from appraisal.ledger.chain import fingerprint_of
+from appraisal.ledger.errors import AlreadySealed
+from appraisal.ledger.records import NewSeal, SealedMonth
+from appraisal.ledger.store import Ledger
+from appraisal.policy.loaded import (
+    Policy,
+    PolicyError,
+    PolicyInForce,
+    load_policy,
+    load_policy_bundle,
 )
-from appraisal.policy.loaded import Policy, load_policy, load_policy_bundle
+from appraisal.read.imports.records import ReviewItem
 from appraisal.read.inputs import MonthInputs, read_inputs
 from appraisal.read.parse import EVENT_COLUMNS, ROSTER_COLUMNS, parse_events, parse_roster
 from appraisal.read.references import check_references
 from appraisal.read.tables import Table, rows_table
 
-__all__ = ["MonthInputs", "RunOutcome", "evaluate_rows", "read_inputs", "replay_month", "run_month"]
+__all__ = [
+    "MonthInputs",
+    "Run",
+    "RunOutcome",
+    "RunRequest",
+    "evaluate_rows",
+    "read_inputs",
+    "replay_month",
+    "run",
+    "run_month",
+]
+
+
+@dataclass(frozen=True)
+class RunRequest:
+    """What `appraisal run` is asked to do: the month, its files, and where results go."""
+
+    month: Month
+    roster: Path
+    events: tuple[Path, ...]
+    ledger: Path
+    policy: Path | None = None
+    amend: str | None = None
+    json_path: Path | None = None
+    workbook_path: Path | None = None
+
+
+@dataclass(frozen=True)
+class Run:
+    """What `appraisal run` did: the sealed (or unchanged) month and what is left to review."""
+
+    outcome: RunOutcome
+    policy: PolicyInForce
+    review: tuple[ReviewItem, ...]
+
+
+def run(request: RunRequest) -> Run:
+    """`appraisal run`: the whole pipeline for one month, as a table of contents.
+
+    Raises `PolicyError` (policy), `InputError` (read, validate, evaluate: every problem
+    of every stage at once) or a `LedgerError` (seal); nothing is sealed or written then.
+    """
+    policy = load_policy(request.policy)  # policy: loaded and checked once
+    in_force = policy.in_force(request.month)
+    hours_per_day = in_force.doc.attendance.hours_per_day
+    inputs, _ = read_inputs(  # read: its problems travel in inputs.problems
+        request.month, request.roster, request.events, hours_per_day=hours_per_day
+    )
+    outcome = run_month(policy, inputs, request.ledger, request.amend)  # validate … seal
+    if request.json_path is not None:  # export
+        write_atomic(request.json_path, results_file_bytes(outcome.results_json))
+    if request.workbook_path is not None:
+        # From the sealed record, as a replay rebuilds it: the trail shows yuan to the cent.
+        write_atomic(request.workbook_path, salary_workbook_of(outcome.record, policy=policy))
+    return Run(outcome, in_force, inputs.review)
 
 
 @dataclass(frozen=True)
 class Computed:
     """One evaluated month, ready to seal."""
 
-    results: tuple[EmployeeResult, ...]
+    results: MonthResults
     results_json: dict[str, Any]
     state_after: CarriedState
 
 
 @dataclass(frozen=True)
 class RunOutcome:
-    results_json: dict[str, Any]
+    """A month sealed, amended, or found sealed already with the same inputs."""
+
+    results: MonthResults
+    results_json: dict[str, Any]  # the same results, as sealed
     record: SealedMonth
     status: str  # "sealed", "unchanged" or "amended"
     stale_months: tuple[str, ...] = ()
@@ -59,35 +125,52 @@ class RunOutcome:
 def compute(
     policy: Policy, inputs: MonthInputs, state: CarriedState
 ) -> tuple[Computed | None, list[Issue]]:
-    """Validate, resolve the policy in force, evaluate, check: one month, no I/O.
+    """Validate → evaluate → check: one month under the policy in force, no I/O.
 
     Every stage runs on the rows that passed the stages before it, and the problems of
     all stages come back together; results only when there are none.
     """
     in_force = policy.in_force(inputs.month)
-    found = validate(in_force, inputs.roster, inputs.events)
-    refused = {(i.file, i.row) for i in found}
-    roster = tuple(e for e in inputs.roster if (e.source.file, e.source.row) not in refused)
-    known = {e.employee_id for e in roster}
-    events = tuple(
-        e
-        for e in inputs.events
-        if (e.source.file, e.source.row) not in refused and e.employee_id in known
-    )
-    evaluation = evaluate(in_force, inputs.month, roster, events, state)
+    valid, found = validate_inputs(in_force, inputs)
+    evaluation = evaluate(in_force, inputs.month, valid.roster, valid.events, state)
     issues = [*inputs.problems, *_named([*found, *evaluation.issues], inputs.paths)]
     if issues:
         return None, sorted(issues, key=lambda i: (i.file, i.row or 0))
-    results = check_month(in_force, events, evaluation.results)
-    info = {"id": in_force.id, "version": in_force.version, "sha256": in_force.sha256}
-    document = results_json(str(inputs.month), info, results)
-    return Computed(results, document, carry(state, inputs.month, results)), []
+    checked = check_month(in_force, valid.events, evaluation.results)
+    info = PolicyInfo(in_force.id, in_force.version, in_force.sha256)
+    results = MonthResults(str(inputs.month), info, checked)
+    state_after = carry(state, inputs.month, checked)
+    return Computed(results, results.to_json(), state_after), []
+
+
+def validate_inputs(
+    in_force: PolicyInForce, inputs: MonthInputs
+) -> tuple[MonthInputs, list[Issue]]:
+    """Validate stage: the rows the policy in force accepts, and the problems of the rest.
+
+    A refused roster row takes its employee's events with it, so that one mistake is
+    reported once, not again as an event for someone unknown.
+    """
+    found = validate(in_force, inputs.roster, inputs.events)
+    refused = {(i.file, i.row) for i in found}
+
+    def kept(source: Source) -> bool:
+        return (source.file, source.row) not in refused and (
+            source.where,
+            source.row,
+        ) not in refused
+
+    roster = tuple(e for e in inputs.roster if kept(e.source))
+    known = {e.employee_id for e in roster}
+    events = tuple(e for e in inputs.events if kept(e.source) and e.employee_id in known)
+    return replace(inputs, roster=roster, events=events), found
 
 
 def run_month(
     policy: Policy, inputs: MonthInputs, ledger_path: str | Path, amend: str | None = None
 ) -> RunOutcome:
-    """`appraisal run`: compute the month on the ledger's carried state and seal it."""
+    """Compute the month on the ledger's carried state (validate → evaluate → check) and
+    seal it; an identical re-run changes nothing."""
     month = str(inputs.month)
     previous = current = None
     if Path(ledger_path).exists():  # a new ledger is created only once there is a month to seal
@@ -113,8 +196,10 @@ def run_month(
     if current is not None and current.fingerprint == fingerprint_of(new):
         # The sealed results stand; they equal a fresh computation unless the engine
         # changed since, which `appraisal replay` reports.
-        same = current.results == computed.results_json
-        return RunOutcome(computed.results_json if same else current.results, current, "unchanged")
+        if current.results == computed.results_json:
+            return RunOutcome(computed.results, computed.results_json, current, "unchanged")
+        stored = MonthResults.from_json(current.results)
+        return RunOutcome(stored, current.results, current, "unchanged")
     if current is not None and amend is None:
         raise AlreadySealed(current)
     with Ledger(ledger_path) as ledger:
@@ -125,7 +210,8 @@ def run_month(
             record.state_after
         ):
             stale = tuple(ledger.months_after(month))
-    return RunOutcome(computed.results_json, record, "amended" if current else "sealed", stale)
+    status = "amended" if current else "sealed"
+    return RunOutcome(computed.results, computed.results_json, record, status, stale)
 
 
 @dataclass(frozen=True)
@@ -154,8 +240,11 @@ def replay_month(month: Month, ledger_path: str | Path) -> ReplayOutcome:
             f"state before {month} differs from the state {previous.month} left: "
             f"{previous.month} was amended after {month} was sealed; re-seal {month} with --amend"
         )
-    # From the texts the ledger stored, never from today's files.
-    policy = load_policy_bundle(record.policy_sources)
+    try:  # From the texts the ledger stored, never from today's files.
+        policy = load_policy_bundle(record.policy_sources)
+    except PolicyError as error:
+        error.what = f"stored {error.what}"
+        raise
     if policy.sha256 != record.policy_sha256:
         differences.append(f"policy text: sha256 {policy.sha256} != sealed {record.policy_sha256}")
     inputs = MonthInputs.from_json(month, record.inputs, record.input_files)

@@ -38,9 +38,8 @@ def validate(
     for employee in roster:
         if employee.level not in policy.levels:
             issues.append(
-                Issue(
-                    employee.source.file,
-                    employee.source.row,
+                Issue.at(
+                    employee.source,
                     "level",
                     f"unknown level {employee.level!r}{did_you_mean(employee.level, policy.levels)}; "
                     f"levels: {', '.join(policy.levels)}",
@@ -76,7 +75,7 @@ def validate(
 
 
 def _issue(event: Event, column: str, message: str) -> Issue:
-    return Issue(event.source.file, event.source.row, column, message)
+    return Issue.at(event.source, column, message)
 
 
 def _check_event(policy: PolicyInForce, event: Event) -> list[Issue]:

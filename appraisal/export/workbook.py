@@ -17,9 +17,9 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from appraisal.domain.model import Month
 from appraisal.domain.results import MonthResults
-from appraisal.ledger.store import SealedMonth
+from appraisal.ledger.records import SealedMonth
 from appraisal.policy.lines import demotion_line
-from appraisal.policy.loaded import PolicyInForce, load_policy_bundle
+from appraisal.policy.loaded import Policy, PolicyInForce, load_policy_bundle
 from payroll_export import LevelLabel, Manifest, salary_workbook
 
 __all__ = [
@@ -30,14 +30,21 @@ __all__ = [
 ]
 
 
-def salary_workbook_of(record: SealedMonth) -> bytes:
+def salary_workbook_of(
+    record: SealedMonth, *, policy: Policy | None = None, results: MonthResults | None = None
+) -> bytes:
     """The salary-adjustment workbook (工资调整表) of a sealed month.
 
-    The ledger stores the results as JSON; they are read back into typed records here,
-    once, and the workbook is written from those.
+    The ledger stores the results as JSON and the policy as its texts; they are read
+    back here, once, unless the caller already holds them: ``policy`` when it is the
+    one the month was sealed with (same sha256), ``results`` when they are the record's
+    as read back from it (`MonthResults.from_json`).
     """
-    in_force = load_policy_bundle(record.policy_sources).in_force(Month.parse(record.month))
-    results = MonthResults.from_json(record.results)
+    if policy is None or policy.sha256 != record.policy_sha256:
+        policy = load_policy_bundle(record.policy_sources)
+    in_force = policy.in_force(Month.parse(record.month))
+    if results is None:
+        results = MonthResults.from_json(record.results)
     return salary_workbook(results, manifest_of(record, in_force), ladder_of(in_force))
 
 

@@ -1,0 +1,134 @@
+"""The commands besides `run` and `replay`: the input form, an import, a statement.
+
+Each one is a short path through the stages, like `appraisal.pipeline.run`: load the
+policy once, read, and write or return what the command makes. Problems come back as
+`InputError` (with every `Issue`, and what was being read) or another `AppraisalError`;
+`appraisal.cli` prints them. Nothing here prints.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from appraisal.domain.errors import InputError
+from appraisal.domain.model import Employee, Month
+from appraisal.domain.results import MonthResults
+from appraisal.engine.validate import validate
+from appraisal.export.statement import statement
+from appraisal.export.workbook import salary_workbook_of, workbook_differences
+from appraisal.ledger.errors import LedgerError
+from appraisal.ledger.records import SealedMonth
+from appraisal.ledger.store import Ledger
+from appraisal.policy.loaded import PolicyInForce, load_policy, load_policy_bundle
+from appraisal.read.form.template import template_workbook
+from appraisal.read.imports.catalog import load_profile
+from appraisal.read.imports.convert import import_export
+from appraisal.read.imports.records import Imported
+from appraisal.read.imports.write import write_events_csv
+from appraisal.read.parse import parse_events, parse_roster
+from appraisal.read.tables import read_roster_table
+
+__all__ = [
+    "ImportWritten",
+    "WorkbookCheck",
+    "check_workbook",
+    "import_attendance",
+    "input_form",
+    "sealed_month",
+    "sealed_statement",
+]
+
+
+def input_form(month: Month, roster_path: Path, policy_path: Path | None) -> tuple[bytes, int]:
+    """`appraisal template`: the managers' input workbook, and how many employees it lists."""
+    in_force = load_policy(policy_path).in_force(month)
+    roster = _roster(roster_path, in_force)
+    return template_workbook(month, roster, in_force), len(roster)
+
+
+@dataclass(frozen=True)
+class ImportWritten:
+    imported: Imported
+    review_path: Path
+
+
+def import_attendance(
+    file: Path,
+    month: Month,
+    out: Path,
+    *,
+    policy_path: Path | None = None,
+    profile: str | None = None,
+    roster_path: Path | None = None,
+) -> ImportWritten:
+    """`appraisal import`: an attendance export → the canonical events file and its review list."""
+    policy = load_policy(policy_path)
+    chosen = load_profile(profile) if profile else None
+    in_force = policy.in_force(month)
+    roster = _roster(roster_path, in_force) if roster_path is not None else None
+    hours_per_day = in_force.doc.attendance.hours_per_day
+    imported = import_export(file, month, roster, hours_per_day=hours_per_day, profile=chosen)
+    # What is written must read back as the events `run` accepts.
+    issues = list(imported.issues) or parse_events(imported.table, month)[1]
+    if issues:
+        raise InputError(issues, what="export")
+    return ImportWritten(imported, write_events_csv(imported, out))
+
+
+def _roster(path: Path, in_force: PolicyInForce) -> list[Employee]:
+    """A roster for a command that writes a file from it; every problem at once.
+
+    Levels are checked against the policy here too: what is written must not carry a
+    level that `run` would refuse.
+    """
+    table, issues = read_roster_table(path)
+    if table is None:
+        raise InputError(issues, what="roster")
+    roster, found = parse_roster(table)
+    found += validate(in_force, roster, ())
+    issues += sorted(found, key=lambda i: (i.row or 0, i.column or ""))
+    if issues:
+        raise InputError(issues, what="roster")
+    return roster
+
+
+class NotSealed(LedgerError):
+    """The month asked for is not in the ledger; the message lists the months that are."""
+
+
+def sealed_month(ledger_path: Path, month: Month) -> SealedMonth:
+    """The current version of a sealed month, from an existing ledger."""
+    if not ledger_path.exists():
+        raise LedgerError("no ledger file")
+    with Ledger(ledger_path) as ledger:
+        record = ledger.current(str(month))
+        sealed = ledger.sealed_months()
+    if record is None:
+        raise NotSealed(f"{month} is not sealed (sealed months: {', '.join(sealed) or 'none'})")
+    return record
+
+
+def sealed_statement(ledger_path: Path, month: Month, employee: str, lang: str) -> str:
+    """`appraisal explain`: one employee's statement of a sealed month.
+
+    Raises `UnknownEmployee` (with a suggestion) for an id not in the month.
+    """
+    record = sealed_month(ledger_path, month)
+    in_force = load_policy_bundle(record.policy_sources).in_force(month)
+    titles = {level.id: level.title for level in in_force.levels.values()}
+    return statement(MonthResults.from_json(record.results), employee, lang, titles)
+
+
+@dataclass(frozen=True)
+class WorkbookCheck:
+    """A workbook file compared with the one the ledger gives for its month."""
+
+    identical: bool  # byte for byte
+    differences: tuple[str, ...]  # empty when every part is the same
+
+
+def check_workbook(found: bytes, record: SealedMonth) -> WorkbookCheck:
+    """`replay --workbook`: is this file the workbook of the sealed month?"""
+    expected = salary_workbook_of(record)
+    return WorkbookCheck(found == expected, tuple(workbook_differences(expected, found)))
