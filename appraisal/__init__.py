@@ -4,17 +4,18 @@ Policies are data (YAML under ``policies/``); a pure evaluator applies the polic
 force to a month's events and explains every point and yuan back to its input row;
 a SQLite ledger seals each month so that auditors can replay it.
 
-The pipeline: read → validate → resolve policy → evaluate → check → seal → export.
-The exception tree is drawn in `appraisal.errors`.
+The pipeline: policy → read → validate → evaluate → check → seal → export, one package
+a stage (docs/architecture.md); `run` is the whole of it for one month. The exception
+tree is drawn in `appraisal.domain.errors`.
 """
 
-from appraisal.domain.errors import AppraisalError, InputError
+from appraisal.domain.errors import AppraisalError, BadFile, InputError, ProfileError
 from appraisal.domain.model import CarriedState, Employee, Event, Issue, Kind, Month, Source
 from appraisal.domain.version import __version__
 from appraisal.engine.evaluate import Evaluation, evaluate
 from appraisal.export.statement import UnknownEmployee, statement
-from appraisal.ledger.store import AlreadySealed, Ledger, LedgerError, NothingToAmend, OutOfOrder
-from appraisal.pipeline import evaluate_rows, read_inputs, replay_month, run_month
+from appraisal.ledger import AlreadySealed, Ledger, LedgerError, NothingToAmend, OutOfOrder
+from appraisal.pipeline import RunRequest, evaluate_rows, read_inputs, replay_month, run, run_month
 from appraisal.policy.loaded import (
     Policy,
     PolicyError,
@@ -26,6 +27,7 @@ from appraisal.policy.loaded import (
 __all__ = [
     "AlreadySealed",
     "AppraisalError",
+    "BadFile",
     "CarriedState",
     "Employee",
     "Evaluation",
@@ -41,6 +43,8 @@ __all__ = [
     "Policy",
     "PolicyError",
     "PolicyInForce",
+    "ProfileError",
+    "RunRequest",
     "Source",
     "UnknownEmployee",
     "__version__",
@@ -50,6 +54,7 @@ __all__ = [
     "load_policy",
     "read_inputs",
     "replay_month",
+    "run",
     "run_month",
     "statement",
 ]

@@ -281,7 +281,7 @@ def _replay(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     except OSError as error:
         print(f"{path}: cannot read the workbook: {error.strerror}", file=err)
         return EXIT_PROBLEMS
-    checked = check_workbook(found, record)
+    checked = check_workbook(found, record, outcome.policy)
     if checked.differences:
         for line in checked.differences:
             print(f"{path}: {line}", file=err)

@@ -13,14 +13,13 @@ from pathlib import Path
 
 from appraisal.domain.errors import InputError
 from appraisal.domain.model import Employee, Month
-from appraisal.domain.results import MonthResults
 from appraisal.engine.validate import validate
 from appraisal.export.statement import statement
 from appraisal.export.workbook import salary_workbook_of, workbook_differences
 from appraisal.ledger.errors import LedgerError
 from appraisal.ledger.records import SealedMonth
 from appraisal.ledger.store import Ledger
-from appraisal.policy.loaded import PolicyInForce, load_policy, load_policy_bundle
+from appraisal.policy.loaded import Policy, PolicyInForce, load_policy, load_policy_bundle
 from appraisal.read.form.template import template_workbook
 from appraisal.read.imports.catalog import load_profile
 from appraisal.read.imports.convert import import_export
@@ -117,7 +116,7 @@ def sealed_statement(ledger_path: Path, month: Month, employee: str, lang: str) 
     record = sealed_month(ledger_path, month)
     in_force = load_policy_bundle(record.policy_sources).in_force(month)
     titles = {level.id: level.title for level in in_force.levels.values()}
-    return statement(MonthResults.from_json(record.results), employee, lang, titles)
+    return statement(record.month_results(), employee, lang, titles)
 
 
 @dataclass(frozen=True)
@@ -128,7 +127,11 @@ class WorkbookCheck:
     differences: tuple[str, ...]  # empty when every part is the same
 
 
-def check_workbook(found: bytes, record: SealedMonth) -> WorkbookCheck:
-    """`replay --workbook`: is this file the workbook of the sealed month?"""
-    expected = salary_workbook_of(record)
+def check_workbook(found: bytes, record: SealedMonth, policy: Policy | None) -> WorkbookCheck:
+    """`replay --workbook`: is this file the workbook of the sealed month?
+
+    ``policy`` is the one the replay parsed from the ledger's texts, so it is not
+    parsed again.
+    """
+    expected = salary_workbook_of(record, policy=policy)
     return WorkbookCheck(found == expected, tuple(workbook_differences(expected, found)))

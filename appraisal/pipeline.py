@@ -176,30 +176,25 @@ def run_month(
     if Path(ledger_path).exists():  # a new ledger is created only once there is a month to seal
         with Ledger(ledger_path) as ledger:
             previous, current = ledger.previous_current(month), ledger.current(month)
-    state = CarriedState.from_json(previous.state_after) if previous else CarriedState()
+    state = previous.carried_after() if previous else CarriedState()
     computed, issues = compute(policy, inputs, state)
     if computed is None:
         raise InputError(issues)
-    new = NewSeal(
-        month=month,
-        inputs=inputs.to_json(),
-        input_files=dict(inputs.files),
-        policy_id=policy.id,
-        policy_version=policy.version,
-        policy_sha256=policy.sha256,
-        policy_sources=policy.texts,
-        state_before=state.to_json(),
-        state_after=computed.state_after.to_json(),
-        results=computed.results_json,
-        engine_version=__version__,
+    new = NewSeal.of(
+        inputs,
+        policy,
+        state,
+        computed.state_after,
+        computed.results,
+        __version__,
+        results_json=computed.results_json,
     )
     if current is not None and current.fingerprint == fingerprint_of(new):
         # The sealed results stand; they equal a fresh computation unless the engine
         # changed since, which `appraisal replay` reports.
         if current.results == computed.results_json:
             return RunOutcome(computed.results, computed.results_json, current, "unchanged")
-        stored = MonthResults.from_json(current.results)
-        return RunOutcome(stored, current.results, current, "unchanged")
+        return RunOutcome(current.month_results(), current.results, current, "unchanged")
     if current is not None and amend is None:
         raise AlreadySealed(current)
     with Ledger(ledger_path) as ledger:
@@ -216,8 +211,11 @@ def run_month(
 
 @dataclass(frozen=True)
 class ReplayOutcome:
+    """A sealed month recomputed: its record, every difference, and the policy it used."""
+
     record: SealedMonth | None
     differences: list[str]
+    policy: Policy | None = None  # parsed once, from the texts the ledger stored
 
 
 def replay_month(month: Month, ledger_path: str | Path) -> ReplayOutcome:
@@ -247,13 +245,13 @@ def replay_month(month: Month, ledger_path: str | Path) -> ReplayOutcome:
         raise
     if policy.sha256 != record.policy_sha256:
         differences.append(f"policy text: sha256 {policy.sha256} != sealed {record.policy_sha256}")
-    inputs = MonthInputs.from_json(month, record.inputs, record.input_files)
-    computed, issues = compute(policy, inputs, CarriedState.from_json(record.state_before))
+    computed, issues = compute(policy, record.month_inputs(), record.carried_before())
     if computed is None:
-        return ReplayOutcome(record, [*differences, *(f"stored input: {i}" for i in issues)])
+        problems = [*differences, *(f"stored input: {i}" for i in issues)]
+        return ReplayOutcome(record, problems, policy)
     differences += diff("results", record.results, computed.results_json)
     differences += diff("state after", record.state_after, computed.state_after.to_json())
-    return ReplayOutcome(record, differences)
+    return ReplayOutcome(record, differences, policy)
 
 
 def evaluate_rows(

@@ -27,9 +27,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate import generate
 
 from appraisal import Month, load_policy
+from appraisal.domain.canonical import sha256_of
 from appraisal.domain.results import MonthResults
 from appraisal.domain.version import __version__
-from appraisal.ledger.store import sha256_of
 from appraisal.pipeline import evaluate_rows
 from appraisal.policy.lines import demotion_line
 from payroll_export import LevelLabel, Manifest, salary_workbook

@@ -37,7 +37,7 @@ from appraisal.domain.model import Month
 from appraisal.domain.results import PAY_FIELDS as ENGINE_PAY_FIELDS
 from appraisal.domain.results import MonthResults
 from appraisal.export.workbook import ladder_of, manifest_of
-from appraisal.ledger.store import SealedMonth
+from appraisal.ledger import SealedMonth
 from appraisal.pipeline import read_inputs, run_month
 from appraisal.policy.loaded import load_policy
 from payroll_export import LevelLabel, Manifest, salary_workbook

@@ -13,6 +13,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from appraisal.domain.model import CarriedState, Month
+from appraisal.domain.results import MonthResults
+from appraisal.policy.loaded import Policy
+from appraisal.read.inputs import MonthInputs
+
 __all__ = ["JSON_FIELDS", "JsonObject", "NewSeal", "SealedMonth"]
 
 JsonObject = dict[str, Any]
@@ -44,6 +49,36 @@ class NewSeal:
     results: JsonObject
     engine_version: str
 
+    @classmethod
+    def of(
+        cls,
+        inputs: MonthInputs,
+        policy: Policy,
+        state_before: CarriedState,
+        state_after: CarriedState,
+        results: MonthResults,
+        engine_version: str,
+        *,
+        results_json: JsonObject | None = None,
+    ) -> NewSeal:
+        """A computed month, from its typed records: they become JSON here, at the ledger.
+
+        ``results_json`` is ``results.to_json()`` when the caller has made it already.
+        """
+        return cls(
+            month=str(inputs.month),
+            inputs=inputs.to_json(),
+            input_files=dict(inputs.files),
+            policy_id=policy.id,
+            policy_version=policy.version,
+            policy_sha256=policy.sha256,
+            policy_sources=dict(policy.texts),
+            state_before=state_before.to_json(),
+            state_after=state_after.to_json(),
+            results=results.to_json() if results_json is None else results_json,
+            engine_version=engine_version,
+        )
+
 
 @dataclass(frozen=True, kw_only=True)
 class SealedMonth(NewSeal):
@@ -56,3 +91,21 @@ class SealedMonth(NewSeal):
     fingerprint: str
     prev_hash: str
     record_hash: str
+
+    @property
+    def period(self) -> Month:
+        return Month.parse(self.month)
+
+    def month_results(self) -> MonthResults:
+        """The sealed results, typed again (`MonthResults.from_json`, its exact inverse)."""
+        return MonthResults.from_json(self.results)
+
+    def month_inputs(self) -> MonthInputs:
+        """The sealed inputs, as the read stage gave them."""
+        return MonthInputs.from_json(self.period, self.inputs, self.input_files)
+
+    def carried_before(self) -> CarriedState:
+        return CarriedState.from_json(self.state_before)
+
+    def carried_after(self) -> CarriedState:
+        return CarriedState.from_json(self.state_after)

@@ -20,28 +20,13 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from appraisal.domain.canonical import canonical_json, sha256_of
+from appraisal.domain.canonical import canonical_json
 from appraisal.domain.model import Month
 from appraisal.ledger.chain import content_problems, fingerprint_of, record_hash, version_problems
 from appraisal.ledger.errors import AlreadySealed, LedgerError, NothingToAmend, OutOfOrder
 from appraisal.ledger.records import JSON_FIELDS, NewSeal, SealedMonth
 
-# Only `Ledger` and `SCHEMA_VERSION` are defined here; the other names are defined in
-# the modules imported above, and stay importable from here for the callers that
-# imported them from here before the ledger was split into those modules.
-__all__ = [
-    "SCHEMA_VERSION",
-    "AlreadySealed",
-    "Ledger",
-    "LedgerError",
-    "NewSeal",
-    "NothingToAmend",
-    "OutOfOrder",
-    "SealedMonth",
-    "canonical_json",
-    "fingerprint_of",
-    "sha256_of",
-]
+__all__ = ["SCHEMA_VERSION", "Ledger"]
 
 #: Bumped whenever a column or the hashed content of a record changes.
 SCHEMA_VERSION = 1
