@@ -133,7 +133,7 @@ def compute(
     in_force = policy.in_force(inputs.month)
     valid, found = validate_inputs(in_force, inputs)
     evaluation = evaluate(in_force, inputs.month, valid.roster, valid.events, state)
-    issues = [*inputs.problems, *_named([*found, *evaluation.issues], inputs.paths)]
+    issues = [*inputs.problems, *found, *evaluation.issues]
     if issues:
         return None, sorted(issues, key=lambda i: (i.file, i.row or 0))
     checked = check_month(in_force, valid.events, evaluation.results)
@@ -155,10 +155,7 @@ def validate_inputs(
     refused = {(i.file, i.row) for i in found}
 
     def kept(source: Source) -> bool:
-        return (source.file, source.row) not in refused and (
-            source.where,
-            source.row,
-        ) not in refused
+        return (source.where, source.row) not in refused
 
     roster = tuple(e for e in inputs.roster if kept(e.source))
     known = {e.employee_id for e in roster}
@@ -304,8 +301,3 @@ def diff(label: str, sealed: Any, recomputed: Any, limit: int = 50) -> list[str]
 
     walk("", sealed, recomputed)
     return found
-
-
-def _named(issues: list[Issue], paths: Mapping[str, str]) -> list[Issue]:
-    """Name files in messages as the user gave them, not by the short name in the trail."""
-    return [Issue(paths.get(i.file, i.file), i.row, i.column, i.message) for i in issues]

@@ -1,78 +1,96 @@
 """Excellence awards (优秀客服代表评选): the monthly title and, in December, the yearly one.
 
-Part of the "evaluate" stage, run once every employee's month is scored, because an
-award compares employees with each other.
+Part of the "evaluate" stage, run once every employee's month is scored and paid,
+because an award compares employees with each other. Each award reads every
+employee's month and returns the effects on each, in the same order.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
-from appraisal.domain.model import CarriedState, Month
+from appraisal.domain.model import Month
 from appraisal.domain.money import text
+from appraisal.engine.context import MonthContext
+from appraisal.engine.effects import Effects, Title, fired
 from appraisal.policy.loaded import PolicyInForce
 
-if TYPE_CHECKING:
-    from appraisal.engine.evaluate import EmployeeMonth
-
-__all__ = ["award"]
+__all__ = ["award_names", "monthly", "yearly"]
 
 
-def award(
-    policy: PolicyInForce, month: Month, drafts: Sequence[EmployeeMonth], state: CarriedState
-) -> None:
-    """优秀客服代表评选: the monthly title to the top score, the yearly one in December."""
-    awards = policy.doc.awards
-    if awards.monthly is not None:
-        expression = policy.expr("awards.monthly.eligible")
-        eligible = [d for d in drafts if expression.holds(award_names(d))]
-        if eligible:
-            top = max(d.score.total for d in eligible)
-            for draft in eligible:
-                if draft.score.total == top:
-                    draft.titles.append("monthly")
-                    draft.fire(
-                        "awards.monthly",
-                        awards.monthly.clause,
-                        f"月度优秀客服代表 (top score {top}): {text(awards.monthly.amount)}",
-                        None,
-                        None,
-                        "awards",
-                        awards.monthly.amount,
-                    )
-    if awards.yearly is not None and month.month == awards.yearly.year_end_month:
-        expression = policy.expr("awards.yearly.eligible")
-        counts = {
-            d.employee.employee_id: state.titles.get(d.employee.employee_id, {}).get(month.year, 0)
-            + ("monthly" in d.titles)
-            for d in drafts
-        }
-        eligible = [
-            d
-            for d in drafts
-            if expression.holds(award_names(d)) and counts[d.employee.employee_id] > 0
-        ]
-        if eligible:
-            most = max(counts[d.employee.employee_id] for d in eligible)
-            for draft in eligible:
-                if counts[draft.employee.employee_id] == most:
-                    draft.titles.append("yearly")
-                    draft.fire(
-                        "awards.yearly",
-                        awards.yearly.clause,
-                        f"年度最佳客服代表 ({most} monthly titles in {month.year}): {text(awards.yearly.amount)}",
-                        None,
-                        None,
-                        "awards",
-                        awards.yearly.amount,
-                    )
+def monthly(policy: PolicyInForce, month: Month, months: Sequence[MonthContext]) -> list[Effects]:
+    """月度优秀客服代表: the title to the top score among the eligible; ties all win."""
+    effects: list[Effects] = [()] * len(months)
+    award = policy.doc.awards.monthly
+    if award is None:
+        return effects
+    expression = policy.expr("awards.monthly.eligible")
+    eligible = [i for i, ctx in enumerate(months) if expression.holds(award_names(ctx))]
+    if not eligible:
+        return effects
+    top = max(months[i].so_far.score.total for i in eligible)
+    for i in eligible:
+        if months[i].so_far.score.total == top:
+            effects[i] = (
+                Title("monthly"),
+                fired(
+                    "awards.monthly",
+                    award.clause,
+                    f"月度优秀客服代表 (top score {top}): {text(award.amount)}",
+                    None,
+                    None,
+                    "awards",
+                    award.amount,
+                ),
+            )
+    return effects
 
 
-def award_names(draft: EmployeeMonth) -> dict[str, Decimal | bool]:
+def yearly(policy: PolicyInForce, month: Month, months: Sequence[MonthContext]) -> list[Effects]:
+    """年度最佳客服代表, in the year's last month: the most monthly titles of the year,
+    this month's included."""
+    effects: list[Effects] = [()] * len(months)
+    award = policy.doc.awards.yearly
+    if award is None or month.month != award.year_end_month:
+        return effects
+    expression = policy.expr("awards.yearly.eligible")
+    counts = {
+        ctx.employee.employee_id: ctx.state.titles.get(ctx.employee.employee_id, {}).get(
+            month.year, 0
+        )
+        + ("monthly" in ctx.so_far.titles)
+        for ctx in months
+    }
+    eligible = [
+        i
+        for i, ctx in enumerate(months)
+        if expression.holds(award_names(ctx)) and counts[ctx.employee.employee_id] > 0
+    ]
+    if not eligible:
+        return effects
+    most = max(counts[months[i].employee.employee_id] for i in eligible)
+    for i in eligible:
+        if counts[months[i].employee.employee_id] == most:
+            effects[i] = (
+                Title("yearly"),
+                fired(
+                    "awards.yearly",
+                    award.clause,
+                    f"年度最佳客服代表 ({most} monthly titles in {month.year}): {text(award.amount)}",
+                    None,
+                    None,
+                    "awards",
+                    award.amount,
+                ),
+            )
+    return effects
+
+
+def award_names(ctx: MonthContext) -> dict[str, Decimal | bool]:
+    """The names an award's `eligible` may use (`AWARD_NAMES` of the policy)."""
     return {
-        **draft.score_names(),
-        "dismissed": bool(draft.dismissal_reasons),
-        "demoted": bool(draft.demotion_reasons),
+        **ctx.score_names(),
+        "dismissed": bool(ctx.so_far.dismissal_reasons),
+        "demoted": bool(ctx.so_far.demotion_reasons),
     }

@@ -1,168 +1,248 @@
-"""Level changes at month end: dismissal, demotion and promotion (晋升和降职, 开除).
+"""The level of the month and the level for the next (晋升和降职, 开除).
 
-Part of the "evaluate" stage. Once an employee's month is scored, these decide the
-level for the next month: a dismissal trigger ends employment; any number of
-demotion triggers moves down the track by the policy's steps (never below its bottom,
-and for the manager only as a proposal); an approved application moves up one level.
+Part of the "evaluate" stage. Before the rows, `level_of_month` picks the level the
+month is evaluated at. Once the month is scored, the month-end rules decide the level
+for the next month: a dismissal trigger ends employment; any number of demotion
+triggers moves down the track by the policy's steps (never below its bottom, and for
+the manager only as a proposal); an approved application moves up one level. Each
+returns its effects (`appraisal.engine.effects`).
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
-from appraisal.domain.model import Issue, Kind
+from appraisal.domain.model import CarriedState, Employee, Issue, Kind, Source
 from appraisal.domain.money import ZERO
+from appraisal.engine.context import MonthContext
+from appraisal.engine.effects import (
+    DemotionTriggered,
+    Dismissed,
+    Effect,
+    Effects,
+    NextLevel,
+    Problem,
+    Promoted,
+    Review,
+    fired,
+)
+from appraisal.policy.loaded import LevelInfo, PolicyInForce
 
-if TYPE_CHECKING:
-    from appraisal.engine.evaluate import EmployeeMonth
-
-__all__ = ["decide_dismissal", "decide_level"]
+__all__ = ["demotion", "demotion_triggers", "dismissal", "level_of_month", "promotion"]
 
 
-def decide_dismissal(draft: EmployeeMonth) -> None:
-    """Every dismissal trigger of the policy that this month fires."""
-    for trigger_id, trigger in draft.policy.doc.dismissal.triggers.items():
-        fired = None
+def level_of_month(
+    policy: PolicyInForce, employee: Employee, state: CarriedState
+) -> tuple[LevelInfo, Effects]:
+    """The level the ledger carries for the employee, else the roster's; a rehire starts
+    again at the roster's."""
+    emp_id = employee.employee_id
+    carried = state.levels.get(emp_id)
+    level_id = employee.level
+    effects: Effects = ()
+    if emp_id in state.dismissed:
+        effects = (
+            Review(
+                f"rehired: dismissed in {state.dismissed[emp_id]}; level {level_id} from the roster"
+            ),
+        )
+    elif carried is not None and carried not in policy.levels:
+        effects = (
+            Problem(
+                Issue.at(
+                    employee.source,
+                    "level",
+                    f"the ledger carries level {carried!r} for {emp_id} from earlier months, "
+                    "but the policy in force has no such level",
+                )
+            ),
+        )
+    elif carried is not None:
+        if carried != level_id:
+            effects = (
+                Review(
+                    f"the roster says {level_id}; the ledger carries {carried} from earlier months, which is used"
+                ),
+            )
+        level_id = carried
+    return policy.levels[level_id], effects
+
+
+def dismissal(ctx: MonthContext) -> Effects:
+    """Every dismissal trigger of the policy that this month fires; no level follows."""
+    effects: list[Effect] = []
+    for trigger_id, trigger in ctx.policy.doc.dismissal.triggers.items():
+        fired_on = None
         if trigger.penalty is not None:
             rows = [
                 e
-                for e in draft.penalty_rows.get(trigger.penalty, [])
+                for e in ctx.so_far.penalty_rows.get(trigger.penalty, ())
                 if not trigger.serious or "serious" in e.flags
             ]
-            fired = rows[0].source if rows else None
+            fired_on = rows[0].source if rows else None
             hit = bool(rows)
         else:
             assert trigger.lateness_count_at_least is not None
-            hit = draft.late_count >= trigger.lateness_count_at_least
+            hit = ctx.so_far.late_count >= trigger.lateness_count_at_least
         if hit:
-            draft.dismissal_reasons.append(trigger_id)
-            draft.fire(f"dismissal.{trigger_id}", trigger.clause, "dismissal (开除)", fired)
+            effects.append(Dismissed(trigger_id))
+            effects.append(
+                fired(f"dismissal.{trigger_id}", trigger.clause, "dismissal (开除)", fired_on)
+            )
+    if effects:
+        effects.append(NextLevel(None))
+    return tuple(effects)
 
 
-def decide_level(draft: EmployeeMonth) -> None:
-    """Demotion triggers, then the level for next month (a dismissal leaves none)."""
-    doc = draft.policy.doc
-    names = draft.score_names()
+def demotion_triggers(ctx: MonthContext) -> Effects:
+    """Every demotion trigger that this month fires, dismissed or not."""
+    doc = ctx.policy.doc
+    names = ctx.score_names()
+    effects: list[Effect] = []
     for trigger_id, trigger in doc.demotion.triggers.items():
         source = None
         if trigger.when is not None:
-            hit = draft.policy.expr(f"demotion.triggers.{trigger_id}.when").holds(names)
-            detail = f"{trigger.when} with score {draft.score.total}"
+            hit = ctx.policy.expr(f"demotion.triggers.{trigger_id}.when").holds(names)
+            detail = f"{trigger.when} with score {ctx.so_far.score.total}"
         elif trigger.event is not None:
-            rows = draft.events_of.get(Kind(trigger.event), [])
+            rows = ctx.rows.get(Kind(trigger.event), ())
             hit, source, detail = bool(rows), rows[0].source if rows else None, trigger.event
         else:
-            found = sorted(draft.serious & set(trigger.serious_clauses or ()), key=int)
+            found = sorted(ctx.so_far.serious & set(trigger.serious_clauses or ()), key=int)
             hit, detail = bool(found), f"serious case of clause {', '.join(found)}"
         if hit:
-            draft.demotion_reasons.append(trigger_id)
-            draft.fire(
-                f"demotion.{trigger_id}", trigger.clause, f"demotion trigger: {detail}", source
+            effects.append(DemotionTriggered(trigger_id))
+            effects.append(
+                fired(
+                    f"demotion.{trigger_id}", trigger.clause, f"demotion trigger: {detail}", source
+                )
             )
-    if draft.dismissal_reasons:
-        draft.next_level = None
-        return
-    if draft.demotion_reasons:
-        _demote(draft)
-    _promote(draft, demoted=bool(draft.demotion_reasons))
+    return tuple(effects)
 
 
-def _demote(draft: EmployeeMonth) -> None:
-    doc = draft.policy.doc
-    if draft.level.decided_by_general_manager:
-        draft.review.append(
-            f"demotion proposed ({', '.join(draft.demotion_reasons)}): the {draft.level.title}'s level "
-            "is decided by the general manager (总经理和副总经理决定); no change applied"
+def demotion(ctx: MonthContext) -> Effects:
+    """Down the track by the policy's steps, when a trigger fired and no dismissal did."""
+    reasons = ctx.so_far.demotion_reasons
+    if ctx.so_far.dismissal_reasons or not reasons:
+        return ()
+    doc = ctx.policy.doc
+    level = ctx.level
+    if level.decided_by_general_manager:
+        return (
+            Review(
+                f"demotion proposed ({', '.join(reasons)}): the {level.title}'s level "
+                "is decided by the general manager (总经理和副总经理决定); no change applied"
+            ),
         )
-        return
-    target = draft.level
+    target = level
     for _ in range(doc.demotion.steps):
         if target.down is None:
             break
-        target = draft.policy.levels[target.down]
-    if target is draft.level:
-        draft.review.append(
-            f"demotion trigger at the lowest level ({draft.level.title}): no change, for review"
+        target = ctx.policy.levels[target.down]
+    if target is level:
+        return (
+            Review(f"demotion trigger at the lowest level ({level.title}): no change, for review"),
         )
-        return
-    draft.next_level = target.id
-    draft.fire(
-        "demotion",
-        doc.demotion.clause,
-        f"{draft.level.id} → {target.id} from {draft.month.next()}",
-        None,
+    return (
+        NextLevel(target.id),
+        fired(
+            "demotion",
+            doc.demotion.clause,
+            f"{level.id} → {target.id} from {ctx.month.next()}",
+            None,
+        ),
     )
 
 
-def _promote(draft: EmployeeMonth, demoted: bool) -> None:
-    rules = draft.policy.doc.promotion
-    for event in draft.events_of.get(Kind.PROMOTION, []):
+def promotion(ctx: MonthContext) -> Effects:
+    """Approved applications, one level up, unless a dismissal or demotion stands in the way."""
+    if ctx.so_far.dismissal_reasons:
+        return ()
+    rules = ctx.policy.doc.promotion
+    level = ctx.level
+    demoted = bool(ctx.so_far.demotion_reasons)
+    effects: list[Effect] = []
+    promoted_to: str | None = None
+    for event in ctx.rows.get(Kind.PROMOTION, ()):
         target = event.note.strip()
         if rules.requires_flag and rules.requires_flag not in event.flags:
-            draft.review.append(f"promotion to {target} awaits approval ({event.source})")
-            draft.fire(
-                "promotion.pending",
-                rules.clause,
-                f"application to {target}: not yet approved",
-                event.source,
+            effects.append(Review(f"promotion to {target} awaits approval ({event.source})"))
+            effects.append(
+                fired(
+                    "promotion.pending",
+                    rules.clause,
+                    f"application to {target}: not yet approved",
+                    event.source,
+                )
             )
             continue
-        if target != draft.level.up:
-            expected = draft.level.up or "none (top of the track)"
-            draft.issues.append(
-                Issue(
-                    event.source.file,
-                    event.source.row,
+        if target != level.up:
+            expected = level.up or "none (top of the track)"
+            effects.append(
+                _problem(
+                    event.source,
                     "note",
-                    f"promotion is one level at a time: {draft.level.id} → {expected}, not {target}",
+                    f"promotion is one level at a time: {level.id} → {expected}, not {target}",
                 )
             )
             continue
         if demoted and rules.blocked_by_demotion:
-            draft.review.append(
-                f"approved promotion to {target} not applied: demotion trigger this month"
+            effects.append(
+                Review(f"approved promotion to {target} not applied: demotion trigger this month")
             )
-            draft.fire(
-                "promotion.blocked", rules.clause, "blocked by a demotion trigger", event.source
-            )
-            continue
-        eligible = draft.policy.maybe_expr("promotion.eligible")
-        if eligible is not None and not eligible.holds(_promotion_names(draft, demoted)):
-            draft.review.append(
-                f"approved promotion to {target} not applied: not eligible ({rules.eligible})"
-            )
-            draft.fire(
-                "promotion.ineligible",
-                rules.clause,
-                f"not eligible: {rules.eligible}",
-                event.source,
+            effects.append(
+                fired(
+                    "promotion.blocked", rules.clause, "blocked by a demotion trigger", event.source
+                )
             )
             continue
-        if draft.promoted_to is not None:
-            draft.issues.append(
-                Issue(
-                    event.source.file,
-                    event.source.row,
+        eligible = ctx.policy.maybe_expr("promotion.eligible")
+        if eligible is not None and not eligible.holds(_promotion_names(ctx, demoted)):
+            effects.append(
+                Review(
+                    f"approved promotion to {target} not applied: not eligible ({rules.eligible})"
+                )
+            )
+            effects.append(
+                fired(
+                    "promotion.ineligible",
+                    rules.clause,
+                    f"not eligible: {rules.eligible}",
+                    event.source,
+                )
+            )
+            continue
+        if promoted_to is not None:
+            effects.append(
+                _problem(
+                    event.source,
                     "kind",
                     "a second approved promotion this month",
                 )
             )
             continue
-        draft.promoted_to = draft.next_level = target
-        draft.fire(
-            "promotion",
-            rules.clause,
-            f"{draft.level.id} → {target} from {draft.month.next()}",
-            event.source,
+        promoted_to = target
+        effects.append(Promoted(target))
+        effects.append(
+            fired(
+                "promotion",
+                rules.clause,
+                f"{level.id} → {target} from {ctx.month.next()}",
+                event.source,
+            )
         )
+    return tuple(effects)
 
 
-def _promotion_names(draft: EmployeeMonth, demoted: bool) -> dict[str, Decimal | bool]:
-    history = [total for _, total in draft.state.scores.get(draft.employee.employee_id, ())]
-    recent = [*history[-2:], draft.score.total]
+def _problem(source: Source, column: str, message: str) -> Problem:
+    return Problem(Issue.at(source, column, message))
+
+
+def _promotion_names(ctx: MonthContext, demoted: bool) -> dict[str, Decimal | bool]:
+    history = [total for _, total in ctx.state.scores.get(ctx.employee.employee_id, ())]
+    recent = [*history[-2:], ctx.so_far.score.total]
     return {
-        **draft.score_names(),
+        **ctx.score_names(),
         "demoted": demoted,
         "avg_score_3m": sum(recent, ZERO) / len(recent),
         "months_scored": Decimal(len(history) + 1),

@@ -1,75 +1,82 @@
-"""Pay at month end: base, floating, the fines cap, allowances and the settlement.
+"""Pay at month end: allowances, base, floating, the fines cap, and the settlement.
 
-Part of the "evaluate" stage. Base and floating wage come from the level (the
-floating wage may be scaled by the policy's formula), fines are capped at the floating
-wage, allowances are added, and a dismissed employee's wage is replaced by the
-settlement (开除人员待遇结算).
+Part of the "evaluate" stage, once the month's level is decided. Base and floating
+wage come from the level (the floating wage may be scaled by the policy's formula),
+fines are capped at the floating wage, allowances are added, and a dismissed
+employee's wage is replaced by the settlement (开除人员待遇结算). Each rule returns its
+effects (`appraisal.engine.effects`); a correction is a trace entry with negative yuan.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from decimal import Decimal
-from typing import TYPE_CHECKING
-
 from appraisal.domain.model import Kind
 from appraisal.domain.money import ZERO, plain, text
-from appraisal.domain.results import TraceEntry
+from appraisal.engine.context import MonthContext
+from appraisal.engine.effects import Effect, Effects, Review, fired
 
-if TYPE_CHECKING:
-    from appraisal.engine.evaluate import EmployeeMonth
-
-__all__ = ["settle_pay"]
+__all__ = ["allowances", "termination_without_dismissal", "wage"]
 
 
-def settle_pay(draft: EmployeeMonth) -> None:
-    """Allowances, then the wage of the level or, for the dismissed, the settlement."""
-    doc = draft.policy.doc
-    names = draft.rates.names(draft.level)
-    for allowance_id, allowance in doc.pay.allowances.items():
-        draft.fire(
-            f"pay.allowances.{allowance_id}",
-            allowance.clause,
-            f"{allowance.label} {text(allowance.amount)}",
-            None,
-            None,
-            "allowances",
-            allowance.amount,
-        )
-    if draft.dismissal_reasons:
-        _settle(draft, names)
-        return
-    draft.fire(
-        "pay.base",
-        doc.pay.clause,
-        f"base wage ({draft.level.title}) {text(draft.level.base)}",
-        None,
-        None,
-        "base",
-        draft.level.base,
+def allowances(ctx: MonthContext) -> Effects:
+    """Every allowance of the policy (交通补贴, 通讯补贴), dismissed or not."""
+    return tuple(
+        [
+            fired(
+                f"pay.allowances.{allowance_id}",
+                allowance.clause,
+                f"{allowance.label} {text(allowance.amount)}",
+                None,
+                None,
+                "allowances",
+                allowance.amount,
+            )
+            for allowance_id, allowance in ctx.policy.doc.pay.allowances.items()
+        ]
     )
-    floating = draft.level.floating
-    formula = draft.policy.maybe_expr("pay.floating_formula")
+
+
+def wage(ctx: MonthContext) -> Effects:
+    """The wage of the level, fines capped at its floating part; for the dismissed, the
+    settlement instead."""
+    if ctx.so_far.dismissal_reasons:
+        return _settlement(ctx)
+    doc = ctx.policy.doc
+    level = ctx.level
+    floating = level.floating
+    formula = ctx.policy.maybe_expr("pay.floating_formula")
     if formula is not None:
-        floating = max(formula.money({**names, **draft.score_names()}), ZERO)
-    draft.fire(
-        "pay.floating",
-        doc.pay.clause,
-        f"floating wage {text(floating)}",
-        None,
-        None,
-        "floating",
-        floating,
-    )
-    fines = draft.money["fines"]
+        floating = max(formula.money({**ctx.rate_names(), **ctx.score_names()}), ZERO)
+    effects: list[Effect] = [
+        fired(
+            "pay.base",
+            doc.pay.clause,
+            f"base wage ({level.title}) {text(level.base)}",
+            None,
+            None,
+            "base",
+            level.base,
+        ),
+        fired(
+            "pay.floating",
+            doc.pay.clause,
+            f"floating wage {text(floating)}",
+            None,
+            None,
+            "floating",
+            floating,
+        ),
+    ]
+    fines = ctx.so_far.money.get("fines", ZERO)
     if doc.pay.fines_cap == "floating_wage" and fines > floating:
+        # Taking the excess back off leaves exactly the floating wage in fines.
         excess = fines - floating
-        draft.money["fines"] = floating
-        draft.review.append(
-            f"fines {text(fines)} exceed the floating wage {text(floating)}: {text(excess)} not deducted"
+        effects.append(
+            Review(
+                f"fines {text(fines)} exceed the floating wage {text(floating)}: {text(excess)} not deducted"
+            )
         )
-        draft.trace.append(
-            TraceEntry(
+        effects.append(
+            fired(
                 "pay.fines_cap",
                 doc.penalties.clause,
                 f"fines capped at the floating wage; {text(excess)} reported, not carried over",
@@ -79,37 +86,55 @@ def settle_pay(draft: EmployeeMonth) -> None:
                 -excess,
             )
         )
+    return tuple(effects)
 
 
-def _settle(draft: EmployeeMonth, names: Mapping[str, Decimal | bool]) -> None:
-    settlement = draft.policy.doc.dismissal.settlement
-    rows = draft.events_of.get(Kind.TERMINATION, [])
+def _settlement(ctx: MonthContext) -> Effects:
+    settlement = ctx.policy.doc.dismissal.settlement
+    rows = ctx.rows.get(Kind.TERMINATION, ())
     days = rows[0].value if rows and rows[0].value is not None else None
     whole_month = days is None
-    worked = draft.policy.doc.pay.pay_day_basis if days is None else days
+    worked = ctx.policy.doc.pay.pay_day_basis if days is None else days
     key = "below_threshold" if worked < settlement.threshold_days else "at_or_above_threshold"
-    amount = draft.policy.expr(f"dismissal.settlement.{key}").money(names)
+    amount = ctx.policy.expr(f"dismissal.settlement.{key}").money(ctx.rate_names())
+    effects: list[Effect] = []
     for field_name in ("fines", "leave_deduction", "absence_deduction"):
-        if draft.money[field_name]:
-            draft.trace.append(
-                TraceEntry(
+        # The settlement replaces the month's deductions: each is taken back to zero.
+        deducted = ctx.so_far.money.get(field_name, ZERO)
+        if deducted:
+            effects.append(
+                fired(
                     "dismissal.settlement",
                     settlement.clause,
-                    f"{field_name} {text(draft.money[field_name])} not applied: replaced by the settlement",
+                    f"{field_name} {text(deducted)} not applied: replaced by the settlement",
                     None,
                     None,
                     field_name,
-                    -draft.money[field_name],
+                    -deducted,
                 )
             )
-        draft.money[field_name] = ZERO
     worked_text = "the whole month" if whole_month else f"{plain(worked)} working day(s)"
-    draft.fire(
-        "dismissal.settlement",
-        settlement.clause,
-        f"settlement for {worked_text}: {text(amount)}",
-        rows[0].source if rows else None,
-        None,
-        "settlement",
-        amount,
+    effects.append(
+        fired(
+            "dismissal.settlement",
+            settlement.clause,
+            f"settlement for {worked_text}: {text(amount)}",
+            rows[0].source if rows else None,
+            None,
+            "settlement",
+            amount,
+        )
+    )
+    return tuple(effects)
+
+
+def termination_without_dismissal(ctx: MonthContext) -> Effects:
+    """A termination row with no dismissal clause fired: paid as a normal month, reviewed."""
+    termination = ctx.rows.get(Kind.TERMINATION, ())
+    if not termination or ctx.so_far.dismissal_reasons:
+        return ()
+    return (
+        Review(
+            f"termination row ({termination[0].source}) without a dismissal clause: pay computed as a normal month"
+        ),
     )

@@ -1,0 +1,122 @@
+"""What a rule may read: one employee's month, as a read-only view.
+
+Part of the "evaluate" stage. Every rule handler gets a `MonthContext`: the policy in
+force, the month, the employee and the level evaluated, the state carried from earlier
+months, the money rates of the policy, the employee's rows of the month by kind (read
+by the month-end rules), and `so_far`, the tallies of the month as the fold has
+applied them until now. Nothing in it can be changed through it (a frozen dataclass;
+`Mapping`, `Sequence` and read-only `Protocol` views), so a rule's only way to act is
+to return effects (`appraisal.engine.effects`), and mypy flags a rule that tries
+otherwise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from collections.abc import Set as AbstractSet
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Protocol
+
+from appraisal.domain.model import CarriedState, Employee, Event, Kind, Month
+from appraisal.domain.results import ScoreResult
+from appraisal.policy.loaded import LevelInfo, PolicyInForce
+
+__all__ = ["MonthContext", "Rates", "SoFar", "rate_names"]
+
+
+def rate_names(policy: PolicyInForce, level: LevelInfo) -> dict[str, Decimal | bool]:
+    """The names a rate expression may use (`RATE_NAMES` of the policy) for a level."""
+    return {
+        "base": level.base,
+        "floating": level.floating,
+        "pay_day_basis": policy.doc.pay.pay_day_basis,
+    }
+
+
+class Rates:
+    """Per-level money rates (daily wage and the like), computed once per level.
+
+    Shared by every employee of one evaluation; the cache only remembers what the
+    policy's expressions give, so reading a rate never changes a result.
+    """
+
+    __slots__ = ("_cache", "policy")
+
+    def __init__(self, policy: PolicyInForce) -> None:
+        self.policy = policy
+        self._cache: dict[tuple[str, str], Decimal | None] = {}
+
+    def names(self, level: LevelInfo) -> dict[str, Decimal | bool]:
+        return rate_names(self.policy, level)
+
+    def get(self, key: str, level: LevelInfo) -> Decimal | None:
+        """The rate at ``key`` of the policy for ``level``; None where the policy has none."""
+        cache_key = (key, level.id)
+        if cache_key not in self._cache:
+            expression = self.policy.maybe_expr(key)
+            self._cache[cache_key] = expression.money(self.names(level)) if expression else None
+        return self._cache[cache_key]
+
+
+class SoFar(Protocol):
+    """The month's tallies as the fold has applied them until now, read-only."""
+
+    @property
+    def late_count(self) -> int: ...
+    @property
+    def leave_count(self) -> int: ...
+    @property
+    def serious(self) -> AbstractSet[str]: ...
+    @property
+    def offences(self) -> Mapping[str, int]:
+        """Offences this month by "penalty.<clause>" (the carried ones are in the state)."""
+
+    @property
+    def penalty_rows(self) -> Mapping[str, Sequence[Event]]: ...
+    @property
+    def metrics(self) -> Mapping[str, Decimal]: ...
+    @property
+    def add_points(self) -> Decimal: ...
+    @property
+    def deduct_points(self) -> Decimal: ...
+    @property
+    def money(self) -> Mapping[str, Decimal]:
+        """Exact yuan by pay field so far; a field not yet touched is missing."""
+
+    @property
+    def score(self) -> ScoreResult:
+        """The month's score; only once the score step has run."""
+
+    @property
+    def dismissal_reasons(self) -> Sequence[str]: ...
+    @property
+    def demotion_reasons(self) -> Sequence[str]: ...
+    @property
+    def titles(self) -> Sequence[str]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class MonthContext:
+    """One employee's month, as a rule sees it."""
+
+    policy: PolicyInForce
+    month: Month
+    employee: Employee
+    level: LevelInfo  # the level evaluated: the one the ledger carries, else the roster's
+    state: CarriedState
+    rates: Rates
+    rows: Mapping[Kind, Sequence[Event]]  # the employee's rows by kind, in content order
+    so_far: SoFar
+
+    def rate(self, key: str) -> Decimal | None:
+        """The policy's rate at ``key`` for this employee's level."""
+        return self.rates.get(key, self.level)
+
+    def rate_names(self) -> dict[str, Decimal | bool]:
+        return self.rates.names(self.level)
+
+    def score_names(self) -> dict[str, Decimal | bool]:
+        """The names a score expression may use (`SCORE_NAMES` of the policy)."""
+        score = self.so_far.score
+        return {"score": score.total, "add": score.add, "deduct_left": score.deduct_left}

@@ -1,0 +1,238 @@
+"""Score rows and the month's score (基本考核标准, 奖励事项, 处罚事项).
+
+Part of the "evaluate" stage: the handlers `appraisal.engine.evaluate` calls for each
+criterion, exam, reward, penalty and metric row, in content order, and the month-end
+rules that meet criteria by their metrics (`when`) and bound the add side and the
+deduct pool into the score. Each returns its effects (`appraisal.engine.effects`).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from appraisal.domain.model import Event, Issue
+from appraisal.domain.money import ZERO, text
+from appraisal.domain.results import ScoreResult
+from appraisal.engine.context import MonthContext
+from appraisal.engine.effects import (
+    AddSide,
+    Effect,
+    Effects,
+    Metric,
+    Offence,
+    Problem,
+    Review,
+    Scored,
+    Serious,
+    fired,
+)
+from appraisal.policy.schema import Penalty, Range, Reward
+
+__all__ = [
+    "criteria_met_by_metrics",
+    "on_criterion",
+    "on_exam",
+    "on_metric",
+    "on_penalty",
+    "on_reward",
+    "score",
+]
+
+
+def on_criterion(ctx: MonthContext, event: Event) -> Effects:
+    clause = event.clause or ""
+    criterion = ctx.policy.doc.score.criteria[clause]
+    met = event.value == 1
+    return (
+        AddSide(
+            fired(
+                f"score.criteria.{clause}",
+                criterion.clause,
+                f"{criterion.title}: {'met' if met else 'not met'}",
+                event.source,
+                criterion.points if met else ZERO,
+            )
+        ),
+    )
+
+
+def on_exam(ctx: MonthContext, event: Event) -> Effects:
+    exam = ctx.policy.doc.score.exam
+    mark = event.value or ZERO
+    chosen = None
+    for band_id, band in sorted(exam.bands.items(), key=lambda kv: kv[1].min, reverse=True):
+        if mark >= band.min:
+            chosen = band_id
+            break
+    review: Effects = ()
+    if chosen is None:
+        chosen = exam.below_lowest
+        review = (
+            Review(
+                f"exam score {mark} is below every band ({event.source}); band {chosen} applied"
+            ),
+        )
+    if chosen is None:
+        return (*review, fired("score.exam", exam.clause, f"exam {mark}: no band", event.source))
+    points = exam.bands[chosen].points
+    # Band E's -10 counts on the add side (scheme.md §3, Open: the default).
+    return (
+        *review,
+        AddSide(
+            fired(
+                "score.exam",
+                exam.clause,
+                f"exam {mark}: band {chosen}, {points:+} points",
+                event.source,
+                points,
+            )
+        ),
+    )
+
+
+def on_reward(ctx: MonthContext, event: Event) -> Effects:
+    clause = event.clause or ""
+    reward: Reward = ctx.policy.doc.rewards.items[clause]
+    amount = _given(reward.amount, event.amount)
+    points = _given(reward.points, event.points)
+    return (
+        AddSide(
+            fired(
+                f"rewards.{clause}",
+                reward.clause,
+                f"{reward.title}: reward {text(amount)}, +{points} points",
+                event.source,
+                points,
+                "rewards",
+                amount,
+            )
+        ),
+    )
+
+
+def on_penalty(ctx: MonthContext, event: Event) -> Effects:
+    clause = event.clause or ""
+    penalty: Penalty = ctx.policy.doc.penalties.items[clause]
+    key = f"penalty.{clause}"
+    prior = _prior_offences(ctx, key)
+    first = prior == 0
+    effects: list[Effect] = [Offence(key, clause, event)]
+    if "serious" in event.flags:
+        effects.append(Serious(clause))
+    fine = _charged(penalty.fine, event.amount)
+    points = _given(penalty.points, event.points) if penalty.points is not None else ZERO
+    notes: list[str] = []
+    if penalty.first_time is not None and first:
+        if not penalty.first_time.fine:
+            if fine:
+                notes.append(f"amount {text(fine)} not charged")
+            fine = ZERO
+        if not penalty.first_time.points:
+            points = ZERO
+        notes.insert(0, "first offence: warning (首次警告)")
+    elif isinstance(penalty.fine, Range) and not penalty.fine.optional and event.amount is None:
+        effects.append(
+            Problem(
+                Issue.at(
+                    event.source,
+                    "amount",
+                    f"penalty clause {clause} is a repeat offence for {event.employee_id} "
+                    f"({prior} before): give an amount {penalty.fine.describe()}",
+                )
+            )
+        )
+    if penalty.compensation is not None and event.amount is not None:
+        notes.append(f"loss to compensate {text(event.amount)} (reported, not deducted)")
+    if fine == ZERO and not notes and penalty.fine is not None:
+        notes.append("warning")
+    effect = f"{penalty.title}: fine {text(fine)}, -{points} points"
+    if notes:
+        effect += "; " + "; ".join(notes)
+    effects.append(fired(key, penalty.clause, effect, event.source, -points, "fines", fine))
+    return tuple(effects)
+
+
+def _prior_offences(ctx: MonthContext, key: str) -> int:
+    """Offences before this row: this month's, and the ledger's unless the window is a month."""
+    this_month = ctx.so_far.offences.get(key, 0)
+    if ctx.policy.doc.penalties.first_time_window == "month":
+        return this_month
+    carried = ctx.state.offences.get(ctx.employee.employee_id, {}).get(key, 0)
+    return carried + this_month
+
+
+def on_metric(ctx: MonthContext, event: Event) -> Effects:
+    name = event.clause or ""
+    metric = ctx.policy.doc.score.metrics[name]
+    return (
+        Metric(name, event.value or ZERO),
+        fired(
+            f"score.metrics.{name}", metric.clause, f"{metric.title}: {event.value}", event.source
+        ),
+    )
+
+
+def criteria_met_by_metrics(ctx: MonthContext) -> Effects:
+    """Month end: criteria whose `when` the month's metrics meet (e.g. CSAT ≥ 90)."""
+    metrics = ctx.so_far.metrics
+    effects: list[Effect] = []
+    for cid, criterion in ctx.policy.doc.score.criteria.items():
+        expression = ctx.policy.maybe_expr(f"score.criteria.{cid}.when")
+        if expression is None:
+            continue
+        # A criterion on a metric the month did not measure is not met.
+        if expression.names <= metrics.keys() and expression.holds(dict(metrics)):
+            effects.append(
+                AddSide(
+                    fired(
+                        f"score.criteria.{cid}",
+                        criterion.clause,
+                        f"{criterion.title}: met",
+                        None,
+                        criterion.points,
+                    )
+                )
+            )
+    return tuple(effects)
+
+
+def score(ctx: MonthContext) -> Effects:
+    """Month end: the add side within its bounds plus what is left of the deduct pool."""
+    rules = ctx.policy.doc.score
+    add_points, deduct_points = ctx.so_far.add_points, ctx.so_far.deduct_points
+    effects: list[Effect] = []
+    add = min(max(add_points, rules.add_floor), rules.add_max)
+    if add != add_points:
+        effects.append(
+            fired(
+                "score.add_bounds",
+                rules.clause,
+                f"add side {add_points} kept within {rules.add_floor}–{rules.add_max}: {add}",
+                None,
+            )
+        )
+    deduct_left = max(rules.deduct_pool - deduct_points, rules.deduct_floor)
+    if deduct_left != rules.deduct_pool - deduct_points:
+        effects.append(
+            fired(
+                "score.deduct_floor",
+                rules.clause,
+                f"deduct pool floored at {rules.deduct_floor}",
+                None,
+            )
+        )
+    effects.append(Scored(ScoreResult(add, deduct_left, add + deduct_left)))
+    return tuple(effects)
+
+
+def _given(rule: Decimal | Range, given: Decimal | None) -> Decimal:
+    """The fixed value of a rule, or the value the row gives within the rule's range."""
+    if isinstance(rule, Range):
+        return abs(given) if given is not None else ZERO
+    return rule
+
+
+def _charged(rule: Decimal | Range | None, given: Decimal | None) -> Decimal:
+    if rule is None:
+        return ZERO
+    return _given(rule, given)
