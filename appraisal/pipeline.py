@@ -97,8 +97,9 @@ def run(request: RunRequest) -> Run:
     if request.json_path is not None:  # export
         write_atomic(request.json_path, results_file_bytes(outcome.results_json))
     if request.workbook_path is not None:
-        # From the sealed record, as a replay rebuilds it: the trail shows yuan to the cent.
-        write_atomic(request.workbook_path, salary_workbook_of(outcome.record, policy=policy))
+        sealed = outcome.results.as_sealed()  # as a replay reads it back from the ledger
+        workbook = salary_workbook_of(outcome.record, policy=policy, results=sealed)
+        write_atomic(request.workbook_path, workbook)
     return Run(outcome, in_force, inputs.review)
 
 

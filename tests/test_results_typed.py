@@ -298,3 +298,68 @@ def test_a_document_the_engine_could_not_have_written_is_refused(change: Any, me
     with pytest.raises(ValueError) as caught:
         MonthResults.from_json(document)
     assert str(caught.value) == message
+
+
+# --- as sealed, without the round trip --------------------------------------------------
+
+
+def _computed_month(employees: int, seed: int) -> MonthResults:
+    """A generated month (bench/generate.py) through validate → evaluate → check, typed
+    as the engine hands it to the seal, trail yuan still exact."""
+    import sys
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    from generate import generate
+
+    from appraisal.domain.model import CarriedState, Month
+    from appraisal.pipeline import compute, table_of_rows
+    from appraisal.policy.loaded import load_policy
+    from appraisal.read import EVENT_COLUMNS, ROSTER_COLUMNS, parse_events, parse_roster
+    from appraisal.read.inputs import MonthInputs
+
+    roster_rows, event_rows = generate(employees, 10, "2026-10", seed)
+    month = Month.parse("2026-10")
+    roster, _ = parse_roster(table_of_rows("roster.csv", roster_rows, ROSTER_COLUMNS))
+    events, _ = parse_events(table_of_rows("events.csv", event_rows, EVENT_COLUMNS), month)
+    inputs = MonthInputs(month, tuple(roster), tuple(events))
+    computed, issues = compute(load_policy(), inputs, CarriedState())
+    assert computed is not None, issues[:3]
+    return computed.results
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_as_sealed_is_what_the_ledger_gives_back(seed: int) -> None:
+    """`run --out` writes the workbook from `as_sealed()` rather than parsing the JSON it
+    has just made; both must be the same records and give the same workbook bytes."""
+    from appraisal.domain.model import Month
+    from appraisal.export.workbook import ladder_of
+    from appraisal.policy.loaded import load_policy
+    from payroll_export import Manifest, salary_workbook
+
+    computed = _computed_month(120, seed)
+    # The engine's trail keeps exact yuan, so the typed month is not yet the sealed one.
+    assert any(
+        entry.yuan is not None and entry.yuan != entry.yuan.quantize(Decimal("0.01"))
+        for person in computed.employees
+        for entry in person.trace
+    )
+    round_trip = MonthResults.from_json(computed.to_json())
+    assert computed.as_sealed() == round_trip
+    assert computed.as_sealed().to_json() == computed.to_json()
+    in_force = load_policy().in_force(Month.parse("2026-10"))
+    manifest = Manifest(
+        month="2026-10",
+        policy_id=in_force.id,
+        policy_version=in_force.version,
+        policy_sha256=in_force.sha256,
+        input_files={"events.csv": "0" * 64},
+        engine_version="test",
+        record_hash="1" * 64,
+        ledger_version=1,
+        ledger_seq=1,
+        demotion_line=140,
+    )
+    ladder = ladder_of(in_force)
+    assert salary_workbook(computed.as_sealed(), manifest, ladder) == salary_workbook(
+        round_trip, manifest, ladder
+    )

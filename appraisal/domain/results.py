@@ -9,7 +9,7 @@ is the sum of the rounded fields.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
@@ -307,6 +307,15 @@ class MonthResults:
             "employees": [e.to_json() for e in self.employees],
         }
 
+    def as_sealed(self) -> MonthResults:
+        """These results as the ledger gives them back, without the round trip through JSON.
+
+        Equal to ``MonthResults.from_json(self.to_json())``: the engine keeps the trail's
+        yuan exact (each pay field is rounded once, from them), and the sealed form
+        shows each to the cent, as it shows a conflict's amount.
+        """
+        return replace(self, employees=tuple(_sealed(e) for e in self.employees))
+
     @classmethod
     def from_json(cls, data: Any) -> MonthResults:
         document = json_fields.mapping(data, "results")
@@ -323,6 +332,38 @@ class MonthResults:
                 for i, person in enumerate(json_fields.listed(document, "employees", "results"))
             ),
         )
+
+
+def _sealed(person: EmployeeResult) -> EmployeeResult:
+    score = person.score
+    return replace(
+        person,
+        score=ScoreResult(_as_json(score.add), _as_json(score.deduct_left), _as_json(score.total)),
+        trace=tuple(_sealed_entry(entry) for entry in person.trace),
+        compliance=tuple(replace(c, amount=cents(c.amount)) for c in person.compliance),
+        offences=dict(sorted(person.offences.items())),
+    )
+
+
+def _sealed_entry(entry: TraceEntry) -> TraceEntry:
+    # JSON carries a pay field and its yuan together, or neither.
+    moved = entry.pay_field is not None and entry.yuan is not None
+    return TraceEntry(
+        entry.rule,
+        entry.clause,
+        entry.effect,
+        entry.source,
+        None if entry.points is None else _as_json(entry.points),
+        entry.pay_field if moved else None,
+        cents(entry.yuan) if moved and entry.yuan is not None else None,
+    )
+
+
+def _as_json(value: Decimal) -> Decimal:
+    """A score or points as JSON gives it back: a fraction goes through a float (`number`)."""
+    if value == value.to_integral_value():
+        return value
+    return Decimal(str(number(value)))
 
 
 def number(value: Decimal) -> int | float:

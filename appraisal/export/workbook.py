@@ -38,7 +38,7 @@ def salary_workbook_of(
     The ledger stores the results as JSON and the policy as its texts; they are read
     back here, once, unless the caller already holds them: ``policy`` when it is the
     one the month was sealed with (same sha256), ``results`` when they are the record's
-    as read back from it (`MonthResults.from_json`).
+    as the ledger gives them back (`MonthResults.as_sealed`).
     """
     if policy is None or policy.sha256 != record.policy_sha256:
         policy = load_policy_bundle(record.policy_sources)
