@@ -89,17 +89,18 @@ def run(request: RunRequest) -> Run:
     """
     policy = load_policy(request.policy)  # policy: loaded and checked once
     in_force = policy.in_force(request.month)
-    hours_per_day = in_force.doc.attendance.hours_per_day
-    inputs, _ = read_inputs(  # read: its problems travel in inputs.problems
-        request.month, request.roster, request.events, hours_per_day=hours_per_day
+    inputs, _ = read_inputs(  # read: its problems travel on in inputs.problems
+        request.month,
+        request.roster,
+        request.events,
+        hours_per_day=in_force.doc.attendance.hours_per_day,
     )
-    outcome = run_month(policy, inputs, request.ledger, request.amend)  # validate … seal
-    if request.json_path is not None:  # export
-        write_atomic(request.json_path, results_file_bytes(outcome.results_json))
-    if request.workbook_path is not None:
-        sealed = outcome.results.as_sealed()  # as a replay reads it back from the ledger
-        workbook = salary_workbook_of(outcome.record, policy=policy, results=sealed)
-        write_atomic(request.workbook_path, workbook)
+    opening = opening_of(request.ledger, request.month)  # the state the month starts from
+    computed, issues = compute(policy, inputs, opening.state)  # validate → evaluate → check
+    if computed is None:
+        raise InputError(issues)
+    outcome = seal(request.ledger, policy, inputs, opening, computed, request.amend)  # seal
+    export(outcome, policy, json_path=request.json_path, workbook_path=request.workbook_path)
     return Run(outcome, in_force, inputs.review)
 
 
@@ -169,19 +170,48 @@ def run_month(
 ) -> RunOutcome:
     """Compute the month on the ledger's carried state (validate → evaluate → check) and
     seal it; an identical re-run changes nothing."""
-    month = str(inputs.month)
-    previous = current = None
-    if Path(ledger_path).exists():  # a new ledger is created only once there is a month to seal
-        with Ledger(ledger_path) as ledger:
-            previous, current = ledger.previous_current(month), ledger.current(month)
-    state = previous.carried_after() if previous else CarriedState()
-    computed, issues = compute(policy, inputs, state)
+    opening = opening_of(ledger_path, inputs.month)
+    computed, issues = compute(policy, inputs, opening.state)
     if computed is None:
         raise InputError(issues)
+    return seal(ledger_path, policy, inputs, opening, computed, amend)
+
+
+@dataclass(frozen=True)
+class Opening:
+    """Where a month starts in the ledger: the state the month before left, and the
+    month's current sealed version, if it has one."""
+
+    state: CarriedState
+    current: SealedMonth | None
+
+
+def opening_of(ledger_path: str | Path, month: Month) -> Opening:
+    if not Path(ledger_path).exists():  # a new ledger is created only once a month is sealed
+        return Opening(CarriedState(), None)
+    with Ledger(ledger_path) as ledger:
+        previous, current = ledger.previous_current(str(month)), ledger.current(str(month))
+    return Opening(previous.carried_after() if previous else CarriedState(), current)
+
+
+def seal(
+    ledger_path: str | Path,
+    policy: Policy,
+    inputs: MonthInputs,
+    opening: Opening,
+    computed: Computed,
+    amend: str | None,
+) -> RunOutcome:
+    """Seal stage: store the computed month, or find it sealed already with the same inputs.
+
+    Other inputs for a sealed month are refused (`AlreadySealed`) unless ``amend`` says
+    why; an amendment that changes the state handed on names the months sealed after it.
+    """
+    current = opening.current
     new = NewSeal.of(
         inputs,
         policy,
-        state,
+        opening.state,
         computed.state_after,
         computed.results,
         __version__,
@@ -202,9 +232,25 @@ def run_month(
         if current is not None and canonical_json(current.state_after) != canonical_json(
             record.state_after
         ):
-            stale = tuple(ledger.months_after(month))
+            stale = tuple(ledger.months_after(record.month))
     status = "amended" if current else "sealed"
     return RunOutcome(computed.results, computed.results_json, record, status, stale)
+
+
+def export(
+    outcome: RunOutcome,
+    policy: Policy,
+    *,
+    json_path: Path | None = None,
+    workbook_path: Path | None = None,
+) -> None:
+    """Export stage: the results JSON and the salary workbook, each written whole or not at all."""
+    if json_path is not None:
+        write_atomic(json_path, results_file_bytes(outcome.results_json))
+    if workbook_path is not None:
+        sealed = outcome.results.as_sealed()  # as a replay reads it back from the ledger
+        workbook = salary_workbook_of(outcome.record, policy=policy, results=sealed)
+        write_atomic(workbook_path, workbook)
 
 
 @dataclass(frozen=True)
