@@ -16,7 +16,7 @@ from appraisal.domain.model import Employee, Month
 from appraisal.engine.validate import validate
 from appraisal.export.statement import statement
 from appraisal.export.workbook import salary_workbook_of, workbook_differences
-from appraisal.ledger.errors import LedgerError
+from appraisal.ledger.errors import LedgerError, NotSealed
 from appraisal.ledger.records import SealedMonth
 from appraisal.ledger.store import Ledger
 from appraisal.policy.loaded import Policy, PolicyInForce, load_policy, load_policy_bundle
@@ -90,10 +90,6 @@ def _roster(path: Path, in_force: PolicyInForce) -> list[Employee]:
     if issues:
         raise InputError(issues, what="roster")
     return roster
-
-
-class NotSealed(LedgerError):
-    """The month asked for is not in the ledger; the message lists the months that are."""
 
 
 def sealed_month(ledger_path: Path, month: Month) -> SealedMonth:

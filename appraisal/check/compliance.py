@@ -15,7 +15,6 @@ from decimal import Decimal
 from appraisal.domain.model import Event, Kind, Source
 from appraisal.domain.money import plain, text
 from appraisal.domain.results import Conflict, EmployeeResult, TraceEntry
-from appraisal.engine.context import rate_names
 from appraisal.policy.loaded import PolicyInForce
 
 __all__ = [
@@ -47,7 +46,7 @@ def overtime_below_statutory(
     if not overtime:
         return []
     paid = _overtime_paid(result.trace)
-    names = rate_names(policy, policy.levels[result.level])
+    names = policy.rate_names(policy.levels[result.level])
     conflicts: list[Conflict] = []
     for event in overtime:
         entries = paid.get(event.source)

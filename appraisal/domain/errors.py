@@ -14,6 +14,7 @@ names it ("in the roster", "in the policy"), so one ``except`` serves a whole fa
     └── LedgerError      the ledger file cannot be used, or a seal is refused
         ├── AlreadySealed    the month is sealed with other inputs; use --amend REASON
         ├── NothingToAmend   --amend for a month that was never sealed
+        ├── NotSealed        explain/workbook check of a month that is not sealed
         └── OutOfOrder       a new month before the latest sealed month
 
     KeyError

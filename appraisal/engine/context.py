@@ -22,16 +22,7 @@ from appraisal.domain.model import CarriedState, Employee, Event, Kind, Month
 from appraisal.domain.results import ScoreResult
 from appraisal.policy.loaded import LevelInfo, PolicyInForce
 
-__all__ = ["MonthContext", "Rates", "SoFar", "rate_names"]
-
-
-def rate_names(policy: PolicyInForce, level: LevelInfo) -> dict[str, Decimal | bool]:
-    """The names a rate expression may use (`RATE_NAMES` of the policy) for a level."""
-    return {
-        "base": level.base,
-        "floating": level.floating,
-        "pay_day_basis": policy.doc.pay.pay_day_basis,
-    }
+__all__ = ["MonthContext", "Rates", "SoFar"]
 
 
 class Rates:
@@ -47,15 +38,14 @@ class Rates:
         self.policy = policy
         self._cache: dict[tuple[str, str], Decimal | None] = {}
 
-    def names(self, level: LevelInfo) -> dict[str, Decimal | bool]:
-        return rate_names(self.policy, level)
-
     def get(self, key: str, level: LevelInfo) -> Decimal | None:
         """The rate at ``key`` of the policy for ``level``; None where the policy has none."""
         cache_key = (key, level.id)
         if cache_key not in self._cache:
             expression = self.policy.maybe_expr(key)
-            self._cache[cache_key] = expression.money(self.names(level)) if expression else None
+            self._cache[cache_key] = (
+                expression.money(self.policy.rate_names(level)) if expression else None
+            )
         return self._cache[cache_key]
 
 
@@ -114,7 +104,7 @@ class MonthContext:
         return self.rates.get(key, self.level)
 
     def rate_names(self) -> dict[str, Decimal | bool]:
-        return self.rates.names(self.level)
+        return self.policy.rate_names(self.level)
 
     def score_names(self) -> dict[str, Decimal | bool]:
         """The names a score expression may use (`SCORE_NAMES` of the policy)."""

@@ -11,6 +11,7 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from appraisal.domain.canonical import sha256_bytes
 from appraisal.domain.model import Issue
 
 __all__ = ["InputFile", "file_sha256", "read_input"]
@@ -46,7 +47,7 @@ def read_input(path: str | Path | InputFile) -> tuple[InputFile | None, list[Iss
         return None, [Issue(file, None, None, "is a directory, not a file")]
     except OSError as error:
         return None, [Issue(file, None, None, f"cannot read the file: {error.strerror}")]
-    return InputFile(file, data, hashlib.sha256(data).hexdigest()), []
+    return InputFile(file, data, sha256_bytes(data)), []
 
 
 def file_sha256(path: str | Path) -> str:

@@ -5,6 +5,7 @@ Part of the tree drawn in `appraisal.domain.errors`::
     LedgerError          the file cannot be used as a ledger, or a seal is refused
     ├── AlreadySealed    the month has a current version and no amendment reason was given
     ├── NothingToAmend   an amendment reason for a month that was never sealed
+    ├── NotSealed        a month asked for (to explain, to check) that is not in the ledger
     └── OutOfOrder       a new month earlier than the latest sealed month
 """
 
@@ -13,7 +14,7 @@ from __future__ import annotations
 from appraisal.domain.errors import AppraisalError
 from appraisal.ledger.records import SealedMonth
 
-__all__ = ["AlreadySealed", "LedgerError", "NothingToAmend", "OutOfOrder"]
+__all__ = ["AlreadySealed", "LedgerError", "NotSealed", "NothingToAmend", "OutOfOrder"]
 
 
 class LedgerError(AppraisalError):
@@ -33,6 +34,10 @@ class AlreadySealed(LedgerError):
 
 class NothingToAmend(LedgerError):
     """An amendment reason was given for a month that was never sealed."""
+
+
+class NotSealed(LedgerError):
+    """The month asked for is not in the ledger; the message lists the months that are."""
 
 
 class OutOfOrder(LedgerError):

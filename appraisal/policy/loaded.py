@@ -85,6 +85,14 @@ class PolicyInForce:
     def maybe_expr(self, key: str) -> Expression | None:
         return self.expressions.get(key)
 
+    def rate_names(self, level: LevelInfo) -> dict[str, Decimal | bool]:
+        """What a rate expression (`RATE_NAMES`) may use, for one level of the ladder."""
+        return {
+            "base": level.base,
+            "floating": level.floating,
+            "pay_day_basis": self.doc.pay.pay_day_basis,
+        }
+
 
 @dataclass
 class Policy:
