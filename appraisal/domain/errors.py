@@ -11,6 +11,7 @@ names it ("in the roster", "in the policy"), so one ``except`` serves a whole fa
     ├── BadFile          a file that configures the engine cannot be used (``issues``)
     │   ├── PolicyError      a policy file, ``file:line: message``
     │   └── ProfileError     an import profile, ``file:line: field: message``
+    ├── WriteFailed      an output file could not be written (after a seal: says how to rebuild it)
     └── LedgerError      the ledger file cannot be used, or a seal is refused
         ├── AlreadySealed    the month is sealed with other inputs; use --amend REASON
         ├── NothingToAmend   --amend for a month that was never sealed
@@ -32,7 +33,14 @@ from collections.abc import Sequence
 
 from appraisal.domain.model import Issue
 
-__all__ = ["AppraisalError", "BadFile", "InputError", "PolicyError", "ProfileError"]
+__all__ = [
+    "AppraisalError",
+    "BadFile",
+    "InputError",
+    "PolicyError",
+    "ProfileError",
+    "WriteFailed",
+]
 
 
 class AppraisalError(Exception):
@@ -77,3 +85,23 @@ class ProfileError(BadFile):
     """An attendance-import profile that cannot be used."""
 
     what = "profile"
+
+
+class WriteFailed(AppraisalError):
+    """An output file could not be written (disk full, permission, a folder gone).
+
+    ``sealed`` names the month when it was already sealed before the write failed: the
+    seal stands, and ``rebuild`` is the command that writes the file again from the
+    ledger. Without ``sealed``, nothing was sealed.
+    """
+
+    def __init__(
+        self, path: str, reason: str, *, sealed: str | None = None, rebuild: str | None = None
+    ) -> None:
+        self.path, self.reason, self.sealed, self.rebuild = path, reason, sealed, rebuild
+        message = f"{path}: cannot write the file: {reason}"
+        if sealed is not None:
+            message += f"; {sealed} is sealed in the ledger all the same"
+            if rebuild:
+                message += f". To write the file again from the ledger: {rebuild}"
+        super().__init__(message)
