@@ -4,7 +4,8 @@ import.
 The outer edge of the pipeline, and only that: it maps arguments onto
 `appraisal.pipeline` and `appraisal.commands`, prints what they return, and maps the
 one exception family (`AppraisalError`) and its issues onto exit statuses: 0 success,
-1 input, policy, ledger or replay problems, 2 usage errors. Every problem is printed as
+1 input, policy, ledger or replay problems, 2 usage errors (141 when the reader of the
+output went away, as after ``| head``). Every problem is printed as
 ``file:row:column: message``, all of them at once.
 """
 
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -28,6 +30,7 @@ from appraisal.domain.model import Issue, Month
 from appraisal.domain.version import __version__
 from appraisal.export.statement import UnknownEmployee
 from appraisal.export.summary import summary_lines
+from appraisal.files.clash import Output, Read, output_problems
 from appraisal.files.output import write_atomic
 from appraisal.ledger.errors import AlreadySealed, NothingToAmend
 from appraisal.pipeline import Run, RunRequest, replay_month, run
@@ -39,6 +42,7 @@ from appraisal.read.imports.records import ReviewItem
 __all__ = ["main"]
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as the shell reports a reader that went away
 # A month is hundreds of thousands of records that live until the command ends; at
 # CPython's default threshold (700 new objects) the cycle collector walks them again
 # thousands of times, about a sixth of a 10,000-employee `run`. A command is one short
@@ -54,10 +58,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     try:
-        return int(args.handler(args, sys.stdout, sys.stderr))
+        status = int(args.handler(args, sys.stdout, sys.stderr))
+        sys.stdout.flush()  # a reader that went away is found here, not at exit
+        return status
     except AppraisalError as error:
         _report(error, args, sys.stderr)
         return EXIT_PROBLEMS
+    except BrokenPipeError:
+        # `appraisal explain … | head`: the reader stopped reading; end quietly, as a
+        # program killed by SIGPIPE does, and keep Python from complaining at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
     except KeyboardInterrupt:  # pragma: no cover - interactive only
         return 130
 
@@ -186,28 +197,26 @@ def _print_issues(issues: Sequence[Issue], err: TextIO, what: str, then: str) ->
     print(f"{len(issues)} {noun} {what}{then}", file=err)
 
 
-def _output_problem(path: Path, suffix: str | None) -> str | None:
-    """Checked before anything is sealed, so a typo in a path never costs a sealed month."""
-    if suffix is not None and path.suffix.lower() != suffix:
-        return f"{path}: the file to write must end in {suffix}"
-    if not path.parent.is_dir():
-        return f"{path}: the folder {path.parent} does not exist"
-    if path.is_dir():
-        return f"{path}: is a directory"
-    return None
-
-
-def _usage_problems(err: TextIO, *outputs: tuple[Path | None, str | None]) -> bool:
-    problems = [
-        p for path, suffix in outputs if path is not None and (p := _output_problem(path, suffix))
-    ]
-    for problem in problems[:1]:  # the first, as argparse reports one usage error
+def _usage_problems(err: TextIO, outputs: Sequence[Output], reads: Sequence[Read]) -> bool:
+    """Checked before any work, so a typo in a path never costs a sealed month or an input."""
+    problems = output_problems(outputs, reads)
+    for problem in problems:
         print(problem, file=err)
     return bool(problems)
 
 
 def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    if _usage_problems(err, (args.out, ".xlsx"), (args.json_path, None)):
+    outputs = [
+        Output("--ledger", args.ledger),
+        Output("--out", args.out, ".xlsx"),
+        Output("--json", args.json_path),
+    ]
+    reads = [
+        Read("--roster", args.roster),
+        *(Read("--events", path) for path in args.events),
+        Read("--policy", args.policy),
+    ]
+    if _usage_problems(err, outputs, reads):
         return EXIT_USAGE
     request = RunRequest(
         month=args.month,
@@ -306,7 +315,8 @@ def _replay(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _template(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    if _usage_problems(err, (args.out, ".xlsx")):
+    reads = [Read("--roster", args.roster), Read("--policy", args.policy)]
+    if _usage_problems(err, [Output("--out", args.out, ".xlsx")], reads):
         return EXIT_USAGE
     data, people = input_form(args.month, args.roster, args.policy)
     write_atomic(args.out, data)
@@ -330,7 +340,16 @@ def _explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    if _usage_problems(err, (args.out, ".csv")):
+    review = args.out.with_suffix(".review.csv")  # as write_events_csv names it
+    outputs = [Output("-o", args.out, ".csv"), Output("-o (its review list)", review)]
+    profile = Path(args.profile) if args.profile and args.profile.endswith(".yaml") else None
+    reads = [
+        Read("the export", args.file),
+        Read("--roster", args.roster),
+        Read("--policy", args.policy),
+        Read("--profile", profile),
+    ]
+    if _usage_problems(err, outputs, reads):
         return EXIT_USAGE
     written = import_attendance(
         args.file,

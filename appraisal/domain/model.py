@@ -47,11 +47,17 @@ class Kind(StrEnum):
 
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+# The years a month may fall in (issue 9): 0000-01 has no month before it, 9999-12 no month after.
+FIRST_YEAR, LAST_YEAR = 1900, 9998
 
 
 @dataclass(frozen=True, slots=True, order=True)
 class Month:
-    """A calendar month, the period an appraisal covers (考核以月为周期)."""
+    """A calendar month, the period an appraisal covers (考核以月为周期).
+
+    Years run from FIRST_YEAR to LAST_YEAR: the month after the last one, and every
+    date a month's rules reach (a year back, the next month's first day), still exist.
+    """
 
     year: int
     month: int
@@ -61,7 +67,12 @@ class Month:
         match = _MONTH.match(text.strip())
         if not match or not 1 <= int(match.group(2)) <= 12:
             raise ValueError(f"month must be YYYY-MM, got {text!r}")
-        return cls(int(match.group(1)), int(match.group(2)))
+        year = int(match.group(1))
+        if not FIRST_YEAR <= year <= LAST_YEAR:
+            raise ValueError(
+                f"month must be between {FIRST_YEAR}-01 and {LAST_YEAR}-12, got {text.strip()!r}"
+            )
+        return cls(year, int(match.group(2)))
 
     @property
     def first_day(self) -> date:

@@ -90,11 +90,16 @@ def read_inputs(
     if roster_table is not None and "employee_id" in roster_table.header:
         known += _stand_ins(roster_table, roster)
     review: list[ReviewItem] = []
-    for path in event_paths:
+    seen: dict[str, str] = {}  # sha256 -> the events file first given with those bytes
+    for number, path in enumerate(event_paths):
         given, _ = read_input(path)
         if given is None:
             issues += read_event_tables(path)[1]  # says why, as for any file that cannot be read
             continue
+        if given.sha256 in seen:
+            issues.append(_given_twice(given.path, number, seen[given.sha256], given.sha256))
+            continue
+        seen[given.sha256] = given.path
         if (profile := detect_profile(given)) is not None:
             if roster_table is None:
                 continue  # without a readable roster no one can be matched; that is reported
@@ -124,6 +129,16 @@ def read_inputs(
         month, tuple(roster), tuple(events), files, paths, tuple(issues), tuple(review)
     )
     return inputs, issues
+
+
+def _given_twice(path: str, number: int, first: str, sha256: str) -> Issue:
+    """The same events twice would count every event twice: the same bytes are one file,
+    however its path is written (``e.csv``, ``./e.csv``, a link, a copy)."""
+    message = (
+        f"--events number {number + 1} is the same file as --events {first} (the same "
+        f"bytes, sha256 {sha256[:12]}…); each events file is given once"
+    )
+    return Issue(path, None, None, message)
 
 
 def _stand_ins(table: Table, roster: Sequence[Employee]) -> list[Employee]:
