@@ -25,7 +25,7 @@ from appraisal.commands import (
     input_form,
     sealed_statement,
 )
-from appraisal.domain.errors import AppraisalError, BadFile, InputError
+from appraisal.domain.errors import AppraisalError, BadFile, InputError, WriteFailed
 from appraisal.domain.model import Issue, Month
 from appraisal.domain.version import __version__
 from appraisal.export.statement import UnknownEmployee
@@ -84,6 +84,8 @@ def _report(error: AppraisalError, args: argparse.Namespace, err: TextIO) -> Non
             'To replace it, run again with --amend "REASON".',
             file=err,
         )
+    elif isinstance(error, WriteFailed):
+        print(error, file=err)
     elif isinstance(error, NothingToAmend):
         print(f"{args.ledger}: {args.month} is not sealed yet; run it without --amend.", file=err)
     else:  # the ledger's other refusals
@@ -319,7 +321,10 @@ def _template(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if _usage_problems(err, [Output("--out", args.out, ".xlsx")], reads):
         return EXIT_USAGE
     data, people = input_form(args.month, args.roster, args.policy)
-    write_atomic(args.out, data)
+    try:
+        write_atomic(args.out, data)
+    except OSError as error:
+        raise WriteFailed(str(args.out), error.strerror or str(error)) from error
     print(
         f"Input workbook for {args.month} ({people} employees) written to {args.out}; "
         f"fill it in, then: appraisal run --month {args.month} --roster {args.roster} "

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from appraisal.domain.errors import InputError
+from appraisal.domain.errors import InputError, WriteFailed
 from appraisal.domain.model import Employee, Month
 from appraisal.engine.validate import validate
 from appraisal.export.statement import statement
@@ -72,7 +72,10 @@ def import_attendance(
     issues = list(imported.issues) or parse_events(imported.table, month)[1]
     if issues:
         raise InputError(issues, what="export")
-    return ImportWritten(imported, write_events_csv(imported, out))
+    try:
+        return ImportWritten(imported, write_events_csv(imported, out))
+    except OSError as error:
+        raise WriteFailed(error.filename or str(out), error.strerror or str(error)) from error
 
 
 def _roster(path: Path, in_force: PolicyInForce) -> list[Employee]:

@@ -164,3 +164,17 @@ def test_a_reader_that_goes_away_ends_quietly(month_dir: Path) -> None:
     err = process.stderr.read()
     assert process.wait() == 141
     assert err == b""
+
+
+def test_a_write_that_fails_is_a_message_not_a_traceback(
+    month_dir: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def full_disk(path: object, data: bytes) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("appraisal.cli.write_atomic", full_disk)
+    argv = ["template", "--month", "2026-10", "--roster", "roster.csv", "--out", "t.xlsx"]
+    assert main(argv) == 1
+    err = capsys.readouterr().err
+    assert err == "t.xlsx: cannot write the file: No space left on device\n"
+    assert not (month_dir / "t.xlsx").exists()
