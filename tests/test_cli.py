@@ -789,10 +789,9 @@ def test_replay_without_a_ledger_file_fails_and_creates_none(
 
 
 def _policy_pair(folder: Path, extends: str) -> Path:
-    """A copy of the shipped policy in base/, and a policy in child/ that extends it."""
-    (folder / "base").mkdir()
-    (folder / "child").mkdir()
-    (folder / "base" / "shipped.yaml").write_bytes(SHIPPED_POLICY.read_bytes())
+    """A copy of the shipped policy in child/base/, and a policy in child/ that extends it."""
+    (folder / "child" / "base").mkdir(parents=True)
+    (folder / "child" / "base" / "shipped.yaml").write_bytes(SHIPPED_POLICY.read_bytes())
     return write_lines(
         folder / "child" / "local.yaml",
         [f"extends: {extends}", "id: cs-local", 'version: "local-1"'],
@@ -801,22 +800,27 @@ def _policy_pair(folder: Path, extends: str) -> Path:
 
 def _raise_base_lateness_fine(folder: Path) -> None:
     """Edit the base policy on disk after sealing: 10 → 15 yuan for lateness ≤ 30 min."""
-    base = folder / "base" / "shipped.yaml"
+    base = folder / "child" / "base" / "shipped.yaml"
     text = base.read_text(encoding="utf-8")
     edited = text.replace("max_minutes: 30, fine: 10", "max_minutes: 30, fine: 15")
     assert edited != text
     base.write_text(edited, encoding="utf-8")
 
 
-def test_replay_of_a_month_sealed_with_a_policy_extending_an_absolute_path(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("absolute", [True, False])
+def test_replay_of_a_month_sealed_with_a_policy_extending_a_path(
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    absolute: bool,
 ) -> None:
     """Replay recomputes from the policy texts the ledger stored, whatever path the
-    policy used to name its base, and never from today's files."""
+    policy used to name its base, and never from today's files; it writes no file."""
     scratch = tmp_path / "scratch"
     scratch.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(scratch))  # keep replay's files in tmp_path
-    policy = _policy_pair(tmp_path, str(tmp_path / "base" / "shipped.yaml"))
+    base = tmp_path / "child" / "base" / "shipped.yaml"
+    policy = _policy_pair(tmp_path, str(base) if absolute else "base/shipped.yaml")
     ledger = tmp_path / "ledger.db"
     code, _, err = run(
         capsys, "2026-10", EXAMPLE_ROSTER, EXAMPLE_EVENTS, ledger, "--policy", policy
@@ -826,27 +830,27 @@ def test_replay_of_a_month_sealed_with_a_policy_extending_an_absolute_path(
     code, out, err = cli(capsys, "replay", "--month", "2026-10", "--ledger", ledger)
     assert code == 0, err
     assert "cs-local local-1" in out
+    assert sorted(scratch.rglob("*")) == []
 
 
-def test_replay_writes_nothing_outside_its_own_scratch_folder(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def test_a_policy_may_not_extend_a_file_above_its_folder(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    """A stored policy named '../base/shipped.yaml' must not be written above replay's
-    temporary folder (it could overwrite a real file there)."""
-    scratch = tmp_path / "scratch"
-    scratch.mkdir()
-    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
-    policy = _policy_pair(tmp_path, "../base/shipped.yaml")
+    """'../base/shipped.yaml' leaves the extending policy's folder: refused, nothing sealed."""
+    (tmp_path / "base").mkdir()
+    (tmp_path / "base" / "shipped.yaml").write_bytes(SHIPPED_POLICY.read_bytes())
+    (tmp_path / "child").mkdir()
+    policy = write_lines(
+        tmp_path / "child" / "local.yaml",
+        ["extends: ../base/shipped.yaml", "id: cs-local", 'version: "local-1"'],
+    )
     ledger = tmp_path / "ledger.db"
     code, _, err = run(
         capsys, "2026-10", EXAMPLE_ROSTER, EXAMPLE_EVENTS, ledger, "--policy", policy
     )
-    assert code == 0, err
-    _raise_base_lateness_fine(tmp_path)  # replay must use the stored text, not this
-    code, _, err = cli(capsys, "replay", "--month", "2026-10", "--ledger", ledger)
-    assert code == 0, err
-    left_behind = sorted(p.relative_to(scratch).as_posix() for p in scratch.rglob("*"))
-    assert left_behind == []
+    assert code == 1
+    assert "extends ../base/shipped.yaml: a policy extends only a file in its own folder" in err
+    assert not ledger.exists()
 
 
 # --- the results JSON ---------------------------------------------------------------------

@@ -15,6 +15,8 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
+from appraisal.domain.text import terminal_safe
+
 __all__ = [
     "CarriedState",
     "Employee",
@@ -138,7 +140,8 @@ class Issue:
             where.append(str(self.row))
         if self.column:
             where.append(self.column)
-        return f"{':'.join(where)}: {self.message}"
+        # A message may echo a cell or a path as written: controls are shown escaped.
+        return terminal_safe(f"{':'.join(where)}: {self.message}")
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,6 +7,13 @@ them with pydantic, and turn what pydantic rejects into `Issue`s with `model_pro
 or `validate`. Numbers with a fraction become Decimal, never float, like every other
 number of the engine.
 
+The files may come from anyone, so the reader has limits a hostile file cannot pass:
+no tags (``!!python/object``, ``!anything``: plain values only), at most `MAX_ALIASES`
+aliases and `MAX_VALUES` values once they are expanded (a 1 KB "billion laughs" is
+refused in milliseconds), at most `MAX_DEPTH` levels of nesting, and no alias inside
+the value it names. A control character, an impossible date (2026-02-30) or a number
+Python cannot hold is a message naming the line, never a traceback.
+
 Policies and profiles each had their own copy of this code, and users know the messages
 each gave. The ways the two kinds of file still differ are the fields of a `YamlKind`,
 so every message stays as it was and the differences are in one place.
@@ -27,6 +34,9 @@ from appraisal.domain.model import Issue
 from appraisal.domain.suggest import closest
 
 __all__ = [
+    "MAX_ALIASES",
+    "MAX_DEPTH",
+    "MAX_VALUES",
     "Path_",
     "YamlKind",
     "YamlTree",
@@ -36,6 +46,13 @@ __all__ = [
     "read_yaml",
     "validate",
 ]
+
+#: The most aliases (``*name``) one file may use.
+MAX_ALIASES = 100
+#: The most values (keys, items, scalars) a file may hold once its aliases are expanded.
+MAX_VALUES = 100_000
+#: The deepest nesting of mappings and lists a file may have.
+MAX_DEPTH = 50
 
 #: A value's place in a document: ``("columns", 2, "event")``; ``()`` is the whole.
 Path_ = tuple[Any, ...]
@@ -86,16 +103,15 @@ def read_yaml(text: str, file: str, kind: YamlKind) -> tuple[YamlTree | None, li
 
     ``file`` names the file in the issues, as the user would type it.
     """
-    loader = yaml.SafeLoader(text)
     try:
-        node = loader.get_single_node()
+        node = _compose(text)
+    except _Refused as refused:
+        return None, [Issue(file, refused.line, None, refused.message)]
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
-        problem = getattr(error, "problem", None) or str(error)
+        problem = getattr(error, "problem", None) or type(error).__name__
         return None, [Issue(file, line, None, f"not valid YAML: {problem}")]
-    finally:
-        loader.dispose()
     if node is None:
         return None, [Issue(file, 1, None, kind.empty)]
     builder = _Builder(file, kind)
@@ -141,6 +157,8 @@ def model_problems(
             problems.append((path, f"unknown key {word!r}{hint}"))
         elif err["type"] == "missing":
             problems.append((path, "missing"))
+        elif err["type"] in _EXPECTS_A_MAPPING and err.get("input", "") is None:
+            problems.append((path, "empty: give its values"))
         elif kind.value_error_prefix:
             problems.append((path, str(err["msg"])))
         else:
@@ -187,8 +205,112 @@ def _models_in(annotation: Any) -> list[type[BaseModel]]:
     return found
 
 
+_EXPECTS_A_MAPPING = frozenset({"model_type", "dict_type", "model_attributes_type"})
+
+
 class _FirstProblem(Exception):
     """Stops building at the first duplicate key, for kinds that report only that one."""
+
+
+class _Refused(Exception):
+    """A file the reader will not read, for the reason and at the line given."""
+
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
+
+def _compose(text: str) -> Node | None:
+    """The document's node graph, within the limits; raises `_Refused` or a YAMLError."""
+    try:
+        loader = _LimitedLoader(text)
+    except yaml.reader.ReaderError as error:
+        # PyYAML checks the whole text for unprintable characters before reading it.
+        before = text[: error.position]
+        line, column = before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1
+        raise _Refused(
+            line,
+            f"not valid YAML: control character U+{error.character:04X} at column {column} "
+            "(only printable characters, tabs and line ends may be written)",
+        ) from None
+    try:
+        node = loader.get_single_node()
+    finally:
+        loader.dispose()
+    if node is not None:
+        _expanded_size(node, {}, set())
+    return node
+
+
+def _line(mark: Any) -> int:
+    return int(mark.line) + 1 if mark is not None else 1
+
+
+class _LimitedLoader(yaml.SafeLoader):
+    """PyYAML's safe composer, refusing tags, too many aliases and too deep a nesting."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self.aliases = 0
+        self.depth = 0
+
+    def compose_node(self, parent: Node | None, index: Any) -> Node | None:
+        event = self.peek_event()  # type: ignore[no-untyped-call]
+        if isinstance(event, yaml.AliasEvent):
+            self.aliases += 1
+            if self.aliases > MAX_ALIASES:
+                raise _Refused(
+                    _line(event.start_mark),
+                    f"more than {MAX_ALIASES} aliases (*name): write the values out",
+                )
+        tag = getattr(event, "tag", None)
+        if tag is not None:
+            shown = tag.replace("tag:yaml.org,2002:", "!!")
+            raise _Refused(
+                _line(event.start_mark),
+                f"tags are not allowed ({shown}): write plain values only",
+            )
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise _Refused(_line(event.start_mark), f"nested more than {MAX_DEPTH} levels deep")
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+
+def _expanded_size(node: Node, sizes: dict[int, int], open_nodes: set[int]) -> int:
+    """How many values ``node`` holds with every alias expanded; refuses a file past
+    `MAX_VALUES` before a single value is built, and an alias inside the value it names."""
+    if id(node) in sizes:
+        return sizes[id(node)]
+    if id(node) in open_nodes:
+        raise _Refused(_line(node.start_mark), "an alias (*name) refers to a value it is part of")
+    open_nodes.add(id(node))
+    size = 1
+    if isinstance(node, MappingNode):
+        for key_node, value_node in node.value:
+            size += _expanded_size(key_node, sizes, open_nodes)
+            size += _expanded_size(value_node, sizes, open_nodes)
+    elif isinstance(node, SequenceNode):
+        for item in node.value:
+            size += _expanded_size(item, sizes, open_nodes)
+    open_nodes.discard(id(node))
+    if size > MAX_VALUES:
+        raise _Refused(
+            _line(node.start_mark),
+            f"more than {MAX_VALUES:,} values once its aliases (*name) are expanded",
+        )
+    sizes[id(node)] = size
+    return size
+
+
+_KINDS_OF_VALUE = {
+    "tag:yaml.org,2002:timestamp": "date",
+    "tag:yaml.org,2002:int": "number",
+    "tag:yaml.org,2002:float": "number",
+}
 
 
 class _Builder:
@@ -206,7 +328,18 @@ class _Builder:
         if isinstance(node, MappingNode):
             out: dict[Any, Any] = {}
             for key_node, value_node in node.value:
+                if not isinstance(key_node, ScalarNode):
+                    line = key_node.start_mark.line + 1
+                    self.problems.append(
+                        Issue(self.file, line, None, "a key must be a plain value")
+                    )
+                    continue
                 key = self.scalar(key_node)
+                if isinstance(key, bool | float | Decimal) or key is None:
+                    line = key_node.start_mark.line + 1
+                    message = f"the key {key_node.value} is not a name (write it in quotes)"
+                    self.problems.append(Issue(self.file, line, None, message))
+                    continue
                 if (
                     self.kind.integer_keys_as_text
                     and isinstance(key, int)
@@ -234,4 +367,19 @@ class _Builder:
                 return Decimal(node.value.replace("_", ""))
             except InvalidOperation:  # .inf, .nan: let pydantic say what is wrong with them
                 pass
-        return self.constructor.construct_object(node, deep=True)
+        try:
+            return self.constructor.construct_object(node, deep=True)
+        except (yaml.YAMLError, ValueError, OverflowError) as error:
+            # 2026-02-30, a number of 5,000 digits, a merge key (<<): a message, no traceback.
+            what = _KINDS_OF_VALUE.get(node.tag, "value")
+            shown = str(node.value)
+            shown = shown if len(shown) <= 40 else shown[:40] + "…"
+            if node.tag == "tag:yaml.org,2002:merge":
+                message = "merge keys (<<) are not supported: write the values out"
+            elif node.tag == "tag:yaml.org,2002:int":
+                message = f"not a valid number: {shown} (too many digits)"
+            else:
+                reason = error.problem if isinstance(error, yaml.MarkedYAMLError) else str(error)
+                message = f"not a valid {what}: {shown} ({reason})"
+            self.problems.append(Issue(self.file, _line(node.start_mark), None, message))
+            return None

@@ -6,11 +6,18 @@ in the policy provides (a misspelt name is an error with "did you mean"), and on
 small arithmetic and logic subset is allowed. Numbers written in an expression are
 exact decimals, so money never passes through binary floats. There are no random or
 clock functions: the functions are passed to simpleeval explicitly.
+
+Each expression is also type-checked when it compiles: every value is a number or a
+yes/no (a comparison, `and`/`or`/`not`, a yes/no name such as ``dismissed``), and the
+two are never mixed: arithmetic takes numbers, `and`/`or`/`not` and the test of
+``x if test else y`` take yes/no, min() and max() take two numbers or more, abs() one.
+The field an expression sits in says which of the two its result must be (`RESULT`).
 """
 
 from __future__ import annotations
 
 import ast
+import itertools
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -20,7 +27,14 @@ from simpleeval import SimpleEval
 
 from appraisal.domain.suggest import closest
 
-__all__ = ["Expression", "ExpressionError", "compile_expression", "did_you_mean"]
+__all__ = [
+    "NUMBER",
+    "YES_NO",
+    "Expression",
+    "ExpressionError",
+    "compile_expression",
+    "did_you_mean",
+]
 
 MAX_EXPRESSION_LENGTH = 500
 
@@ -55,6 +69,10 @@ _ALLOWED_NODES: tuple[type[ast.AST], ...] = (
 )
 
 Value = Decimal | bool
+
+#: The two kinds of value an expression computes with, as messages name them.
+NUMBER = "a number"
+YES_NO = "yes/no"
 _EVALUATOR = SimpleEval(functions=dict(FUNCTIONS), names={})
 
 
@@ -97,13 +115,24 @@ class Expression:
         return bool(self.evaluate(names))
 
 
-def compile_expression(text: str, allowed_names: Iterable[str]) -> Expression:
-    """Parse and check ``text``; raise ExpressionError naming every problem found."""
+def compile_expression(
+    text: str,
+    allowed_names: Iterable[str],
+    *,
+    yes_no_names: Iterable[str] = (),
+    result: str | None = None,
+) -> Expression:
+    """Parse and check ``text``; raise ExpressionError naming every problem found.
+
+    Names in ``yes_no_names`` hold yes/no, the other allowed names numbers; ``result``,
+    when given (`NUMBER` or `YES_NO`), is what the whole expression must give.
+    """
     allowed = frozenset(allowed_names)
     if len(text) > MAX_EXPRESSION_LENGTH:
         raise ExpressionError(f"expression longer than {MAX_EXPRESSION_LENGTH} characters")
+    source = text.strip()
     try:
-        tree = ast.parse(text.strip(), mode="eval")
+        tree = ast.parse(source, mode="eval")
     except SyntaxError as error:
         raise ExpressionError(f"not a valid expression: {text!r} ({error.msg})") from None
 
@@ -134,10 +163,111 @@ def compile_expression(text: str, allowed_names: Iterable[str]) -> Expression:
             if isinstance(node.value, bool):
                 continue
             if isinstance(node.value, int | float):
+                written = Decimal(repr(node.value))
+                if not written.is_finite():
+                    problems.append(f"the number {_segment(source, node)} is too large")
                 # Written numbers are exact decimals: 0.5 means Decimal("0.5").
-                node.value = Decimal(repr(node.value))  # type: ignore[assignment]  # simpleeval returns it as is
+                node.value = written  # type: ignore[assignment]  # simpleeval returns it as is
             else:
                 problems.append(f"only numbers may be written in an expression, not {node.value!r}")
+    if not problems:
+        checker = _Types(source, frozenset(yes_no_names), problems)
+        kind = checker.kind(tree.body)
+        if result is not None and kind is not None and kind != result:
+            problems.append(_wrong_result(kind, result))
     if problems:
         raise ExpressionError("; ".join(dict.fromkeys(problems)))
-    return Expression(text=text.strip(), names=frozenset(used), _tree=tree.body)
+    return Expression(text=source, names=frozenset(used), _tree=tree.body)
+
+
+def _wrong_result(kind: str, result: str) -> str:
+    if result == NUMBER:
+        return f"gives {kind}, but this field needs a number (a yuan amount)"
+    return f"gives {kind}, but this field needs yes/no (a condition such as score < 140)"
+
+
+def _segment(source: str, node: ast.AST) -> str:
+    return ast.get_source_segment(source, node) or type(node).__name__
+
+
+_OPERATOR = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/"}
+_ORDERING = (ast.Lt, ast.LtE, ast.Gt, ast.GtE)
+
+
+class _Types:
+    """Works out whether each part of an expression is a number or a yes/no, noting
+    every place the two are mixed and every call with the wrong arguments."""
+
+    def __init__(self, source: str, yes_no_names: frozenset[str], problems: list[str]) -> None:
+        self.source = source
+        self.yes_no_names = yes_no_names
+        self.problems = problems
+
+    def kind(self, node: ast.AST) -> str | None:
+        """NUMBER, YES_NO, or None where a problem makes it unknown."""
+        if isinstance(node, ast.Constant):
+            return YES_NO if isinstance(node.value, bool) else NUMBER
+        if isinstance(node, ast.Name):
+            return YES_NO if node.id in self.yes_no_names else NUMBER
+        if isinstance(node, ast.BinOp):
+            operator = _OPERATOR.get(type(node.op), "arithmetic")
+            self.expect(node.left, NUMBER, operator)
+            self.expect(node.right, NUMBER, operator)
+            return NUMBER
+        if isinstance(node, ast.UnaryOp):
+            if isinstance(node.op, ast.Not):
+                self.expect(node.operand, YES_NO, "not")
+                return YES_NO
+            self.expect(node.operand, NUMBER, "a sign")
+            return NUMBER
+        if isinstance(node, ast.BoolOp):
+            word = "and" if isinstance(node.op, ast.And) else "or"
+            for value in node.values:
+                self.expect(value, YES_NO, word)
+            return YES_NO
+        if isinstance(node, ast.Compare):
+            return self.compare(node)
+        if isinstance(node, ast.IfExp):
+            self.expect(node.test, YES_NO, "the test of … if … else …")
+            body, orelse = self.kind(node.body), self.kind(node.orelse)
+            if body is not None and orelse is not None and body != orelse:
+                self.problems.append(
+                    f"{self.text(node)}: one branch gives {body}, the other {orelse}"
+                )
+                return None
+            return body or orelse
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+            return self.call(node, node.func.id)
+        return None
+
+    def compare(self, node: ast.Compare) -> str:
+        operands = [node.left, *node.comparators]
+        kinds = [self.kind(operand) for operand in operands]
+        for op, (left, right) in zip(node.ops, itertools.pairwise(kinds), strict=True):
+            if isinstance(op, _ORDERING):
+                if YES_NO in (left, right):
+                    self.problems.append(f"{self.text(node)}: only numbers can be ordered")
+            elif left is not None and right is not None and left != right:
+                self.problems.append(f"{self.text(node)}: compares {left} with {right}")
+        return YES_NO
+
+    def call(self, node: ast.Call, function: str) -> str:
+        count = len(node.args)
+        if function == "abs" and count != 1:
+            self.problems.append(f"{self.text(node)}: abs() takes one number, given {count}")
+        elif function in ("min", "max") and count < 2:
+            given = "none" if count == 0 else "one"
+            self.problems.append(
+                f"{self.text(node)}: {function}() takes two numbers or more, given {given}"
+            )
+        for argument in node.args:
+            self.expect(argument, NUMBER, f"{function}()")
+        return NUMBER
+
+    def expect(self, node: ast.AST, wanted: str, where: str) -> None:
+        found = self.kind(node)
+        if found is not None and found != wanted:
+            self.problems.append(f"{self.text(node)} is {found}, but {where} needs {wanted}")
+
+    def text(self, node: ast.AST) -> str:
+        return _segment(self.source, node)

@@ -2,7 +2,8 @@
 
 The "resolve policy" stage. `load_policy` reads a policy file, checks it as in force on
 every date it changes (so no month can meet an invalid version), compiles every
-expression once and checks its names, and reports every problem at once as
+expression once, checks its names and types and tries it on the policy's own levels and
+scores (`appraisal.policy.trial`), and reports every problem at once as
 ``file:line: message`` in a `PolicyError` (a `BadFile`: see `appraisal.domain.errors`).
 `Policy.in_force(month)` then gives the evaluator a
 `PolicyInForce`: one consistent set of values, with the ladder laid out for promotion
@@ -24,8 +25,16 @@ from pydantic import ValidationError
 from appraisal.domain.errors import PolicyError
 from appraisal.domain.model import Issue, Month
 from appraisal.files.yamlfile import dotted, model_problems
-from appraisal.policy.expr import Expression, ExpressionError, compile_expression, did_you_mean
+from appraisal.policy.expr import Expression, did_you_mean
 from appraisal.policy.schema import PolicyDoc
+from appraisal.policy.slots import (
+    AWARD_NAMES,
+    FLOATING_NAMES,
+    PROMOTION_NAMES,
+    RATE_NAMES,
+    SCORE_NAMES,
+    compile_slots,
+)
 from appraisal.policy.source import (
     POLICY_YAML,
     PolicySource,
@@ -33,8 +42,14 @@ from appraisal.policy.source import (
     read_policy_source,
     resolve_tree,
 )
+from appraisal.policy.trial import trial_problems
 
 __all__ = [
+    "AWARD_NAMES",
+    "FLOATING_NAMES",
+    "PROMOTION_NAMES",
+    "RATE_NAMES",
+    "SCORE_NAMES",
     "LevelInfo",
     "Policy",
     "PolicyError",
@@ -45,13 +60,6 @@ __all__ = [
 ]
 
 DEFAULT_POLICY = "customer_service.yaml"
-
-# The names each kind of expression may use.
-RATE_NAMES = frozenset({"base", "floating", "pay_day_basis"})
-SCORE_NAMES = frozenset({"score", "add", "deduct_left"})
-FLOATING_NAMES = RATE_NAMES | SCORE_NAMES
-PROMOTION_NAMES = SCORE_NAMES | {"demoted", "avg_score_3m", "months_scored"}
-AWARD_NAMES = SCORE_NAMES | {"dismissed", "demoted"}
 
 
 @dataclass(frozen=True)
@@ -87,11 +95,7 @@ class PolicyInForce:
 
     def rate_names(self, level: LevelInfo) -> dict[str, Decimal | bool]:
         """What a rate expression (`RATE_NAMES`) may use, for one level of the ladder."""
-        return {
-            "base": level.base,
-            "floating": level.floating,
-            "pay_day_basis": self.doc.pay.pay_day_basis,
-        }
+        return _rate_names(self.doc, level)
 
 
 @dataclass
@@ -111,7 +115,11 @@ class Policy:
         return dict(self.source.texts)
 
     def in_force(self, month: Month) -> PolicyInForce:
-        day = month.first_day
+        """The values in force on the month's first day."""
+        return self.in_force_on(month.first_day)
+
+    def in_force_on(self, day: date) -> PolicyInForce:
+        """The values in force on ``day``."""
         key = max(d for d in self.source.effective_dates() if d <= day)
         if key not in self._cache:
             resolved, issues = _resolve(self.source, day)
@@ -148,9 +156,15 @@ def load_policy_bundle(texts: Mapping[str, str]) -> Policy:
 def _checked(read: Callable[[], PolicySource], path: Path | None) -> Policy:
     source = read()
     issues: list[Issue] = []
+    seen: set[tuple[str, int | None, str]] = set()
     for day in source.effective_dates():
         _, found = _resolve(source, day)
-        issues.extend(i for i in found if i not in issues)
+        for issue in found:
+            # A problem of every version is reported once, for the first date it has.
+            same = (issue.file, issue.row, issue.message.removesuffix(_as_of(day)))
+            if same not in seen:
+                seen.add(same)
+                issues.append(issue)
     if issues:
         raise PolicyError(sorted(issues, key=lambda i: (i.file, i.row or 0, i.message)))
     return Policy(source, path)
@@ -162,8 +176,7 @@ def _resolve(source: PolicySource, day: date) -> tuple[PolicyInForce | None, lis
 
     def problem(path: tuple[Any, ...], message: str) -> None:
         file, line = source.locate(path)
-        when = "" if day == date.min else f" (as in force from {day})"
-        issue = Issue(file, line, None, f"{dotted(path)}: {message}{when}")
+        issue = Issue(file, line, None, f"{dotted(path)}: {message}{_as_of(day)}")
         if issue not in issues:
             issues.append(issue)
 
@@ -173,15 +186,20 @@ def _resolve(source: PolicySource, day: date) -> tuple[PolicyInForce | None, lis
         for path, message in model_problems(error, PolicyDoc, POLICY_YAML):
             problem(path, message)
         # Expressions are still checked, so one run shows every problem of the file.
-        _compile_expressions(tree, problem)
+        compile_slots(tree, problem)
         return None, issues
 
     # Compiled from the validated document, so defaults (award eligibility) count too.
-    expressions = _compile_expressions(doc.model_dump(), problem)
+    compiled = compile_slots(doc.model_dump(), problem)
     levels = _ladder(doc, problem)
     _cross_check(doc, problem)
+    if not issues:
+        rates = {level.id: _rate_names(doc, level) for level in levels.values()}
+        for path, message in trial_problems(doc, rates, compiled):
+            problem(path, message)
     if issues:
         return None, issues
+    expressions = {key: item.expression for key, item in compiled.items()}
     resolved = PolicyInForce(
         doc=doc,
         id=doc.id,
@@ -193,56 +211,12 @@ def _resolve(source: PolicySource, day: date) -> tuple[PolicyInForce | None, lis
     return resolved, []
 
 
-# Where expressions live in a policy, and the names each may use ("*": any key).
-_EXPRESSION_SLOTS: tuple[tuple[tuple[str, ...], frozenset[str] | None], ...] = (
-    (("pay", "floating_formula"), FLOATING_NAMES),
-    (("score", "criteria", "*", "when"), None),  # None: the policy's metric names
-    (("attendance", "absence", "deduction_per_day"), RATE_NAMES),
-    (("attendance", "leave", "personal_per_day"), RATE_NAMES),
-    (("attendance", "leave", "sick_per_day"), RATE_NAMES),
-    *((("overtime", f"{kind}_per_day"), RATE_NAMES) for kind in ("holiday", "rest_day", "workday")),
-    *(
-        (("compliance", f"{kind}_min_per_day"), RATE_NAMES)
-        for kind in ("holiday", "rest_day", "workday")
-    ),
-    (("demotion", "triggers", "*", "when"), SCORE_NAMES),
-    (("promotion", "eligible"), PROMOTION_NAMES),
-    (("dismissal", "settlement", "below_threshold"), RATE_NAMES),
-    (("dismissal", "settlement", "at_or_above_threshold"), RATE_NAMES),
-    (("awards", "monthly", "eligible"), AWARD_NAMES),
-    (("awards", "yearly", "eligible"), AWARD_NAMES),
-)
+def _as_of(day: date) -> str:
+    return "" if day == date.min else f" (as in force from {day})"
 
 
-def _compile_expressions(tree: Any, problem: Any) -> dict[str, Expression]:
-    """Compile every expression slot of a policy tree, keyed by its dotted path.
-
-    Also run on a tree that failed validation, so one run reports its expression
-    errors along with the rest.
-    """
-    metrics = tree.get("score", {}).get("metrics", {}) if isinstance(tree, dict) else {}
-    metric_names = frozenset(metrics) if isinstance(metrics, dict) else frozenset()
-    compiled: dict[str, Expression] = {}
-
-    def walk(
-        node: Any, pattern: tuple[str, ...], path: tuple[Any, ...], names: frozenset[str]
-    ) -> None:
-        if not pattern:
-            if isinstance(node, str):
-                try:
-                    compiled[".".join(str(p) for p in path)] = compile_expression(node, names)
-                except ExpressionError as error:
-                    problem(path, str(error))
-            return
-        if not isinstance(node, dict):
-            return
-        keys = list(node) if pattern[0] == "*" else [pattern[0]] if pattern[0] in node else []
-        for key in keys:
-            walk(node[key], pattern[1:], (*path, key), names)
-
-    for pattern, names in _EXPRESSION_SLOTS:
-        walk(tree, pattern, (), metric_names if names is None else names)
-    return compiled
+def _rate_names(doc: PolicyDoc, level: LevelInfo) -> dict[str, Decimal | bool]:
+    return {"base": level.base, "floating": level.floating, "pay_day_basis": doc.pay.pay_day_basis}
 
 
 def _ladder(doc: PolicyDoc, problem: Any) -> dict[str, LevelInfo]:

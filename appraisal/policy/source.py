@@ -4,7 +4,10 @@ The first half of the "resolve policy" stage. A policy file is read into plain P
 values (numbers as exact Decimals) by `appraisal.files.yamlfile`, remembering for every
 value the file and line it came from, so errors can be printed as
 ``file:line: what is wrong``. A policy may `extends:` another file and `override:`
-parts of it; a dated value in an override adds to the history of the value it
+parts of it: a file in the folder of the file that extends (a subfolder included; no
+``..`` out of it, and no symlink leading out), or a shipped policy (``policies/``, by
+its path or by its bare name). Nothing else on the machine is ever read, so no message
+can show another file's content; a dated value in an override adds to the history of the value it
 overrides instead of replacing it, so a later rule change never alters how an earlier
 month evaluates. A policy that cannot be read raises `PolicyError` with every problem.
 
@@ -16,18 +19,18 @@ from __future__ import annotations
 
 import os
 import posixpath
+import stat
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from importlib import resources
 from pathlib import Path
 from typing import Any
-
-import yaml
 
 from appraisal.domain.canonical import policy_sha256
 from appraisal.domain.errors import PolicyError
 from appraisal.domain.model import Issue
-from appraisal.files.yamlfile import Path_, YamlKind, read_yaml
+from appraisal.files.yamlfile import Path_, YamlKind, dotted, read_yaml
 
 __all__ = [
     "POLICY_YAML",
@@ -35,6 +38,7 @@ __all__ = [
     "read_policy_bundle",
     "read_policy_source",
     "resolve_tree",
+    "shipped_policies_folder",
 ]
 
 #: How a policy file is read and its problems worded (see `YamlKind`).
@@ -50,6 +54,11 @@ POLICY_YAML = YamlKind(
 
 BEGINNING = date.min
 Where = tuple[str, int]
+
+
+def shipped_policies_folder() -> Path:
+    """The folder of the policies shipped with the program (``policies/``)."""
+    return Path(str(resources.files("policies")))
 
 
 @dataclass
@@ -137,6 +146,8 @@ class _Files:
     def __init__(self, main: Path | None = None, bundle: Mapping[str, str] | None = None) -> None:
         self.main = main
         self.bundle = bundle
+        # The file each key is read from, once `extends` has been checked to reach it.
+        self.paths: dict[str, Path] = {} if main is None else {main.name: main}
 
     def fetch(self, key: str) -> str:
         if self.bundle is not None:
@@ -144,8 +155,10 @@ class _Files:
                 raise _problem(key, None, "policy file missing from the stored bundle")
             return self.bundle[key]
         assert self.main is not None
-        path = self.main.parent / key
+        path = self.paths.get(key, self.main.parent / key)
         try:
+            if not stat.S_ISREG(path.stat().st_mode):  # a FIFO would block, a device never end
+                raise _problem(self.display(key), None, "not a regular file")
             # Bytes decoded as they are (no newline translation), so the sha256 of a
             # single-file policy is the sha256 of the file.
             return path.read_bytes().decode("utf-8")
@@ -156,7 +169,7 @@ class _Files:
                 self.display(key), None, f"cannot read the policy file: {error}"
             ) from None
 
-    def base_key(self, key: str, extends: str) -> str:
+    def base_key(self, key: str, extends: str, line: int) -> str:
         if self.bundle is not None:
             candidate = posixpath.normpath(posixpath.join(posixpath.dirname(key), extends))
             if candidate in self.bundle:
@@ -170,8 +183,29 @@ class _Files:
             return named[0] if len(named) == 1 else candidate
         assert self.main is not None
         root = self.main.resolve().parent
-        target = ((root / key).parent / extends).resolve()
-        return Path(os.path.relpath(target, root)).as_posix()
+        target = self._confined(key, extends, line)
+        base_key = Path(os.path.relpath(target, root)).as_posix()
+        self.paths.setdefault(base_key, target)
+        return base_key
+
+    def _confined(self, key: str, extends: str, line: int) -> Path:
+        """The file ``extends`` names, resolved, if it is one a policy may extend."""
+        assert self.main is not None
+        folder = self.paths.get(key, self.main.parent / key).parent.resolve()
+        shipped = shipped_policies_folder().resolve()
+        target = (folder / extends).resolve()
+        if not target.exists() and Path(extends).name == extends:
+            # A bare name the folder does not have: the shipped policy of that name.
+            target = (shipped / extends).resolve()
+        if target.is_relative_to(folder) or target.is_relative_to(shipped):
+            return target
+        names = ", ".join(sorted(p.name for p in shipped.glob("*.yaml")))
+        raise _problem(
+            self.display(key),
+            line,
+            f"extends {extends}: a policy extends only a file in its own folder ({folder}) "
+            f"or a shipped policy ({names})",
+        )
 
     def display(self, key: str) -> str:
         if self.main is None:
@@ -192,12 +226,10 @@ def read_policy_bundle(texts: Mapping[str, str]) -> PolicySource:
     files = _Files(bundle=texts)
     bases = set()
     for key, text in texts.items():
-        try:
-            document = yaml.safe_load(text)
-        except yaml.YAMLError:
-            continue
-        if isinstance(document, dict) and isinstance(document.get("extends"), str):
-            bases.add(files.base_key(key, document["extends"]))
+        parsed, _ = read_yaml(text, key, POLICY_YAML)  # what is wrong is reported by _read
+        extends = parsed.value.get("extends") if parsed is not None else None
+        if isinstance(extends, str):
+            bases.add(files.base_key(key, extends, 1))
     mains = sorted(set(texts) - bases)
     if len(mains) != 1:
         raise _problem(
@@ -212,6 +244,14 @@ def _read(key: str, files: _Files, seen: tuple[str, ...]) -> PolicySource:
     parsed, issues = read_yaml(text, shown, POLICY_YAML)
     if parsed is None:
         raise PolicyError(issues)
+    mixed = _mixed_keys(parsed.value, ())
+    if mixed:
+        raise PolicyError(
+            [
+                Issue(shown, parsed.line_of(path), None, f"{dotted(path)}: {MIXED_KEYS}")
+                for path in mixed
+            ]
+        )
     tree = dict(parsed.value)
     where = {path: (shown, line) for path, line in parsed.lines.items()}
     base_name = tree.pop("extends", None)
@@ -220,7 +260,7 @@ def _read(key: str, files: _Files, seen: tuple[str, ...]) -> PolicySource:
     line = where.get(("extends",), (shown, 1))[1]
     if not isinstance(base_name, str):
         raise _problem(shown, line, "extends: give the file name of the base policy")
-    base_key = files.base_key(key, base_name)
+    base_key = files.base_key(key, base_name, line)
     if base_key in seen or base_key == key:
         raise _problem(shown, line, f"extends {base_name} in a loop")
     base = _read(base_key, files, (*seen, key))
@@ -231,6 +271,25 @@ def _read(key: str, files: _Files, seen: tuple[str, ...]) -> PolicySource:
     merged_where.update({p: w for p, w in where.items() if p[:1] != ("override",)})
     merged = _merge(merged, override, (), where, merged_where)
     return PolicySource(merged, merged_where, {**base.texts, key: text}, shown)
+
+
+MIXED_KEYS = "mixes dates and names as keys (a dated value has dates only)"
+
+
+def _mixed_keys(value: Any, path: Path_) -> list[Path_]:
+    """The places of mappings with some dates and some other keys: neither a dated
+    value nor a mapping of names (a metric named 2026-01-01 would be both)."""
+    found: list[Path_] = []
+    if isinstance(value, Mapping):
+        dates = [isinstance(k, date) for k in value]
+        if any(dates) and not all(dates):
+            found.append(path)
+        for key, item in value.items():
+            found.extend(_mixed_keys(item, (*path, key)))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            found.extend(_mixed_keys(item, (*path, i)))
+    return found
 
 
 def _merge(

@@ -1,0 +1,209 @@
+"""What each command does at the command line: check its paths, call the pipeline, print.
+
+`appraisal.cli` maps the arguments here; these functions take the parsed arguments and
+the two streams, return the exit status, and raise `AppraisalError` for `cli.main` to
+report.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from appraisal.commands import check_workbook, import_attendance, input_form, sealed_statement
+from appraisal.domain.errors import WriteFailed
+from appraisal.domain.text import terminal_safe
+from appraisal.export.statement import UnknownEmployee
+from appraisal.export.summary import summary_lines
+from appraisal.files.clash import Output, Read, output_problems
+from appraisal.files.output import write_atomic
+from appraisal.pipeline import Run, RunRequest, replay_month, run
+from appraisal.policy.describe import policy_lines
+from appraisal.policy.lines import demotion_line
+from appraisal.policy.loaded import load_policy
+from appraisal.read.imports.records import ReviewItem
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+
+
+def _usage_problems(err: TextIO, outputs: Sequence[Output], reads: Sequence[Read]) -> bool:
+    """Checked before any work, so a typo in a path never costs a sealed month or an input."""
+    problems = output_problems(outputs, reads)
+    for problem in problems:
+        print(problem, file=err)
+    return bool(problems)
+
+
+def run_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    outputs = [
+        Output("--ledger", args.ledger),
+        Output("--out", args.out, ".xlsx"),
+        Output("--json", args.json_path),
+    ]
+    reads = [
+        Read("--roster", args.roster),
+        *(Read("--events", path) for path in args.events),
+        Read("--policy", args.policy),
+    ]
+    if _usage_problems(err, outputs, reads):
+        return EXIT_USAGE
+    request = RunRequest(
+        month=args.month,
+        roster=args.roster,
+        events=tuple(args.events),
+        ledger=args.ledger,
+        policy=args.policy,
+        amend=args.amend,
+        json_path=args.json_path,
+        workbook_path=args.out,
+    )
+    _print_run(run(request), args, out)
+    return EXIT_OK
+
+
+def _print_run(done: Run, args: argparse.Namespace, out: TextIO) -> None:
+    outcome, record = done.outcome, done.outcome.record
+    for line in summary_lines(outcome.results, demotion_line(done.policy)):
+        print(line, file=out)
+    if outcome.status == "unchanged":
+        print(
+            f"Already sealed with these inputs (version {record.version}); nothing new stored.",
+            file=out,
+        )
+    elif outcome.status == "amended":
+        print(
+            f"Amended: version {record.version} supersedes the earlier one, which is kept.",
+            file=out,
+        )
+    else:
+        print(f"Sealed {record.month} in {args.ledger} (record {record.seq}).", file=out)
+    print(f"Record hash {record.record_hash}", file=out)
+    if outcome.stale_months:
+        print(
+            f"Later months were sealed on the superseded state and must be re-sealed with --amend: "
+            f"{', '.join(outcome.stale_months)}",
+            file=out,
+        )
+    _print_review(done.review, out)
+    if args.json_path is not None:
+        print(f"Results written to {args.json_path}", file=out)
+    if args.out is not None:
+        print(f"Salary-adjustment workbook (工资调整表) written to {args.out}", file=out)
+
+
+def _print_review(review: Sequence[ReviewItem], out: TextIO) -> None:
+    if review:
+        print(
+            f"To review (待复核), from the attendance export, not applied: {len(review)}", file=out
+        )
+        for item in review:
+            print(f"  {item}", file=out)
+
+
+def replay_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    outcome = replay_month(args.month, args.ledger)
+    if outcome.differences:
+        for line in outcome.differences:
+            print(line, file=err)
+        print(f"Replay of {args.month}: {len(outcome.differences)} difference(s).", file=err)
+        return EXIT_PROBLEMS
+    record = outcome.record
+    assert record is not None
+    people = len(record.results.get("employees", []))
+    print(
+        f"Replay of {args.month} (version {record.version}, {people} employees): identical to the sealed results.",
+        file=out,
+    )
+    print(
+        f"Policy {record.policy_id} {record.policy_version} sha256 {record.policy_sha256}", file=out
+    )
+    print(f"Record hash {record.record_hash}; ledger chain intact.", file=out)
+    if args.workbook is None:
+        return EXIT_OK
+    path = args.workbook
+    try:
+        found = path.read_bytes()
+    except OSError as error:
+        print(f"{path}: cannot read the workbook: {error.strerror}", file=err)
+        return EXIT_PROBLEMS
+    checked = check_workbook(found, record, outcome.policy)
+    if checked.differences:
+        for line in checked.differences:
+            print(f"{path}: {line}", file=err)
+        print(f"{path} is not the workbook of {record.month} version {record.version}.", file=err)
+        return EXIT_PROBLEMS
+    if checked.identical:
+        print(f"{path}: byte-identical to the workbook of the sealed month.", file=out)
+    else:
+        print(
+            f"{path}: every part identical to the workbook of the sealed month "
+            "(only the zip compression differs, as with another zlib version).",
+            file=out,
+        )
+    return EXIT_OK
+
+
+def template_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    reads = [Read("--roster", args.roster), Read("--policy", args.policy)]
+    if _usage_problems(err, [Output("--out", args.out, ".xlsx")], reads):
+        return EXIT_USAGE
+    data, people = input_form(args.month, args.roster, args.policy)
+    try:
+        write_atomic(args.out, data)
+    except OSError as error:
+        raise WriteFailed(str(args.out), error.strerror or str(error)) from error
+    print(
+        f"Input workbook for {args.month} ({people} employees) written to {args.out}; "
+        f"fill it in, then: appraisal run --month {args.month} --roster {args.roster} "
+        f"--events {args.out}",
+        file=out,
+    )
+    return EXIT_OK
+
+
+def explain_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    try:
+        text = sealed_statement(args.ledger, args.month, args.employee, args.lang)
+    except UnknownEmployee as error:
+        print(terminal_safe(f"{args.ledger}: {args.month}: {error}"), file=err)
+        return EXIT_PROBLEMS
+    print(text, file=out)
+    return EXIT_OK
+
+
+def import_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    review = args.out.with_suffix(".review.csv")  # as write_events_csv names it
+    outputs = [Output("-o", args.out, ".csv"), Output("-o (its review list)", review)]
+    profile = Path(args.profile) if args.profile and args.profile.endswith(".yaml") else None
+    reads = [
+        Read("the export", args.file),
+        Read("--roster", args.roster),
+        Read("--policy", args.policy),
+        Read("--profile", profile),
+    ]
+    if _usage_problems(err, outputs, reads):
+        return EXIT_USAGE
+    written = import_attendance(
+        args.file,
+        args.month,
+        args.out,
+        policy_path=args.policy,
+        profile=args.profile,
+        roster_path=args.roster,
+    )
+    imported = written.imported
+    print(
+        f"{args.file}: {imported.profile} — {len(imported.table.rows)} events written to "
+        f"{args.out}; {len(imported.review)} items to review written to {written.review_path}",
+        file=out,
+    )
+    _print_review(imported.review, out)
+    return EXIT_OK
+
+
+def check_policy_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    for line in policy_lines(load_policy(args.file), args.month):
+        print(line, file=out)
+    return EXIT_OK
