@@ -12,15 +12,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from appraisal.domain.errors import InputError, WriteFailed
-from appraisal.domain.model import Employee, Month
+from appraisal.domain.model import Employee, Issue, Month
 from appraisal.engine.validate import validate
 from appraisal.export.statement import statement
 from appraisal.export.workbook import salary_workbook_of, workbook_differences
-from appraisal.ledger.errors import LedgerError, NotSealed
+from appraisal.files.zipcheck import MAX_ROWS
 from appraisal.ledger.records import SealedMonth
-from appraisal.ledger.store import Ledger
+from appraisal.ledger.writer import read_sealed
 from appraisal.policy.loaded import Policy, PolicyInForce, load_policy, load_policy_bundle
-from appraisal.read.form.template import template_workbook
+from appraisal.read.form.template import appraisal_rows, template_workbook
 from appraisal.read.imports.catalog import load_profile
 from appraisal.read.imports.convert import import_export
 from appraisal.read.imports.records import Imported
@@ -43,6 +43,14 @@ def input_form(month: Month, roster_path: Path, policy_path: Path | None) -> tup
     """`appraisal template`: the managers' input workbook, and how many employees it lists."""
     in_force = load_policy(policy_path).in_force(month)
     roster = _roster(roster_path, in_force)
+    # Past a worksheet's rows, neither Excel nor `run` could read the form back.
+    if (rows := appraisal_rows(roster, in_force)) > MAX_ROWS:
+        message = (
+            f"{len(roster):,} employees make {rows:,} rows in the 考评 sheet, and a worksheet "
+            f"holds at most {MAX_ROWS:,} (MAX_ROWS, Excel's limit): split the roster, by "
+            "department for instance, and write a workbook for each part"
+        )
+        raise InputError([Issue(str(roster_path), None, None, message)], what="roster")
     return template_workbook(month, roster, in_force), len(roster)
 
 
@@ -96,15 +104,8 @@ def _roster(path: Path, in_force: PolicyInForce) -> list[Employee]:
 
 
 def sealed_month(ledger_path: Path, month: Month) -> SealedMonth:
-    """The current version of a sealed month, from an existing ledger."""
-    if not ledger_path.exists():
-        raise LedgerError("no ledger file")
-    with Ledger(ledger_path) as ledger:
-        record = ledger.current(str(month))
-        sealed = ledger.sealed_months()
-    if record is None:
-        raise NotSealed(f"{month} is not sealed (sealed months: {', '.join(sealed) or 'none'})")
-    return record
+    """The current version of a sealed month, once the ledger's chain up to it holds."""
+    return read_sealed(ledger_path, month)
 
 
 def sealed_statement(ledger_path: Path, month: Month, employee: str, lang: str) -> str:

@@ -6,19 +6,19 @@ caller (`evaluate_rows`) get the same results from the same inputs. Each stage r
 its value and its problems (`Issue` values), and the problems of every stage come back
 together; an `AppraisalError` (a bad policy file, a refused seal) stops the line.
 `replay_month` recomputes a sealed month from what the ledger stored alone and lists
-every difference.
+every difference; `reissue` writes a sealed month's files again from the ledger.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import shlex
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from appraisal.check import check_month
-from appraisal.domain.canonical import canonical_json
-from appraisal.domain.errors import InputError
+from appraisal.domain.errors import InputError, WriteFailed
 from appraisal.domain.model import CarriedState, Issue, Month, Source
 from appraisal.domain.results import MonthResults, PolicyInfo
 from appraisal.domain.version import __version__
@@ -29,9 +29,11 @@ from appraisal.export.workbook import salary_workbook_of
 from appraisal.files.output import write_atomic
 from appraisal.ledger.carry import carry
 from appraisal.ledger.chain import fingerprint_of
-from appraisal.ledger.errors import AlreadySealed
+from appraisal.ledger.compare import diff
+from appraisal.ledger.errors import AlreadySealed, stale_note
 from appraisal.ledger.records import NewSeal, SealedMonth
 from appraisal.ledger.store import Ledger
+from appraisal.ledger.writer import LedgerChanged, Opening, Writer, read_sealed, writing
 from appraisal.policy.loaded import (
     Policy,
     PolicyError,
@@ -52,6 +54,7 @@ __all__ = [
     "RunRequest",
     "evaluate_rows",
     "read_inputs",
+    "reissue",
     "replay_month",
     "run",
     "run_month",
@@ -86,6 +89,8 @@ def run(request: RunRequest) -> Run:
 
     Raises `PolicyError` (policy), `InputError` (read, validate, evaluate: every problem
     of every stage at once) or a `LedgerError` (seal); nothing is sealed or written then.
+    A file that cannot be written after the seal is `WriteFailed`, naming the command
+    that writes it again from the ledger.
     """
     policy = load_policy(request.policy)  # policy: loaded and checked once
     in_force = policy.in_force(request.month)
@@ -95,12 +100,14 @@ def run(request: RunRequest) -> Run:
         request.events,
         hours_per_day=in_force.doc.attendance.hours_per_day,
     )
-    opening = opening_of(request.ledger, request.month)  # the state the month starts from
-    computed, issues = compute(policy, inputs, opening.state)  # validate → evaluate → check
-    if computed is None:
-        raise InputError(issues)
-    outcome = seal(request.ledger, policy, inputs, opening, computed, request.amend)  # seal
-    export(outcome, policy, json_path=request.json_path, workbook_path=request.workbook_path)
+    outcome = run_month(policy, inputs, request.ledger, request.amend)  # opening → compute → seal
+    export(  # export
+        outcome,
+        policy,
+        json_path=request.json_path,
+        workbook_path=request.workbook_path,
+        ledger_path=request.ledger,
+    )
     return Run(outcome, in_force, inputs.review)
 
 
@@ -168,34 +175,23 @@ def validate_inputs(
 def run_month(
     policy: Policy, inputs: MonthInputs, ledger_path: str | Path, amend: str | None = None
 ) -> RunOutcome:
-    """Compute the month on the ledger's carried state (validate → evaluate → check) and
-    seal it; an identical re-run changes nothing."""
-    opening = opening_of(ledger_path, inputs.month)
-    computed, issues = compute(policy, inputs, opening.state)
-    if computed is None:
-        raise InputError(issues)
-    return seal(ledger_path, policy, inputs, opening, computed, amend)
-
-
-@dataclass(frozen=True)
-class Opening:
-    """Where a month starts in the ledger: the state the month before left, and the
-    month's current sealed version, if it has one."""
-
-    state: CarriedState
-    current: SealedMonth | None
-
-
-def opening_of(ledger_path: str | Path, month: Month) -> Opening:
-    if not Path(ledger_path).exists():  # a new ledger is created only once a month is sealed
-        return Opening(CarriedState(), None)
-    with Ledger(ledger_path) as ledger:
-        previous, current = ledger.previous_current(str(month)), ledger.current(str(month))
-    return Opening(previous.carried_after() if previous else CarriedState(), current)
+    """The opening state, the month computed on it (validate → evaluate → check) and
+    sealed, all under the ledger's write lock: one writer at a time. An identical re-run
+    changes nothing."""
+    while True:
+        with writing(ledger_path) as ledger:  # held from before the opening to the commit
+            opening = ledger.opening(inputs.month, amend)  # chain verified; none stale before
+            computed, issues = compute(policy, inputs, opening.state)
+            if computed is None:
+                raise InputError(issues)
+            try:
+                return seal(ledger, policy, inputs, opening, computed, amend)
+            except LedgerChanged:  # a new ledger that another run sealed in first
+                continue
 
 
 def seal(
-    ledger_path: str | Path,
+    ledger: Writer,
     policy: Policy,
     inputs: MonthInputs,
     opening: Opening,
@@ -205,7 +201,8 @@ def seal(
     """Seal stage: store the computed month, or find it sealed already with the same inputs.
 
     Other inputs for a sealed month are refused (`AlreadySealed`) unless ``amend`` says
-    why; an amendment that changes the state handed on names the months sealed after it.
+    why; an amendment that changes the state handed on names the months sealed after it,
+    now stale. Called inside `writing`, so the seal commits when its block ends.
     """
     current = opening.current
     new = NewSeal.of(
@@ -222,17 +219,14 @@ def seal(
         # changed since, which `appraisal replay` reports.
         if current.results == computed.results_json:
             return RunOutcome(computed.results, computed.results_json, current, "unchanged")
-        return RunOutcome(current.month_results(), current.results, current, "unchanged")
+        results = current.month_results()
+        return RunOutcome(results, results.to_json(), current, "unchanged")
     if current is not None and amend is None:
         raise AlreadySealed(current)
-    with Ledger(ledger_path) as ledger:
-        # The ledger re-checks inside its transaction: a month sealed meanwhile is refused.
-        record = ledger.seal(new, amend)
-        stale: tuple[str, ...] = ()
-        if current is not None and canonical_json(current.state_after) != canonical_json(
-            record.state_after
-        ):
-            stale = tuple(ledger.months_after(record.month))
+    record = ledger.seal(new, amend)
+    stale: tuple[str, ...] = ()
+    if current is not None:  # the months after it, if it hands on another state now
+        stale = tuple(m for m in ledger.stale_months() if m > record.month)
     status = "amended" if current else "sealed"
     return RunOutcome(computed.results, computed.results_json, record, status, stale)
 
@@ -243,14 +237,91 @@ def export(
     *,
     json_path: Path | None = None,
     workbook_path: Path | None = None,
+    ledger_path: str | Path | None = None,
 ) -> None:
-    """Export stage: the results JSON and the salary workbook, each written whole or not at all."""
-    if json_path is not None:
-        write_atomic(json_path, results_file_bytes(outcome.results_json))
-    if workbook_path is not None:
+    """Export stage: the results JSON and the salary workbook, each written whole or not at all.
+
+    The month is sealed by now: a file that cannot be written is `WriteFailed` saying
+    so, with the `appraisal reissue` command that writes it again from ``ledger_path``.
+    """
+
+    def workbook() -> bytes:
         sealed = outcome.results.as_sealed()  # as a replay reads it back from the ledger
-        workbook = salary_workbook_of(outcome.record, policy=policy, results=sealed)
-        write_atomic(workbook_path, workbook)
+        return salary_workbook_of(outcome.record, policy=policy, results=sealed)
+
+    write_files(
+        outcome.record,
+        [
+            ("--json", json_path, lambda: results_file_bytes(outcome.results_json)),
+            ("--out", workbook_path, workbook),
+        ],
+        ledger_path,
+    )
+
+
+def reissue(
+    month: Month | str,
+    ledger_path: str | Path,
+    *,
+    json_path: Path | None = None,
+    workbook_path: Path | None = None,
+) -> SealedMonth:
+    """`appraisal reissue`: a sealed month's results JSON and salary workbook written again
+    from the ledger alone, byte for byte as `run` wrote them. Returns the record used.
+
+    The chain up to the month's current version is verified first. Raises `LedgerError`
+    (no ledger file), `NotSealed`, `ChainBroken`, `PolicyError` (the stored policy) or
+    `WriteFailed` (naming the command to try again); nothing is written then.
+    """
+    record = read_sealed(ledger_path, month)
+    policy: Policy | None = None
+    if workbook_path is not None:
+        try:  # From the texts the ledger stored, never from today's files.
+            policy = load_policy_bundle(record.policy_sources)
+        except PolicyError as error:
+            error.what = f"stored {error.what}"
+            raise
+    results = record.month_results()
+
+    def workbook() -> bytes:
+        return salary_workbook_of(record, policy=policy, results=results)
+
+    write_files(
+        record,
+        [
+            ("--json", json_path, lambda: results_file_bytes(results.to_json())),
+            ("--out", workbook_path, workbook),
+        ],
+        ledger_path,
+    )
+    return record
+
+
+def write_files(
+    record: SealedMonth,
+    files: Sequence[tuple[str, Path | None, Callable[[], bytes]]],
+    ledger_path: str | Path | None,
+) -> None:
+    """Write each file asked for of a sealed month, given with its `appraisal reissue`
+    option; an `OSError` is `WriteFailed`, naming the reissue of this file and the rest."""
+    wanted = [(option, path, make) for option, path, make in files if path is not None]
+    for done, (_, path, make) in enumerate(wanted):
+        try:
+            write_atomic(path, make())
+        except OSError as error:
+            command = [
+                "appraisal",
+                "reissue",
+                "--month",
+                record.month,
+                "--ledger",
+                str(ledger_path),
+            ]
+            for option, left, _ in wanted[done:]:
+                command += [option, str(left)]
+            rebuild = shlex.join(command) if ledger_path is not None else None
+            reason = error.strerror or str(error)
+            raise WriteFailed(str(path), reason, sealed=record.month, rebuild=rebuild) from error
 
 
 @dataclass(frozen=True)
@@ -274,14 +345,9 @@ def replay_month(month: Month, ledger_path: str | Path) -> ReplayOutcome:
             return ReplayOutcome(
                 None, [*differences, f"{month} is not sealed (sealed months: {sealed})"]
             )
-        previous = ledger.previous_current(str(month))
-    if previous is not None and canonical_json(previous.state_after) != canonical_json(
-        record.state_before
-    ):
-        differences.append(
-            f"state before {month} differs from the state {previous.month} left: "
-            f"{previous.month} was amended after {month} was sealed; re-seal {month} with --amend"
-        )
+        previous, stale = ledger.previous_current(str(month)), ledger.stale_months()
+    if str(month) in stale:
+        differences.append(stale_note(str(month), stale, previous.month if previous else None))
     try:  # From the texts the ledger stored, never from today's files.
         policy = load_policy_bundle(record.policy_sources)
     except PolicyError as error:
@@ -325,26 +391,3 @@ def evaluate_rows(
 def table_of_rows(name: str, rows: Sequence[Mapping[str, object]], columns: Sequence[str]) -> Table:
     # No rows still means a table with the standard header, not a file without one.
     return rows_table(name, rows) if rows else Table(name, name, tuple(columns), ())
-
-
-def diff(label: str, sealed: Any, recomputed: Any, limit: int = 50) -> list[str]:
-    """Every path where two JSON documents differ, as 'label path: sealed → recomputed'."""
-    found: list[str] = []
-
-    def walk(path: str, a: Any, b: Any) -> None:
-        if len(found) >= limit:
-            return
-        if isinstance(a, dict) and isinstance(b, dict):
-            for key in sorted(set(a) | set(b), key=str):
-                walk(f"{path}.{key}", a.get(key, "<missing>"), b.get(key, "<missing>"))
-        elif isinstance(a, list) and isinstance(b, list):
-            if len(a) != len(b):
-                found.append(f"{label}{path}: {len(a)} items sealed, {len(b)} recomputed")
-            for i, (x, y) in enumerate(zip(a, b, strict=False)):
-                key = x.get("employee_id", i) if isinstance(x, dict) else i
-                walk(f"{path}[{key}]", x, y)
-        elif a != b:
-            found.append(f"{label}{path}: sealed {a!r}, recomputed {b!r}")
-
-    walk("", sealed, recomputed)
-    return found

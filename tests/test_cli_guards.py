@@ -178,3 +178,56 @@ def test_a_write_that_fails_is_a_message_not_a_traceback(
     err = capsys.readouterr().err
     assert err == "t.xlsx: cannot write the file: No space left on device\n"
     assert not (month_dir / "t.xlsx").exists()
+
+
+def test_reissue_writes_what_run_wrote_and_checks_its_paths(
+    month_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert _run("--json", "first.json", "--out", "first.xlsx") == 0
+    argv = ["reissue", "--month", "2026-10", "--ledger", "l.db"]
+    assert main([*argv, "--json", "again.json", "--out", "again.xlsx"]) == 0
+    out = capsys.readouterr().out
+    assert "2026-10 version 1 from l.db" in out and "ledger chain intact" in out
+    assert (month_dir / "again.json").read_bytes() == (month_dir / "first.json").read_bytes()
+    assert (month_dir / "again.xlsx").read_bytes() == (month_dir / "first.xlsx").read_bytes()
+    assert main(argv) == 2
+    assert "reissue: give --json FILE, --out FILE.xlsx or both" in capsys.readouterr().err
+    ledger = _digest(month_dir / "l.db")
+    assert main([*argv, "--json", "l.db"]) == 2
+    assert "l.db: --json names the file --ledger reads" in capsys.readouterr().err
+    assert _digest(month_dir / "l.db") == ledger
+
+
+def test_replay_reads_a_workbook_only_from_a_regular_file(
+    month_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert _run() == 0
+    os.mkfifo(month_dir / "pipe.xlsx")
+    argv = ["replay", "--month", "2026-10", "--ledger", "l.db", "--workbook", "pipe.xlsx"]
+    assert main(argv) == 1  # at once: a FIFO nobody writes to would block a plain read
+    err = capsys.readouterr().err
+    assert "pipe.xlsx: not a regular file (it is a FIFO, a named pipe); give a file" in err
+
+
+def test_a_form_too_long_for_a_worksheet_is_refused(
+    month_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The shipped policy has 5 criteria a manager marks, plus the exam: 6 rows a person,
+    # and 5 free rows a person (FREE_ROWS_PER_EMPLOYEE): 11 a person. 95,325 people fill
+    # 1 + 11 × 95,325 = 1,048,576 rows, a worksheet's last; one more person is too many.
+    rows = [f"E{i:06d},n,specialist" for i in range(95_326)]
+    (month_dir / "big.csv").write_text("employee_id,name,level\n" + "\n".join(rows) + "\n")
+    argv = ["template", "--month", "2026-10", "--roster", "big.csv", "--out", "t.xlsx"]
+    assert main(argv) == 1
+    err = capsys.readouterr().err
+    assert "95,326 employees make 1,048,587 rows in the 考评 sheet" in err
+    assert not (month_dir / "t.xlsx").exists()
+
+
+def test_check_policy_lists_every_value_in_force(capsys: pytest.CaptureFixture[str]) -> None:
+    policy = str(EXAMPLES.parent / "policies" / "customer_service.yaml")
+    assert main(["check-policy", policy, "--month", "2026-10"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"{policy}: OK — cs-appraisal version 2010-07-28\n")
+    assert "(base + floating) / pay_day_basis" in out  # the absence deduction's formula
+    assert "deductions_cap" in out  # scheme.md §5: leave and absence capped at the wage

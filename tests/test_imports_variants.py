@@ -179,14 +179,22 @@ def test_hours_become_days_at_the_policys_hours_per_day(tmp_path: Path) -> None:
     ]
 
 
-def test_leave_that_is_not_whole_or_half_days_goes_to_review(tmp_path: Path) -> None:
+def test_leave_that_is_not_whole_or_half_days_rounds_to_the_half_day_for_review(
+    tmp_path: Path,
+) -> None:
+    # 3 h at 8 h a day = 0.375 day; half up to the half day (issue 9 item 12): 0.5.
     path = daily(
         tmp_path / "d.xlsx", SHUFFLED, [person(3, 日期="2026-10-15", **{"事假（小时）": 3})]
     )
     imported = import_export(path, OCTOBER, ROSTER)
-    assert events(imported) == []
+    assert events(imported) == [("KF003", "2026-10-15", "personal_leave", "0.5", "")]
     assert reviews(imported) == [
-        ("KF003", "2026-10-15", "事假(小时)=3（0.375天，不是半天的整数倍）", "每日统计!B5")
+        (
+            "KF003",
+            "2026-10-15",
+            "事假(小时)=3 = 0.375 day, imported as 0.5 day (rounded half up, 四舍五入)",
+            "每日统计!B5",
+        )
     ]
 
 

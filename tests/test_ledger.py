@@ -18,7 +18,9 @@ from hypothesis import strategies as st
 
 from appraisal.ledger import (
     AlreadySealed,
+    ChainBroken,
     Ledger,
+    LedgerBusy,
     LedgerError,
     NewSeal,
     NothingToAmend,
@@ -359,6 +361,84 @@ def test_a_reordered_chain_is_found(three_months: Path) -> None:
     assert any(p.startswith("seq 1 (2026-10 v1): record_hash") for p in problems), problems
     assert any(p.startswith("seq 2 (2026-09 v1): record_hash") for p in problems), problems
     assert any(p.startswith("seq 2 (2026-09 v1): sealed after 2026-10") for p in problems)
+
+
+def test_a_reader_verifies_the_chain_up_to_the_record_it_reads(three_months: Path) -> None:
+    tamper(three_months, "UPDATE sealed_month SET engine_version = '6.6.6' WHERE seq = 3")
+    with Ledger(three_months) as ledger:
+        assert ledger.verify_chain(through_seq=2) == []
+        assert ledger.verify_chain() == [
+            "seq 3 (2026-11 v1): record_hash does not match the record's content"
+        ]
+        trusted = ledger.trusted_current("2026-10")
+        assert trusted is not None and trusted.seq == 2
+        assert ledger.trusted_current("2026-12") is None
+        with pytest.raises(ChainBroken, match=r"seq 3 \(2026-11 v1\): record_hash") as broken:
+            ledger.trusted_current("2026-11")
+    assert broken.value.problems == [
+        "seq 3 (2026-11 v1): record_hash does not match the record's content"
+    ]
+
+
+# -- one writer at a time ----------------------------------------------------------------
+
+
+def test_seals_under_the_write_lock_commit_together_when_the_block_ends(db_path: Path) -> None:
+    with Ledger(db_path) as ledger:
+        ledger.seal(month_seal("2026-09"))
+        with ledger.write_lock():
+            ledger.seal(month_seal("2026-10"))
+            with pytest.raises(AlreadySealed):  # a refused seal undoes only itself
+                ledger.seal(month_seal("2026-10"))
+            ledger.seal(month_seal("2026-11"))
+            assert list(raw_rows(db_path)) == [1]  # nothing is visible outside before the end
+        assert list(raw_rows(db_path)) == [1, 2, 3]
+        with pytest.raises(RuntimeError, match="power cut"), ledger.write_lock():
+            ledger.seal(month_seal("2026-12"))
+            raise RuntimeError("power cut")
+        assert ledger.sealed_months() == ["2026-09", "2026-10", "2026-11"]
+        assert ledger.verify_chain() == []
+
+
+def test_a_second_writer_waits_then_gives_up_with_a_clear_message(db_path: Path) -> None:
+    with Ledger(db_path) as first, Ledger(db_path, wait=0.1) as second:
+        with first.write_lock():
+            with pytest.raises(LedgerBusy, match=r"for over 0\.1 seconds; nothing was sealed"):
+                second.seal(month_seal("2026-10"))
+            with pytest.raises(LedgerBusy), second.write_lock():
+                pass  # pragma: no cover - the lock is never granted
+            assert second.current("2026-09") is None  # readers are not held up
+        second.seal(month_seal("2026-10"))
+        assert first.sealed_months() == ["2026-10"]
+
+
+# -- stale months ------------------------------------------------------------------------
+
+
+def handing_on(month: str, before: str, after: str, gross: str = "1940.00") -> NewSeal:
+    """A month that starts from level ``before`` of E001 and hands on level ``after``."""
+    return replace(
+        month_seal(month, gross=gross),
+        state_before={"levels": {"E001": before}} if before else {},
+        state_after={"levels": {"E001": after}},
+    )
+
+
+def test_months_after_an_amendment_that_changes_the_state_are_stale_in_order(
+    db_path: Path,
+) -> None:
+    with Ledger(db_path) as ledger:
+        ledger.seal(handing_on("2026-09", "", "specialist"))
+        ledger.seal(handing_on("2026-10", "specialist", "team_lead"))
+        ledger.seal(handing_on("2026-12", "team_lead", "team_lead"))  # November skipped
+        assert ledger.stale_months() == []
+        # September amended: E001 now leaves it a team_lead, so October started wrong.
+        ledger.seal(handing_on("2026-09", "", "team_lead", gross="1.00"), amend_reason="fix")
+        assert ledger.stale_months() == ["2026-10", "2026-12"]
+        ledger.seal(handing_on("2026-10", "team_lead", "team_lead", "2.00"), amend_reason="fix")
+        assert ledger.stale_months() == []  # December starts where the new October ends
+        ledger.seal(handing_on("2026-10", "team_lead", "manager", "3.00"), amend_reason="again")
+        assert ledger.stale_months() == ["2026-12"]
 
 
 # -- the property ----------------------------------------------------------------------

@@ -32,7 +32,7 @@ LEVELS = list(IN_FORCE.levels)
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 days = st.integers(min_value=1, max_value=31).map(lambda d: f"2026-10-{d:02d}")
-half_days = st.sampled_from(["0.5", "1", "1.5", "2"])
+half_days = st.sampled_from(["0.5", "1"])  # a row is one date, and a date holds one day
 
 
 def _row(kind: str, **cells: str) -> dict[str, str]:
@@ -132,8 +132,11 @@ def months(draw: st.DrawFn) -> tuple[list[dict[str, str]], list[dict[str, str]]]
             events.append(
                 {"employee_id": emp, "date": "2026-10-31", "kind": "exam", "value": str(exam)}
             )
-        for cells in draw(st.lists(event_cells, max_size=8)):
-            events.append({"employee_id": emp, "date": draw(days), **cells})
+        # Each row on its own date: a date holds at most one day of absence and leave.
+        rows = draw(st.lists(event_cells, max_size=8))
+        dates = draw(st.lists(days, min_size=len(rows), max_size=len(rows), unique=True))
+        for cells, day in zip(rows, dates, strict=True):
+            events.append({"employee_id": emp, "date": day, **cells})
     return roster, events
 
 

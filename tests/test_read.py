@@ -730,7 +730,7 @@ def test_kind_shape_checks(tmp_path: Path, row: list[object], column: str, messa
     [
         event("K", "2026-10-09", "late", 1),
         event("K", "2026-10-09", "absent", "0.5"),
-        event("K", "2026-10-09", "sick_leave", "2.0"),
+        event("K", "2026-10-09", "sick_leave", "1.0"),
         event("K", "2026-10-09", "overtime", "0.5", flags="rest_day"),
         event("K", "2026-10-09", "criterion", 0, 3),
         event("K", "2026-10-09", "exam", 0),

@@ -137,6 +137,16 @@ def _parser() -> argparse.ArgumentParser:
     template.add_argument("--policy", type=Path, help="policy file (default: the shipped one)")
     template.set_defaults(handler=handlers.template_command, then=WRITTEN)
 
+    reissue = commands.add_parser(
+        "reissue",
+        help="write a sealed month's results JSON or workbook again, from the ledger alone",
+    )
+    reissue.add_argument("--month", required=True, type=_month, help="YYYY-MM")
+    reissue.add_argument("--ledger", type=Path, default=Path("appraisal.db"))
+    reissue.add_argument("--out", type=Path, help="salary-adjustment workbook (.xlsx)")
+    reissue.add_argument("--json", type=Path, dest="json_path", help="the results as JSON")
+    reissue.set_defaults(handler=handlers.reissue_command, then=WRITTEN)
+
     explain = commands.add_parser(
         "explain", help="print one employee's statement of a sealed month: every point and yuan"
     )

@@ -13,13 +13,14 @@ from pathlib import Path
 from typing import TextIO
 
 from appraisal.commands import check_workbook, import_attendance, input_form, sealed_statement
-from appraisal.domain.errors import WriteFailed
+from appraisal.domain.errors import InputError, WriteFailed
 from appraisal.domain.text import terminal_safe
 from appraisal.export.statement import UnknownEmployee
 from appraisal.export.summary import summary_lines
 from appraisal.files.clash import Output, Read, output_problems
+from appraisal.files.input import read_input
 from appraisal.files.output import write_atomic
-from appraisal.pipeline import Run, RunRequest, replay_month, run
+from appraisal.pipeline import Run, RunRequest, reissue, replay_month, run
 from appraisal.policy.describe import policy_lines
 from appraisal.policy.lines import demotion_line
 from appraisal.policy.loaded import load_policy
@@ -95,9 +96,7 @@ def _print_run(done: Run, args: argparse.Namespace, out: TextIO) -> None:
 
 def _print_review(review: Sequence[ReviewItem], out: TextIO) -> None:
     if review:
-        print(
-            f"To review (待复核), from the attendance export, not applied: {len(review)}", file=out
-        )
+        print(f"To review (待复核), from the attendance export: {len(review)}", file=out)
         for item in review:
             print(f"  {item}", file=out)
 
@@ -123,12 +122,10 @@ def replay_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.workbook is None:
         return EXIT_OK
     path = args.workbook
-    try:
-        found = path.read_bytes()
-    except OSError as error:
-        print(f"{path}: cannot read the workbook: {error.strerror}", file=err)
-        return EXIT_PROBLEMS
-    checked = check_workbook(found, record, outcome.policy)
+    given, problems = read_input(path)  # a regular file only: never a FIFO that blocks
+    if given is None:
+        raise InputError(problems, what="workbook")
+    checked = check_workbook(given.data, record, outcome.policy)
     if checked.differences:
         for line in checked.differences:
             print(f"{path}: {line}", file=err)
@@ -142,6 +139,26 @@ def replay_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             "(only the zip compression differs, as with another zlib version).",
             file=out,
         )
+    return EXIT_OK
+
+
+def reissue_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    if args.json_path is None and args.out is None:
+        print("reissue: give --json FILE, --out FILE.xlsx or both", file=err)
+        return EXIT_USAGE
+    outputs = [Output("--out", args.out, ".xlsx"), Output("--json", args.json_path)]
+    if _usage_problems(err, outputs, [Read("--ledger", args.ledger)]):
+        return EXIT_USAGE
+    record = reissue(args.month, args.ledger, json_path=args.json_path, workbook_path=args.out)
+    print(
+        f"{record.month} version {record.version} from {args.ledger} (record hash "
+        f"{record.record_hash}; ledger chain intact):",
+        file=out,
+    )
+    if args.json_path is not None:
+        print(f"Results written to {args.json_path}", file=out)
+    if args.out is not None:
+        print(f"Salary-adjustment workbook (工资调整表) written to {args.out}", file=out)
     return EXIT_OK
 
 

@@ -15,8 +15,11 @@ names it ("in the roster", "in the policy"), so one ``except`` serves a whole fa
     └── LedgerError      the ledger file cannot be used, or a seal is refused
         ├── AlreadySealed    the month is sealed with other inputs; use --amend REASON
         ├── NothingToAmend   --amend for a month that was never sealed
-        ├── NotSealed        explain/workbook check of a month that is not sealed
-        └── OutOfOrder       a new month before the latest sealed month
+        ├── NotSealed        explain/reissue/workbook check of a month that is not sealed
+        ├── OutOfOrder       a new month before the latest sealed month
+        ├── ChainBroken      the hash chain does not hold: nothing is read from the ledger
+        ├── StaleMonths      a seal after a month an amendment made stale; names what to re-seal
+        └── LedgerBusy       another run held the write lock longer than a writer waits
 
     KeyError
     └── UnknownEmployee  `appraisal.export.statement` for an id not in the month (with a suggestion)

@@ -2,15 +2,18 @@
 
 Part of the "evaluate" stage, once the month's level is decided. Base and floating
 wage come from the level (the floating wage may be scaled by the policy's formula),
-fines are capped at the floating wage, allowances are added, and a dismissed
+fines are capped at the floating wage, leave and absence deductions at what is left
+of the wage (when the policy says so), allowances are added, and a dismissed
 employee's wage is replaced by the settlement (开除人员待遇结算). Each rule returns its
 effects (`appraisal.engine.effects`); a correction is a trace entry with negative yuan.
 """
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from appraisal.domain.model import Kind
-from appraisal.domain.money import ZERO, plain, text
+from appraisal.domain.money import ZERO, cents, plain, text
 from appraisal.engine.context import MonthContext
 from appraisal.engine.effects import Effect, Effects, Review, fired
 
@@ -86,6 +89,54 @@ def wage(ctx: MonthContext) -> Effects:
                 -excess,
             )
         )
+        fines = floating
+    if doc.pay.deductions_cap is not None:
+        effects.extend(_deductions_cap(ctx, level.base + floating - fines))
+    return tuple(effects)
+
+
+def _deductions_cap(ctx: MonthContext, wage_left: Decimal) -> Effects:
+    """Leave and absence deductions together never exceed the wage left after fines
+    (scheme.md §5): the excess is taken back off the leave deduction first, then off the
+    absence deduction, and reported, never carried over.
+
+    Compared as the payslip shows them, each field rounded to the cent: the fields the
+    cap leaves are then whole cents that add up to the cap exactly, so gross is never a
+    cent below the allowances.
+    """
+    cap = ctx.policy.doc.pay.deductions_cap
+    assert cap is not None
+    leave = ctx.so_far.money.get("leave_deduction", ZERO)
+    absence = ctx.so_far.money.get("absence_deduction", ZERO)
+    room = max(cents(wage_left), ZERO)  # fines beyond the wage (no fines cap) leave nothing
+    deducted = cents(leave) + cents(absence)
+    if deducted <= room:
+        return ()
+    kept_absence = min(absence, room)
+    kept_leave = room - cents(kept_absence)
+    effects: list[Effect] = [
+        Review(
+            f"leave and absence deductions {text(deducted)} exceed the wage left after fines "
+            f"{text(room)}: {text(deducted - room)} not deducted"
+        )
+    ]
+    for field_name, before, after in (
+        ("leave_deduction", leave, kept_leave),
+        ("absence_deduction", absence, kept_absence),
+    ):
+        if before > after:
+            effects.append(
+                fired(
+                    "pay.deductions_cap",
+                    cap.clause,
+                    f"{field_name} {text(before)} capped at {text(after)}: the wage left after "
+                    f"fines is {text(room)}; {text(before - after)} reported, not carried over",
+                    None,
+                    None,
+                    field_name,
+                    after - before,
+                )
+            )
     return tuple(effects)
 
 

@@ -3,7 +3,8 @@
 The "validate" stage: `appraisal.read` has already checked the shape of every row
 (columns, types, dates in the month, kinds and flags); this stage checks what only the
 policy knows: levels, clauses, allowed ranges of amounts and points, which flags mean
-something for which kind, metric names. Every problem is an `Issue`; nothing is raised.
+something for which kind, metric names, and the quantities a day can hold
+(`appraisal.engine.quantities`). Every problem is an `Issue`; nothing is raised.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from appraisal.domain.model import Employee, Event, Issue, Kind
+from appraisal.engine.quantities import quantities
 from appraisal.policy.expr import did_you_mean
 from appraisal.policy.loaded import PolicyInForce
 from appraisal.policy.schema import Range
@@ -62,6 +64,7 @@ def validate(
             metrics_seen[key] = event
         if event.kind is Kind.PROMOTION and "approved" in event.flags:
             approvals[event.employee_id].append(event)
+    issues.extend(quantities(policy, events))
     for rows in approvals.values():
         for extra in rows[1:]:
             issues.append(

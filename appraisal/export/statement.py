@@ -7,7 +7,8 @@ input row, and adds them up to ``add`` / ``deduct_left`` / ``total``; the pay li
 under each pay field, the trace entries that moved yuan into it, summing to the field,
 then ``gross`` as the signed sum of the fields. Every trace entry is printed somewhere,
 so nothing in the results goes unexplained. Labels are Chinese (``zh``, with the English
-ids) or English (``en``).
+ids) or English (``en``). Names, notes and the other input text in it are shown with
+their control characters escaped (`terminal_safe`), as every line printed to a terminal.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from appraisal.domain.results import (
     TraceEntry,
 )
 from appraisal.domain.suggest import closest
-from appraisal.domain.text import display_width
+from appraisal.domain.text import display_width, terminal_safe
 
 __all__ = ["LANGUAGES", "UnknownEmployee", "statement"]
 
@@ -151,7 +152,7 @@ def statement(
     writer.listing("compliance", [_conflict(c) for c in person.compliance])
     writer.listing("review", list(person.review))
     writer.rest()
-    return "\n".join(writer.lines) + "\n"
+    return "\n".join(terminal_safe(line) for line in writer.lines) + "\n"
 
 
 def _find(results: MonthResults, employee_id: str) -> EmployeeResult:
@@ -337,8 +338,9 @@ class _Statement:
 
 
 def _where(entry: TraceEntry) -> str:
-    """The input row of a trace entry (``events.csv:9``), or — for a month-end rule."""
-    return entry.event or "—"
+    """The input row of a trace entry (``events.csv:9``), or — for a month-end rule;
+    escaped here already, so that the column is as wide as it prints."""
+    return terminal_safe(entry.event) if entry.event else "—"
 
 
 def _points(value: Decimal) -> str:

@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from decimal import Decimal
 
 from appraisal.domain.results import EmployeeResult, MonthResults
+from appraisal.domain.text import terminal_safe
 
 __all__ = ["summary_lines"]
 
@@ -24,7 +25,8 @@ BAR_WIDTH = 30
 
 def summary_lines(results: MonthResults, demotion_line: int | None) -> list[str]:
     """The summary's lines. ``demotion_line`` is the score below which the policy
-    demotes (None: on no score threshold); the band just below it is marked."""
+    demotes (None: on no score threshold); the band just below it is marked. Names
+    and ids are input: their control characters are shown escaped (`terminal_safe`)."""
     employees = results.employees
     policy = results.policy
     lines = [
@@ -67,7 +69,7 @@ def summary_lines(results: MonthResults, demotion_line: int | None) -> list[str]
         f"absence -{total('absence_deduction'):,.2f}, overtime +{total('overtime'):,.2f}, "
         f"rewards +{total('rewards'):,.2f}, awards +{total('awards'):,.2f}, settlements +{total('settlement'):,.2f})"
     )
-    return lines
+    return [terminal_safe(line) for line in lines]
 
 
 def _band(total: Decimal) -> str:

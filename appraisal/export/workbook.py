@@ -10,13 +10,15 @@ from __future__ import annotations
 import io
 import itertools
 import zipfile
+from collections.abc import Iterator
+from typing import Any
 
 import openpyxl
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
 
 from appraisal.domain.model import Month
 from appraisal.domain.results import MonthResults
+from appraisal.files.zipcheck import XLSX_ERRORS, xlsx_problem
 from appraisal.ledger.records import SealedMonth
 from appraisal.policy.lines import demotion_line
 from appraisal.policy.loaded import Policy, PolicyInForce, load_policy_bundle
@@ -81,34 +83,65 @@ def workbook_differences(expected: bytes, found: bytes, limit: int = 20) -> list
     part, in the same order, is the same. A file with the same values whose parts
     differ was saved again by another program, which is said as such.
     """
-    if expected == found or _same_parts(expected, found):
+    if expected == found:
+        return []
+    if not found.startswith(b"PK\x03\x04"):
+        return ["the file is not an Excel workbook"]
+    if problem := xlsx_problem(found):  # checked before any part is inflated whole
+        return [f"the file is not a readable Excel workbook: {problem}"]
+    if _same_parts(expected, found):
         return []
     try:
         theirs = openpyxl.load_workbook(io.BytesIO(found), read_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError):
-        return ["the file is not an Excel workbook"]
+    except XLSX_ERRORS as error:
+        return [f"the file is not a readable Excel workbook ({type(error).__name__}: {error})"]
     ours = openpyxl.load_workbook(io.BytesIO(expected), read_only=True)
     problems: list[str] = []
-    if ours.sheetnames != theirs.sheetnames:
-        problems.append(f"sheets: ledger {ours.sheetnames}, file {theirs.sheetnames}")
-    for name in ours.sheetnames:
-        if name not in theirs.sheetnames:
-            continue
-        rows = itertools.zip_longest(
-            ours[name].iter_rows(values_only=True), theirs[name].iter_rows(values_only=True)
-        )
-        for number, (mine, other) in enumerate(rows, start=1):
-            cells = itertools.zip_longest(mine or (), other or ())
-            for column, (a, b) in enumerate(cells, start=1):
-                if a != b and len(problems) < limit:
-                    where = f"{name}!{get_column_letter(column)}{number}"
-                    problems.append(f"{where}: ledger {a!r}, file {b!r}")
-    ours.close()
-    theirs.close()
+    try:
+        if ours.sheetnames != theirs.sheetnames:
+            problems.append(f"sheets: ledger {ours.sheetnames}, file {theirs.sheetnames}")
+        for name in ours.sheetnames:
+            if name not in theirs.sheetnames:
+                continue
+            rows = itertools.zip_longest(
+                ours[name].iter_rows(values_only=True), _their_rows(theirs[name], name)
+            )
+            for number, (mine, other) in enumerate(rows, start=1):
+                cells = itertools.zip_longest(mine or (), other or ())
+                for column, (a, b) in enumerate(cells, start=1):
+                    if a != b and len(problems) < limit:
+                        where = f"{name}!{get_column_letter(column)}{number}"
+                        problems.append(f"{where}: ledger {a!r}, file {b!r}")
+    except _Unreadable as error:
+        problems.append(str(error))
+    finally:
+        ours.close()
+        theirs.close()
     return problems or [
         "the cell values are the same, but the bytes are not: the file was saved again "
         "by another program"
     ]
+
+
+# zipfile also raises these for a part it cannot inflate (a method it lacks, encryption)
+_PART_ERRORS: tuple[type[Exception], ...] = (*XLSX_ERRORS, NotImplementedError, RuntimeError)
+
+
+class _Unreadable(Exception):
+    """The file's sheet broke while it was read."""
+
+
+def _their_rows(sheet: Any, name: str) -> Iterator[tuple[object, ...]]:
+    """The file's rows; what openpyxl raises on a malformed sheet becomes `_Unreadable`."""
+    read = 0
+    try:
+        for values in sheet.iter_rows(values_only=True):
+            yield values
+            read += 1
+    except XLSX_ERRORS as error:
+        where = f"{name}!A{read + 1}"
+        detail = f"{type(error).__name__}: {str(error).strip()[:200]}"
+        raise _Unreadable(f"{where}: the sheet cannot be read ({detail})") from None
 
 
 def _same_parts(expected: bytes, found: bytes) -> bool:
@@ -121,5 +154,5 @@ def _same_parts(expected: bytes, found: bytes) -> bool:
             if names != [info.filename for info in theirs.infolist()]:
                 return False
             return all(ours.read(name) == theirs.read(name) for name in names)
-    except (zipfile.BadZipFile, OSError, KeyError):
-        return False
+    except _PART_ERRORS:
+        return False  # unreadable parts are not the same parts; the caller says why

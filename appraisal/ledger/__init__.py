@@ -3,24 +3,42 @@
 - `records`: what is sealed (`NewSeal`) and what is stored (`SealedMonth`);
 - `chain`: each record's hash, a run's fingerprint, and the checks of the chain;
 - `store`: `Ledger`, the SQLite file that keeps the records and refuses bad seals;
+- `writer`: one writer at a time (`writing`), and a sealed month read once its chain
+  holds (`read_sealed`);
 - `errors`: `LedgerError` and why a seal is refused;
 - `carry`: what a month hands to the next (levels, offences, titles, recent scores).
 """
 
 from appraisal.ledger.carry import carry
 from appraisal.ledger.chain import fingerprint_of
-from appraisal.ledger.errors import AlreadySealed, LedgerError, NothingToAmend, OutOfOrder
+from appraisal.ledger.errors import (
+    AlreadySealed,
+    ChainBroken,
+    LedgerBusy,
+    LedgerError,
+    NothingToAmend,
+    NotSealed,
+    OutOfOrder,
+    StaleMonths,
+)
 from appraisal.ledger.records import NewSeal, SealedMonth
 from appraisal.ledger.store import Ledger
+from appraisal.ledger.writer import read_sealed, writing
 
 __all__ = [
     "AlreadySealed",
+    "ChainBroken",
     "Ledger",
+    "LedgerBusy",
     "LedgerError",
     "NewSeal",
+    "NotSealed",
     "NothingToAmend",
     "OutOfOrder",
     "SealedMonth",
+    "StaleMonths",
     "carry",
     "fingerprint_of",
+    "read_sealed",
+    "writing",
 ]

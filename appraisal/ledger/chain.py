@@ -15,14 +15,22 @@ for instance).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import fields
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, fields
 from typing import Any
 
 from appraisal.domain.canonical import canonical_json, sha256_of_encoded
 from appraisal.ledger.records import JSON_FIELDS, NewSeal, SealedMonth
 
-__all__ = ["content_problems", "fingerprint_of", "record_hash", "version_problems"]
+__all__ = [
+    "Place",
+    "chain_problems",
+    "content_problems",
+    "fingerprint_of",
+    "record_hash",
+    "version_problems",
+]
 
 
 def record_hash(record: SealedMonth, texts: Mapping[str, str] | None = None) -> str:
@@ -51,6 +59,83 @@ def fingerprint_of(new: NewSeal, texts: Mapping[str, str] | None = None) -> str:
     )
 
 
+def stored_hash(stored: Mapping[str, Any]) -> str:
+    """`record_hash` of a record as stored, its JSON columns taken as their text.
+
+    Equal to the stored ``record_hash`` only if every text is the canonical one that was
+    hashed when the month was sealed: the check of an intact chain parses nothing.
+    """
+    return sha256_of_encoded(
+        {
+            name: value if name in JSON_FIELDS else canonical_json(value)
+            for name, value in stored.items()
+            if name != "record_hash"
+        }
+    )
+
+
+def stored_fingerprint(stored: Mapping[str, Any]) -> str:
+    """`fingerprint_of` a record as stored, from the texts of its JSON columns."""
+    return sha256_of_encoded(
+        {
+            "inputs": stored["inputs"],
+            "policy_sha256": canonical_json(stored["policy_sha256"]),
+            "state_before": stored["state_before"],
+        }
+    )
+
+
+def chain_problems(rows: Iterable[Mapping[str, Any]]) -> list[str]:
+    """Every problem of the chain ``rows`` form (records as stored, in seq order), one
+    message each naming its record; [] when the chain holds."""
+    problems: list[str] = []
+    expected_seq, link = 1, ""
+    versions: dict[str, Place] = {}  # month -> its newest version so far
+    for stored in rows:
+        seq, where = stored["seq"], where_of(stored)
+        if seq != expected_seq:
+            gap = str(expected_seq) if seq == expected_seq + 1 else f"{expected_seq}-{seq - 1}"
+            problems.append(f"{where}: record seq {gap} is missing before it")
+        if stored["prev_hash"] != link:
+            problems.append(f"{where}: prev_hash does not match the record before it")
+        expected_seq, link = seq + 1, stored["record_hash"]
+        intact = isinstance(stored["record_hash"], str) and all(
+            isinstance(stored[name], str) for name in JSON_FIELDS
+        )
+        if not (
+            intact
+            and stored_hash(stored) == stored["record_hash"]
+            and stored_fingerprint(stored) == stored["fingerprint"]
+        ):
+            # Only a record that fails the quick check is parsed, to say what is wrong.
+            try:
+                record = record_from_stored(stored)
+            except ValueError as exc:
+                problems.append(f"{where}: {exc}")
+                continue
+            problems += [f"{where}: {p}" for p in content_problems(record, stored)]
+        place = Place.of(stored)
+        problems += [f"{where}: {p}" for p in version_problems(place, versions)]
+        versions[place.month] = place
+    return problems
+
+
+def where_of(stored: Mapping[str, Any]) -> str:
+    """How a message names a record: by seq, month and version, as stored."""
+    return f"seq {stored['seq']} ({stored['month']} v{stored['version']})"
+
+
+def record_from_stored(stored: Mapping[str, Any]) -> SealedMonth:
+    """A record from its stored columns; ValueError names a JSON column that does not parse."""
+    content = dict(stored)
+    for name in JSON_FIELDS:
+        try:
+            content[name] = json.loads(content[name])
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"column {name} is not valid JSON ({exc})") from exc
+    return SealedMonth(**content)
+
+
 def content_problems(record: SealedMonth, stored: Mapping[str, Any]) -> list[str]:
     """An edit of any column shows as a hash mismatch; the rest say which column.
 
@@ -69,7 +154,28 @@ def content_problems(record: SealedMonth, stored: Mapping[str, Any]) -> list[str
     return problems
 
 
-def version_problems(record: SealedMonth, newest: Mapping[str, SealedMonth]) -> list[str]:
+@dataclass(frozen=True)
+class Place:
+    """A record's place among its month's versions, as stored."""
+
+    seq: int
+    month: str
+    version: int
+    supersedes: int | None
+    amend_reason: str | None
+
+    @classmethod
+    def of(cls, stored: Mapping[str, Any]) -> Place:
+        return cls(
+            stored["seq"],
+            stored["month"],
+            stored["version"],
+            stored["supersedes"],
+            stored["amend_reason"],
+        )
+
+
+def version_problems(record: Place, newest: Mapping[str, Place]) -> list[str]:
     """A month's versions count up from 1, each amendment superseding the one before.
 
     ``newest`` maps each month met so far in the chain to its newest version.

@@ -4,17 +4,32 @@ Part of the tree drawn in `appraisal.domain.errors`::
 
     LedgerError          the file cannot be used as a ledger, or a seal is refused
     ├── AlreadySealed    the month has a current version and no amendment reason was given
+    ├── ChainBroken      the hash chain does not hold: a record was edited, deleted or moved
+    ├── LedgerBusy       another run held the write lock for longer than a writer waits
     ├── NothingToAmend   an amendment reason for a month that was never sealed
     ├── NotSealed        a month asked for (to explain, to check) that is not in the ledger
-    └── OutOfOrder       a new month earlier than the latest sealed month
+    ├── OutOfOrder       a new month earlier than the latest sealed month
+    └── StaleMonths      a month at or after the first one sealed on a state since amended
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from appraisal.domain.errors import AppraisalError
 from appraisal.ledger.records import SealedMonth
 
-__all__ = ["AlreadySealed", "LedgerError", "NotSealed", "NothingToAmend", "OutOfOrder"]
+__all__ = [
+    "AlreadySealed",
+    "ChainBroken",
+    "LedgerBusy",
+    "LedgerError",
+    "NotSealed",
+    "NothingToAmend",
+    "OutOfOrder",
+    "StaleMonths",
+    "stale_note",
+]
 
 
 class LedgerError(AppraisalError):
@@ -32,6 +47,25 @@ class AlreadySealed(LedgerError):
         self.current = current
 
 
+class ChainBroken(LedgerError):
+    """The hash chain does not hold, so no record of the ledger is used.
+
+    ``problems`` holds one message a problem, each naming its record as
+    ``seq N (YYYY-MM vV)``.
+    """
+
+    def __init__(self, problems: Sequence[str]) -> None:
+        self.problems = list(problems)
+        super().__init__(
+            "the hash chain does not hold, so the ledger is not trusted (账本校验失败)"
+            " and nothing was read from it: " + "; ".join(self.problems)
+        )
+
+
+class LedgerBusy(LedgerError):
+    """Another run held the ledger's write lock for longer than a writer waits."""
+
+
 class NothingToAmend(LedgerError):
     """An amendment reason was given for a month that was never sealed."""
 
@@ -42,3 +76,37 @@ class NotSealed(LedgerError):
 
 class OutOfOrder(LedgerError):
     """Months are sealed in calendar order: a new month must not precede a sealed one."""
+
+
+class StaleMonths(LedgerError):
+    """Sealed months stand on a state an amendment has since changed (过期).
+
+    ``months`` are the months to re-seal with an amendment, in order: the first stale
+    one and every sealed month after it. Nothing after the first of them is sealed
+    until they are.
+    """
+
+    def __init__(self, month: str, months: Sequence[str], handed_by: str | None) -> None:
+        self.month, self.months = month, tuple(months)
+        first = self.months[0]
+        why = (
+            f"{first} is stale (过期): it was sealed on the state {handed_by} handed on"
+            f" before {handed_by} was amended"
+            if handed_by
+            else f"{first} is stale (过期)"
+        )
+        refused = "" if month == first else f"cannot seal {month} after a stale month: "
+        super().__init__(f"{refused}{why}; re-seal with --amend: {', '.join(self.months)}")
+
+
+def stale_note(month: str, stale: Sequence[str], handed_by: str | None) -> str:
+    """How `appraisal replay` reports a stale ``month`` (one of ``stale``, the months to
+    re-seal in order); ``handed_by`` is the sealed month before it."""
+    if month == stale[0] and handed_by is not None:
+        why = (
+            f"its state before differs from the state {handed_by} hands on:"
+            f" {handed_by} was amended after {month} was sealed"
+        )
+    else:
+        why = f"it was sealed on {stale[0]}, which is stale"
+    return f"{month} is stale (过期): {why}; re-seal with --amend: {', '.join(stale)}"

@@ -6,7 +6,10 @@ read → validate → resolve policy → evaluate → check → **seal** → exp
 fields as canonical JSON text, each record linked to the one before by its hash
 (`appraisal.ledger.chain`). It refuses a seal that would overwrite a month, amend one
 never sealed, or go back in time (`appraisal.ledger.errors`), and ``verify_chain``
-finds any edit made behind its back.
+finds any edit made behind its back; ``trusted_current`` reads a month only once the
+chain up to it holds. ``write_lock`` holds the one write lock (SQLite's BEGIN IMMEDIATE)
+across a run's opening, computation and seal, and ``stale_months`` names the months an
+amendment has left standing on a superseded state.
 """
 
 from __future__ import annotations
@@ -22,11 +25,28 @@ from typing import Any
 
 from appraisal.domain.canonical import canonical_json
 from appraisal.domain.model import Month
-from appraisal.ledger.chain import content_problems, fingerprint_of, record_hash, version_problems
-from appraisal.ledger.errors import AlreadySealed, LedgerError, NothingToAmend, OutOfOrder
+from appraisal.ledger.chain import (
+    chain_problems,
+    fingerprint_of,
+    record_from_stored,
+    record_hash,
+    where_of,
+)
+from appraisal.ledger.errors import (
+    AlreadySealed,
+    ChainBroken,
+    LedgerBusy,
+    LedgerError,
+    NothingToAmend,
+    OutOfOrder,
+)
 from appraisal.ledger.records import JSON_FIELDS, NewSeal, SealedMonth
 
-__all__ = ["SCHEMA_VERSION", "Ledger"]
+__all__ = ["SCHEMA_VERSION", "WAIT_FOR_WRITER_SECONDS", "Ledger"]
+
+#: How long a run waits for another run's write lock (its opening, computation and
+#: seal; a month of 10,000 employees takes about 12 s) before it gives up.
+WAIT_FOR_WRITER_SECONDS = 300.0
 
 #: Bumped whenever a column or the hashed content of a record changes.
 SCHEMA_VERSION = 1
@@ -66,11 +86,15 @@ _SELECT = f"SELECT {', '.join(_COLUMNS)} FROM sealed_month"
 class Ledger:
     """An SQLite file of sealed months. Use as a context manager, or call ``close()``."""
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, *, wait: float | None = None) -> None:
+        """``wait`` is how many seconds to wait for another writer (default
+        `WAIT_FOR_WRITER_SECONDS`)."""
         self.path = Path(path)
+        self.wait = WAIT_FOR_WRITER_SECONDS if wait is None else wait
+        self._holding = False
         try:
             # Autocommit: every write goes through _transaction's explicit BEGIN/COMMIT.
-            self._db = sqlite3.connect(self.path, isolation_level=None)
+            self._db = sqlite3.connect(self.path, isolation_level=None, timeout=self.wait)
         except sqlite3.Error as exc:
             raise LedgerError(f"{self.path}: cannot open the ledger: {exc}") from exc
         try:
@@ -189,29 +213,48 @@ class Ledger:
 
     # -- auditing ------------------------------------------------------------------
 
-    def verify_chain(self) -> list[str]:
-        """Every problem in the chain, one message each naming the record; [] = intact."""
-        problems: list[str] = []
-        expected_seq, link = 1, ""
-        versions: dict[str, SealedMonth] = {}  # month -> its newest version so far
-        for row in self._query(f"{_SELECT} ORDER BY seq"):
-            stored = dict(zip(_COLUMNS, row, strict=True))
-            seq, where = stored["seq"], _where(row)
-            if seq != expected_seq:
-                gap = str(expected_seq) if seq == expected_seq + 1 else f"{expected_seq}-{seq - 1}"
-                problems.append(f"{where}: record seq {gap} is missing before it")
-            if stored["prev_hash"] != link:
-                problems.append(f"{where}: prev_hash does not match the record before it")
-            expected_seq, link = seq + 1, stored["record_hash"]
-            try:
-                record = _record_from_row(row)
-            except LedgerError as exc:
-                problems.append(f"{where}: {exc}")
-                continue
-            problems += [f"{where}: {p}" for p in content_problems(record, stored)]
-            problems += [f"{where}: {p}" for p in version_problems(record, versions)]
-            versions[record.month] = record
-        return problems
+    def verify_chain(self, through_seq: int | None = None) -> list[str]:
+        """Every problem in the chain, one message each naming the record; [] = intact.
+
+        ``through_seq`` stops after that record: what a reader of it has to trust.
+        """
+        where, params = ("WHERE seq <= ?", (through_seq,)) if through_seq is not None else ("", ())
+        with self.snapshot():
+            rows = self._cursor(f"{_SELECT} {where} ORDER BY seq", params)
+            # One record at a time: a long ledger is never held in memory whole.
+            return chain_problems(dict(zip(_COLUMNS, row, strict=True)) for row in rows)
+
+    def trusted_current(self, month: str) -> SealedMonth | None:
+        """The newest version of ``month`` once the chain up to it is verified, or None
+        if it was never sealed. Raises `ChainBroken`, naming every record that is wrong."""
+        with self.snapshot():  # the record read is the record verified
+            found = self._query(
+                "SELECT seq FROM sealed_month WHERE month = ? ORDER BY version DESC LIMIT 1",
+                (_month_key(month),),
+            )
+            if not found:
+                return None
+            problems = self.verify_chain(through_seq=int(found[0][0]))
+            if problems:
+                raise ChainBroken(problems)
+            return self.current(month)
+
+    def stale_months(self) -> list[str]:
+        """The sealed months to re-seal, in order: the first whose state before differs
+        from the state the sealed month before it hands on (that month was amended after
+        it was sealed), and every sealed month after it. [] when none is stale."""
+        rows = self._query(
+            "SELECT month, state_before, state_after FROM sealed_month AS s"
+            " WHERE version = (SELECT MAX(version) FROM sealed_month WHERE month = s.month)"
+            " ORDER BY month"
+        )
+        # Canonical JSON: equal states are equal texts, so nothing is parsed.
+        for index, ((_, before, _), (_, _, handed_on)) in enumerate(
+            zip(rows[1:], rows, strict=False), start=1
+        ):
+            if before != handed_on:
+                return [str(month) for month, _, _ in rows[index:]]
+        return []
 
     # -- plumbing ------------------------------------------------------------------
 
@@ -253,29 +296,87 @@ class Ledger:
             # "file is not a database" surfaces on the first query, not on connect.
             raise LedgerError(f"{self.path}: cannot read the ledger: {exc}") from exc
 
+    def _cursor(self, sql: str, params: tuple[object, ...] = ()) -> Iterator[tuple[Any, ...]]:
+        try:
+            yield from self._db.execute(sql, params)
+        except sqlite3.DatabaseError as exc:
+            raise LedgerError(f"{self.path}: cannot read the ledger: {exc}") from exc
+
     def _records(self, where: str, params: tuple[object, ...]) -> list[SealedMonth]:
         records = []
         for row in self._query(f"{_SELECT} {where}", params):
+            stored = dict(zip(_COLUMNS, row, strict=True))
             try:
-                records.append(_record_from_row(row))
-            except LedgerError as exc:
-                raise LedgerError(f"{self.path}: {_where(row)}: {exc}") from exc
+                records.append(record_from_stored(stored))
+            except ValueError as exc:
+                raise LedgerError(f"{self.path}: {where_of(stored)}: {exc}") from exc
         return records
 
     @contextmanager
-    def _transaction(self, action: str) -> Iterator[None]:
-        # IMMEDIATE takes the write lock before any read, so two processes sealing at
-        # once cannot both see "not sealed yet".
+    def write_lock(self) -> Iterator[Ledger]:
+        """Hold the ledger's one write lock for the block: another writer waits (up to
+        ``wait`` seconds, then `LedgerBusy`) until the block ends. Read the carried state
+        and seal inside it; the seals commit together when the block ends without an
+        exception, and none does otherwise. Readers are not held up."""
+        self._begin("BEGIN IMMEDIATE", "lock the ledger for writing")
+        self._holding = True
         try:
-            self._db.execute("BEGIN IMMEDIATE")
-        except sqlite3.Error as exc:
-            raise LedgerError(f"{self.path}: cannot {action}: {exc}") from exc
-        try:
-            yield
+            yield self
             self._db.execute("COMMIT")
         except BaseException as exc:
             if self._db.in_transaction:
                 self._db.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.Error):
+                raise LedgerError(f"{self.path}: cannot seal: {exc}") from exc
+            raise
+        finally:
+            self._holding = False
+
+    def _begin(self, statement: str, action: str) -> None:
+        try:
+            self._db.execute(statement)
+        except sqlite3.Error as exc:
+            if getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_BUSY:
+                raise LedgerBusy(
+                    f"another run has been sealing a month in this ledger for over"
+                    f" {self.wait:g} seconds; nothing was sealed. Run again when it has finished"
+                ) from exc
+            raise LedgerError(f"{self.path}: cannot {action}: {exc}") from exc
+
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Read the block's queries from one state of the file (a read transaction),
+        unless a transaction is open already."""
+        if self._db.in_transaction:
+            yield
+            return
+        self._db.execute("BEGIN")
+        try:
+            yield
+        finally:
+            if self._db.in_transaction:
+                self._db.execute("COMMIT")
+
+    @contextmanager
+    def _transaction(self, action: str) -> Iterator[None]:
+        if self._holding:  # inside write_lock: a savepoint, committed with the lock's block
+            begin, commit, undo = (
+                "SAVEPOINT seal",
+                "RELEASE seal",
+                ["ROLLBACK TO seal", "RELEASE seal"],
+            )
+        else:
+            # IMMEDIATE takes the write lock before any read, so two processes sealing at
+            # once cannot both see "not sealed yet".
+            begin, commit, undo = "BEGIN IMMEDIATE", "COMMIT", ["ROLLBACK"]
+        self._begin(begin, action)
+        try:
+            yield
+            self._db.execute(commit)
+        except BaseException as exc:
+            if self._db.in_transaction:
+                for statement in undo:
+                    self._db.execute(statement)
             if isinstance(exc, sqlite3.Error):
                 raise LedgerError(f"{self.path}: cannot {action}: {exc}") from exc
             raise
@@ -284,19 +385,3 @@ class Ledger:
 def _month_key(month: str) -> str:
     """The month as stored: exactly YYYY-MM, so text order is calendar order."""
     return str(Month.parse(month))
-
-
-def _where(row: tuple[Any, ...]) -> str:
-    """How a message names a record: by seq, month and version, as stored."""
-    stored = dict(zip(_COLUMNS, row, strict=True))
-    return f"seq {stored['seq']} ({stored['month']} v{stored['version']})"
-
-
-def _record_from_row(row: tuple[Any, ...]) -> SealedMonth:
-    content = dict(zip(_COLUMNS, row, strict=True))
-    for name in JSON_FIELDS:
-        try:
-            content[name] = json.loads(content[name])
-        except (TypeError, ValueError) as exc:
-            raise LedgerError(f"column {name} is not valid JSON ({exc})") from exc
-    return SealedMonth(**content)

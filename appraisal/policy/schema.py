@@ -63,11 +63,22 @@ class Allowance(Rule):
     amount: Money
 
 
+class DeductionsCap(Rule):
+    """Leave and absence deductions together never exceed the month's wage (scheme.md §5,
+    Open): base + floating, less the fines already taken out of it, so gross never goes
+    below the allowances. The excess is reported, not carried over. A rule, so it carries
+    its clause and its `from:` date; a policy without it (every policy sealed before
+    issue 9) has no cap."""
+
+    at: Literal["wage"] = "wage"
+
+
 class Pay(Rule):
     pay_day_basis: Annotated[Decimal, Field(gt=0)]
     pay_day_of_month: Annotated[int, Field(ge=1, le=28)] = 5
     floating_formula: Expr | None = None
     fines_cap: Literal["floating_wage", "none"] = "floating_wage"
+    deductions_cap: DeductionsCap | None = None
     allowances: dict[str, Allowance] = {}
 
 
@@ -202,7 +213,8 @@ class FrequentLeave(Rule):
 
 class Attendance(Strict):
     # Working hours in a day: leave or overtime given in hours (an attendance export's
-    # 事假(小时)) converts to the days the rules count in.
+    # 事假(小时)) converts to the days the rules count in; a lateness or early leave is at
+    # most one working day; overtime on one date at most 24 hours, 24 / hours_per_day days.
     hours_per_day: Annotated[Decimal, Field(gt=0)] = Decimal(8)
     lateness: Lateness
     early_leave: EarlyLeave

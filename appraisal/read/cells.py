@@ -19,7 +19,17 @@ from appraisal.read.tables import Table, plain_header
 from appraisal.read.vocabulary import COLUMNS, KINDS, Vocabulary
 from appraisal.read.vocabulary import FLAGS as FLAG_WORDS
 
-__all__ = ["CellValues", "cell_at", "chinese_names", "header_columns", "suggest_word"]
+__all__ = [
+    "NUMBER_LIMITS",
+    "CellValues",
+    "cell_at",
+    "chinese_names",
+    "fits",
+    "header_columns",
+    "number_limit",
+    "shown",
+    "suggest_word",
+]
 
 # Chinese keyboards and IMEs type full-width digits and punctuation (１２．５, 2026／10／09).
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９．－＋／", "0123456789.-+/")
@@ -28,6 +38,47 @@ _WHOLE = re.compile(r"\d+(?:\.0*)?", re.ASCII)
 # 2026-10-09, 2026/10/9 (Excel's Chinese-locale CSV), optionally with a midnight time part.
 _DATE = re.compile(r"(\d{4})([-/.])(\d{1,2})\2(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?", re.ASCII)
 _FLAG_SEPARATORS = re.compile(r"[;,；，、]")
+# The numbers a column can hold: (digits before the point, digits after it). A figure
+# beyond them is a slip or a hostile file; refused with the limit named, it never reaches
+# the arithmetic (1e400 minutes, an amount of 1E+999 yuan). Money: up to 9999999999.99
+# yuan; points: one row never moves more than the 200-point score; values: minutes, days
+# and scores, at the four places an import writes.
+NUMBER_LIMITS = {"value": (10, 4), "amount": (10, 2), "points": (3, 2)}
+
+
+def shown(text: str, limit: int = 24) -> str:
+    """A cell's text in a message: quoted, and cut short when it is long."""
+    if len(text) <= limit:
+        return repr(text)
+    return f"{text[:limit]!r}… ({len(text)} characters)"
+
+
+def fits(number: Decimal, before: int, after: int) -> bool:
+    """Whether ``number`` has at most ``before`` digits before the point and ``after``
+    after it (trailing zeros aside). Integer work on its digits: no arithmetic context
+    can overflow, whatever its exponent."""
+    if number.is_zero():
+        return True
+    if number.adjusted() >= before:
+        return False
+    _, digits, exponent = number.as_tuple()
+    assert isinstance(exponent, int)  # a finite number: cells.number admits no other
+    places = -exponent
+    for digit in reversed(digits):
+        if places <= after or digit != 0:
+            break
+        places -= 1
+    return places <= after
+
+
+def number_limit(column: str) -> str:
+    """What a column of `NUMBER_LIMITS` holds, for the message refusing a number."""
+    before, after = NUMBER_LIMITS[column]
+    largest = f"{'9' * before}.{'9' * after}"
+    what = {"amount": "an amount (yuan) holds", "points": "points hold"}.get(
+        column, "a value holds"
+    )
+    return f"{what} at most {before} digits before the point and {after} after (up to {largest})"
 
 
 def suggest_word(word: str, choices: Iterable[str], chinese: Iterable[str] = ()) -> str:
@@ -135,7 +186,9 @@ class CellValues:
         if text not in self._clauses:
             ascii_text = text.translate(_FULL_WIDTH)
             whole = _WHOLE.fullmatch(ascii_text)
-            self._clauses[text] = str(int(ascii_text.split(".")[0])) if whole else text
+            # Leading zeros dropped as text: int() of a 5000-digit clause would raise.
+            number = ascii_text.split(".")[0].lstrip("0") or "0"
+            self._clauses[text] = number if whole else text
         return self._clauses[text]
 
 

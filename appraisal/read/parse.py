@@ -21,7 +21,17 @@ from datetime import date
 from decimal import Decimal
 
 from appraisal.domain.model import Employee, Event, Issue, Kind, Month, Source
-from appraisal.read.cells import CellValues, cell_at, chinese_names, header_columns, suggest_word
+from appraisal.read.cells import (
+    NUMBER_LIMITS,
+    CellValues,
+    cell_at,
+    chinese_names,
+    fits,
+    header_columns,
+    number_limit,
+    shown,
+    suggest_word,
+)
 from appraisal.read.tables import Table
 from appraisal.read.vocabulary import FLAGS as FLAG_WORDS
 from appraisal.read.vocabulary import KINDS
@@ -44,9 +54,11 @@ FLAGS = frozenset(FLAG_WORDS.names)
 DISPLAY_ONLY = ("name", "clause_title")
 EXAM_MAX = Decimal(100)
 MONTH_MAX_DAYS = Decimal(31)
+CLAUSE_DIGITS = 3  # clauses are small numbers: 1–13 in the scheme
 
 _KIND_IDS = tuple(kind.value for kind in Kind)
 _HALF = Decimal("0.5")
+_ONE_DAY = Decimal(1)
 _NO_FLAGS: frozenset[str] = frozenset()
 
 _MINUTES = (Kind.LATE, Kind.EARLY_LEAVE)
@@ -175,15 +187,29 @@ class _EventRows:
         self.values = CellValues()
         self.dates: dict[str, date | str] = {}  # a date in the month, or why not
         self.problems: dict[tuple[Kind, str], str | None] = {}  # what is wrong with a value
+        self.numbers: dict[tuple[str, str], Decimal | str] = {}  # a number, or why not
         self.once: dict[tuple[str, Kind, str], int] = {}  # one exam, termination, criterion N
 
     def issue(self, row: int, column: str | None, message: str) -> None:
         self.issues.append(Issue(self.file, row, column, message))
 
     def number(self, row: int, column: str, text: str) -> Decimal | None:
+        key = (column, text)
+        known = self.numbers.get(key)
+        if known is None:
+            known = self.numbers[key] = self.read_number(column, text)
+        if isinstance(known, str):
+            self.issue(row, column, known)
+            return None
+        return known
+
+    def read_number(self, column: str, text: str) -> Decimal | str:
+        """The number of a cell, or why it is not one the column can hold."""
         number = self.values.number(text)
         if number is None:
-            self.issue(row, column, f"not a number: {text!r}")
+            return f"not a number: {shown(text)}"
+        if not fits(number, *NUMBER_LIMITS[column]):
+            return f"{number_limit(column)}, got {shown(text)}"
         return number
 
     def date(self, text: str) -> date | str:
@@ -233,9 +259,14 @@ class _EventRows:
             amount = number(row, "amount", amount_text) if amount_text else None
             points = number(row, "points", points_text) if points_text else None
             if amount is not None and amount < 0:
-                issue(row, "amount", f"amount must not be negative, got {amount_text!r}")
+                issue(row, "amount", f"amount must not be negative, got {shown(amount_text)}")
             clause_text = clause_text.strip()
             clause = values.clause(clause_text) if clause_text else None
+            if clause is not None and len(clause) > CLAUSE_DIGITS and clause.isdecimal():
+                message = (
+                    f"a clause number has at most {CLAUSE_DIGITS} digits, got {shown(clause_text)}"
+                )
+                issue(row, "clause", message)
             flags = _NO_FLAGS
             if flags_text := flags_text.strip():
                 flags, unknown_flags = values.flags(flags_text)
@@ -294,18 +325,26 @@ class _EventRows:
             problem = f"{_a(kind)} row needs a value ({meaning})"
         elif kind in _MINUTES or kind is Kind.OVERTIME:
             if value <= 0:
-                problem = f"{meaning} must be more than 0, got {value_text!r}"
+                problem = f"{meaning} must be more than 0, got {shown(value_text)}"
         elif kind in _HALF_DAYS:
             if value <= 0 or value % _HALF != 0:
-                problem = f"{meaning} must be a positive multiple of 0.5, got {value_text!r}"
+                problem = f"{meaning} must be a positive multiple of 0.5, got {shown(value_text)}"
+            elif value > _ONE_DAY:
+                # A row is dated: it holds at most the one day of its date (处罚 4, 5).
+                problem = (
+                    f"{meaning} must be 0.5 or 1: a row is one date, and a date holds at most "
+                    f"one day, got {shown(value_text)}"
+                )
         elif kind is Kind.CRITERION:
             if value not in (0, 1):
-                problem = f"a criterion value must be 1 (met) or 0 (not met), got {value_text!r}"
+                problem = (
+                    f"a criterion value must be 1 (met) or 0 (not met), got {shown(value_text)}"
+                )
         elif kind is Kind.EXAM:
             if not 0 <= value <= EXAM_MAX:
-                problem = f"the exam score must be between 0 and 100, got {value_text!r}"
+                problem = f"the exam score must be between 0 and 100, got {shown(value_text)}"
         elif kind is Kind.TERMINATION and not 0 <= value <= MONTH_MAX_DAYS:
-            problem = f"working days worked must be between 0 and 31, got {value_text!r}"
+            problem = f"working days worked must be between 0 and 31, got {shown(value_text)}"
         self.problems[kind, value_text] = problem
         return problem
 

@@ -12,23 +12,23 @@ meaning. A file that cannot be read is an `Issue`, never an exception.
 
 from __future__ import annotations
 
-import csv
 import dataclasses
 import io
-import zipfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
-from xml.etree.ElementTree import ParseError
 
 import openpyxl
-from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.utils import get_column_letter
 
 from appraisal.domain.model import Issue
+from appraisal.domain.text import from_csv_cell
+from appraisal.files.csvtext import csv_records
 from appraisal.files.input import InputFile, read_input
+from appraisal.files.zipcheck import MAX_COLUMNS, MAX_ROWS, XLSX_ERRORS, xlsx_problem
 from appraisal.read.vocabulary import COLUMNS
 
 __all__ = [
@@ -36,11 +36,14 @@ __all__ = [
     "ROSTER_SHEET",
     "SAVE_AS_UTF8",
     "Table",
+    "UnreadableSheet",
     "plain_header",
     "read_event_tables",
     "read_roster_table",
     "read_table",
     "rows_table",
+    "sheet_rows",
+    "unreadable_workbook",
 ]
 
 SAVE_AS_UTF8 = 'in Excel, use Save As and choose "CSV UTF-8 (Comma delimited) (*.csv)"'
@@ -92,12 +95,12 @@ def _read(path: str | Path | InputFile, sheets: Sequence[str]) -> tuple[list[Tab
     """The tables of a file: ``sheets`` of an .xlsx that has any of them, else its first."""
     file = path.path if isinstance(path, InputFile) else str(path)
     suffix = Path(file).suffix.lower()
+    given, issues = read_input(path)  # first: a FIFO, a device or a folder says so
+    if given is None:
+        return [], issues
     if suffix not in (".csv", ".xlsx"):
         shown = repr(Path(file).suffix) if suffix else "(no extension)"
         return [], [Issue(file, None, None, f"unsupported file type {shown} (.csv or .xlsx)")]
-    given, issues = read_input(path)
-    if given is None:
-        return [], issues
     if suffix == ".csv":
         table, issues = _read_csv(file, given.name, given.data)
         return ([] if table is None else [table]), issues
@@ -141,24 +144,28 @@ def _read_csv(file: str, name: str, data: bytes) -> tuple[Table | None, list[Iss
     delimiter = ","
     if "," not in first_line:  # Excel in some locales separates with ';', "Text" with tabs
         delimiter = "\t" if "\t" in first_line else ";" if ";" in first_line else ","
+    records, problem = csv_records(text, delimiter)
+    # A cell we wrote with a quote before a formula's first character reads as written
+    # (`appraisal.domain.text.csv_cell`); a file without a quote skips the work.
+    unquote = "'" in text
     issues: list[Issue] = []
     header: list[str] | None = None
     header_row = 1
     rows: list[tuple[int, tuple[str, ...]]] = []
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        for number, fields in enumerate(reader, start=1):
-            if not "".join(fields).strip():
-                continue
-            if header is None:
-                header, header_row = fields, number
-            elif len(fields) != len(header):
-                message = f"row has {len(fields)} fields, the header has {len(header)}"
-                issues.append(Issue(file, number, None, message))
-            else:
-                rows.append((number, tuple(fields)))
-    except csv.Error as exc:
-        issues.append(Issue(file, reader.line_num, None, f"cannot read as CSV: {exc}"))
+    for number, fields in records:
+        if not "".join(fields).strip():
+            continue
+        if header is None:
+            header, header_row = fields, number
+        elif len(fields) != len(header):
+            message = f"row has {len(fields)} fields, the header has {len(header)}"
+            issues.append(Issue(file, number, None, message))
+        else:
+            rows.append((number, tuple(map(from_csv_cell, fields) if unquote else fields)))
+    if problem is not None:
+        line, column, message = problem
+        named = header[column] if header and column is not None and column < len(header) else None
+        issues.append(Issue(file, line, named and plain_header(named), message))
     if header is None:
         return None, [*issues, Issue(file, None, None, "the file is empty (no header row)")]
     return _table(file, name, header, rows, header_row), issues
@@ -171,11 +178,12 @@ def _read_xlsx(
         looks_like = _looks_like(data) or "a text file, perhaps a CSV renamed .xlsx"
         message = f"not an Excel workbook (looks like {looks_like})"
         return [], [Issue(file, None, None, message)]
+    if problem := xlsx_problem(data):
+        return [], [Issue(file, None, None, f"not a readable Excel workbook: {problem}")]
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, ParseError):
-        message = "not an Excel workbook (a zip archive without a readable workbook in it)"
-        return [], [Issue(file, None, None, message)]
+    except XLSX_ERRORS as error:
+        return [], [Issue(file, None, None, unreadable_workbook(error))]
     try:
         if not workbook.worksheets:
             return [], [Issue(file, None, None, "the workbook has no worksheet")]
@@ -207,8 +215,7 @@ def _read_sheet(file: str, name: str, sheet: Any, what: str) -> tuple[Table | No
     header_row = 1
     rows: list[tuple[int, tuple[str, ...]]] = []
     try:
-        sheet.reset_dimensions()  # a stale stored size would cut columns off or pad rows
-        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+        for number, values in sheet_rows(sheet):
             cells = [_cell_text(value) for value in values]
             if not "".join(cells).strip():
                 continue
@@ -224,11 +231,55 @@ def _read_sheet(file: str, name: str, sheet: Any, what: str) -> tuple[Table | No
                 issues.append(Issue(file, number, None, message))
             cells = cells[:width] + [""] * (width - len(cells))
             rows.append((number, tuple(cells)))
-    except (KeyError, ValueError, ParseError):
-        issues.append(Issue(file, None, None, f"{what} cannot be read"))
+    except UnreadableSheet as error:
+        issues.append(Issue(file, error.row, error.cell, f"{what} cannot be read: {error}"))
     if header is None:
         return None, [*issues, Issue(file, None, None, f"{what} is empty (no header)")]
     return _table(file, name, header, rows, header_row), issues
+
+
+class UnreadableSheet(Exception):
+    """A worksheet that breaks while its rows are read; ``row`` and ``cell`` say where."""
+
+    def __init__(self, message: str, row: int | None = None, cell: str | None = None) -> None:
+        super().__init__(message)
+        self.row, self.cell = row, cell
+
+
+def unreadable_workbook(error: Exception) -> str:
+    """The message for a workbook openpyxl cannot open (`XLSX_ERRORS`)."""
+    return (
+        "not an Excel workbook (a zip archive without a readable workbook in it: "
+        f"{_library_error(error)})"
+    )
+
+
+def _library_error(error: Exception) -> str:
+    detail = str(error).strip().splitlines()[0][:200] if str(error).strip() else ""
+    return f"{type(error).__name__}: {detail}" if detail else type(error).__name__
+
+
+def sheet_rows(sheet: Any) -> Iterator[tuple[int, tuple[object, ...]]]:
+    """A read-only openpyxl worksheet's rows (number, values), row 1 first.
+
+    What openpyxl raises on a malformed sheet becomes `UnreadableSheet` naming the row
+    after the last one read; a row past `MAX_ROWS` or a cell past `MAX_COLUMNS` stops
+    the reading (openpyxl pads each row out to its last cell, and yields every missing
+    row between two far apart).
+    """
+    number = 0
+    try:
+        sheet.reset_dimensions()  # a stale stored size would cut columns off or pad rows
+        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+            if number > MAX_ROWS:
+                raise UnreadableSheet(f"more than {MAX_ROWS:,} rows (MAX_ROWS)", number)
+            if len(values) > MAX_COLUMNS:
+                cell = f"{get_column_letter(MAX_COLUMNS)}{number}"
+                message = f"a cell past column {MAX_COLUMNS:,} (MAX_COLUMNS)"
+                raise UnreadableSheet(message, number, cell)
+            yield number, values
+    except XLSX_ERRORS as error:
+        raise UnreadableSheet(_library_error(error), number + 1) from error
 
 
 def _cell_text(value: object) -> str:

@@ -65,6 +65,7 @@ __all__ = [
     "GUIDE_SHEET",
     "LISTS_SHEET",
     "ROSTER_COLUMNS",
+    "appraisal_rows",
     "template_workbook",
 ]
 
@@ -288,6 +289,13 @@ def _clause_ids(in_force: PolicyInForce) -> list[str]:
     numbers = {*doc.score.criteria, *doc.rewards.items, *doc.penalties.items}
     numbered = sorted(numbers, key=lambda c: (not c.isdigit(), int(c) if c.isdigit() else 0, c))
     return [*numbered, *(m for m in doc.score.metrics if m not in numbers)]
+
+
+def appraisal_rows(roster: Sequence[Employee], in_force: PolicyInForce) -> int:
+    """The rows of the 考评 sheet: the header, one per employee and criterion a manager
+    marks, one per employee for the exam, then the free rows."""
+    marked = sum(1 for c in in_force.doc.score.criteria.values() if c.when is None)
+    return 1 + len(roster) * (marked + 1) + _free_rows(roster)
 
 
 def _free_rows(roster: Sequence[Employee]) -> int:

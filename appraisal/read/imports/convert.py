@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from decimal import Decimal
 from pathlib import Path
 
+from appraisal.domain.errors import InputError
 from appraisal.domain.model import Employee, Issue, Month
 from appraisal.files.input import InputFile
 from appraisal.read.imports.catalog import shipped_profiles
@@ -50,7 +51,10 @@ def detect_profile(
     if book is None:
         return None
     with book:
-        return _detect(book, file, shipped_profiles() if profiles is None else profiles)
+        try:
+            return _detect(book, file, shipped_profiles() if profiles is None else profiles)
+        except InputError:  # rows that cannot be read: the events reader says so, with the rest
+            return None
 
 
 def _path(path: str | Path | InputFile) -> str:
@@ -137,7 +141,7 @@ def import_export(
     review: dict[tuple[str, object, str], ReviewItem] = {}
     for d in drafts:
         if d.kind is None:
-            item = ReviewItem(matched[d.who], d.day, d.text, file, d.cell)
+            item = ReviewItem(matched[d.who], d.day, d.text, file, d.cell, d.applied)
             review.setdefault((item.employee_id, item.date, item.what), item)
     table = Table(file, Path(file).name, EVENTS_HEADER, rows, located.header_row)
     return Imported(profile.id, table, tuple(review.values()), ())

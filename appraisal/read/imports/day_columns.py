@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from appraisal.read.imports.day_rows import add_event
 from appraisal.read.imports.locate import day_of
 from appraisal.read.imports.profile import CellRule
 from appraisal.read.imports.reading import Reading, cell_text
@@ -120,7 +121,8 @@ def _apply(
             reading.issue(reading.cell(row, index), f"day cell {part.text!r}: not more than 0")
             return
         shown = f"{day.day}日={part.text}"
-        reading.event(
+        add_event(
+            reading,
             who,
             day,
             row,
@@ -128,7 +130,7 @@ def _apply(
             rule.event,
             part.value,
             part.unit,
-            flags=rule.flags,
-            shown=shown,
-            order=order,
+            rule.flags,
+            shown,
+            order,
         )

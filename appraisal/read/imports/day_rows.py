@@ -5,6 +5,8 @@ item (上班缺卡次数 → 上班缺卡), converted from the unit in the heade
 more than one lateness (迟到次数 2) is split into one event per occurrence from the
 punch times and the shift (班次), because the scheme's fine depends on each lateness's
 minutes; when the punches do not account for the total, the day goes to review instead.
+A figure in hours or days becomes whole minutes or half days (`add_event`), each rounding
+named for review.
 """
 
 from __future__ import annotations
@@ -19,10 +21,10 @@ from appraisal.read.imports.profile import Column as ColumnSpec
 from appraisal.read.imports.profile import DayRows, ShiftPunches
 from appraisal.read.imports.reading import Reading, cell_text
 from appraisal.read.imports.records import Who
-from appraisal.read.imports.values import as_number, as_time, minutes_between
+from appraisal.read.imports.values import as_number, as_time, in_events_unit, minutes_between
 from appraisal.read.imports.workbook import Row
 
-__all__ = ["read_day_rows"]
+__all__ = ["add_event", "read_day_rows"]
 
 _MAX_SEGMENTS = 6  # shifts of more than six segments a day are not a thing
 
@@ -151,9 +153,48 @@ def _read_cell(
     if count > 1:
         _split(reading, who, day, row, values, mapped, number, count, punches)
         return
-    reading.event(
-        who, day, row, index, spec.event, number, mapped.unit, flags=spec.flags, shown=shown
-    )
+    add_event(reading, who, day, row, index, spec.event, number, mapped.unit, spec.flags, shown)
+
+
+def add_event(
+    reading: Reading,
+    who: Who,
+    day: date,
+    row: int,
+    column: int,
+    kind: str,
+    amount: Decimal,
+    unit: str,
+    flags: tuple[str, ...],
+    shown: str,
+    order: int = 0,
+) -> None:
+    """The event of a number in an export's unit (迟到时长(小时) 0.52), in what the kind
+    counts, rounded to its unit (31 min). A rounding is named for review, with its cell;
+    a figure that rounds to nothing is only that review item; one over a day's 24
+    hours is an issue."""
+    converted = in_events_unit(amount, unit, kind, reading.hours_per_day)
+    if converted is None:
+        message = f"{shown}: more than the 24 hours of one day ({unit}s)"
+        reading.issue(reading.cell(row, column), message)
+        return
+    if converted.rounded:
+        applied = bool(converted.value)  # a figure that rounds to nothing is not imported
+        reading.review(who, day, row, column, converted.review_text(shown), applied=applied)
+    if converted.value:
+        target = "minute" if converted.unit == "min" else "day"
+        reading.event(
+            who,
+            day,
+            row,
+            column,
+            kind,
+            converted.value,
+            target,
+            flags=flags,
+            shown=shown,
+            order=order,
+        )
 
 
 def _count(values: Row, column: Column | None) -> int:

@@ -143,8 +143,12 @@ class Reading:
 
     # --- what it means -------------------------------------------------------------------
 
-    def review(self, who: Who, day: date, row: int, column: int, what: str) -> None:
-        self.drafts.append(Draft(who, day, row, column, self.cell(row, column), None, what))
+    def review(
+        self, who: Who, day: date, row: int, column: int, what: str, *, applied: bool = False
+    ) -> None:
+        """An item to review; ``applied`` when the value was imported as rounded."""
+        cell = self.cell(row, column)
+        self.drafts.append(Draft(who, day, row, column, cell, None, what, applied=applied))
 
     def event(
         self,

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from appraisal.domain.model import Issue
+from appraisal.domain.text import terminal_safe
 from appraisal.read.tables import Table
 
 __all__ = ["EVENTS_HEADER", "Draft", "Imported", "ReviewItem", "Who"]
@@ -29,12 +30,14 @@ class ReviewItem:
     what: str  # as the export words it: 上班缺卡, 工作日无打卡记录
     file: str
     cell: str  # sheet!C12
+    applied: bool = False  # a value imported as rounded (0.52 h → 31 min): shown for review
 
     def __str__(self) -> str:
+        """The item as a terminal shows it: the export's text with its controls escaped."""
         where = f"{self.file}:{self.cell}" if self.cell else self.file
-        return (
-            f"{where}: {self.employee_id} {self.date.isoformat()} {self.what}"
-            " — to review, no penalty applied"
+        ending = "imported as rounded" if self.applied else "no penalty applied"
+        return terminal_safe(
+            f"{where}: {self.employee_id} {self.date.isoformat()} {self.what} — to review, {ending}"
         )
 
 
@@ -85,6 +88,7 @@ class Draft:
     value: Decimal | None = None
     flags: tuple[str, ...] = ()
     order: int = 0
+    applied: bool = False  # a review item for a value imported as rounded
 
     def sort_key(self) -> tuple[int, int, int]:
         return (self.row, self.column, self.order)

@@ -11,15 +11,19 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 __all__ = [
+    "HALF_DAY_KINDS",
     "MINUTE_KINDS",
+    "Converted",
     "as_date",
     "as_number",
     "as_time",
     "decimal_text",
+    "in_events_unit",
     "in_target_unit",
     "minutes_between",
     "normalise",
@@ -39,8 +43,15 @@ _TIME = re.compile(r"(?<!\d)(\d{1,2}):(\d{2})(?::\d{2})?(?!\d)")
 _NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)")
 _UNIT_SUFFIX = re.compile(r"(?P<name>.+?)\((?P<unit>[^()]+)\)")
 MINUTE_KINDS = frozenset({"late", "early_leave"})  # the other kinds count days
+# interface.md counts these in half days (0.5 = half a day).
+HALF_DAY_KINDS = frozenset({"absent", "personal_leave", "sick_leave"})
 _MINUTES_IN = {"minute": Decimal(1), "hour": Decimal(60)}
 _PLACES = Decimal("0.0001")
+_WHOLE = Decimal(1)
+_HALF_DAY = Decimal("0.5")
+_MOST_MINUTES = Decimal(24 * 60)  # a day's cell holds at most the day
+_NOISE = Decimal("1e-9")
+_SHOWN_PLACES = Decimal("0.000001")
 
 
 def normalise(text: object) -> str:
@@ -159,6 +170,57 @@ def in_target_unit(value: Decimal, unit: str, kind: str, hours_per_day: Decimal)
     if result != result.quantize(_PLACES, rounding=ROUND_HALF_UP):
         result = result.quantize(_PLACES, rounding=ROUND_HALF_UP)
     return result
+
+
+@dataclass(frozen=True)
+class Converted:
+    """An export's number in what its kind's events count, rounded to the kind's unit:
+    ``value`` is what the event gets, ``exact`` what the export said, in that unit."""
+
+    value: Decimal
+    exact: Decimal
+    unit: str  # "min" or "day", for the review item
+
+    @property
+    def rounded(self) -> bool:
+        """Whether rounding changed the figure (float noise such as 31.000000000000002
+        minutes, from hours typed as =31/60, is not a rounding anyone needs to see)."""
+        return abs(self.value - self.exact) > _NOISE
+
+    def review_text(self, shown: str) -> str:
+        """The review item naming the rounding: ``迟到时长(小时)=0.52 = 31.2 min, imported
+        as 31 min (rounded half up, 四舍五入)``."""
+        exact = self.exact.quantize(_SHOWN_PLACES, rounding=ROUND_HALF_UP)
+        said = decimal_text(exact) + ("…" if exact != self.exact else "")
+        if not self.value:
+            return f"{shown} = {said} {self.unit}, rounds half up to 0: not imported (四舍五入)"
+        value = decimal_text(self.value)
+        return f"{shown} = {said} {self.unit}, imported as {value} {self.unit} (rounded half up, 四舍五入)"
+
+
+def in_events_unit(
+    value: Decimal, unit: str, kind: str, hours_per_day: Decimal
+) -> Converted | None:
+    """``value`` in ``unit`` (minute, hour, day) as ``kind``'s events count it, rounded
+    half up (ROUND_HALF_UP, on exact decimals: 0.5 goes up) to the kind's unit: whole
+    minutes for late and early_leave (0.52 h = 31.2 min → 31), half days for absence and
+    leave (处罚 5: 半天 / 一天, the smallest unit interface.md allows: 3 h = 0.375 day →
+    0.5), four places of a day for overtime (20 min = 0.041666… day → 0.0417).
+
+    None when the figure is more than the 24 hours of a day: no export cell of one day
+    holds that, and such a number is refused before any arithmetic can overflow.
+    """
+    per_day = hours_per_day * 60
+    if abs(value) > _MOST_MINUTES / (_MINUTES_IN.get(unit) or per_day):
+        return None
+    minutes = value * _MINUTES_IN[unit] if unit in _MINUTES_IN else value * per_day
+    if kind in MINUTE_KINDS:
+        return Converted(minutes.quantize(_WHOLE, rounding=ROUND_HALF_UP), minutes, "min")
+    days = minutes / per_day
+    if kind in HALF_DAY_KINDS:
+        halves = (days / _HALF_DAY).quantize(_WHOLE, rounding=ROUND_HALF_UP)
+        return Converted(halves * _HALF_DAY, days, "day")
+    return Converted(days.quantize(_PLACES, rounding=ROUND_HALF_UP), days, "day")
 
 
 def decimal_text(value: Decimal) -> str:

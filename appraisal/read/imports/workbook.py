@@ -6,26 +6,32 @@ sequence of cell values (str, int, float, datetime, time or None), rows of any l
 `.xlsx` is read with openpyxl in read-only mode (values only, streamed, so a
 62,000-row month never sits in memory as cell objects); when python-calamine is
 installed it reads `.xlsx` faster and `.xls` as well. A `.csv` is one sheet.
+
+An `.xlsx` is checked before either library sees it (`appraisal.files.zipcheck`: a zip
+bomb, a sheet too big). A file that is malformed in a way only its rows show (a sheet's
+XML cut short, a shared string that is not there) stops the import as it is met:
+`Book.rows` raises `InputError` naming the file and the sheet and cell, never the
+library's own exception.
 """
 
 from __future__ import annotations
 
-import csv
 import importlib
 import io
-import zipfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from types import ModuleType
 from typing import Any
-from xml.etree.ElementTree import ParseError
 
 import openpyxl
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
 
+from appraisal.domain.errors import InputError
 from appraisal.domain.model import Issue
+from appraisal.files.csvtext import CsvProblem, iter_csv_records
 from appraisal.files.input import InputFile, read_input
+from appraisal.files.zipcheck import XLSX_ERRORS, xlsx_problem
+from appraisal.read.tables import UnreadableSheet, sheet_rows, unreadable_workbook
 
 __all__ = ["Book", "cell_name", "open_book"]
 
@@ -68,49 +74,79 @@ class Book:
 
 
 class _OpenpyxlBook(Book):
-    def __init__(self, workbook: Any) -> None:
+    def __init__(self, file: str, workbook: Any) -> None:
         super().__init__(list(workbook.sheetnames))
+        self._file = file
         self._workbook = workbook
 
     def rows(self, sheet: str) -> Iterator[Row]:
-        worksheet = self._workbook[sheet]
-        worksheet.reset_dimensions()  # a stale stored size would cut columns or rows off
         # Rows come as tuples of values; gaps between stored rows come as empty rows.
-        yield from worksheet.iter_rows(values_only=True)
+        try:
+            for _, values in sheet_rows(self._workbook[sheet]):
+                yield values
+        except UnreadableSheet as error:
+            where = f"{sheet}!{error.cell or f'A{error.row}'}" if error.row else sheet
+            message = f"the sheet {sheet} cannot be read: {error}"
+            raise InputError([Issue(self._file, None, where, message)], what="export") from None
 
     def close(self) -> None:
         self._workbook.close()
 
 
 class _CalamineBook(Book):
-    def __init__(self, workbook: Any) -> None:
+    def __init__(self, file: str, workbook: Any) -> None:
         super().__init__(list(workbook.sheet_names))
+        self._file = file
         self._workbook = workbook
         self._sheets: dict[str, Any] = {}  # calamine reads a whole sheet at once: once
 
     def rows(self, sheet: str) -> Iterator[Row]:
         # Calamine's rows start at the sheet's first used row and hold "" for empty cells.
-        if sheet not in self._sheets:
-            self._sheets[sheet] = self._workbook.get_sheet_by_name(sheet)
-        data = self._sheets[sheet]
-        first_row, first_column = data.start or (0, 0)
+        try:
+            if sheet not in self._sheets:
+                self._sheets[sheet] = self._workbook.get_sheet_by_name(sheet)
+            data = self._sheets[sheet]
+            first_row, first_column = data.start or (0, 0)
+            values_of = data.iter_rows()
+        except Exception as error:  # calamine raises its own types, and more, on bad XML
+            raise self._unreadable(sheet, None, error) from None
         yield from ([] for _ in range(first_row))
         lead: list[object] = [None] * first_column
-        for values in data.iter_rows():
+        number = first_row
+        while True:
+            try:
+                values = next(values_of, None)
+            except Exception as error:  # a value calamine cannot convert
+                raise self._unreadable(sheet, number + 1, error) from None
+            if values is None:
+                return
+            number += 1
             yield [*lead, *(None if value == "" else value for value in values)]
+
+    def _unreadable(self, sheet: str, row: int | None, error: Exception) -> InputError:
+        where = f"{sheet}!A{row}" if row else sheet
+        detail = str(error).strip().splitlines()[0][:200] if str(error).strip() else ""
+        message = f"the sheet {sheet} cannot be read ({type(error).__name__}: {detail})"
+        return InputError([Issue(self._file, None, where, message)], what="export")
 
     def close(self) -> None:
         self._workbook.close()
 
 
 class _CsvBook(Book):
-    def __init__(self, name: str, text: str) -> None:
+    def __init__(self, file: str, name: str, text: str) -> None:
         super().__init__([name])
+        self._file = file
         self._text = text
 
     def rows(self, sheet: str) -> Iterator[Row]:
-        for fields in csv.reader(io.StringIO(self._text, newline="")):
-            yield [field if field.strip() else None for field in fields]
+        try:
+            for _, fields in iter_csv_records(self._text):
+                yield [field if field.strip() else None for field in fields]
+        except CsvProblem as problem:
+            # "input": `run` meets a CSV here too, while it tells exports from events files
+            issue = Issue(self._file, problem.row, None, str(problem))
+            raise InputError([issue], what="input") from None
 
 
 def _calamine() -> ModuleType | None:
@@ -168,14 +204,15 @@ def _looks_like(head: bytes) -> str:
 def _open_xlsx(
     file: str, data: bytes, calamine: ModuleType | None
 ) -> tuple[Book | None, list[Issue]]:
+    if problem := xlsx_problem(data):
+        return None, [Issue(file, None, None, f"not a readable Excel workbook: {problem}")]
     if calamine is not None:
         return _open_calamine(file, data, calamine)
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, ParseError):
-        message = "not an Excel workbook (a zip archive without a readable workbook in it)"
-        return None, [Issue(file, None, None, message)]
-    return _OpenpyxlBook(workbook), []
+    except XLSX_ERRORS as error:
+        return None, [Issue(file, None, None, unreadable_workbook(error))]
+    return _OpenpyxlBook(file, workbook), []
 
 
 def _open_calamine(file: str, data: bytes, calamine: ModuleType) -> tuple[Book | None, list[Issue]]:
@@ -184,7 +221,7 @@ def _open_calamine(file: str, data: bytes, calamine: ModuleType) -> tuple[Book |
     except Exception as error:  # calamine raises its own error types for unreadable files
         message = f"not a readable Excel workbook ({type(error).__name__}: {error})"
         return None, [Issue(file, None, None, message)]
-    return _CalamineBook(workbook), []
+    return _CalamineBook(file, workbook), []
 
 
 def _open_csv(file: str, data: bytes) -> tuple[Book | None, list[Issue]]:
@@ -197,4 +234,4 @@ def _open_csv(file: str, data: bytes) -> tuple[Book | None, list[Issue]]:
             text = data.decode("gb18030")
         except UnicodeDecodeError:
             return None, [Issue(file, None, None, "not UTF-8 or GBK text")]
-    return _CsvBook(Path(file).stem, text), []
+    return _CsvBook(file, Path(file).stem, text), []

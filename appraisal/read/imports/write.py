@@ -5,6 +5,13 @@ UTF-8 (no BOM), so it reads back through `appraisal.read` like any events file; 
 review file (``events.review.csv``) is always written, empty but for its header when
 there is nothing to review, so a stale list from an earlier run never sits beside new
 events.
+
+Both are opened by people in a spreadsheet, so every cell goes through
+`appraisal.domain.text.csv_cell`: a cell that a spreadsheet would run as a formula (an
+export's id ``=HYPERLINK(…)``) is written with a quote in front, which the CSV reader
+takes off again, so the events still read back exactly. The review file is for reading
+only: its text also has its control characters escaped (`terminal_safe`), so a stray
+ESC or BEL from an export never reaches a screen raw.
 """
 
 from __future__ import annotations
@@ -13,6 +20,7 @@ import csv
 import io
 from pathlib import Path
 
+from appraisal.domain.text import csv_cell, terminal_safe
 from appraisal.files.output import write_atomic
 from appraisal.read.imports.records import EVENTS_HEADER, Imported
 from appraisal.read.parse import EVENT_COLUMNS
@@ -31,7 +39,9 @@ def events_csv(imported: Imported) -> bytes:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(EVENT_COLUMNS)
     for _, cells in imported.table.rows:
-        writer.writerow([cells[position[c]] if c in position else "" for c in EVENT_COLUMNS])
+        writer.writerow(
+            [csv_cell(cells[position[c]]) if c in position else "" for c in EVENT_COLUMNS]
+        )
     return out.getvalue().encode("utf-8")
 
 
@@ -41,7 +51,8 @@ def review_csv(imported: Imported) -> bytes:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(REVIEW_COLUMNS)
     for item in imported.review:
-        writer.writerow([item.employee_id, item.date.isoformat(), item.what, item.file, item.cell])
+        fields = (item.employee_id, item.date.isoformat(), item.what, item.file, item.cell)
+        writer.writerow([csv_cell(terminal_safe(field)) for field in fields])
     return out.getvalue().encode("utf-8")
 
 

@@ -1,0 +1,137 @@
+"""CSV text → records, strictly: a quote never closed, or a field too long, is an error.
+
+Python's csv module, left to itself, lets a quote that is never closed swallow every
+row after it into one field (until some later quote happens to close it), and raises
+its own error past 131,072 characters. `iter_csv_records` reads strictly, numbers the
+records as a spreadsheet numbers its rows, and raises `CsvProblem` naming the line of
+the file where an unclosed quote opened, or the field over `MAX_FIELD_CHARS`. The read
+stage (`appraisal.read.tables`, `appraisal.read.imports.workbook`) turns it into an
+`Issue`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+
+__all__ = ["MAX_FIELD_CHARS", "CsvProblem", "csv_records", "iter_csv_records"]
+
+MAX_FIELD_CHARS = 10_000  # one CSV field; a note longer than this is not a note
+
+
+def csv_records(
+    text: str, delimiter: str = ","
+) -> tuple[list[tuple[int, list[str]]], tuple[int, int | None, str] | None]:
+    """The records of CSV text (`iter_csv_records`) and the first problem, as (row,
+    field index or None, message); the records read before the problem are returned."""
+    records: list[tuple[int, list[str]]] = []
+    try:
+        records.extend(iter_csv_records(text, delimiter))
+    except CsvProblem as problem:
+        return records, (problem.row, problem.column, str(problem))
+    return records, None
+
+
+class CsvProblem(Exception):
+    """CSV text that cannot be read on: ``row`` (a record's number), ``column`` (the
+    index of the field, or None) and why."""
+
+    def __init__(self, row: int, column: int | None, message: str) -> None:
+        super().__init__(message)
+        self.row, self.column = row, column
+
+
+def iter_csv_records(text: str, delimiter: str = ",") -> Iterator[tuple[int, list[str]]]:
+    """The records of CSV text, numbered from 1 as a spreadsheet numbers its rows.
+
+    A quoted field may run over several lines (a note with line breaks): it stays one
+    record, one row. A quote that is never closed would swallow the rows after it into
+    one field, so the reader is strict: a quote must close before a delimiter or the
+    end of a line, and the text may not end inside one. Such a record raises
+    `CsvProblem`, whose message names the line of the file where the quote opened; so
+    does a field longer than `MAX_FIELD_CHARS`.
+    """
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    number = 0
+    line = 1  # where the next record starts
+    while True:
+        number += 1
+        try:
+            fields = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            raise CsvProblem(
+                *_csv_problem(text, delimiter, number, line, reader.line_num, error)
+            ) from None
+        if fields and max(map(len, fields)) > MAX_FIELD_CHARS:
+            index, value = next((i, v) for i, v in enumerate(fields) if len(v) > MAX_FIELD_CHARS)
+            raise CsvProblem(number, index, _too_long(len(value), "\n" in value))
+        yield number, fields
+        line = reader.line_num + 1
+
+
+def _too_long(length: int, spans_lines: bool) -> str:
+    message = (
+        f"a field of {length:,} characters; a field may hold at most "
+        f"{MAX_FIELD_CHARS:,} (MAX_FIELD_CHARS)"
+    )
+    if spans_lines:
+        message += '; it runs over several lines, as after a quote (") that is never closed'
+    return message
+
+
+def _csv_problem(
+    text: str, delimiter: str, number: int, start: int, end: int, error: csv.Error
+) -> tuple[int, int | None, str]:
+    """Where a record that cannot be read went wrong, and why, in words."""
+    limit = "field larger than field limit" in str(error)
+    opened = _open_quote(text, delimiter, start)
+    if opened is not None:
+        line, column = opened
+        runs = f"runs on to line {end}" if end > line else "runs on"
+        if limit:
+            runs += f" and past {MAX_FIELD_CHARS:,} characters (MAX_FIELD_CHARS)"
+        message = (
+            f'a quote (") opens a field on line {line} of the file and is not closed '
+            f"where the field ends: it {runs}, swallowing the rows after it; close the "
+            f'quote, or double a quote inside a quoted field ("")'
+        )
+        return number, column, message
+    if limit:
+        longest = csv.field_size_limit()
+        return number, None, _too_long(longest, False).replace("of", "of more than", 1)
+    return number, None, f"cannot read as CSV (line {end} of the file): {error}"
+
+
+def _open_quote(text: str, delimiter: str, start: int) -> tuple[int, int] | None:
+    """The line and field index of the quote that was still open where a record broke,
+    reading from line ``start`` as the csv module does; None if every quote closed."""
+    lines = io.StringIO(text, newline="").readlines()[start - 1 :]
+    quoted = False
+    opened: tuple[int, int] | None = None
+    for offset, line in enumerate(lines):
+        field, at_start, position = 0, True, 0
+        if quoted:  # the quote carried on from the line before
+            at_start = False
+        while position < len(line):
+            char = line[position]
+            if quoted:
+                if char == '"':
+                    if line.startswith('"', position + 1):
+                        position += 1  # a doubled quote inside the field
+                    else:
+                        quoted = False
+                        after = line[position + 1 : position + 2]
+                        if after not in (delimiter, "\r", "\n", ""):
+                            return opened  # closed in the wrong place: the csv error
+            elif char == '"' and at_start:
+                quoted, opened = True, (start + offset, field)
+            elif char == delimiter:
+                field, at_start = field + 1, True
+                position += 1
+                continue
+            at_start = False
+            position += 1
+    return opened if quoted else None

@@ -1,0 +1,124 @@
+"""One writer at a time: a run's opening, computation and seal under one write lock.
+
+Part of the "seal" stage. `writing` holds the ledger's write lock from before the
+carried state is read until the seal commits, so a month is never sealed on a state
+another run changes meanwhile, and of two identical runs the second finds the first's
+seal. Before anything in it is used, the chain is verified (`Writer.verified`).
+
+A ledger file is created only when a month is sealed in it. Without one, the month
+starts from nothing and no lock is taken; the seal creates the file, and if another run
+has sealed in it meanwhile (`LedgerChanged`) the caller starts again under its lock.
+`read_sealed` is the readers' way in: a sealed month once the chain up to it holds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from appraisal.domain.model import CarriedState, Month
+from appraisal.ledger.errors import ChainBroken, LedgerError, NotSealed, StaleMonths
+from appraisal.ledger.records import NewSeal, SealedMonth
+from appraisal.ledger.store import Ledger
+
+__all__ = ["LedgerChanged", "Opening", "Writer", "read_sealed", "writing"]
+
+
+class LedgerChanged(LedgerError):
+    """A ledger file appeared, with months in it, while a month was computed without one:
+    compute again from what it holds."""
+
+
+@dataclass(frozen=True)
+class Opening:
+    """Where a month starts in the ledger: the state the month before left, and the
+    month's current sealed version, if it has one."""
+
+    state: CarriedState
+    current: SealedMonth | None
+
+
+class Writer:
+    """A ledger held for writing, or the promise of one (no file yet)."""
+
+    def __init__(self, path: Path, ledger: Ledger | None, stack: ExitStack) -> None:
+        self.path, self._ledger, self._stack = path, ledger, stack
+        self._verified = False
+
+    def verified(self) -> Writer:
+        """The writer, once the whole chain is verified (once); raises `ChainBroken`."""
+        if self._ledger is not None and not self._verified:
+            problems = self._ledger.verify_chain()
+            if problems:
+                raise ChainBroken(problems)
+            self._verified = True
+        return self
+
+    def opening(self, month: Month, amend: str | None = None) -> Opening:
+        """Where ``month`` starts, once the chain is verified (`ChainBroken`).
+
+        A month at or after the first stale month is refused (`StaleMonths`), except
+        that first stale month itself with an amendment reason: the line stops until the
+        months sealed on a superseded state are sealed again, in order.
+        """
+        self.verified()
+        previous, current = self.previous_current(str(month)), self.current(str(month))
+        stale = self.stale_months()
+        if stale and (str(month) > stale[0] or (str(month) == stale[0] and amend is None)):
+            before = self.previous_current(stale[0])
+            raise StaleMonths(str(month), stale, before.month if before else None)
+        return Opening(previous.carried_after() if previous else CarriedState(), current)
+
+    def current(self, month: str) -> SealedMonth | None:
+        return self._ledger.current(month) if self._ledger else None
+
+    def previous_current(self, month: str) -> SealedMonth | None:
+        return self._ledger.previous_current(month) if self._ledger else None
+
+    def stale_months(self) -> list[str]:
+        return self._ledger.stale_months() if self._ledger else []
+
+    def seal(self, new: NewSeal, amend_reason: str | None = None) -> SealedMonth:
+        """`Ledger.seal`, committed when the `writing` block ends; creates the file if
+        there is none, and raises `LedgerChanged` if another run sealed in it first."""
+        if self._ledger is None:
+            ledger = self._stack.enter_context(Ledger(self.path))
+            self._stack.enter_context(ledger.write_lock())
+            if ledger.head_hash():
+                raise LedgerChanged(f"{self.path}: months were sealed meanwhile")
+            self._ledger, self._verified = ledger, True
+        return self._ledger.seal(new, amend_reason)
+
+
+@contextmanager
+def writing(path: str | Path) -> Iterator[Writer]:
+    """The ledger at ``path`` under its write lock for the block (see the module's text).
+
+    Seals made in the block commit when it ends without an exception; on an exception
+    nothing is sealed, and no ledger file is left that was not there before.
+    """
+    target = Path(path)
+    with ExitStack() as stack:
+        if not target.exists():
+            yield Writer(target, None, stack)
+            return
+        ledger = stack.enter_context(Ledger(target))
+        yield Writer(target, stack.enter_context(ledger.write_lock()), stack)
+
+
+def read_sealed(path: str | Path, month: Month | str) -> SealedMonth:
+    """The current version of a sealed month, once the chain up to it is verified.
+
+    Raises `LedgerError` (no ledger file), `NotSealed` (the message lists the sealed
+    months) or `ChainBroken` (naming every record that is wrong).
+    """
+    if not Path(path).exists():
+        raise LedgerError("no ledger file")
+    with Ledger(path) as ledger:
+        record = ledger.trusted_current(str(month))
+        sealed = ledger.sealed_months() if record is None else []
+    if record is None:
+        raise NotSealed(f"{month} is not sealed (sealed months: {', '.join(sealed) or 'none'})")
+    return record
