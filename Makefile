@@ -2,39 +2,53 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
+# What is installed in $(VENV), each marked by a stamp that pyproject.toml outdates:
+# RUNTIME the package and what it needs to run (make example), DEV the development
+# tools as well (make check: pytest, mypy, ruff, import-linter: the dev extra).
+RUNTIME := $(VENV)/.installed-runtime
+DEV := $(VENV)/.installed-dev
+# Both installs are editable, so .venv/bin/appraisal runs the working tree; setuptools
+# says "Editable installation" about every such install, for information only.
+PIP_INSTALL := PYTHONWARNINGS="ignore:Editable installation" $(BIN)/python -m pip install --quiet
 
 .PHONY: check lint types imports test example bench clean
 
-$(BIN)/appraisal: pyproject.toml
+$(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+
+$(RUNTIME): pyproject.toml | $(BIN)/python
+	$(PIP_INSTALL) -e .
 	touch $@
+
+$(DEV): pyproject.toml | $(BIN)/python
+	$(PIP_INSTALL) -e '.[dev]'
+	touch $@ $(RUNTIME)
 
 check: lint types imports test
 
-lint: $(BIN)/appraisal
+lint: $(DEV)
 	$(BIN)/ruff check appraisal payroll_export tests bench
 	$(BIN)/ruff format --check appraisal payroll_export tests bench
 
-types: $(BIN)/appraisal
+types: $(DEV)
 	$(BIN)/mypy
 
 # The direction of imports between the stage packages (pyproject.toml, importlinter).
-imports: $(BIN)/appraisal
+imports: $(DEV)
 	$(BIN)/lint-imports --no-cache
 
-test: $(BIN)/appraisal
+test: $(DEV)
 	$(BIN)/python -m pytest -q
 
-example: $(BIN)/appraisal
+example: $(RUNTIME)
 	rm -f examples/out/example.db
 	mkdir -p examples/out
 	$(BIN)/appraisal run --month 2026-10 --roster examples/roster.csv --events examples/events.csv \
 		--ledger examples/out/example.db --json examples/out/results.json \
 		--out examples/out/salary_2026-10.xlsx
 
-bench: $(BIN)/appraisal
+bench: $(DEV)
 	$(BIN)/python bench/evaluate.py
 	$(BIN)/python bench/workbook.py
 	$(BIN)/python bench/imports.py

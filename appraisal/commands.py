@@ -3,7 +3,8 @@
 Each one is a short path through the stages, like `appraisal.pipeline.run`: load the
 policy once, read, and write or return what the command makes. Problems come back as
 `InputError` (with every `Issue`, and what was being read) or another `AppraisalError`;
-`appraisal.cli` prints them. Nothing here prints.
+`appraisal.cli` prints them. Nothing here prints: the stages go to an optional
+`Progress` (`appraisal.progress`), as the pipeline's do.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from appraisal.files.zipcheck import MAX_ROWS
 from appraisal.ledger.records import SealedMonth
 from appraisal.ledger.writer import read_sealed
 from appraisal.policy.loaded import Policy, PolicyInForce, load_policy, load_policy_bundle
+from appraisal.progress import NO_PROGRESS, Progress
 from appraisal.read.form.template import appraisal_rows, template_workbook
 from appraisal.read.imports.catalog import load_profile
 from appraisal.read.imports.convert import import_export
@@ -39,8 +41,11 @@ __all__ = [
 ]
 
 
-def input_form(month: Month, roster_path: Path, policy_path: Path | None) -> tuple[bytes, int]:
+def input_form(
+    month: Month, roster_path: Path, policy_path: Path | None, progress: Progress = NO_PROGRESS
+) -> tuple[bytes, int]:
     """`appraisal template`: the managers' input workbook, and how many employees it lists."""
+    progress.stage("reading the roster")
     in_force = load_policy(policy_path).in_force(month)
     roster = _roster(roster_path, in_force)
     # Past a worksheet's rows, neither Excel nor `run` could read the form back.
@@ -51,6 +56,7 @@ def input_form(month: Month, roster_path: Path, policy_path: Path | None) -> tup
             "department for instance, and write a workbook for each part"
         )
         raise InputError([Issue(str(roster_path), None, None, message)], what="roster")
+    progress.stage("making the workbook")
     return template_workbook(month, roster, in_force), len(roster)
 
 
@@ -68,8 +74,10 @@ def import_attendance(
     policy_path: Path | None = None,
     profile: str | None = None,
     roster_path: Path | None = None,
+    progress: Progress = NO_PROGRESS,
 ) -> ImportWritten:
     """`appraisal import`: an attendance export → the canonical events file and its review list."""
+    progress.stage("reading the export")
     policy = load_policy(policy_path)
     chosen = load_profile(profile) if profile else None
     in_force = policy.in_force(month)
@@ -77,9 +85,11 @@ def import_attendance(
     hours_per_day = in_force.doc.attendance.hours_per_day
     imported = import_export(file, month, roster, hours_per_day=hours_per_day, profile=chosen)
     # What is written must read back as the events `run` accepts.
+    progress.stage("checking the events")
     issues = list(imported.issues) or parse_events(imported.table, month)[1]
     if issues:
         raise InputError(issues, what="export")
+    progress.stage("writing the events")
     try:
         return ImportWritten(imported, write_events_csv(imported, out))
     except OSError as error:
@@ -108,11 +118,14 @@ def sealed_month(ledger_path: Path, month: Month) -> SealedMonth:
     return read_sealed(ledger_path, month)
 
 
-def sealed_statement(ledger_path: Path, month: Month, employee: str, lang: str) -> str:
+def sealed_statement(
+    ledger_path: Path, month: Month, employee: str, lang: str, progress: Progress = NO_PROGRESS
+) -> str:
     """`appraisal explain`: one employee's statement of a sealed month.
 
     Raises `UnknownEmployee` (with a suggestion) for an id not in the month.
     """
+    progress.stage("reading the ledger")
     record = sealed_month(ledger_path, month)
     in_force = load_policy_bundle(record.policy_sources).in_force(month)
     titles = {level.id: level.title for level in in_force.levels.values()}

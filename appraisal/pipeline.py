@@ -6,7 +6,8 @@ caller (`evaluate_rows`) get the same results from the same inputs. Each stage r
 its value and its problems (`Issue` values), and the problems of every stage come back
 together; an `AppraisalError` (a bad policy file, a refused seal) stops the line.
 `replay_month` recomputes a sealed month from what the ledger stored alone and lists
-every difference; `reissue` writes a sealed month's files again from the ledger.
+every difference; `reissue` writes a sealed month's files again from the ledger. Each
+says the stages it enters to an optional `Progress` (`appraisal.progress`; default none).
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ from appraisal.policy.loaded import (
     load_policy,
     load_policy_bundle,
 )
+from appraisal.progress import NO_PROGRESS, Progress
 from appraisal.read.imports.records import ReviewItem
 from appraisal.read.inputs import MonthInputs, read_inputs
 from appraisal.read.parse import EVENT_COLUMNS, ROSTER_COLUMNS, parse_events, parse_roster
@@ -84,7 +86,7 @@ class Run:
     review: tuple[ReviewItem, ...]
 
 
-def run(request: RunRequest) -> Run:
+def run(request: RunRequest, progress: Progress = NO_PROGRESS) -> Run:
     """`appraisal run`: the whole pipeline for one month, as a table of contents.
 
     Raises `PolicyError` (policy), `InputError` (read, validate, evaluate: every problem
@@ -92,6 +94,7 @@ def run(request: RunRequest) -> Run:
     A file that cannot be written after the seal is `WriteFailed`, naming the command
     that writes it again from the ledger.
     """
+    progress.stage("reading")
     policy = load_policy(request.policy)  # policy: loaded and checked once
     in_force = policy.in_force(request.month)
     inputs, _ = read_inputs(  # read: its problems travel on in inputs.problems
@@ -100,13 +103,14 @@ def run(request: RunRequest) -> Run:
         request.events,
         hours_per_day=in_force.doc.attendance.hours_per_day,
     )
-    outcome = run_month(policy, inputs, request.ledger, request.amend)  # opening → compute → seal
+    outcome = run_month(policy, inputs, request.ledger, request.amend, progress)  # → seal
     export(  # export
         outcome,
         policy,
         json_path=request.json_path,
         workbook_path=request.workbook_path,
         ledger_path=request.ledger,
+        progress=progress,
     )
     return Run(outcome, in_force, inputs.review)
 
@@ -173,7 +177,11 @@ def validate_inputs(
 
 
 def run_month(
-    policy: Policy, inputs: MonthInputs, ledger_path: str | Path, amend: str | None = None
+    policy: Policy,
+    inputs: MonthInputs,
+    ledger_path: str | Path,
+    amend: str | None = None,
+    progress: Progress = NO_PROGRESS,
 ) -> RunOutcome:
     """The opening state, the month computed on it (validate → evaluate → check) and
     sealed, all under the ledger's write lock: one writer at a time. An identical re-run
@@ -181,9 +189,11 @@ def run_month(
     while True:
         with writing(ledger_path) as ledger:  # held from before the opening to the commit
             opening = ledger.opening(inputs.month, amend)  # chain verified; none stale before
+            progress.stage("evaluating")
             computed, issues = compute(policy, inputs, opening.state)
             if computed is None:
                 raise InputError(issues)
+            progress.stage("sealing")
             try:
                 return seal(ledger, policy, inputs, opening, computed, amend)
             except LedgerChanged:  # a new ledger that another run sealed in first
@@ -238,6 +248,7 @@ def export(
     json_path: Path | None = None,
     workbook_path: Path | None = None,
     ledger_path: str | Path | None = None,
+    progress: Progress = NO_PROGRESS,
 ) -> None:
     """Export stage: the results JSON and the salary workbook, each written whole or not at all.
 
@@ -249,14 +260,9 @@ def export(
         sealed = outcome.results.as_sealed()  # as a replay reads it back from the ledger
         return salary_workbook_of(outcome.record, policy=policy, results=sealed)
 
-    write_files(
-        outcome.record,
-        [
-            ("--json", json_path, lambda: results_file_bytes(outcome.results_json)),
-            ("--out", workbook_path, workbook),
-        ],
-        ledger_path,
-    )
+    files = [("--json", json_path, lambda: results_file_bytes(outcome.results_json))]
+    files += [("--out", workbook_path, workbook)]
+    write_files(outcome.record, files, ledger_path, progress)
 
 
 def reissue(
@@ -265,6 +271,7 @@ def reissue(
     *,
     json_path: Path | None = None,
     workbook_path: Path | None = None,
+    progress: Progress = NO_PROGRESS,
 ) -> SealedMonth:
     """`appraisal reissue`: a sealed month's results JSON and salary workbook written again
     from the ledger alone, byte for byte as `run` wrote them. Returns the record used.
@@ -273,52 +280,47 @@ def reissue(
     (no ledger file), `NotSealed`, `ChainBroken`, `PolicyError` (the stored policy) or
     `WriteFailed` (naming the command to try again); nothing is written then.
     """
+    progress.stage("reading the ledger")
     record = read_sealed(ledger_path, month)
-    policy: Policy | None = None
-    if workbook_path is not None:
-        try:  # From the texts the ledger stored, never from today's files.
-            policy = load_policy_bundle(record.policy_sources)
-        except PolicyError as error:
-            error.what = f"stored {error.what}"
-            raise
+    policy = stored_policy(record) if workbook_path is not None else None
     results = record.month_results()
 
     def workbook() -> bytes:
         return salary_workbook_of(record, policy=policy, results=results)
 
-    write_files(
-        record,
-        [
-            ("--json", json_path, lambda: results_file_bytes(results.to_json())),
-            ("--out", workbook_path, workbook),
-        ],
-        ledger_path,
-    )
+    files = [("--json", json_path, lambda: results_file_bytes(results.to_json()))]
+    files += [("--out", workbook_path, workbook)]
+    write_files(record, files, ledger_path, progress)
     return record
+
+
+def stored_policy(record: SealedMonth) -> Policy:
+    """The policy of a sealed month, from the texts the ledger stored, never today's files."""
+    try:
+        return load_policy_bundle(record.policy_sources)
+    except PolicyError as error:
+        error.what = f"stored {error.what}"
+        raise
 
 
 def write_files(
     record: SealedMonth,
     files: Sequence[tuple[str, Path | None, Callable[[], bytes]]],
     ledger_path: str | Path | None,
+    progress: Progress = NO_PROGRESS,
 ) -> None:
     """Write each file asked for of a sealed month, given with its `appraisal reissue`
     option; an `OSError` is `WriteFailed`, naming the reissue of this file and the rest."""
     wanted = [(option, path, make) for option, path, make in files if path is not None]
-    for done, (_, path, make) in enumerate(wanted):
+    for done, (option, path, make) in enumerate(wanted):
+        progress.stage("writing the workbook" if option == "--out" else "writing the results")
         try:
             write_atomic(path, make())
         except OSError as error:
-            command = [
-                "appraisal",
-                "reissue",
-                "--month",
-                record.month,
-                "--ledger",
-                str(ledger_path),
-            ]
-            for option, left, _ in wanted[done:]:
-                command += [option, str(left)]
+            command = ["appraisal", "reissue", "--month", record.month]
+            command += ["--ledger", str(ledger_path)]
+            for other, left, _ in wanted[done:]:
+                command += [other, str(left)]
             rebuild = shlex.join(command) if ledger_path is not None else None
             reason = error.strerror or str(error)
             raise WriteFailed(str(path), reason, sealed=record.month, rebuild=rebuild) from error
@@ -333,8 +335,11 @@ class ReplayOutcome:
     policy: Policy | None = None  # parsed once, from the texts the ledger stored
 
 
-def replay_month(month: Month, ledger_path: str | Path) -> ReplayOutcome:
+def replay_month(
+    month: Month, ledger_path: str | Path, progress: Progress = NO_PROGRESS
+) -> ReplayOutcome:
     """`appraisal replay`: recompute a sealed month from the ledger alone and compare."""
+    progress.stage("reading the ledger")
     if not Path(ledger_path).exists():
         return ReplayOutcome(None, [f"{ledger_path}: no ledger file"])
     with Ledger(ledger_path) as ledger:
@@ -348,17 +353,15 @@ def replay_month(month: Month, ledger_path: str | Path) -> ReplayOutcome:
         previous, stale = ledger.previous_current(str(month)), ledger.stale_months()
     if str(month) in stale:
         differences.append(stale_note(str(month), stale, previous.month if previous else None))
-    try:  # From the texts the ledger stored, never from today's files.
-        policy = load_policy_bundle(record.policy_sources)
-    except PolicyError as error:
-        error.what = f"stored {error.what}"
-        raise
+    policy = stored_policy(record)
     if policy.sha256 != record.policy_sha256:
         differences.append(f"policy text: sha256 {policy.sha256} != sealed {record.policy_sha256}")
+    progress.stage("evaluating")
     computed, issues = compute(policy, record.month_inputs(), record.carried_before())
     if computed is None:
         problems = [*differences, *(f"stored input: {i}" for i in issues)]
         return ReplayOutcome(record, problems, policy)
+    progress.stage("comparing")
     differences += diff("results", record.results, computed.results_json)
     differences += diff("state after", record.state_after, computed.state_after.to_json())
     return ReplayOutcome(record, differences, policy)

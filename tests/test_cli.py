@@ -568,7 +568,7 @@ def test_a_policy_with_errors_is_refused_with_file_and_line(
         results,
     )
     assert code == 1
-    assert_reported(err, f"{policy}:5: ", "did you mean 'pay_day_basis'")
+    assert_reported(err, f"{policy}:5:5: ", "did you mean 'pay_day_basis'")
     assert_nothing_written(out, ledger, results)
 
 
@@ -953,7 +953,7 @@ def test_check_policy_on_a_broken_policy_exits_1_with_file_and_line(
     )
     code, _, err = cli(capsys, "check-policy", policy)
     assert code == 1
-    assert_reported(err, f"{policy}:4: ", "did you mean 'floating'")
+    assert_reported(err, f"{policy}:4:23: ", "did you mean 'floating'")
 
 
 # --- the installed console script -------------------------------------------------------------

@@ -505,6 +505,7 @@ def test_monthly_wordings_several_in_a_cell_comp_time_and_full_width(tmp_path: P
         ("KF005", "2026-10-03", "overtime", "1", "holiday"),
         ("KF005", "2026-10-10", "overtime", "0.5", "rest_day;comp_time"),
         ("KF005", "2026-10-11", "overtime", "1", "rest_day"),
+        ("KF003", "2026-10-15", "paid_leave", "1", ""),  # 年假1天: paid leave (issue 15)
         ("KF003", "2026-10-16", "personal_leave", "0.5", ""),
         ("KF003", "2026-10-20", "sick_leave", "1", ""),
     ]
@@ -600,12 +601,11 @@ def test_zkteco_lone_punches_many_punches_and_hours_late(tmp_path: Path) -> None
         },
     )
     imported = import_export(path, OCTOBER, ROSTER)
-    assert events(imported) == [
-        ("KF001", "2026-10-13", "late", "5", ""),  # a lone 09:05: the clock-in
+    assert events(imported) == [  # a lone 09:05 is never a penalty (issue 15): only reviewed
         ("KF002", "2026-10-15", "early_leave", "5", ""),
     ]
     assert reviews(imported) == [
-        ("KF001", "2026-10-13", "下班缺卡", "刷卡记录!M6"),
+        ("KF001", "2026-10-13", "下班缺卡，仅一次打卡 09:05（迟到5分钟，未计）", "刷卡记录!M6"),
         ("KF002", "2026-10-14", "上班打卡 11:30，迟到150分钟（请假？）", "刷卡记录!N8"),
     ]
     september = zkteco(tmp_path / "s.xlsx", {1: week}, period="2026-09-01 ~ 2026-09-30")

@@ -103,7 +103,7 @@ def test_an_unknown_key_in_a_full_policy_points_at_its_line(tmp_path: Path) -> N
     policy = edited_copy(tmp_path, "  pay_day_of_month: 5", "  pay_day_of_mont: 5")
     line = line_of(policy, "pay_day_of_mont:")
     message = the_problem(policy)
-    assert _located(message, f"policy.yaml:{line}: ")
+    assert _located(message, f"policy.yaml:{line}:3: ")  # the key, at column 3
     assert "unknown key 'pay_day_of_mont'" in message
     assert "did you mean 'pay_day_of_month'?" in message
 
@@ -111,14 +111,14 @@ def test_an_unknown_key_in_a_full_policy_points_at_its_line(tmp_path: Path) -> N
 def test_an_unknown_key_in_an_override_points_at_the_override_line(tmp_path: Path) -> None:
     policy = extending(tmp_path, "  score:", "    add_max: 100", "    dedcut_pool: 100")
     message = the_problem(policy)
-    assert _located(message, "policy.yaml:5: ")
+    assert _located(message, "policy.yaml:5:5: ")
     assert "did you mean 'deduct_pool'?" in message
 
 
 def test_a_misspelt_name_in_an_expression_suggests_the_right_one(tmp_path: Path) -> None:
     policy = extending(tmp_path, "  pay:", '    floating_formula: "floatng * score / 200"')
     message = the_problem(policy)
-    assert _located(message, "policy.yaml:4: pay.floating_formula: ")
+    assert _located(message, "policy.yaml:4:23: pay.floating_formula: ")
     assert "unknown name 'floatng'" in message
     assert "did you mean 'floating'?" in message
 
@@ -142,7 +142,7 @@ def test_an_unsafe_or_unreplayable_expression_is_refused(
     quoted = formula.replace('"', '\\"')
     policy = extending(tmp_path, "  pay:", f'    floating_formula: "{quoted}"')
     message = the_problem(policy)
-    assert _located(message, "policy.yaml:4: pay.floating_formula: ")
+    assert _located(message, "policy.yaml:4:23: pay.floating_formula: ")
     assert complaint in message
 
 
@@ -167,9 +167,9 @@ def test_several_unknown_keys_are_reported_at_once(tmp_path: Path) -> None:
     )
     found = problems(policy)
     assert len(found) == 3, found
-    assert any(_located(m, "policy.yaml:4: ") and "'pay_day_basis'" in m for m in found)
-    assert any(_located(m, "policy.yaml:6: ") and "'add_max'" in m for m in found)
-    assert any(_located(m, "policy.yaml:9: ") and "'amount'" in m for m in found)
+    assert any(_located(m, "policy.yaml:4:5: ") and "'pay_day_basis'" in m for m in found)
+    assert any(_located(m, "policy.yaml:6:5: ") and "'add_max'" in m for m in found)
+    assert any(_located(m, "policy.yaml:9:7: ") and "'amount'" in m for m in found)
 
 
 def test_several_bad_expressions_are_reported_at_once(tmp_path: Path) -> None:
@@ -185,9 +185,9 @@ def test_several_bad_expressions_are_reported_at_once(tmp_path: Path) -> None:
     )
     found = problems(policy)
     assert len(found) == 3, found
-    assert any(_located(m, "policy.yaml:4: ") and "'floating'" in m for m in found)
-    assert any(_located(m, "policy.yaml:6: ") and "'avg_score_3m'" in m for m in found)
-    assert any(_located(m, "policy.yaml:9: ") and "'rand'" in m for m in found)
+    assert any(_located(m, "policy.yaml:4:23: ") and "'floating'" in m for m in found)
+    assert any(_located(m, "policy.yaml:6:15: ") and "'avg_score_3m'" in m for m in found)
+    assert any(_located(m, "policy.yaml:9:17: ") and "'rand'" in m for m in found)
 
 
 def test_an_unknown_key_does_not_hide_a_bad_expression(tmp_path: Path) -> None:
@@ -200,21 +200,21 @@ def test_an_unknown_key_does_not_hide_a_bad_expression(tmp_path: Path) -> None:
         "    pay_day_basiss: 21.75",  # line 5
     )
     found = problems(policy)
-    assert any(_located(m, "policy.yaml:5: ") and "'pay_day_basis'" in m for m in found)
-    assert any(_located(m, "policy.yaml:4: ") and "'floating'" in m for m in found), found
+    assert any(_located(m, "policy.yaml:5:5: ") and "'pay_day_basis'" in m for m in found)
+    assert any(_located(m, "policy.yaml:4:23: ") and "'floating'" in m for m in found), found
 
 
 def test_invalid_yaml_gives_file_and_line(tmp_path: Path) -> None:
     policy = write(tmp_path / "policy.yaml", ["id: x", 'version: "1"', "pay: a: b", "score: {}"])
     message = the_problem(policy)
-    assert _located(message, "policy.yaml:3: ")
+    assert _located(message, "policy.yaml:3:7: ")  # the second colon of "pay: a: b"
     assert "not valid YAML" in message
 
 
 def test_a_duplicate_key_gives_its_line(tmp_path: Path) -> None:
     policy = extending(tmp_path, "  pay:", "    pay_day_basis: 21.75", "    pay_day_basis: 22")
     message = the_problem(policy)
-    assert _located(message, "policy.yaml:5: ")
+    assert _located(message, "policy.yaml:5:5: ")
     assert "duplicate key 'pay_day_basis'" in message
 
 

@@ -76,7 +76,7 @@ def test_an_alias_bomb_is_refused_in_milliseconds() -> None:
     assert tree is None
     # a: 10 values, b: 1 + 9 × 10 = 91, c: 820, d: 7,381, e: 66,430, f: 597,871 > 100,000.
     assert [str(i) for i in issues] == [
-        f"bomb.yaml:6: more than {MAX_VALUES:,} values once its aliases (*name) are expanded"
+        f"bomb.yaml:6:4: more than {MAX_VALUES:,} values once its aliases (*name) are expanded"
     ]
     assert elapsed < 0.5
 
@@ -97,7 +97,7 @@ def test_more_aliases_than_the_limit_are_refused_at_the_first_too_many() -> None
 def test_an_alias_inside_the_value_it_names_is_refused() -> None:
     _, issues = read_yaml("x: 1\nloop: &a [1, *a]\n", "loop.yaml", POLICY_YAML)
     assert [str(i) for i in issues] == [
-        "loop.yaml:2: an alias (*name) refers to a value it is part of"
+        "loop.yaml:2:7: an alias (*name) refers to a value it is part of"
     ]
 
 
@@ -113,7 +113,7 @@ def test_an_alias_inside_the_value_it_names_is_refused() -> None:
 def test_a_tag_is_refused(tmp_path: Path, value: str, shown: str) -> None:
     policy = write(tmp_path / "policy.yaml", ["version: '1'", f"id: {value}"])
     assert problems(policy) == [
-        f"{policy}:2: tags are not allowed ({shown}): write plain values only"
+        f"{policy}:2:5: tags are not allowed ({shown}): write plain values only"
     ]
 
 
@@ -127,7 +127,7 @@ def test_an_impossible_date_is_a_message_not_a_traceback(tmp_path: Path) -> None
         ],
     )
     assert problems(policy) == [
-        f"{policy}:3: not a valid date: 2026-02-30 (day is out of range for month)"
+        f"{policy}:3:17: not a valid date: 2026-02-30 (day is out of range for month)"
     ]
     # A profile is read by the same reader.
     _, issues = read_yaml("name: x\nsince: 2026-13-01\n", "p.yaml", PROFILE_YAML)
@@ -139,7 +139,7 @@ def test_an_impossible_date_is_a_message_not_a_traceback(tmp_path: Path) -> None
 def test_a_control_character_is_named_with_its_line_and_column(tmp_path: Path) -> None:
     policy = write(tmp_path / "policy.yaml", [f"extends: {SHIPPED_POLICY}", 'title: "a\x07b"'])
     assert problems(policy) == [
-        f"{policy}:2: not valid YAML: control character U+0007 at column 10 "
+        f"{policy}:2:10: not valid YAML: control character U+0007 "
         "(only printable characters, tabs and line ends may be written)"
     ]
 
@@ -151,7 +151,7 @@ def test_a_number_key_in_a_name_place_and_a_mix_of_dates_and_names_are_errors(
         tmp_path, "  score:", "    metrics:", "      1.5: {title: x, clause: y}"
     )
     assert problems(decimal_key) == [
-        f"{decimal_key}:5: the key 1.5 is not a name (write it in quotes)"
+        f"{decimal_key}:5:7: the key 1.5 is not a name (write it in quotes)"
     ]
     mixed = extending(
         tmp_path,
@@ -162,14 +162,15 @@ def test_a_number_key_in_a_name_place_and_a_mix_of_dates_and_names_are_errors(
         name="mixed.yaml",
     )
     assert problems(mixed) == [
-        f"{mixed}:5: override.score.metrics: mixes dates and names as keys "
+        f"{mixed}:5:7: override.score.metrics: mixes dates and names as keys "
         "(a dated value has dates only)"
     ]
 
 
 def test_an_empty_section_in_an_override_is_an_error_not_a_traceback(tmp_path: Path) -> None:
     policy = extending(tmp_path, "  score:")
-    assert problems(policy) == [f"{policy}:3: score: empty: give its values"]
+    # Where its values would go: just after "  score:".
+    assert problems(policy) == [f"{policy}:3:9: score: empty: give its values"]
 
 
 # --- extends stays in its folder ----------------------------------------------------------------
@@ -235,14 +236,14 @@ def test_a_floating_formula_of_the_wrong_kind_is_refused(
     tmp_path: Path, formula: str, complaint: str
 ) -> None:
     policy = extending(tmp_path, "  pay:", f'    floating_formula: "{formula}"')
-    assert problems(policy) == [f"{policy}:4: pay.floating_formula: {complaint}"]
+    assert problems(policy) == [f"{policy}:4:23: pay.floating_formula: {complaint}"]
 
 
 def test_a_division_by_zero_is_found_on_the_policys_own_levels(tmp_path: Path) -> None:
     # floating / 0 fails on the first level of the ladder, 实习客服 (base 700, floating 0).
     policy = extending(tmp_path, "  pay:", '    floating_formula: "floating / 0"')
     assert problems(policy) == [
-        f"{policy}:4: pay.floating_formula: divides by zero with floating 0 (level intern)"
+        f"{policy}:4:23: pay.floating_formula: divides by zero with floating 0 (level intern)"
     ]
     # Levels are tried in ladder order: the intern's 700 / (0 - 900) is fine, the
     # specialist's 1000 / (900 - 900) divides by zero.
@@ -254,7 +255,7 @@ def test_a_division_by_zero_is_found_on_the_policys_own_levels(tmp_path: Path) -
         name="levels.yaml",
     )
     assert problems(per_level) == [
-        f"{per_level}:5: attendance.absence.deduction_per_day: divides by zero with "
+        f"{per_level}:5:26: attendance.absence.deduction_per_day: divides by zero with "
         "base 1000, floating 900 (level specialist)"
     ]
 
@@ -268,7 +269,7 @@ def test_a_division_by_zero_at_one_score_is_found(tmp_path: Path) -> None:
         '      low_score: {when: "140 / (score - 100) < 1"}',
     )
     assert problems(policy) == [
-        f"{policy}:5: demotion.triggers.low_score.when: divides by zero with score 100"
+        f"{policy}:5:25: demotion.triggers.low_score.when: divides by zero with score 100"
     ]
 
 
@@ -279,7 +280,7 @@ def test_a_formula_beyond_any_payslip_is_refused(tmp_path: Path) -> None:
     message = the_problem(policy)
     # base 700 × 10^300 = 7 × 10^302 yuan for the intern, the first level.
     assert message == (
-        f"{policy}:5: dismissal.settlement.below_threshold: gives 7.00E+302, more than "
+        f"{policy}:5:24: dismissal.settlement.below_threshold: gives 7.00E+302, more than "
         "1,000,000,000,000 yuan with base 700 (level intern)"
     )
 

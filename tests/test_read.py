@@ -239,7 +239,9 @@ def test_zip_without_a_workbook_is_not_a_workbook(tmp_path: Path) -> None:
         archive.writestr("readme.txt", "hello")
     table, issues = read_table(path)
     assert table is None
-    assert only_issue(issues).message.startswith("not an Excel workbook (a zip archive")
+    assert only_issue(issues).message == (
+        "not a readable Excel workbook: no [Content_Types].xml: not a complete Excel package"
+    )
 
 
 def test_gbk_csv_asks_for_csv_utf8(tmp_path: Path) -> None:
@@ -1061,6 +1063,7 @@ INTERFACE_KINDS = {
     "absent",
     "personal_leave",
     "sick_leave",
+    "paid_leave",  # issue 15: 年假 and the other paid leave, by its type in the clause
     "overtime",
     "criterion",
     "exam",

@@ -8,7 +8,7 @@ from decimal import Decimal
 from pydantic import BaseModel, ConfigDict, field_validator
 
 from appraisal.domain.model import Issue
-from appraisal.files.yamlfile import YamlKind, field_names, read_yaml, validate
+from appraisal.files.yamlfile import YamlKind, field_names, keys_at, read_yaml, validate
 from appraisal.policy.source import POLICY_YAML
 from appraisal.read.imports.catalog import PROFILE_YAML
 
@@ -98,19 +98,49 @@ def test_a_misspelt_key_comes_with_the_closest_known_key_of_any_depth() -> None:
     assert field_names(Shift) == {"name", "grace", "clauses", "late_minutes", "fine"}
 
 
-def test_a_validators_message_keeps_pydantics_prefix_only_in_a_policy() -> None:
+def test_a_validators_message_comes_without_pydantics_prefix() -> None:
     late = SHIFT.replace("late_minutes: 5", "late_minutes: 90")
-    assert [i.message for i in problems(late, POLICY_YAML)] == [
-        "grace.late_minutes: Value error, at most 60"
-    ]
+    assert [i.message for i in problems(late, POLICY_YAML)] == ["grace.late_minutes: at most 60"]
     assert [i.message for i in problems(late, PROFILE_YAML)] == ["grace.late_minutes: at most 60"]
+
+
+def test_a_misspelt_key_is_matched_only_against_the_keys_valid_at_its_place() -> None:
+    # "name" is a key of the top, not of grace: at grace, nothing is close enough.
+    misplaced = SHIFT.replace("  fine: 10.50", "  fine: 10.50\n  names: x")
+    assert [i.message for i in problems(misplaced, PROFILE_YAML)] == [
+        "grace.names: unknown key 'names'"
+    ]
+    # The same word at the top is "name" misspelt.
+    assert [i.message for i in problems(SHIFT + "names: x\n", PROFILE_YAML)] == [
+        "names: unknown key 'names' (did you mean 'name'?)"
+    ]
+    assert keys_at(Shift, ("grace",)) == {"late_minutes", "fine"}
+    assert keys_at(Shift, ()) == {"name", "grace", "clauses"}
+
+
+def test_a_policy_names_the_column_of_each_problem_a_profile_only_the_line() -> None:
+    tree, issues = read_yaml(SHIFT, "shift.yaml", POLICY_YAML)
+    assert issues == [] and tree is not None
+    assert tree.marks[("grace", "fine")] == (4, 9)  # "  fine: 10.50": the value
+    assert tree.keys[("grace", "fine")] == (4, 3)  # and its key
+    full_width = SHIFT.replace("name: 早班", "name： 早班")
+    assert problems(full_width, POLICY_YAML) == [
+        Issue(
+            "shift.yaml",
+            1,
+            "5",
+            "not valid YAML: a full-width '：' where YAML expects ':' "
+            "(switch the input method to half-width)",
+        )
+    ]
+    assert [(i.row, i.column) for i in problems(full_width, PROFILE_YAML)] == [(1, None)]
 
 
 def test_a_policy_names_every_key_given_twice_a_profile_the_first() -> None:
     twice = SHIFT + "name: 晚班\ngrace: {}\n"
     assert problems(twice, POLICY_YAML) == [
-        Issue("shift.yaml", 7, None, "duplicate key 'name'"),
-        Issue("shift.yaml", 8, None, "duplicate key 'grace'"),
+        Issue("shift.yaml", 7, "1", "duplicate key 'name'"),
+        Issue("shift.yaml", 8, "1", "duplicate key 'grace'"),
     ]
     assert problems(twice, PROFILE_YAML) == [Issue("shift.yaml", 7, None, "key 'name' given twice")]
 
@@ -124,5 +154,5 @@ def test_text_that_is_not_a_mapping_of_keys_is_worded_for_its_kind() -> None:
         Issue("shift.yaml", 1, None, "a profile must be a mapping of keys")
     ]
     assert problems("name: [早班\n", POLICY_YAML) == [
-        Issue("shift.yaml", 2, None, "not valid YAML: expected ',' or ']', but got '<stream end>'")
+        Issue("shift.yaml", 2, "1", "not valid YAML: expected ',' or ']', but got '<stream end>'")
     ]

@@ -7,6 +7,12 @@ one exception family (`AppraisalError`) and its issues onto exit statuses: 0 suc
 1 input, policy, ledger or replay problems, 2 usage errors (141 when the reader of the
 output went away, as after ``| head``). Every problem is printed as
 ``file:row:column: message``, all of them at once.
+
+A command that takes a while shows its stages on stderr when stderr is a terminal
+(`appraisal.cli.progress`); ``--quiet``, before or after the command's name, turns
+that off. Each handler gets the progress as ``args.progress`` and ends it (``with``)
+before it prints. A new command is a `_parser` entry made with ``command(...)``, so it
+takes ``--quiet`` too, and a handler ``(args, out, err) -> exit status``.
 """
 
 from __future__ import annotations
@@ -16,11 +22,13 @@ import gc
 import os
 import sys
 from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
 from typing import TextIO
 
 from appraisal.cli import handlers
 from appraisal.cli.handlers import EXIT_PROBLEMS
+from appraisal.cli.progress import progress_for
 from appraisal.domain.errors import AppraisalError, BadFile, InputError, WriteFailed
 from appraisal.domain.model import Issue, Month
 from appraisal.domain.text import terminal_safe
@@ -36,6 +44,7 @@ EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as the shell reports a reader that went
 # thousands of times, about a sixth of a 10,000-employee `run`. A command is one short
 # process, so it collects rarely; results never depend on when it collects.
 GC_THRESHOLDS = (50_000, 20, 100)
+QUIET_HELP = "show no progress on stderr (shown only on a terminal, after about 2 s)"
 # How a list of problems ends, by what the command would have done.
 WRITTEN_OR_SEALED = "; nothing was written or sealed."
 WRITTEN = "; nothing was written."
@@ -45,6 +54,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     gc.set_threshold(*GC_THRESHOLDS)
     parser = _parser()
     args = parser.parse_args(argv)
+    args.progress = progress_for(sys.stderr, quiet=args.quiet)
     try:
         status = int(args.handler(args, sys.stdout, sys.stderr))
         sys.stdout.flush()  # a reader that went away is found here, not at exit
@@ -91,9 +101,17 @@ def _parser() -> argparse.ArgumentParser:
         description="Performance appraisal (客服绩效考核) from declarative policies, sealed in a ledger.",
     )
     parser.add_argument("--version", action="version", version=f"appraisal {__version__}")
+    parser.add_argument("-q", "--quiet", action="store_true", help=QUIET_HELP)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    # Every command takes --quiet after its name too; given there, it does not reset the
+    # global one (SUPPRESS: the attribute is set only when the option is given).
+    quiet = argparse.ArgumentParser(add_help=False)
+    quiet.add_argument(
+        "-q", "--quiet", action="store_true", default=argparse.SUPPRESS, help=QUIET_HELP
+    )
+    command = partial(commands.add_parser, parents=[quiet])
 
-    run = commands.add_parser("run", help="evaluate a month and seal it in the ledger")
+    run = command("run", help="evaluate a month and seal it in the ledger")
     run.add_argument("--month", required=True, type=_month, help="YYYY-MM")
     run.add_argument("--roster", required=True, type=Path, help="roster .csv or .xlsx")
     run.add_argument(
@@ -116,9 +134,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     run.set_defaults(handler=handlers.run_command, then=WRITTEN_OR_SEALED)
 
-    replay = commands.add_parser(
-        "replay", help="recompute a sealed month from the ledger and compare"
-    )
+    replay = command("replay", help="recompute a sealed month from the ledger and compare")
     replay.add_argument("--month", required=True, type=_month, help="YYYY-MM")
     replay.add_argument("--ledger", type=Path, default=Path("appraisal.db"))
     replay.add_argument(
@@ -128,7 +144,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     replay.set_defaults(handler=handlers.replay_command, then=WRITTEN_OR_SEALED)
 
-    template = commands.add_parser(
+    template = command(
         "template", help="write the managers' input workbook (考勤/考评) for a month"
     )
     template.add_argument("--month", required=True, type=_month, help="YYYY-MM")
@@ -137,7 +153,7 @@ def _parser() -> argparse.ArgumentParser:
     template.add_argument("--policy", type=Path, help="policy file (default: the shipped one)")
     template.set_defaults(handler=handlers.template_command, then=WRITTEN)
 
-    reissue = commands.add_parser(
+    reissue = command(
         "reissue",
         help="write a sealed month's results JSON or workbook again, from the ledger alone",
     )
@@ -147,7 +163,7 @@ def _parser() -> argparse.ArgumentParser:
     reissue.add_argument("--json", type=Path, dest="json_path", help="the results as JSON")
     reissue.set_defaults(handler=handlers.reissue_command, then=WRITTEN)
 
-    explain = commands.add_parser(
+    explain = command(
         "explain", help="print one employee's statement of a sealed month: every point and yuan"
     )
     explain.add_argument("employee", help="employee_id (工号)")
@@ -156,7 +172,7 @@ def _parser() -> argparse.ArgumentParser:
     explain.add_argument("--lang", choices=("zh", "en"), default="zh", help="zh (default) or en")
     explain.set_defaults(handler=handlers.explain_command, then=WRITTEN_OR_SEALED)
 
-    convert = commands.add_parser(
+    convert = command(
         "import",
         help="convert an attendance export (DingTalk, ZKTeco) to an events file to review",
     )
@@ -181,7 +197,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     convert.set_defaults(handler=handlers.import_command, then=WRITTEN)
 
-    check = commands.add_parser("check-policy", help="check a policy file and print what it says")
+    check = command("check-policy", help="check a policy file and print what it says")
     check.add_argument("file", type=Path)
     check.add_argument("--month", type=_month, help="show the values in force for this month")
     check.set_defaults(handler=handlers.check_policy_command, then=".")

@@ -2,7 +2,8 @@
 
 `appraisal.cli` maps the arguments here; these functions take the parsed arguments and
 the two streams, return the exit status, and raise `AppraisalError` for `cli.main` to
-report.
+report. The work runs inside ``with args.progress`` (stages on a terminal's stderr, or
+nothing), which ends before anything is printed, so a display never mixes with output.
 """
 
 from __future__ import annotations
@@ -12,7 +13,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from appraisal.commands import check_workbook, import_attendance, input_form, sealed_statement
+from appraisal.commands import (
+    WorkbookCheck,
+    check_workbook,
+    import_attendance,
+    input_form,
+    sealed_statement,
+)
 from appraisal.domain.errors import InputError, WriteFailed
 from appraisal.domain.text import terminal_safe
 from appraisal.export.statement import UnknownEmployee
@@ -20,7 +27,7 @@ from appraisal.export.summary import summary_lines
 from appraisal.files.clash import Output, Read, output_problems
 from appraisal.files.input import read_input
 from appraisal.files.output import write_atomic
-from appraisal.pipeline import Run, RunRequest, reissue, replay_month, run
+from appraisal.pipeline import ReplayOutcome, Run, RunRequest, reissue, replay_month, run
 from appraisal.policy.describe import policy_lines
 from appraisal.policy.lines import demotion_line
 from appraisal.policy.loaded import load_policy
@@ -60,7 +67,9 @@ def run_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         json_path=args.json_path,
         workbook_path=args.out,
     )
-    _print_run(run(request), args, out)
+    with args.progress as progress:
+        done = run(request, progress)
+    _print_run(done, args, out)
     return EXIT_OK
 
 
@@ -102,7 +111,12 @@ def _print_review(review: Sequence[ReviewItem], out: TextIO) -> None:
 
 
 def replay_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    outcome = replay_month(args.month, args.ledger)
+    with args.progress as progress:
+        outcome = replay_month(args.month, args.ledger, progress)
+        checked: WorkbookCheck | InputError | None = None
+        if not outcome.differences and args.workbook is not None:
+            progress.stage("checking the workbook")
+            checked = _check_workbook(args.workbook, outcome)
     if outcome.differences:
         for line in outcome.differences:
             print(line, file=err)
@@ -119,13 +133,11 @@ def replay_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         f"Policy {record.policy_id} {record.policy_version} sha256 {record.policy_sha256}", file=out
     )
     print(f"Record hash {record.record_hash}; ledger chain intact.", file=out)
-    if args.workbook is None:
+    if checked is None:
         return EXIT_OK
+    if isinstance(checked, InputError):  # reported after the replay's own lines
+        raise checked
     path = args.workbook
-    given, problems = read_input(path)  # a regular file only: never a FIFO that blocks
-    if given is None:
-        raise InputError(problems, what="workbook")
-    checked = check_workbook(given.data, record, outcome.policy)
     if checked.differences:
         for line in checked.differences:
             print(f"{path}: {line}", file=err)
@@ -142,6 +154,15 @@ def replay_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_OK
 
 
+def _check_workbook(path: Path, outcome: ReplayOutcome) -> WorkbookCheck | InputError:
+    """`replay --workbook`: the file compared with the sealed month's, or why it cannot be."""
+    assert outcome.record is not None
+    given, problems = read_input(path)  # a regular file only: never a FIFO that blocks
+    if given is None:
+        return InputError(problems, what="workbook")
+    return check_workbook(given.data, outcome.record, outcome.policy)
+
+
 def reissue_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.json_path is None and args.out is None:
         print("reissue: give --json FILE, --out FILE.xlsx or both", file=err)
@@ -149,7 +170,14 @@ def reissue_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     outputs = [Output("--out", args.out, ".xlsx"), Output("--json", args.json_path)]
     if _usage_problems(err, outputs, [Read("--ledger", args.ledger)]):
         return EXIT_USAGE
-    record = reissue(args.month, args.ledger, json_path=args.json_path, workbook_path=args.out)
+    with args.progress as progress:
+        record = reissue(
+            args.month,
+            args.ledger,
+            json_path=args.json_path,
+            workbook_path=args.out,
+            progress=progress,
+        )
     print(
         f"{record.month} version {record.version} from {args.ledger} (record hash "
         f"{record.record_hash}; ledger chain intact):",
@@ -166,11 +194,12 @@ def template_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     reads = [Read("--roster", args.roster), Read("--policy", args.policy)]
     if _usage_problems(err, [Output("--out", args.out, ".xlsx")], reads):
         return EXIT_USAGE
-    data, people = input_form(args.month, args.roster, args.policy)
-    try:
-        write_atomic(args.out, data)
-    except OSError as error:
-        raise WriteFailed(str(args.out), error.strerror or str(error)) from error
+    with args.progress as progress:
+        data, people = input_form(args.month, args.roster, args.policy, progress)
+        try:
+            write_atomic(args.out, data)
+        except OSError as error:
+            raise WriteFailed(str(args.out), error.strerror or str(error)) from error
     print(
         f"Input workbook for {args.month} ({people} employees) written to {args.out}; "
         f"fill it in, then: appraisal run --month {args.month} --roster {args.roster} "
@@ -182,7 +211,8 @@ def template_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def explain_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     try:
-        text = sealed_statement(args.ledger, args.month, args.employee, args.lang)
+        with args.progress as progress:
+            text = sealed_statement(args.ledger, args.month, args.employee, args.lang, progress)
     except UnknownEmployee as error:
         print(terminal_safe(f"{args.ledger}: {args.month}: {error}"), file=err)
         return EXIT_PROBLEMS
@@ -202,14 +232,16 @@ def import_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     ]
     if _usage_problems(err, outputs, reads):
         return EXIT_USAGE
-    written = import_attendance(
-        args.file,
-        args.month,
-        args.out,
-        policy_path=args.policy,
-        profile=args.profile,
-        roster_path=args.roster,
-    )
+    with args.progress as progress:
+        written = import_attendance(
+            args.file,
+            args.month,
+            args.out,
+            policy_path=args.policy,
+            profile=args.profile,
+            roster_path=args.roster,
+            progress=progress,
+        )
     imported = written.imported
     print(
         f"{args.file}: {imported.profile} — {len(imported.table.rows)} events written to "

@@ -29,13 +29,15 @@ __all__ = [
 
 
 class Kind(StrEnum):
-    """Event kinds of interface.md, plus `metric` (a measured figure such as CSAT)."""
+    """Event kinds of interface.md, plus `metric` (a measured figure such as CSAT) and
+    `paid_leave` (带薪假: days of a paid leave, its type in the clause)."""
 
     LATE = "late"
     EARLY_LEAVE = "early_leave"
     ABSENT = "absent"
     PERSONAL_LEAVE = "personal_leave"
     SICK_LEAVE = "sick_leave"
+    PAID_LEAVE = "paid_leave"  # 带薪假 (年假, 婚假 …): clause names the type; free unless priced
     OVERTIME = "overtime"
     CRITERION = "criterion"
     EXAM = "exam"

@@ -15,6 +15,7 @@ from appraisal.domain.money import ZERO, plain, text
 from appraisal.domain.results import TraceEntry
 from appraisal.engine.context import MonthContext
 from appraisal.engine.effects import LATE, LEAVE, Effects, Review, Serious, fired
+from appraisal.read.vocabulary import LEAVE_TYPES
 
 __all__ = [
     "frequent_leave",
@@ -22,6 +23,7 @@ __all__ = [
     "on_early_leave",
     "on_late",
     "on_overtime",
+    "on_paid_leave",
     "on_personal_leave",
     "on_sick_leave",
 ]
@@ -128,6 +130,34 @@ def on_personal_leave(ctx: MonthContext, event: Event) -> Effects:
 
 def on_sick_leave(ctx: MonthContext, event: Event) -> Effects:
     return _leave(ctx, event, "sick_per_day", "sick leave (病假)")
+
+
+def on_paid_leave(ctx: MonthContext, event: Event) -> Effects:
+    """Paid leave (带薪假: 年假 …) costs nothing unless the policy prices it as a share of
+    personal leave (attendance.leave.paid_share); it is shown in the trace either way, and
+    it is no request for leave that 处罚 5 counts (frequent leave)."""
+    leave = ctx.policy.doc.attendance.leave
+    days = event.value or ZERO
+    clause = event.clause or ""
+    kind = LEAVE_TYPES.label(clause) if clause in LEAVE_TYPES.names else "带薪假"
+    what = f"paid leave ({kind}) {plain(days)} day(s)"
+    if not leave.paid_share:
+        return (
+            fired("attendance.leave.paid", leave.clause, f"{what}: no deduction", event.source),
+        )
+    per_day = (ctx.rate("attendance.leave.personal_per_day") or ZERO) * leave.paid_share
+    amount = per_day * days
+    return (
+        fired(
+            "attendance.leave.paid",
+            leave.clause,
+            f"{what}: deduct {text(amount)} ({plain(leave.paid_share)} of personal leave)",
+            event.source,
+            None,
+            "leave_deduction",
+            amount,
+        ),
+    )
 
 
 def on_overtime(ctx: MonthContext, event: Event) -> Effects:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Protocol
 
-from appraisal.domain.model import CarriedState, Employee, Event, Kind, Month
+from appraisal.domain.model import CarriedState, Employee, Event, Kind, Month, Source
 from appraisal.domain.results import ScoreResult
 from appraisal.policy.loaded import LevelInfo, PolicyInForce
 
@@ -66,6 +66,10 @@ class SoFar(Protocol):
     def penalty_rows(self) -> Mapping[str, Sequence[Event]]: ...
     @property
     def metrics(self) -> Mapping[str, Decimal]: ...
+    @property
+    def metric_sources(self) -> Mapping[str, Source | None]:
+        """The input row each metric of ``metrics`` came from."""
+
     @property
     def add_points(self) -> Decimal: ...
     @property

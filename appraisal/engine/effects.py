@@ -102,10 +102,12 @@ class Offence:
 
 @dataclass(frozen=True, slots=True)
 class Metric:
-    """A measured figure of the month (CSAT and the like), for criteria with `when`."""
+    """A measured figure of the month (CSAT and the like), for criteria with `when`, and
+    the input row that gave it (the source of a criterion the figure meets)."""
 
     name: str
     value: Decimal
+    source: Source | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -44,6 +44,7 @@ HANDLERS: dict[Kind, Handler] = {
     Kind.ABSENT: attendance.on_absent,
     Kind.PERSONAL_LEAVE: attendance.on_personal_leave,
     Kind.SICK_LEAVE: attendance.on_sick_leave,
+    Kind.PAID_LEAVE: attendance.on_paid_leave,
     Kind.OVERTIME: attendance.on_overtime,
     Kind.CRITERION: score.on_criterion,
     Kind.EXAM: score.on_exam,

@@ -11,7 +11,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import assert_never
 
-from appraisal.domain.model import Employee, Event, Issue
+from appraisal.domain.model import Employee, Event, Issue, Source
 from appraisal.domain.money import ZERO
 from appraisal.domain.results import EmployeeResult, PayFields, ScoreResult, TraceEntry
 from appraisal.engine.effects import (
@@ -54,6 +54,7 @@ class RunningMonth:
         "late_count",
         "leave_count",
         "level",
+        "metric_sources",
         "metrics",
         "money",
         "next_level",
@@ -81,6 +82,7 @@ class RunningMonth:
         self.offences: dict[str, int] = {}
         self.penalty_rows: dict[str, list[Event]] = {}
         self.metrics: dict[str, Decimal] = {}
+        self.metric_sources: dict[str, Source | None] = {}
         self._score: ScoreResult | None = None
         self.dismissal_reasons: list[str] = []
         self.demotion_reasons: list[str] = []
@@ -129,8 +131,9 @@ class RunningMonth:
                 self.penalty_rows.setdefault(clause, []).append(event)
             case Serious(clause=clause):
                 self.serious.add(clause)
-            case Metric(name=name, value=value):
+            case Metric(name=name, value=value, source=source):
                 self.metrics[name] = value
+                self.metric_sources[name] = source
             case Review(text=text):
                 self.review.append(text)
             case Problem(issue=issue):

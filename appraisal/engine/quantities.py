@@ -28,7 +28,7 @@ __all__ = ["absence_days_of_lateness", "quantities"]
 HOURS_IN_A_DAY = Decimal(24)
 _ONE_DAY = Decimal(1)
 _MINUTES = (Kind.LATE, Kind.EARLY_LEAVE)
-_DAYS = (Kind.ABSENT, Kind.PERSONAL_LEAVE, Kind.SICK_LEAVE)
+_DAYS = (Kind.ABSENT, Kind.PERSONAL_LEAVE, Kind.SICK_LEAVE, Kind.PAID_LEAVE)
 
 
 def absence_days_of_lateness(policy: PolicyInForce, event: Event) -> Decimal | None:

@@ -165,7 +165,7 @@ def on_metric(ctx: MonthContext, event: Event) -> Effects:
     name = event.clause or ""
     metric = ctx.policy.doc.score.metrics[name]
     return (
-        Metric(name, event.value or ZERO),
+        Metric(name, event.value or ZERO, event.source),
         fired(
             f"score.metrics.{name}", metric.clause, f"{metric.title}: {event.value}", event.source
         ),
@@ -182,13 +182,19 @@ def criteria_met_by_metrics(ctx: MonthContext) -> Effects:
             continue
         # A criterion on a metric the month did not measure is not met.
         if expression.names <= metrics.keys() and expression.holds(dict(metrics)):
+            # Its source is the row of the metric that met it (the first by name, when a
+            # criterion reads several), so the trail still ends at an input row.
+            source = next(
+                (s for name in sorted(expression.names) if (s := ctx.so_far.metric_sources[name])),
+                None,
+            )
             effects.append(
                 AddSide(
                     fired(
                         f"score.criteria.{cid}",
                         criterion.clause,
                         f"{criterion.title}: met",
-                        None,
+                        source,
                         criterion.points,
                     )
                 )

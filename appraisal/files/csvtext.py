@@ -99,7 +99,12 @@ def _csv_problem(
             f'quote, or double a quote inside a quoted field ("")'
         )
         return number, column, message
-    if limit:
+    if limit:  # unquoted, so on the record's one line: find the field by its delimiters
+        record = io.StringIO(text, newline="").readlines()[start - 1]
+        fields = record.rstrip("\r\n").split(delimiter)
+        index = next((i for i, f in enumerate(fields) if len(f) > MAX_FIELD_CHARS), None)
+        if index is not None:
+            return number, index, _too_long(len(fields[index]), False)
         longest = csv.field_size_limit()
         return number, None, _too_long(longest, False).replace("of", "of more than", 1)
     return number, None, f"cannot read as CSV (line {end} of the file): {error}"

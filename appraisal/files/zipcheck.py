@@ -27,6 +27,8 @@ from xml.etree.ElementTree import ParseError
 
 from openpyxl.utils.exceptions import InvalidFileException
 
+from appraisal.files.package import package_problem
+
 __all__ = [
     "MAX_CELLS",
     "MAX_COLUMNS",
@@ -97,7 +99,7 @@ def xlsx_problem(data: bytes) -> str | None:
         if problem is not None:
             return problem
         budget -= size
-    return None
+    return package_problem(data)
 
 
 def _too_big(size: int) -> str:

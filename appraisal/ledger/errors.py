@@ -27,6 +27,7 @@ __all__ = [
     "NotSealed",
     "NothingToAmend",
     "OutOfOrder",
+    "PolicyVersionReused",
     "StaleMonths",
     "stale_note",
 ]
@@ -76,6 +77,10 @@ class NotSealed(LedgerError):
 
 class OutOfOrder(LedgerError):
     """Months are sealed in calendar order: a new month must not precede a sealed one."""
+
+
+class PolicyVersionReused(LedgerError):
+    """A seal with a policy whose id and version were sealed with another text."""
 
 
 class StaleMonths(LedgerError):

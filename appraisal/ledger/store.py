@@ -39,45 +39,16 @@ from appraisal.ledger.errors import (
     LedgerError,
     NothingToAmend,
     OutOfOrder,
+    PolicyVersionReused,
 )
 from appraisal.ledger.records import JSON_FIELDS, NewSeal, SealedMonth
+from appraisal.ledger.schema import FORMAT, SCHEMA, SCHEMA_VERSION
 
 __all__ = ["SCHEMA_VERSION", "WAIT_FOR_WRITER_SECONDS", "Ledger"]
 
 #: How long a run waits for another run's write lock (its opening, computation and
 #: seal; a month of 10,000 employees takes about 12 s) before it gives up.
 WAIT_FOR_WRITER_SECONDS = 300.0
-
-#: Bumped whenever a column or the hashed content of a record changes.
-SCHEMA_VERSION = 1
-_FORMAT = "appraisal-ledger"
-
-# STRICT: an UPDATE that puts text into an integer column is refused outright.
-_SCHEMA = (
-    "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT",
-    """CREATE TABLE sealed_month (
-        seq INTEGER PRIMARY KEY,
-        month TEXT NOT NULL,
-        version INTEGER NOT NULL,
-        amend_reason TEXT,
-        supersedes INTEGER,
-        fingerprint TEXT NOT NULL,
-        prev_hash TEXT NOT NULL,
-        record_hash TEXT NOT NULL,
-        inputs TEXT NOT NULL,
-        input_files TEXT NOT NULL,
-        policy_id TEXT NOT NULL,
-        policy_version TEXT NOT NULL,
-        policy_sha256 TEXT NOT NULL,
-        policy_sources TEXT NOT NULL,
-        state_before TEXT NOT NULL,
-        state_after TEXT NOT NULL,
-        results TEXT NOT NULL,
-        engine_version TEXT NOT NULL,
-        UNIQUE (month, version)
-    ) STRICT""",
-)
-
 
 _COLUMNS = tuple(f.name for f in fields(SealedMonth))
 _SELECT = f"SELECT {', '.join(_COLUMNS)} FROM sealed_month"
@@ -166,6 +137,7 @@ class Ledger:
 
         with self._transaction(f"seal {month}"):
             version, supersedes = self._next_version(month, amend_reason)
+            self._refuse_reused_policy_version(new)
             last = self._query(
                 "SELECT seq, record_hash FROM sealed_month ORDER BY seq DESC LIMIT 1"
             )
@@ -193,6 +165,29 @@ class Ledger:
                 values,
             )
         return record
+
+    def policy_text_sealed_as(self, policy_id: str, version: str, sha256: str) -> str | None:
+        """Where another text of this policy id and version was sealed ("2026-10 v1,
+        sha256 …"), or None: one version of a policy names one text."""
+        rows = self._query(
+            "SELECT month, version, policy_sha256 FROM sealed_month WHERE policy_id = ? "
+            "AND policy_version = ? AND policy_sha256 != ? ORDER BY seq LIMIT 1",
+            (policy_id, version, sha256),
+        )
+        if not rows:
+            return None
+        month, month_version, other = rows[0]
+        return f"{month} v{month_version}, sha256 {str(other)[:12]}…"
+
+    def _refuse_reused_policy_version(self, new: NewSeal) -> None:
+        sealed = self.policy_text_sealed_as(new.policy_id, new.policy_version, new.policy_sha256)
+        if sealed is not None:
+            raise PolicyVersionReused(
+                f"policy {new.policy_id} version {new.policy_version} was sealed with another "
+                f"text ({sealed}); this text (sha256 {new.policy_sha256[:12]}…) has other rules "
+                "under the same version: give it a new version (the policy's `version:`) and "
+                "run again"
+            )
 
     def _next_version(self, month: str, amend_reason: str | None) -> tuple[int, int | None]:
         """The version number a new seal of ``month`` gets, and the seq it supersedes."""
@@ -264,11 +259,11 @@ class Ledger:
             # Checked again under the write lock: another process may be creating it too.
             with self._transaction("create the ledger"):
                 if not self._tables():
-                    for statement in _SCHEMA:
+                    for statement in SCHEMA:
                         self._db.execute(statement)
                     self._db.executemany(
                         "INSERT INTO meta (key, value) VALUES (?, ?)",
-                        [("format", _FORMAT), ("schema_version", str(SCHEMA_VERSION))],
+                        [("format", FORMAT), ("schema_version", str(SCHEMA_VERSION))],
                     )
             tables = self._tables()
         if not {"meta", "sealed_month"} <= tables:
@@ -277,7 +272,7 @@ class Ledger:
                 f" (it holds other tables: {', '.join(sorted(tables))})"
             )
         meta = dict(self._query("SELECT key, value FROM meta"))
-        if meta.get("format") != _FORMAT:
+        if meta.get("format") != FORMAT:
             raise LedgerError(f"{self.path}: not an appraisal ledger (no format mark in meta)")
         if meta.get("schema_version") != str(SCHEMA_VERSION):
             raise LedgerError(

@@ -24,8 +24,9 @@ from pydantic import ValidationError
 
 from appraisal.domain.errors import PolicyError
 from appraisal.domain.model import Issue, Month
-from appraisal.files.yamlfile import dotted, model_problems
+from appraisal.files.yamlfile import Path_, dotted
 from appraisal.policy.expr import Expression, did_you_mean
+from appraisal.policy.messages import date_words, policy_problems
 from appraisal.policy.schema import PolicyDoc
 from appraisal.policy.slots import (
     AWARD_NAMES,
@@ -36,7 +37,6 @@ from appraisal.policy.slots import (
     compile_slots,
 )
 from appraisal.policy.source import (
-    POLICY_YAML,
     PolicySource,
     read_policy_bundle,
     read_policy_source,
@@ -155,36 +155,67 @@ def load_policy_bundle(texts: Mapping[str, str]) -> Policy:
 
 def _checked(read: Callable[[], PolicySource], path: Path | None) -> Policy:
     source = read()
-    issues: list[Issue] = []
-    seen: set[tuple[str, int | None, str]] = set()
+    issues = _rule_dates(source)
+    seen: set[tuple[str, int | None, str | None, str]] = set()
     for day in source.effective_dates():
         _, found = _resolve(source, day)
         for issue in found:
             # A problem of every version is reported once, for the first date it has.
-            same = (issue.file, issue.row, issue.message.removesuffix(_as_of(day)))
+            same = (issue.file, issue.row, issue.column, issue.message.removesuffix(_as_of(day)))
             if same not in seen:
                 seen.add(same)
                 issues.append(issue)
     if issues:
-        raise PolicyError(sorted(issues, key=lambda i: (i.file, i.row or 0, i.message)))
+        raise PolicyError(sorted(issues, key=_in_reading_order))
     return Policy(source, path)
+
+
+def _in_reading_order(issue: Issue) -> tuple[str, int, int, str]:
+    return (issue.file, issue.row or 0, int(issue.column or 0), issue.message)
+
+
+def _rule_dates(source: PolicySource) -> list[Issue]:
+    """A `from:` or `until:` that is not a date (2026-11-1) would leave its rule in force
+    for ever: each is a problem."""
+    issues: list[Issue] = []
+
+    def walk(value: Any, path: Path_) -> None:
+        if isinstance(value, Mapping):
+            for key, item in value.items():
+                if key in ("from", "until") and not isinstance(item, date):
+                    file, line, column = source.locate((*path, key))
+                    shown = str(item).lower() if isinstance(item, bool | None) else str(item)
+                    message = f"{dotted((*path, key))}: {date_words(shown)}"
+                    issues.append(Issue(file, line, _column(column), message))
+                walk(item, (*path, key))
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                walk(item, (*path, index))
+
+    walk(source.tree, ())
+    return issues
+
+
+def _column(column: int | None) -> str | None:
+    return None if column is None else str(column)
 
 
 def _resolve(source: PolicySource, day: date) -> tuple[PolicyInForce | None, list[Issue]]:
     tree = resolve_tree(source.tree, day)
     issues: list[Issue] = []
 
-    def problem(path: tuple[Any, ...], message: str) -> None:
-        file, line = source.locate(path)
-        issue = Issue(file, line, None, f"{dotted(path)}: {message}{_as_of(day)}")
+    def problem(path: tuple[Any, ...], message: str, at_key: bool = False, offset: int = 0) -> None:
+        file, line, column = source.locate(path, at_key, day)
+        column = None if column is None else column + offset
+        issue = Issue(file, line, _column(column), f"{dotted(path)}: {message}{_as_of(day)}")
         if issue not in issues:
             issues.append(issue)
 
     try:
         doc = PolicyDoc.model_validate(tree)
     except ValidationError as error:
-        for path, message in model_problems(error, PolicyDoc, POLICY_YAML):
-            problem(path, message)
+        for found in policy_problems(error, PolicyDoc, tree, source.tree):
+            problem(found.path, found.message, found.at_key, found.offset)
         # Expressions are still checked, so one run shows every problem of the file.
         compile_slots(tree, problem)
         return None, issues

@@ -204,6 +204,9 @@ class Absence(Rule):
 class Leave(Rule):
     personal_per_day: Expr
     sick_per_day: Expr
+    # Paid leave (带薪假: 年假, 婚假, 产假 …, kind paid_leave) deducts this share of a day of
+    # personal leave (事假) per day: 0, the default, costs nothing; 1 costs as much as 事假.
+    paid_share: Annotated[Decimal, Field(ge=0, le=1)] = Decimal(0)
 
 
 class FrequentLeave(Rule):

@@ -30,6 +30,7 @@ from typing import Any
 from appraisal.domain.canonical import policy_sha256
 from appraisal.domain.errors import PolicyError
 from appraisal.domain.model import Issue
+from appraisal.domain.suggest import date_meant
 from appraisal.files.yamlfile import Path_, YamlKind, dotted, read_yaml
 
 __all__ = [
@@ -49,11 +50,15 @@ POLICY_YAML = YamlKind(
     every_duplicate=True,
     integer_keys_as_text=True,  # clause numbers written bare: 1 and "1" are the same key
     at_key_line=False,
-    value_error_prefix=True,
+    value_error_prefix=False,
+    columns=True,
 )
 
 BEGINNING = date.min
-Where = tuple[str, int]
+#: Where a value (or a key) is: the file as messages name it, the line, the column.
+Where = tuple[str, int, int | None]
+#: The last part of a place in `PolicySource.where` that means its key, not its value.
+KEY = "\x00key"
 
 
 def shipped_policies_folder() -> Path:
@@ -75,13 +80,36 @@ class PolicySource:
         """The policy's fingerprint: of one file's bytes, or of the bundle of several."""
         return policy_sha256(self.texts)
 
-    def locate(self, path: Path_) -> Where:
-        """The file and line of the value at ``path``, or of its nearest enclosing value."""
+    def locate(self, path: Path_, at_key: bool = False, day: date | None = None) -> Where:
+        """The file, line and column of the value at ``path`` (of its key, ``at_key``),
+        or of its nearest enclosing value; on ``day``, the dated value in force then."""
+        if day is not None:
+            path = self._written(path, day)
+        if at_key and (*path, KEY) in self.where:
+            return self.where[(*path, KEY)]
         for end in range(len(path), -1, -1):
             found = self.where.get(tuple(path[:end]))
             if found:
                 return found
-        return (self.main_file, 1)
+        return (self.main_file, 1, None)
+
+    def _written(self, path: Path_, day: date) -> Path_:
+        """``path`` in the tree as written: with the date of each dated value on the way."""
+        node: Any = self.tree
+        out: list[Any] = []
+        for part in (*path, None):
+            while is_dated(node) and any(k <= day for k in node):
+                start = max(k for k in node if k <= day)
+                out.append(start)
+                node = node[start]
+            if part is None:
+                break
+            out.append(part)
+            if isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+                node = node[part]
+            else:
+                node = node.get(part) if isinstance(node, Mapping) else None
+        return tuple(out)
 
     def effective_dates(self) -> list[date]:
         """Every date on which some value or rule of this policy changes, in order."""
@@ -244,20 +272,22 @@ def _read(key: str, files: _Files, seen: tuple[str, ...]) -> PolicySource:
     parsed, issues = read_yaml(text, shown, POLICY_YAML)
     if parsed is None:
         raise PolicyError(issues)
+    where: dict[Path_, Where] = {path: (shown, *mark) for path, mark in parsed.marks.items()}
+    where.update({(*path, KEY): (shown, *mark) for path, mark in parsed.keys.items()})
     mixed = _mixed_keys(parsed.value, ())
     if mixed:
         raise PolicyError(
             [
-                Issue(shown, parsed.line_of(path), None, f"{dotted(path)}: {MIXED_KEYS}")
+                Issue(shown, line, str(column), f"{dotted(path)}: {MIXED_KEYS}")
                 for path in mixed
+                for _, line, column in [where[path]]
             ]
         )
     tree = dict(parsed.value)
-    where = {path: (shown, line) for path, line in parsed.lines.items()}
     base_name = tree.pop("extends", None)
     if base_name is None:
         return PolicySource(tree, where, {key: text}, shown)
-    line = where.get(("extends",), (shown, 1))[1]
+    line = where.get(("extends",), (shown, 1, None))[1]
     if not isinstance(base_name, str):
         raise _problem(shown, line, "extends: give the file name of the base policy")
     base_key = files.base_key(key, base_name, line)
@@ -281,7 +311,8 @@ def _mixed_keys(value: Any, path: Path_) -> list[Path_]:
     value nor a mapping of names (a metric named 2026-01-01 would be both)."""
     found: list[Path_] = []
     if isinstance(value, Mapping):
-        dates = [isinstance(k, date) for k in value]
+        # A date written by hand (2026-11-1) counts as a date: it is reported as one.
+        dates = [isinstance(k, date) or date_meant(str(k)) is not None for k in value]
         if any(dates) and not all(dates):
             found.append(path)
         for key, item in value.items():

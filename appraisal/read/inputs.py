@@ -18,6 +18,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from appraisal.domain.errors import InputError
 from appraisal.domain.model import Employee, Event, Issue, Kind, Month, Source
 from appraisal.files.input import read_input
 from appraisal.read.imports.convert import detect_profile, import_export
@@ -100,7 +101,14 @@ def read_inputs(
             issues.append(_given_twice(given.path, number, seen[given.sha256], given.sha256))
             continue
         seen[given.sha256] = given.path
-        if (profile := detect_profile(given)) is not None:
+        try:
+            profile = detect_profile(given)
+        except InputError as error:
+            if given.suffix != ".csv":  # a workbook whose first rows cannot be read: say where
+                issues += error.issues
+                continue
+            profile = None  # the events reader names the row and column of a broken CSV
+        if profile is not None:
             if roster_table is None:
                 continue  # without a readable roster no one can be matched; that is reported
             imported = import_export(

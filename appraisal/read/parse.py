@@ -34,7 +34,7 @@ from appraisal.read.cells import (
 )
 from appraisal.read.tables import Table
 from appraisal.read.vocabulary import FLAGS as FLAG_WORDS
-from appraisal.read.vocabulary import KINDS
+from appraisal.read.vocabulary import KINDS, LEAVE_TYPES
 
 __all__ = [
     "EVENT_COLUMNS",
@@ -62,7 +62,7 @@ _ONE_DAY = Decimal(1)
 _NO_FLAGS: frozenset[str] = frozenset()
 
 _MINUTES = (Kind.LATE, Kind.EARLY_LEAVE)
-_HALF_DAYS = (Kind.ABSENT, Kind.PERSONAL_LEAVE, Kind.SICK_LEAVE)
+_HALF_DAYS = (Kind.ABSENT, Kind.PERSONAL_LEAVE, Kind.SICK_LEAVE, Kind.PAID_LEAVE)
 _NEEDS_CLAUSE = (Kind.CRITERION, Kind.REWARD, Kind.PENALTY, Kind.METRIC)
 _ONCE_A_MONTH = (Kind.CRITERION, Kind.EXAM, Kind.TERMINATION)
 # What `value` means for each kind that requires one (used in messages).
@@ -72,6 +72,7 @@ _VALUE_MEANING = {
     Kind.ABSENT: "days absent",
     Kind.PERSONAL_LEAVE: "days of leave",
     Kind.SICK_LEAVE: "days of leave",
+    Kind.PAID_LEAVE: "days of leave",
     Kind.OVERTIME: "days worked",
     Kind.CRITERION: "1 met, 0 not met",
     Kind.EXAM: "the exam score",
@@ -283,6 +284,8 @@ class _EventRows:
                 if kind in _NEEDS_CLAUSE and clause is None:
                     message = f"{_a(kind)} row needs a clause ({_CLAUSE_MEANING[kind]})"
                     issue(row, "clause", message)
+                if kind is Kind.PAID_LEAVE and clause is not None:
+                    clause = self.leave_type(row, clause)
                 if kind is Kind.OVERTIME and "holiday" in flags and "rest_day" in flags:
                     issue(row, "flags", "an overtime row cannot be both 'holiday' and 'rest_day'")
                 if kind is Kind.PROMOTION:
@@ -309,6 +312,14 @@ class _EventRows:
                     )
                 )
         return events if self.complete else []
+
+    def leave_type(self, row: int, clause: str) -> str:
+        """A paid leave's type as its id (年假 → annual); an unknown one is an issue."""
+        found = LEAVE_TYPES.lookup(clause)
+        if found is None:
+            known = ", ".join(LEAVE_TYPES.label(word) for word in LEAVE_TYPES.names)
+            self.issue(row, "clause", f"unknown paid leave type {clause!r}; types: {known}")
+        return found or clause
 
     def report_missing(self, row: int, employee_id: str, date_text: str, kind_text: str) -> None:
         # A column missing from the header is reported once, there, not on every row.

@@ -2,8 +2,10 @@
 
 The entry points of `appraisal.imports`, one short function each: open the file, find
 the profile's header, check the period against the month being run, let the layout read
-the rows, match the people to the roster, and build the events table. Every step's
-issues are collected; with any, nothing is imported.
+the rows, match the people to the roster, and build the events table. A workbook that
+holds several exports (DingTalk's four sheets) is read from one sheet, and the others
+cross-check it (`crosscheck`). Every step's issues are collected; with any, nothing is
+imported.
 """
 
 from __future__ import annotations
@@ -13,10 +15,10 @@ from collections.abc import Callable, Sequence
 from decimal import Decimal
 from pathlib import Path
 
-from appraisal.domain.errors import InputError
 from appraisal.domain.model import Employee, Issue, Month
 from appraisal.files.input import InputFile
 from appraisal.read.imports.catalog import shipped_profiles
+from appraisal.read.imports.crosscheck import Found, by_preference, cross_check
 from appraisal.read.imports.day_columns import read_day_columns
 from appraisal.read.imports.day_rows import read_day_rows
 from appraisal.read.imports.locate import Located, day_of, locate
@@ -50,11 +52,8 @@ def detect_profile(
     book, _ = open_book(path, engine="auto" if Path(file).suffix.lower() == ".xls" else "openpyxl")
     if book is None:
         return None
-    with book:
-        try:
-            return _detect(book, file, shipped_profiles() if profiles is None else profiles)
-        except InputError:  # rows that cannot be read: the events reader says so, with the rest
-            return None
+    with book:  # rows that cannot be read raise InputError, naming the sheet and cell
+        return _detect(book, file, shipped_profiles() if profiles is None else profiles)
 
 
 def _path(path: str | Path | InputFile) -> str:
@@ -62,13 +61,19 @@ def _path(path: str | Path | InputFile) -> str:
 
 
 def _detect(book: Book, file: str, profiles: Sequence[Profile]) -> Profile | None:
-    found: list[tuple[int, int, Profile]] = []
+    found = _detect_all(book, file, profiles)
+    return found[0] if found else None
+
+
+def _detect_all(book: Book, file: str, profiles: Sequence[Profile]) -> list[Profile]:
+    """Each export the book holds, the one to read first (see `crosscheck`)."""
+    found: list[Found] = []
     for position, profile in enumerate(profiles):
         located, _ = locate(book, profile, file, year=2000)  # the year only fills in "10-09"
         if located is not None and _looks_complete(profile, located):
             # The profile that asks most of the header is the most specific match.
-            found.append((-len(profile.header.required), position, profile))
-    return min(found, key=lambda f: f[:2])[2] if found else None
+            found.append((located.sheet, -len(profile.header.required), position, profile))
+    return by_preference(found)
 
 
 def _looks_complete(profile: Profile, located: Located) -> bool:
@@ -109,27 +114,33 @@ def import_export(
     if book is None:
         return _failed(profile, file, issues)
     with book:
+        checks: list[Profile] = []  # other exports of the same workbook: a cross-check
         if profile is None:
-            profile = _detect(book, file, shipped_profiles())
-            if profile is None:
+            found = _detect_all(book, file, shipped_profiles())
+            if not found:
                 known = ", ".join(f"{p.id} ({p.title})" for p in shipped_profiles())
                 message = (
                     f"not an attendance export this version knows (known: {known}); "
                     "name a profile for another layout"
                 )
                 return _failed(None, file, [Issue(file, None, None, message)])
-        located, issues = locate(book, profile, file, month.year)
-        if located is None or issues:
+            profile, checks = found[0], found[1:]
+        reading, issues = _read(book, profile, file, month, hours_per_day)
+        if reading is None:
             return _failed(profile, file, issues)
-        period_issue = _check_period(file, located, month)
-        if period_issue is not None:
-            return _failed(profile, file, [period_issue])
-        reading = Reading(profile, file, month, hours_per_day, located)
-        _LAYOUTS[profile.layout](reading)
+        others = [_read(book, check, file, month, hours_per_day) for check in checks]
     matched, issues = match_people(reading.people, roster, file)
     if not reading.people and not reading.issues:
-        where = f"{located.sheet} below the header (row {located.header_row})"
+        where = f"{reading.located.sheet} below the header (row {reading.located.header_row})"
         issues.append(Issue(file, None, None, f"no employee rows in {where}"))
+    cross: list[ReviewItem] = []
+    for other, other_issues in others:
+        issues += other_issues
+        if other is not None and not other_issues:
+            other_ids, other_issues = match_people(other.people, roster, file)
+            issues += [*other.issues, *other_issues]
+            if not other.issues and not other_issues and not issues and not reading.issues:
+                cross += cross_check(reading, matched, other, other_ids)
     if reading.issues or issues:
         return _failed(profile, file, [*reading.issues, *issues])
     drafts = sorted(reading.drafts, key=Draft.sort_key)
@@ -143,8 +154,25 @@ def import_export(
         if d.kind is None:
             item = ReviewItem(matched[d.who], d.day, d.text, file, d.cell, d.applied)
             review.setdefault((item.employee_id, item.date, item.what), item)
-    table = Table(file, Path(file).name, EVENTS_HEADER, rows, located.header_row)
+    for item in cross:
+        review.setdefault((item.employee_id, item.date, item.what), item)
+    table = Table(file, Path(file).name, EVENTS_HEADER, rows, reading.located.header_row)
     return Imported(profile.id, table, tuple(review.values()), ())
+
+
+def _read(
+    book: Book, profile: Profile, file: str, month: Month, hours_per_day: Decimal
+) -> tuple[Reading | None, list[Issue]]:
+    """One export of the book read by its profile: the layout's drafts, or the issues."""
+    located, issues = locate(book, profile, file, month.year)
+    if located is None or issues:
+        return None, issues
+    period_issue = _check_period(file, located, month)
+    if period_issue is not None:
+        return None, [period_issue]
+    reading = Reading(profile, file, month, hours_per_day, located)
+    _LAYOUTS[profile.layout](reading)
+    return reading, []
 
 
 def _value(draft: Draft) -> str:

@@ -1,8 +1,9 @@
 """Layout ``day_columns``: one row per employee, one column per day (钉钉月度汇总).
 
 The month's totals alone cannot put each lateness in its tier, so only the day cells are
-read. A day cell holds one or more wordings (``迟到12分钟``, ``事假1天``, ``上班缺卡``)
-which the profile's rules match whole; a wording no rule knows is an issue, never
+read. A day cell holds one or more wordings (``上班迟到12分钟``, ``上班迟到1小时5分钟``,
+``事假09-15 09:00到09-15 18:00 8小时``, ``上班缺卡``) which the profile's rules match
+whole, a rule's ``duration`` group reading numbers with units run together; a wording no rule knows is an issue, never
 skipped, so a new version's wording cannot drop a penalty unseen.
 """
 
@@ -96,6 +97,11 @@ def _parse(reading: Reading, text: str, separators: re.Pattern[str]) -> list[_Pa
         value: Decimal | None = rule.value
         unit: str | None = rule.unit
         groups = match.groupdict()
+        if groups.get("duration") is not None:
+            read = _duration(reading, groups["duration"])
+            if isinstance(read, str):
+                return f"day cell {text!r}: {read}"
+            value, unit = read
         if groups.get("value") is not None:
             value = Decimal(groups["value"])
         if groups.get("unit") is not None:
@@ -107,6 +113,29 @@ def _parse(reading: Reading, text: str, separators: re.Pattern[str]) -> list[_Pa
                 )
         parts.append(_Part(piece, rule, value, unit))
     return parts
+
+
+_PAIR = re.compile(r"(\d+(?:\.\d+)?)\s*([^\d\s.]+)")
+_MINUTES = {"minute": Decimal(1), "hour": Decimal(60)}
+
+
+def _duration(reading: Reading, text: str) -> tuple[Decimal, str] | str:
+    """A duration of numbers with units run together: ``1小时5分钟`` → (65, minute);
+    ``8小时`` → (8, hour). Or what is wrong with it."""
+    pairs = _PAIR.findall(text)
+    if not pairs or "".join(n + u for n, u in pairs) != re.sub(r"\s+", "", text):
+        return f"{text!r} is not a duration (numbers with units: 1小时5分钟)"
+    read: list[tuple[Decimal, str]] = []
+    for number, word in pairs:
+        unit = reading.profile.unit_of(word)
+        if unit is None:
+            known = ", ".join(reading.profile.units)
+            return f"unit {word!r} is not understood (known: {known})"
+        read.append((Decimal(number), unit))
+    if len(read) == 1:
+        return read[0]
+    per_day = reading.hours_per_day * 60
+    return sum((n * _MINUTES.get(u, per_day) for n, u in read), Decimal(0)), "minute"
 
 
 def _apply(

@@ -4,9 +4,10 @@ A positive number in a profile's column makes its event (迟到时长 → late) 
 item (上班缺卡次数 → 上班缺卡), converted from the unit in the header's suffix. A day with
 more than one lateness (迟到次数 2) is split into one event per occurrence from the
 punch times and the shift (班次), because the scheme's fine depends on each lateness's
-minutes; when the punches do not account for the total, the day goes to review instead.
+minutes (a time written ``次日 00:10`` is after midnight, ``昨日 23:50`` the day before); when the punches do not account for the total, the day goes to review instead.
 A figure in hours or days becomes whole minutes or half days (`add_event`), each rounding
-named for review.
+named for review; a header without its unit (``迟到时长``) is read in the profile's unit,
+and the review list says so once.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from appraisal.read.imports.profile import Column as ColumnSpec
 from appraisal.read.imports.profile import DayRows, ShiftPunches
 from appraisal.read.imports.reading import Reading, cell_text
 from appraisal.read.imports.records import Who
-from appraisal.read.imports.values import as_number, as_time, in_events_unit, minutes_between
+from appraisal.read.imports.values import as_number, as_punch, in_events_unit, minutes_between
 from appraisal.read.imports.workbook import Row
 
 __all__ = ["add_event", "read_day_rows"]
@@ -93,7 +94,11 @@ def _map_columns(reading: Reading, spec: DayRows) -> list[_Mapped]:
             if column_spec.required:
                 reading.column(column_spec.names, "required")
             continue
-        unit = reading.unit(found, column_spec.unit) if column_spec.event else None
+        unit = (
+            reading.unit(found, column_spec.unit, review=column_spec.unit_review)
+            if column_spec.event
+            else None
+        )
         count = reading.located.find((column_spec.count,)) if column_spec.count else None
         mapped.append(_Mapped(column_spec, found, unit, count))
     return mapped
@@ -148,6 +153,7 @@ def _read_cell(
             reading.review(who, day, row, index, spec.review)
         return
     assert spec.event is not None and mapped.unit is not None
+    reading.unit_assumed(who, day, index)
     shown = f"{mapped.column.text}={cell_text(value)}"
     count = _count(values, mapped.count)
     if count > 1:
@@ -243,17 +249,22 @@ def _occurrences(values: Row, kind: str, punches: _Punches) -> list[tuple[int, C
     found: list[tuple[int, Column, time]] = []
     segments = list(punches.segment.finditer(shift_text))[:_MAX_SEGMENTS]
     for n, match in enumerate(segments, start=1):
-        start, end = as_time(match["start"]), as_time(match["end"])
+        start, end = as_punch(match["start"]), as_punch(match["end"])
         column = (punches.on_duty if kind == "late" else punches.off_duty).get(n)
         if start is None or end is None or column is None or column.index >= len(values):
             continue
-        punched = as_time(values[column.index])
+        punched = as_punch(values[column.index])  # 次日 00:10: after midnight
         if punched is None:
             continue
         if kind == "late":
-            minutes, shift_time = minutes_between(start, punched), start
+            minutes, shift_time = _minutes(start, punched), start[0]
         else:
-            minutes, shift_time = minutes_between(punched, end), end
+            minutes, shift_time = _minutes(punched, end), end[0]
         if minutes > 0:
             found.append((minutes, column, shift_time))
     return found
+
+
+def _minutes(earlier: tuple[time, int], later: tuple[time, int]) -> int:
+    """Minutes between two punch times given with their day (次日 +1, 昨日 -1)."""
+    return minutes_between(earlier[0], later[0], later[1] - earlier[1])

@@ -80,28 +80,57 @@ def locate(
             )
             return None, [Issue(file, None, None, message)]
     closest: _Miss | None = None
+    # A punch grid's row of day numbers counts only with a person's labels below it: a
+    # schedule sheet (排班信息) has day numbers too, but no 工号: labels.
+    ahead = _AHEAD if profile.layout == "punch_grid" else 0
     for sheet in sheets:
         rows = enumerate(book.rows(sheet), start=1)
-        seen: list[tuple[int, Row]] = []
-        for number, values in itertools.islice(rows, profile.header.search_rows):
-            if _is_header(profile, values):
-                # `rows` goes on from the row after the header.
-                return _located(profile, file, year, sheet, number, values, seen, rows)
-            seen.append((number, values))
-        miss = _closest_miss(profile, sheet, seen)
+        head = list(itertools.islice(rows, profile.header.search_rows + ahead))
+        for at, (number, values) in enumerate(head[: profile.header.search_rows]):
+            below = head[at + 1 : at + 1 + ahead]
+            if _is_header(profile, values) and (not ahead or _has_people(profile, below)):
+                rest = itertools.chain(head[at + 1 :], rows)  # the rows after the header
+                return _located(profile, file, year, sheet, number, values, head[:at], rest)
+        miss = _closest_miss(profile, sheet, head[: profile.header.search_rows])
         if miss is not None and (closest is None or len(miss.missing) < len(closest.missing)):
             closest = miss
     return None, [Issue(file, None, None, _not_found(profile, sheets, closest))]
+
+
+_AHEAD = 10  # rows below a punch grid's day numbers searched for the first person's labels
+
+
+def _has_people(profile: Profile, rows: list[tuple[int, Row]]) -> bool:
+    """Whether ``rows`` hold an info row: an employee label (工 号：) with a value after it."""
+    labels = set(profile.employee.ids) | (
+        {profile.employee.name} if profile.employee.name else set()
+    )
+    for _, values in rows:
+        texts = [normalise(v) if v is not None and str(v).strip() else "" for v in values]
+        for index, text in enumerate(texts):
+            if text in labels:
+                after = next((t for t in texts[index + 1 :] if t), "")
+                if after and after not in labels:
+                    return True
+    return False
 
 
 def _is_header(profile: Profile, values: Row) -> bool:
     if profile.layout == "punch_grid":
         assert profile.punch_grid is not None
         pattern = re.compile(profile.punch_grid.day_header)
-        days = sum(1 for value in values if value is not None and _day(pattern, value))
-        return days >= profile.punch_grid.min_days
+        days = [day for value in values if value is not None and (day := _day(pattern, value))]
+        return len(days) >= profile.punch_grid.min_days and _consecutive(days)
     names = _names(values)
     return all(n in names for n in profile.header.required)
+
+
+def _consecutive(days: list[int]) -> bool:
+    """Day numbers of one period, in order: 1 2 … 7, or 26 … 31 1 … 25 across a month's end."""
+    for before, after in itertools.pairwise(days):
+        if after != before + 1 and not (after == 1 and before >= 28):
+            return False
+    return True
 
 
 def _names(values: Row) -> set[str]:
@@ -186,7 +215,7 @@ def _period(
             if match is None:
                 continue
             where = f"{sheet}!{cell_name(number, index)}"
-            start, end = as_date(match["start"], year), as_date(match["end"], year)
+            start, end = _period_dates(match["start"], match["end"], year)
             if start is None or end is None or end < start:
                 return None, where, [Issue(file, None, where, f"cannot read the period {value!r}")]
             return (start, end), where, []
@@ -197,6 +226,21 @@ def _period(
         )
         return None, None, [Issue(file, None, None, message)]
     return None, None, []
+
+
+def _period_dates(start_text: str, end_text: str, year: int) -> tuple[date | None, date | None]:
+    """The first and last day of a period; an end without its year (``2021/09/01 ~ 09/30``)
+    is in the start's year, or the next when it comes before the start (12/26 ~ 01/25)."""
+    start = as_date(start_text, year)
+    if start is None:
+        return None, None
+    end = as_date(end_text, start.year)
+    if end is not None and end < start and not _FULL_YEAR.match(end_text.strip()):
+        end = as_date(end_text, start.year + 1)
+    return start, end
+
+
+_FULL_YEAR = re.compile(r"\d{4}")
 
 
 @dataclass(frozen=True)
@@ -225,9 +269,11 @@ def _not_found(profile: Profile, sheets: list[str], closest: _Miss | None) -> st
     where = f"the first {profile.header.search_rows} rows of sheet {', '.join(sheets)}"
     if profile.layout == "punch_grid":
         assert profile.punch_grid is not None
+        labels = ", ".join((*profile.employee.ids, *filter(None, [profile.employee.name])))
         return (
             f"not a {profile.title} export: no row of day numbers "
-            f"(at least {profile.punch_grid.min_days}) in {where}"
+            f"(at least {profile.punch_grid.min_days}) with a person's labels ({labels}) "
+            f"below it in {where}"
         )
     wanted = ", ".join(profile.header.required)
     message = f"not a {profile.title} export: no header row with {wanted} in {where}"

@@ -32,7 +32,9 @@ from appraisal.read.imports.values import normalise
 
 __all__ = ["Profile"]
 
-EventKind = Literal["late", "early_leave", "absent", "personal_leave", "sick_leave", "overtime"]
+EventKind = Literal[
+    "late", "early_leave", "absent", "personal_leave", "sick_leave", "paid_leave", "overtime"
+]
 Unit = Literal["minute", "hour", "day"]
 Flag = Literal["holiday", "rest_day", "comp_time"]
 Layout = Literal["day_rows", "day_columns", "punch_rows", "punch_grid"]
@@ -94,6 +96,9 @@ class Column(Effect):
     aliases: tuple[Name, ...] = ()
     required: bool = False
     count: Name | None = None  # 迟到次数: more than one a day → one event per occurrence
+    # A duration whose header may come without its unit (迟到时长 beside 迟到时长(分钟)): read
+    # in ``unit`` then, and the review list says which unit was assumed.
+    unit_review: bool = False
 
     @model_validator(mode="after")
     def _meaningful(self) -> Column:
@@ -150,7 +155,9 @@ class DayRows(Strict):
 
 
 class CellRule(Effect):
-    """day_columns: one wording of a day cell, matched whole; groups ``value``, ``unit``."""
+    """day_columns: one wording of a day cell, matched whole; groups ``value`` and
+    ``unit`` (one number), or ``duration`` (numbers with units run together, ``1小时5分钟``,
+    read with the profile's ``units``)."""
 
     match: Regex
     value: Decimal | None = None  # a fixed value (旷工 → 1 day) when the wording has none
@@ -158,10 +165,16 @@ class CellRule(Effect):
     @model_validator(mode="after")
     def _value_known(self) -> CellRule:
         groups = _groups(self.match)
+        if "duration" in groups and groups & {"value", "unit"}:
+            raise ValueError("a (?P<duration>…) group takes the place of value and unit")
         if self.event is not None:
-            if ("value" in groups) == (self.value is not None):
-                raise ValueError("an event rule needs a (?P<value>…) group or a value, not both")
-            if "unit" not in groups and self.unit is None:
+            given = ("value" in groups) + ("duration" in groups) + (self.value is not None)
+            if given != 1:
+                raise ValueError(
+                    "an event rule needs one of a (?P<value>…) group, a (?P<duration>…) "
+                    "group, or a value"
+                )
+            if "duration" not in groups and "unit" not in groups and self.unit is None:
                 raise ValueError("an event rule needs a (?P<unit>…) group or a unit")
         elif self.value is not None:
             raise ValueError("value belongs to an event")
@@ -225,7 +238,7 @@ class PunchGrid(Strict):
     """Two rows per employee, one column per day of punch times (中控 ZKTeco)."""
 
     day_header: Regex  # a cell of the day-number row, with the group (?P<day>…)
-    min_days: Annotated[int, Field(ge=1, le=31)] = 28
+    min_days: Annotated[int, Field(ge=1, le=31)] = 1  # a weekly report has 7
     punch: Regex  # one punch time inside a day cell ("09:1218:04" holds two)
 
     @model_validator(mode="after")
@@ -244,10 +257,15 @@ class Reviews(Strict):
     off_day: str  # {times}
     long_late: str  # {time} {minutes}
     long_early: str  # {time} {minutes}
+    # A day's only punch that is off its end of the shift: never a penalty.
+    lone_punch: str = (
+        "{missing}，仅一次打卡 {time}（{deviation}，未计）"  # {missing} {time} {deviation}
+    )
 
     @model_validator(mode="after")
     def _placeholders(self) -> Reviews:
         _template(self.off_day, {"times"})
+        _template(self.lone_punch, {"missing", "time", "deviation"})
         _template(self.long_late, {"time", "minutes"})
         _template(self.long_early, {"time", "minutes"})
         return self
@@ -308,6 +326,9 @@ class Profile(Strict):
     title: Annotated[str, Field(min_length=1)]  # in notes and messages: 钉钉每日统计
     layout: Layout
     sheet: Regex | None = None  # the sheet's name; none: the first sheet with the header
+    # One workbook holding several exports (DingTalk's 月度汇总, 原始记录 and 每日统计 sheets):
+    # the sheet of the lowest rank is read, the others only cross-check it (`crosscheck`).
+    rank: Annotated[int, Field(ge=0)] = 100
     header: Header = Header()
     period: Period | None = None
     units: dict[str, Unit]  # unit words → unit: 分钟: minute

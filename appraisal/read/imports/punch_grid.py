@@ -2,8 +2,10 @@
 
 The row of day numbers is the header. Each employee has an info row of labels and
 values (``工 号:`` ``KF001`` … ``姓 名:`` ``王芳``), then a row whose day cells hold the
-day's punch times run together (``09:1218:04``). The times are checked against the
-profile's shift in `schedule`.
+day's punch times run together (``09:1218:04``), or apart with spaces or line breaks
+(``09:27\n18:54\n``). The times are checked against the profile's shift in `schedule`.
+The report may cover any 1 to 31 days (a weekly KQ803 report has 7), and the grid may
+sit on any sheet (`locate` finds it by its day numbers with a person's labels below).
 """
 
 from __future__ import annotations
@@ -27,16 +29,14 @@ def read_punch_grid(reading: Reading) -> None:
     schedule = reading.profile.schedule
     period = reading.located.period
     assert spec is not None and schedule is not None and period is not None
+    # A report covers 1 to 31 days, perhaps across a month's end (26 … 31 1 … 25): each
+    # day number is the day of the period that has it.
+    dated = {day.day: day for day in month_days(*period)}
     days: list[tuple[int, date]] = []
     for column in reading.located.columns:
         number = day_of(spec.day_header, column)
-        if number is None:
-            continue
-        try:
-            day = period[0].replace(day=number)
-        except ValueError:  # day 31 of a 30-day month
-            continue
-        if period[0] <= day <= period[1] and reading.month.contains(day):
+        day = dated.get(number) if number is not None else None
+        if day is not None and reading.month.contains(day):
             days.append((column.index, day))
     labels = {normalise(label) for label in reading.profile.employee.ids}
     name_label = normalise(reading.profile.employee.name or "")
@@ -55,8 +55,9 @@ def read_punch_grid(reading: Reading) -> None:
         for index, day in days:
             log.day_cells[(who, day)] = (row, index)
             value = values[index] if index < len(values) else None
+            shown = " ".join(cell_text(value).split())  # "09:27\n18:54\n" → "09:27 18:54"
             for at in _times(value, pattern):
-                log.add(who, day, Punch(at, row, index, None, cell_text(value)))
+                log.add(who, day, Punch(at, row, index, None, shown))
         who = None  # one punch row per info row
     if reading.issues:
         return

@@ -3,8 +3,10 @@
 Each row gives the scheduled time (考勤时间 ``上班 09:00``), the punch (打卡时间) and
 the system's verdict (打卡结果). The verdict decides: it already counts flexible hours
 and approvals (a half day's 病假 makes a 13:00 clock-out 正常), so lateness is taken
-only where it says so, with the minutes between the scheduled time and the punch.
-Days without punches and missing punches are left to `schedule.check_days`.
+only where it says so, with the minutes between the scheduled time and the punch (a
+punch written ``次日 00:30`` is on the next day: a clock-out after midnight is not early).
+A day's only punch is never a penalty: its verdict becomes an item to review. Days
+without punches and missing punches are left to `schedule.check_days`.
 """
 
 from __future__ import annotations
@@ -12,11 +14,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, time
 from decimal import Decimal
 
 from appraisal.read.imports.locate import Column
-from appraisal.read.imports.profile import PunchRows, ResultRule
+from appraisal.read.imports.profile import PunchRows, ResultRule, Schedule
 from appraisal.read.imports.reading import Reading, cell_text
 from appraisal.read.imports.records import Who
 from appraisal.read.imports.schedule import (
@@ -28,7 +30,7 @@ from appraisal.read.imports.schedule import (
     judge_by_duty,
     month_days,
 )
-from appraisal.read.imports.values import as_time, minutes_between, normalise
+from appraisal.read.imports.values import as_punch, as_time, minutes_between, normalise
 from appraisal.read.imports.workbook import Row
 
 __all__ = ["read_punch_rows"]
@@ -58,6 +60,7 @@ def read_punch_rows(reading: Reading) -> None:
     columns = _Columns(*(column.index for column in found if isinstance(column, Column)))
     rules: dict[str, ResultRule | None] = {}  # a month has few distinct results
     log = PunchLog()
+    pending: list[_Verdict] = []
     for row, values in reading.located.rows:
         who = who_of(values, row)
         if who is None:
@@ -74,10 +77,11 @@ def read_punch_rows(reading: Reading) -> None:
             message = f"{spec.result} {result!r} is not a result the profile knows"
             reading.issue(reading.cell(row, columns.result), message)
             continue
-        _read_punch(reading, spec, log, who, day, row, values, columns, rule, result)
+        _read_punch(reading, spec, log, pending, who, day, row, values, columns, rule, result)
     reading.finish()
     if reading.issues:
         return
+    _charge(reading, schedule, log, pending)
     period = reading.located.period
     start, end = period if period else (reading.month.first_day, reading.month.last_day)
     check_days(reading, schedule, log, month_days(start, end), judge_by_duty)
@@ -91,6 +95,7 @@ def _read_punch(
     reading: Reading,
     spec: PunchRows,
     log: PunchLog,
+    pending: list[_Verdict],
     who: Who,
     day: date,
     row: int,
@@ -109,12 +114,13 @@ def _read_punch(
         reading.review(who, day, row, columns.result, rule.review.format(duty=said))
         if duty is not None:
             log.reviewed.add((who, day, duty))
-    punched = as_time(_at(values, columns.punched))
-    if punched is None:
+    found = as_punch(_at(values, columns.punched))
+    if found is None:
         if rule.review is None:  # a 缺卡 row has no time; any other row needs one
             message = f"no punch time in {spec.punched}"
             reading.issue(reading.cell(row, columns.punched), message)
         return
+    punched, days_later = found  # 次日 01:10: the next day's 01:10
     shown = cell_text(_at(values, columns.punched))
     log.add(who, day, Punch(punched, row, columns.punched, duty, shown))
     if rule.event is None:
@@ -124,15 +130,43 @@ def _read_punch(
         message = f"{spec.result} {result!r} needs the time in {spec.scheduled}: {scheduled_text!r}"
         reading.issue(reading.cell(row, columns.scheduled), message)
         return
-    if rule.event == "late":
-        minutes = minutes_between(due, punched)
-    else:
-        minutes = minutes_between(punched, due)
+    minutes = minutes_between(due, punched, days_later)
+    if rule.event == "early_leave":
+        minutes = -minutes
     if minutes <= 0:  # the verdict and the times disagree: the manager decides
-        what = f"{result}（打卡{punched:%H:%M}，考勤时间{due:%H:%M}）"
+        what = f"{result}（打卡{shown}，考勤时间{due:%H:%M}）"
         reading.review(who, day, row, columns.result, what)
         return
     note = f"{spec.punched}={shown}（{scheduled_text}，{result}）"
-    reading.event(
-        who, day, row, columns.punched, rule.event, Decimal(minutes), "minute", shown=note
-    )
+    pending.append(_Verdict(who, day, row, columns.punched, rule.event, minutes, note, punched))
+
+
+@dataclass(frozen=True)
+class _Verdict:
+    """A lateness or early leave the export's verdict gave, kept until the day's punches
+    are all read: the only punch of a day is never a penalty."""
+
+    who: Who
+    day: date
+    row: int
+    column: int
+    kind: str
+    minutes: int
+    note: str
+    at: time
+
+
+def _charge(reading: Reading, schedule: Schedule, log: PunchLog, verdicts: list[_Verdict]) -> None:
+    texts = schedule.reviews
+    for v in verdicts:
+        if len(log.punches.get(v.who, {}).get(v.day, [])) == 1:
+            missing, word = (
+                (texts.missing_off, "迟到") if v.kind == "late" else (texts.missing_on, "早退")
+            )
+            what = texts.lone_punch.format(
+                missing=missing, time=f"{v.at:%H:%M}", deviation=f"{word}{v.minutes}分钟"
+            )
+            reading.review(v.who, v.day, v.row, v.column, what)
+            continue
+        amount = Decimal(v.minutes)
+        reading.event(v.who, v.day, v.row, v.column, v.kind, amount, "minute", shown=v.note)

@@ -23,9 +23,11 @@ from appraisal.read.imports.workbook import Row, cell_name
 
 __all__ = ["HALF_DAY_KINDS", "Reading", "cell_text"]
 
-# interface.md counts these in half days (0.5 = half a day).
-HALF_DAY_KINDS = frozenset({"absent", "personal_leave", "sick_leave"})
+# interface.md counts these in half days (0.5 = half a day), at most one day a date.
+HALF_DAY_KINDS = frozenset({"absent", "personal_leave", "sick_leave", "paid_leave"})
 _HALF = Decimal("0.5")
+_ONE_DAY = Decimal(1)
+_UNIT_WORDS = {"minute": "分钟", "hour": "小时", "day": "天"}
 
 
 def cell_text(value: object) -> str:
@@ -51,6 +53,9 @@ class Reading:
     people: dict[Who, str] = field(default_factory=dict)  # each person's first cell
     outside: list[tuple[str, date]] = field(default_factory=list)
     _dates: dict[object, date | None] = field(default_factory=dict)
+    # Columns read in the profile's default unit for want of one in the header, until the
+    # first value read from each says so in the review list.
+    _assumed: dict[int, tuple[Column, str]] = field(default_factory=dict)
 
     # --- locations and issues ------------------------------------------------------------
 
@@ -74,12 +79,15 @@ class Reading:
             self.issue(self.header_cell, message)
         return found
 
-    def unit(self, column: Column, default: str | None) -> str | None:
-        """The unit of a column: its header suffix (分钟), else the profile's default."""
+    def unit(self, column: Column, default: str | None, *, review: bool = False) -> str | None:
+        """The unit of a column: its header suffix (分钟), else the profile's default
+        (``review``: named in the review list by `unit_assumed`)."""
         if column.unit is None:
             if default is None:
                 message = f"column {column.text!r} gives no unit, and the profile none"
                 self.issue(self.located.at(column), message)
+            elif review:
+                self._assumed[column.index] = (column, default)
             return default
         unit = self.profile.unit_of(column.unit)
         if unit is None:
@@ -89,6 +97,18 @@ class Reading:
             )
             self.issue(self.located.at(column), message)
         return unit
+
+    def unit_assumed(self, who: Who, day: date, column: int) -> None:
+        """The first value read from a column without a unit (``迟到时长``): one item says
+        which unit the whole column was read in."""
+        found = self._assumed.pop(column, None)
+        if found is not None:
+            header, unit = found
+            what = (
+                f"{header.text}: 表头未注明单位，整列按{_UNIT_WORDS[unit]}读入"
+                f"（{self.profile.id} 的默认单位 {unit}）"
+            )
+            self.review(who, day, header.row, header.index, what)
 
     # --- whose row, which day ------------------------------------------------------------
 
@@ -169,8 +189,9 @@ class Reading:
         or half days become review items: the scheme deducts by the half day."""
         cell = self.cell(row, column)
         value = in_target_unit(amount, unit, kind, self.hours_per_day)
-        if kind in HALF_DAY_KINDS and value % _HALF:
-            what = f"{shown}（{decimal_text(value)}天，不是半天的整数倍）"
+        if kind in HALF_DAY_KINDS and (value % _HALF or value > _ONE_DAY):
+            why = "不是半天的整数倍" if value % _HALF else "一个日期最多一天"
+            what = f"{shown}（{decimal_text(value)}天，{why}）"
             self.drafts.append(Draft(who, day, row, column, cell, None, what, order=order))
             return
         note = f"{self.profile.title} {cell} {shown}"

@@ -3,9 +3,10 @@
 A punch-only export lists punches, not days: it cannot tell approved leave from absence,
 nor a holiday from a day nobody came. So this module never makes an absence or a leave:
 a working day without punches, a missing punch, punches on a day off are review items
-for the manager. Which days are working days comes from the export itself: a day on
-which at least the profile's ``workday_quorum`` of its employees punched (public
-holidays and 调休 make-up days included, which a format profile cannot know per year).
+for the manager, and so is a day with a single punch, whatever its time (`lone_punch`).
+Which days are working days comes from the export itself: a day on which at least the
+profile's ``workday_quorum`` of its employees punched (public holidays and 调休 make-up
+days included, which a format profile cannot know per year).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from appraisal.read.imports.reading import Reading
 from appraisal.read.imports.records import Who
 from appraisal.read.imports.values import minutes_between
 
-__all__ = ["OFF", "ON", "Punch", "PunchLog", "check_days", "judge_by_shift"]
+__all__ = ["OFF", "ON", "Punch", "PunchLog", "check_days", "judge_by_shift", "lone_punch"]
 
 ON, OFF = "on", "off"  # clock-in (上班), clock-out (下班)
 
@@ -104,28 +105,39 @@ def judge_by_shift(
     reading: Reading, schedule: Schedule, log: PunchLog, who: Who, day: date, punches: list[Punch]
 ) -> None:
     """An export of bare times (ZKTeco): the first punch is the clock-in, the last the
-    clock-out; a lone punch is whichever end of the shift it is nearer to."""
+    clock-out. A lone punch is only an item to review, whatever its time: it is whichever
+    end of the shift it is nearer to, and the other end is missing."""
+    start, end = schedule.start, schedule.end
+    assert start is not None and end is not None
+    if len(punches) == 1:
+        lone_punch(reading, schedule, who, day, punches[0])
+        return
+    first, last = punches[0], punches[-1]
+    late = minutes_between(start, first.at)
+    _deviation(reading, schedule, who, day, first, "late", late, schedule.reviews.long_late, start)
+    early = minutes_between(last.at, end)
+    long_early = schedule.reviews.long_early
+    _deviation(reading, schedule, who, day, last, "early_leave", early, long_early, end)
+
+
+def lone_punch(reading: Reading, schedule: Schedule, who: Who, day: date, punch: Punch) -> None:
+    """A day's only punch: the other end of the shift is missing (上班缺卡 or 下班缺卡), and
+    the punch is never a lateness or early leave (a forgotten punch cannot tell which it
+    was), so minutes off its end of the shift are named in the item, not charged."""
     start, end = schedule.start, schedule.end
     assert start is not None and end is not None
     texts = schedule.reviews
-    first, last = punches[0], punches[-1]
-    clock_in: Punch | None = first
-    clock_out: Punch | None = last
-    if len(punches) == 1:
-        nearer_start = abs(minutes_between(start, first.at)) <= abs(minutes_between(first.at, end))
-        clock_in, clock_out = (first, None) if nearer_start else (None, first)
-    if clock_in is None:
-        reading.review(who, day, first.row, first.column, texts.missing_on)
+    if abs(minutes_between(start, punch.at)) <= abs(minutes_between(punch.at, end)):
+        missing, minutes, word = texts.missing_off, minutes_between(start, punch.at), "迟到"
     else:
-        late = minutes_between(start, clock_in.at)
-        _deviation(reading, schedule, who, day, clock_in, "late", late, texts.long_late, start)
-    if clock_out is None:
-        reading.review(who, day, first.row, first.column, texts.missing_off)
-    else:
-        early = minutes_between(clock_out.at, end)
-        _deviation(
-            reading, schedule, who, day, clock_out, "early_leave", early, texts.long_early, end
+        missing, minutes, word = texts.missing_on, minutes_between(punch.at, end), "早退"
+    what = missing
+    if minutes > schedule.grace_minutes:
+        deviation = f"{word}{minutes}分钟"
+        what = texts.lone_punch.format(
+            missing=missing, time=f"{punch.at:%H:%M}", deviation=deviation
         )
+    reading.review(who, day, punch.row, punch.column, what)
 
 
 def _deviation(

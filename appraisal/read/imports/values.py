@@ -21,6 +21,7 @@ __all__ = [
     "Converted",
     "as_date",
     "as_number",
+    "as_punch",
     "as_time",
     "decimal_text",
     "in_events_unit",
@@ -44,7 +45,7 @@ _NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)")
 _UNIT_SUFFIX = re.compile(r"(?P<name>.+?)\((?P<unit>[^()]+)\)")
 MINUTE_KINDS = frozenset({"late", "early_leave"})  # the other kinds count days
 # interface.md counts these in half days (0.5 = half a day).
-HALF_DAY_KINDS = frozenset({"absent", "personal_leave", "sick_leave"})
+HALF_DAY_KINDS = frozenset({"absent", "personal_leave", "sick_leave", "paid_leave"})
 _MINUTES_IN = {"minute": Decimal(1), "hour": Decimal(60)}
 _PLACES = Decimal("0.0001")
 _WHOLE = Decimal(1)
@@ -129,10 +130,31 @@ def as_time(value: object) -> time | None:
     return time(int(match[1]), int(match[2]))
 
 
-def minutes_between(earlier: time, later: time) -> int:
-    """Whole minutes from ``earlier`` to ``later`` on one day (negative when reversed);
-    seconds are ignored, as attendance systems count lateness in minutes."""
-    return (later.hour * 60 + later.minute) - (earlier.hour * 60 + earlier.minute)
+# DingTalk's daily statistics write a punch after midnight as 次日 01:10 and one before
+# the day began (a night shift's clock-in) as 昨日 23:50.
+_DAY_PREFIX = re.compile(r"^\s*(?P<word>次日|昨日|前日|翌日)")
+_DAY_OFFSETS = {"次日": 1, "翌日": 1, "昨日": -1, "前日": -1}
+
+
+def as_punch(value: object) -> tuple[time, int] | None:
+    """A punch time and the day it falls on relative to the row's date: ``次日 01:10`` →
+    (01:10, +1), ``昨日 23:50`` → (23:50, -1), ``09:12`` → (09:12, 0)."""
+    at = as_time(value)
+    if at is None:
+        return None
+    offset = 0
+    if isinstance(value, str):
+        prefix = _DAY_PREFIX.match(unicodedata.normalize("NFKC", value))
+        offset = _DAY_OFFSETS[prefix["word"]] if prefix else 0
+    return at, offset
+
+
+def minutes_between(earlier: time, later: time, days_later: int = 0) -> int:
+    """Whole minutes from ``earlier`` to ``later`` (negative when reversed), ``later``
+    being ``days_later`` days after ``earlier``'s day (次日: 1, 昨日: -1); seconds are
+    ignored, as attendance systems count lateness in minutes."""
+    later_minutes = later.hour * 60 + later.minute + days_later * 24 * 60
+    return later_minutes - (earlier.hour * 60 + earlier.minute)
 
 
 def as_number(value: object) -> Decimal | None:

@@ -1,0 +1,52 @@
+"""The roster against the ledger: who may be on this month's roster, and who left.
+
+Part of the "validate" stage, with the carried state the ledger gives. An employee the
+ledger holds as dismissed in a sealed month is not on a later roster by accident: that is
+an input error, unless the roster gives a ``hire_date`` after the dismissal month, which
+makes it a re-hire. An employee who had a level last month and is not on this roster has
+left; the summary lists them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from appraisal.domain.model import CarriedState, Employee, Issue, Month
+
+__all__ = ["left", "roster_against_ledger"]
+
+
+def roster_against_ledger(roster: Sequence[Employee], state: CarriedState) -> list[Issue]:
+    """Every employee dismissed in a sealed month who is on the roster without being
+    re-hired (a ``hire_date`` after the dismissal month)."""
+    issues: list[Issue] = []
+    for employee in roster:
+        dismissed = state.dismissed.get(employee.employee_id)
+        if dismissed is None:
+            continue
+        after = Month.parse(dismissed).next().first_day
+        hired = employee.hire_date
+        if hired is not None and hired >= after:
+            continue  # a re-hire: level_of_month starts them again at the roster's level
+        if hired is None:
+            message = (
+                f"{employee.employee_id} was dismissed in {dismissed} (sealed in the ledger) "
+                f"and is on the roster again: remove the row, or, for a re-hire, give a "
+                f"hire_date from {after.isoformat()} on"
+            )
+            issues.append(Issue.at(employee.source, "employee_id", message))
+        else:
+            message = (
+                f"hire_date {hired.isoformat()} is before {after.isoformat()}, but "
+                f"{employee.employee_id} was dismissed in {dismissed} (sealed in the ledger): "
+                "a re-hire is hired after the dismissal month; otherwise remove the row"
+            )
+            issues.append(Issue.at(employee.source, "hire_date", message))
+    return issues
+
+
+def left(roster: Sequence[Employee], state: CarriedState) -> tuple[str, ...]:
+    """The employees the ledger carries a level for (on last month's payroll, not
+    dismissed) who are not on this roster, sorted."""
+    present = {e.employee_id for e in roster}
+    return tuple(sorted(emp for emp, level in state.levels.items() if level and emp not in present))
