@@ -19,7 +19,9 @@ from appraisal.export.statement import statement
 from appraisal.export.workbook import salary_workbook_of, workbook_differences
 from appraisal.files.zipcheck import MAX_ROWS
 from appraisal.ledger.records import SealedMonth
+from appraisal.ledger.store import Ledger
 from appraisal.ledger.writer import read_sealed
+from appraisal.policy.clauses import stale_clauses, stale_clauses_between
 from appraisal.policy.loaded import Policy, PolicyInForce, load_policy, load_policy_bundle
 from appraisal.progress import NO_PROGRESS, Progress
 from appraisal.read.form.template import appraisal_rows, template_workbook
@@ -111,6 +113,36 @@ def _roster(path: Path, in_force: PolicyInForce) -> list[Employee]:
     if issues:
         raise InputError(issues, what="roster")
     return roster
+
+
+def policy_warnings(policy: Policy, ledger_path: Path | None) -> list[str]:
+    """`check-policy`'s warnings: clause texts that still quote a figure the policy has
+    changed, and, with a ledger, a version the ledger sealed with another text (which
+    `run` would refuse) or clauses unchanged since the text it sealed last."""
+    warnings = stale_clauses(policy)
+    if ledger_path is None:
+        return warnings
+    if not ledger_path.is_file():
+        return [*warnings, f"{ledger_path}: no ledger file, so nothing to compare with"]
+    with Ledger(ledger_path) as ledger:
+        reused = ledger.policy_text_sealed_as(policy.id, policy.version, policy.sha256)
+        latest = ledger.latest_policy_text(policy.id)
+    if reused is not None:
+        warnings.append(
+            f"{ledger_path}: version {policy.version} of {policy.id} was sealed with another "
+            f"text ({reused}); run will refuse this one: give it a new version"
+        )
+    if latest is not None and latest[1] != policy.version:
+        month, version, texts = latest
+        sealed = load_policy_bundle(texts)
+        dates = sealed.source.effective_dates()
+        since = f"since version {version}, sealed in {month}"
+        warnings += stale_clauses_between(
+            sealed.in_force_on(dates[-1]),
+            policy.in_force_on(policy.source.effective_dates()[-1]),
+            since,
+        )
+    return warnings
 
 
 def sealed_month(ledger_path: Path, month: Month) -> SealedMonth:

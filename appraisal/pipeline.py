@@ -24,6 +24,7 @@ from appraisal.domain.model import CarriedState, Issue, Month, Source
 from appraisal.domain.results import MonthResults, PolicyInfo
 from appraisal.domain.version import __version__
 from appraisal.engine.evaluate import evaluate
+from appraisal.engine.roster import roster_against_ledger
 from appraisal.engine.validate import validate
 from appraisal.export.results_file import results_file_bytes
 from appraisal.export.workbook import salary_workbook_of
@@ -144,7 +145,7 @@ def compute(
     all stages come back together; results only when there are none.
     """
     in_force = policy.in_force(inputs.month)
-    valid, found = validate_inputs(in_force, inputs)
+    valid, found = validate_inputs(in_force, inputs, state)
     evaluation = evaluate(in_force, inputs.month, valid.roster, valid.events, state)
     issues = [*inputs.problems, *found, *evaluation.issues]
     if issues:
@@ -157,14 +158,16 @@ def compute(
 
 
 def validate_inputs(
-    in_force: PolicyInForce, inputs: MonthInputs
+    in_force: PolicyInForce, inputs: MonthInputs, state: CarriedState
 ) -> tuple[MonthInputs, list[Issue]]:
     """Validate stage: the rows the policy in force accepts, and the problems of the rest.
 
     A refused roster row takes its employee's events with it, so that one mistake is
-    reported once, not again as an event for someone unknown.
+    reported once, not again as an event for someone unknown. The roster is checked
+    against the ledger's state too: the dismissed are not on it by accident.
     """
     found = validate(in_force, inputs.roster, inputs.events)
+    found += roster_against_ledger(inputs.roster, state)
     refused = {(i.file, i.row) for i in found}
 
     def kept(source: Source) -> bool:

@@ -336,7 +336,7 @@ def test_conditions_and_formulas_of_the_right_kind_load(tmp_path: Path) -> None:
 def test_the_first_lines_are_as_check_policy_has_always_printed_them() -> None:
     policy = load_policy(POLICY_2027)
     lines = policy_lines(policy, Month(2026, 12))
-    assert lines[0] == f"{POLICY_2027}: OK — cs-appraisal version 2027-01"
+    assert lines[0] == f"{POLICY_2027}: OK — cs-appraisal version 2027-01.2"
     assert lines[1].startswith(f"sha256 {policy.sha256} (")
     assert "in force for 2026-12:" in lines
     assert "  management specialist         客服专员  base 1000 + floating 900" in lines
@@ -345,16 +345,24 @@ def test_the_first_lines_are_as_check_policy_has_always_printed_them() -> None:
 
 
 @pytest.mark.parametrize(
-    ("month", "fine", "since"),
-    [(Month(2026, 12), 10, ""), (Month(2027, 1), 20, " (from 2027-01-01)")],
+    ("month", "fine", "since", "clause"),
+    [
+        (Month(2026, 12), 10, "", "处罚 4: 迟到30分钟以内扣10元/次，并扣3分"),
+        (
+            Month(2027, 1),
+            20,
+            " (from 2027-01-01)",
+            "处罚 4 (2027-01 修订): 迟到30分钟以内扣20元/次，并扣3分",
+        ),
+    ],
 )
 def test_a_dated_value_is_listed_with_the_date_it_took_effect(
-    month: Month, fine: int, since: str
+    month: Month, fine: int, since: str, clause: str
 ) -> None:
     lines = policy_lines(load_policy(POLICY_2027), month)
     (tier,) = [line for line in lines if line.strip().startswith("within_30:")]
     assert f"fine {fine}{since}, points 3" in tier
-    assert tier.endswith("[处罚 4: 迟到30分钟以内扣10元/次，并扣3分]")
+    assert tier.endswith(f"[{clause}]")
 
 
 def test_the_compliance_settings_and_the_formulas_are_listed() -> None:

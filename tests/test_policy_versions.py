@@ -54,14 +54,55 @@ def test_other_rules_under_a_sealed_version_are_refused(
     capsys.readouterr()
     assert _run("2026-11", "november.csv") == 1
     err = capsys.readouterr().err
-    assert "policy cs-appraisal version 2010-07-28 was sealed with another text (2026-10 v1" in err
+    assert (
+        "policy cs-appraisal version 2010-07-28.2 was sealed with another text (2026-10 v1" in err
+    )
     assert "give it a new version (the policy's `version:`) and run again" in err
     assert hashlib.sha256((folder / "l.db").read_bytes()).hexdigest() == ledger
     # With a version of its own, the new text is sealed.
-    _edit(folder, 'version: "2010-07-28"', 'version: "2026-11"')
+    _edit(folder, 'version: "2010-07-28.2"', 'version: "2026-11"')
     assert _run("2026-11", "november.csv") == 0
 
 
 def test_the_same_text_seals_month_after_month(folder: Path) -> None:
     assert _run("2026-10", "october.csv") == 0
     assert _run("2026-11", "november.csv") == 0
+
+
+def test_check_policy_with_the_ledger_warns_of_a_reused_version_and_stale_clauses(
+    folder: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert _run("2026-10", "october.csv") == 0
+    _edit(folder, "max_minutes: 30, fine: 10", "max_minutes: 30, fine: 15")
+    capsys.readouterr()
+    assert main(["check-policy", "policy.yaml", "--ledger", "l.db"]) == 0
+    warnings = [line for line in capsys.readouterr().out.splitlines() if "warning" in line]
+    assert warnings[0].startswith(
+        "warning: l.db: version 2010-07-28.2 of cs-appraisal was sealed with another text "
+        "(2026-10 v1, sha256 "
+    )
+    assert warnings[0].endswith("run will refuse this one: give it a new version")
+    # With a version of its own, the fine 10 → 15 under a clause that still says 10 is named.
+    _edit(folder, 'version: "2010-07-28.2"', 'version: "2026-11"')
+    assert main(["check-policy", "policy.yaml", "--ledger", "l.db"]) == 0
+    warnings = [line for line in capsys.readouterr().out.splitlines() if "warning" in line]
+    assert warnings == [
+        "warning: attendance.lateness.tiers.within_30.fine: 10 → 15 since version "
+        "2010-07-28.2, sealed in 2026-10, but its clause still reads "
+        "'处罚 4: 迟到30分钟以内扣10元/次，并扣3分': update the clause text, which statements "
+        "and the workbook show"
+    ]
+
+
+def test_check_policy_of_the_shipped_policies_warns_of_nothing(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    for name in ("customer_service.yaml", "customer_service_2027.yaml"):
+        assert main(["check-policy", str(ROOT / "policies" / name)]) == 0
+        assert "warning" not in capsys.readouterr().out
+
+
+def test_policy_schema_prints_the_shipped_schema(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["policy-schema"]) == 0
+    shipped = ROOT / "appraisal" / "policy" / "policy.schema.json"
+    assert capsys.readouterr().out == shipped.read_text(encoding="utf-8")

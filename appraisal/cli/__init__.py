@@ -200,7 +200,19 @@ def _parser() -> argparse.ArgumentParser:
     check = command("check-policy", help="check a policy file and print what it says")
     check.add_argument("file", type=Path)
     check.add_argument("--month", type=_month, help="show the values in force for this month")
+    check.add_argument(
+        "--ledger",
+        type=Path,
+        help="also warn of a version this ledger sealed with another text, and of clause "
+        "texts unchanged since the text it sealed last",
+    )
     check.set_defaults(handler=handlers.check_policy_command, then=".")
+
+    schema = command(
+        "policy-schema",
+        help="print the JSON Schema of policy files, for an editor that checks and completes",
+    )
+    schema.set_defaults(handler=handlers.policy_schema_command, then=".")
     return parser
 
 

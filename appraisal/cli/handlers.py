@@ -18,10 +18,12 @@ from appraisal.commands import (
     check_workbook,
     import_attendance,
     input_form,
+    policy_warnings,
     sealed_statement,
 )
 from appraisal.domain.errors import InputError, WriteFailed
 from appraisal.domain.text import terminal_safe
+from appraisal.engine.roster import left
 from appraisal.export.statement import UnknownEmployee
 from appraisal.export.summary import summary_lines
 from appraisal.files.clash import Output, Read, output_problems
@@ -29,6 +31,7 @@ from appraisal.files.input import read_input
 from appraisal.files.output import write_atomic
 from appraisal.pipeline import ReplayOutcome, Run, RunRequest, reissue, replay_month, run
 from appraisal.policy.describe import policy_lines
+from appraisal.policy.jsonschema import policy_schema_text
 from appraisal.policy.lines import demotion_line
 from appraisal.policy.loaded import load_policy
 from appraisal.read.imports.records import ReviewItem
@@ -75,7 +78,8 @@ def run_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def _print_run(done: Run, args: argparse.Namespace, out: TextIO) -> None:
     outcome, record = done.outcome, done.outcome.record
-    for line in summary_lines(outcome.results, demotion_line(done.policy)):
+    gone = left({row["employee_id"] for row in record.inputs["roster"]}, record.carried_before())
+    for line in summary_lines(outcome.results, demotion_line(done.policy), gone):
         print(line, file=out)
     if outcome.status == "unchanged":
         print(
@@ -253,6 +257,14 @@ def import_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def check_policy_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    for line in policy_lines(load_policy(args.file), args.month):
+    policy = load_policy(args.file)
+    for line in policy_lines(policy, args.month):
         print(line, file=out)
+    for warning in policy_warnings(policy, args.ledger):
+        print(terminal_safe(f"warning: {warning}"), file=out)
+    return EXIT_OK
+
+
+def policy_schema_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    print(policy_schema_text(), end="", file=out)
     return EXIT_OK

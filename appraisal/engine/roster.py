@@ -9,7 +9,7 @@ left; the summary lists them.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from appraisal.domain.model import CarriedState, Employee, Issue, Month
 
@@ -28,25 +28,18 @@ def roster_against_ledger(roster: Sequence[Employee], state: CarriedState) -> li
         hired = employee.hire_date
         if hired is not None and hired >= after:
             continue  # a re-hire: level_of_month starts them again at the roster's level
-        if hired is None:
-            message = (
-                f"{employee.employee_id} was dismissed in {dismissed} (sealed in the ledger) "
-                f"and is on the roster again: remove the row, or, for a re-hire, give a "
-                f"hire_date from {after.isoformat()} on"
-            )
-            issues.append(Issue.at(employee.source, "employee_id", message))
-        else:
-            message = (
-                f"hire_date {hired.isoformat()} is before {after.isoformat()}, but "
-                f"{employee.employee_id} was dismissed in {dismissed} (sealed in the ledger): "
-                "a re-hire is hired after the dismissal month; otherwise remove the row"
-            )
-            issues.append(Issue.at(employee.source, "hire_date", message))
+        given = "" if hired is None else f" with hire_date {hired.isoformat()}"
+        message = (
+            f"{employee.employee_id} was dismissed in {dismissed} (sealed in the ledger) and "
+            f"is on the roster again{given}: remove the row, or, for a re-hire, give a "
+            f"hire_date from {after.isoformat()} on"
+        )
+        column = "employee_id" if hired is None else "hire_date"
+        issues.append(Issue.at(employee.source, column, message))
     return issues
 
 
-def left(roster: Sequence[Employee], state: CarriedState) -> tuple[str, ...]:
+def left(present: Collection[str], state: CarriedState) -> tuple[str, ...]:
     """The employees the ledger carries a level for (on last month's payroll, not
-    dismissed) who are not on this roster, sorted."""
-    present = {e.employee_id for e in roster}
+    dismissed) whose ids are not ``present`` on this roster, sorted."""
     return tuple(sorted(emp for emp, level in state.levels.items() if level and emp not in present))

@@ -23,10 +23,13 @@ BANDS = ((180, "180-200"), (160, "160-179"), (140, "140-159"), (100, "100-139"),
 BAR_WIDTH = 30
 
 
-def summary_lines(results: MonthResults, demotion_line: int | None) -> list[str]:
+def summary_lines(
+    results: MonthResults, demotion_line: int | None, left: Sequence[str] = ()
+) -> list[str]:
     """The summary's lines. ``demotion_line`` is the score below which the policy
-    demotes (None: on no score threshold); the band just below it is marked. Names
-    and ids are input: their control characters are shown escaped (`terminal_safe`)."""
+    demotes (None: on no score threshold); the band just below it is marked. ``left``:
+    who was on last month's payroll and is not on this roster. Names and ids are input:
+    their control characters are shown escaped (`terminal_safe`)."""
     employees = results.employees
     policy = results.policy
     lines = [
@@ -54,6 +57,11 @@ def summary_lines(results: MonthResults, demotion_line: int | None) -> list[str]
         f"Dismissals (开除): {len(dismissed)}"
         + _names(dismissed, lambda e: ",".join(e.dismissal_reasons))
     )
+    if left:
+        lines.append(
+            f"Left (离职, on last month's payroll, not on this roster): {len(left)} — "
+            + ", ".join(left)
+        )
     review = sum(len(e.review) for e in employees)
     conflicts = sum(len(e.compliance) for e in employees)
     lines.append(f"For review: {review} item(s); compliance conflicts (合规提示): {conflicts}")

@@ -179,6 +179,18 @@ class Ledger:
         month, month_version, other = rows[0]
         return f"{month} v{month_version}, sha256 {str(other)[:12]}…"
 
+    def latest_policy_text(self, policy_id: str) -> tuple[str, str, dict[str, str]] | None:
+        """The month, version and texts of the policy ``policy_id`` sealed last, or None."""
+        rows = self._query(
+            "SELECT month, policy_version, policy_sources FROM sealed_month "
+            "WHERE policy_id = ? ORDER BY seq DESC LIMIT 1",
+            (policy_id,),
+        )
+        if not rows:
+            return None
+        month, version, sources = rows[0]
+        return str(month), str(version), dict(json.loads(sources))
+
     def _refuse_reused_policy_version(self, new: NewSeal) -> None:
         sealed = self.policy_text_sealed_as(new.policy_id, new.policy_version, new.policy_sha256)
         if sealed is not None:
