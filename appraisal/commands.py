@@ -14,7 +14,7 @@ from pathlib import Path
 
 from appraisal.domain.errors import InputError, WriteFailed
 from appraisal.domain.model import Employee, Issue, Month
-from appraisal.engine.validate import validate
+from appraisal.engine.validate import validate, with_level_ids
 from appraisal.export.statement import statement
 from appraisal.export.workbook import salary_workbook_of, workbook_differences
 from appraisal.files.zipcheck import MAX_ROWS
@@ -102,7 +102,8 @@ def _roster(path: Path, in_force: PolicyInForce) -> list[Employee]:
     """A roster for a command that writes a file from it; every problem at once.
 
     Levels are checked against the policy here too: what is written must not carry a
-    level that `run` would refuse.
+    level that `run` would refuse. A level given by its title (客服经理) is written as
+    its id, as `run` seals it.
     """
     table, issues = read_roster_table(path)
     if table is None:
@@ -112,7 +113,7 @@ def _roster(path: Path, in_force: PolicyInForce) -> list[Employee]:
     issues += sorted(found, key=lambda i: (i.row or 0, i.column or ""))
     if issues:
         raise InputError(issues, what="roster")
-    return roster
+    return list(with_level_ids(in_force, roster, ())[0])
 
 
 def policy_warnings(policy: Policy, ledger_path: Path | None) -> list[str]:

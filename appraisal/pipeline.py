@@ -14,18 +14,18 @@ from __future__ import annotations
 
 import shlex
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from appraisal.check import check_month
 from appraisal.domain.errors import InputError, WriteFailed
-from appraisal.domain.model import CarriedState, Issue, Month, Source
+from appraisal.domain.model import CarriedState, Issue, Month
 from appraisal.domain.results import MonthResults, PolicyInfo
 from appraisal.domain.version import __version__
 from appraisal.engine.evaluate import evaluate
-from appraisal.engine.roster import roster_against_ledger
-from appraisal.engine.validate import validate
+from appraisal.engine.net import net_pay
+from appraisal.engine.validate import validate_inputs
 from appraisal.export.results_file import results_file_bytes
 from appraisal.export.workbook import salary_workbook_of
 from appraisal.files.output import write_atomic
@@ -76,6 +76,7 @@ class RunRequest:
     amend: str | None = None
     json_path: Path | None = None
     workbook_path: Path | None = None
+    deductions: Path | None = None  # 社保, 公积金, 个税, other deductions, for the net pay
 
 
 @dataclass(frozen=True)
@@ -103,6 +104,7 @@ def run(request: RunRequest, progress: Progress = NO_PROGRESS) -> Run:
         request.roster,
         request.events,
         hours_per_day=in_force.doc.attendance.hours_per_day,
+        deductions_path=request.deductions,
     )
     outcome = run_month(policy, inputs, request.ledger, request.amend, progress)  # → seal
     export(  # export
@@ -118,11 +120,12 @@ def run(request: RunRequest, progress: Progress = NO_PROGRESS) -> Run:
 
 @dataclass(frozen=True)
 class Computed:
-    """One evaluated month, ready to seal."""
+    """One evaluated month, ready to seal, and its inputs as the engine used them."""
 
     results: MonthResults
     results_json: dict[str, Any]
     state_after: CarriedState
+    inputs: MonthInputs  # each level named by its id (`validate_inputs`): what is sealed
 
 
 @dataclass(frozen=True)
@@ -142,41 +145,21 @@ def compute(
     """Validate → evaluate → check: one month under the policy in force, no I/O.
 
     Every stage runs on the rows that passed the stages before it, and the problems of
-    all stages come back together; results only when there are none.
+    all stages come back together; results only when there are none. With a deductions
+    file, each result carries its deductions and net pay (`appraisal.engine.net`).
     """
     in_force = policy.in_force(inputs.month)
     valid, found = validate_inputs(in_force, inputs, state)
     evaluation = evaluate(in_force, inputs.month, valid.roster, valid.events, state)
-    issues = [*inputs.problems, *found, *evaluation.issues]
+    paid, unpaid = net_pay(evaluation.results, valid.deductions)  # 实发 = 应发 − 扣款
+    issues = [*inputs.problems, *found, *evaluation.issues, *unpaid]
     if issues:
         return None, sorted(issues, key=lambda i: (i.file, i.row or 0))
-    checked = check_month(in_force, valid.events, evaluation.results)
+    checked = check_month(in_force, valid.events, paid)
     info = PolicyInfo(in_force.id, in_force.version, in_force.sha256)
     results = MonthResults(str(inputs.month), info, checked)
     state_after = carry(state, inputs.month, checked)
-    return Computed(results, results.to_json(), state_after), []
-
-
-def validate_inputs(
-    in_force: PolicyInForce, inputs: MonthInputs, state: CarriedState
-) -> tuple[MonthInputs, list[Issue]]:
-    """Validate stage: the rows the policy in force accepts, and the problems of the rest.
-
-    A refused roster row takes its employee's events with it, so that one mistake is
-    reported once, not again as an event for someone unknown. The roster is checked
-    against the ledger's state too: the dismissed are not on it by accident.
-    """
-    found = validate(in_force, inputs.roster, inputs.events)
-    found += roster_against_ledger(inputs.roster, state)
-    refused = {(i.file, i.row) for i in found}
-
-    def kept(source: Source) -> bool:
-        return (source.where, source.row) not in refused
-
-    roster = tuple(e for e in inputs.roster if kept(e.source))
-    known = {e.employee_id for e in roster}
-    events = tuple(e for e in inputs.events if kept(e.source) and e.employee_id in known)
-    return replace(inputs, roster=roster, events=events), found
+    return Computed(results, results.to_json(), state_after, valid), []
 
 
 def run_month(
@@ -198,7 +181,7 @@ def run_month(
                 raise InputError(issues)
             progress.stage("sealing")
             try:
-                return seal(ledger, policy, inputs, opening, computed, amend)
+                return seal(ledger, policy, opening, computed, amend)
             except LedgerChanged:  # a new ledger that another run sealed in first
                 continue
 
@@ -206,12 +189,12 @@ def run_month(
 def seal(
     ledger: Writer,
     policy: Policy,
-    inputs: MonthInputs,
     opening: Opening,
     computed: Computed,
     amend: str | None,
 ) -> RunOutcome:
-    """Seal stage: store the computed month, or find it sealed already with the same inputs.
+    """Seal stage: store the computed month, or find it sealed already with the same inputs
+    (``computed.inputs``: as the engine used them, each level named by its id).
 
     Other inputs for a sealed month are refused (`AlreadySealed`) unless ``amend`` says
     why; an amendment that changes the state handed on names the months sealed after it,
@@ -219,7 +202,7 @@ def seal(
     """
     current = opening.current
     new = NewSeal.of(
-        inputs,
+        computed.inputs,
         policy,
         opening.state,
         computed.state_after,

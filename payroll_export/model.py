@@ -54,15 +54,22 @@ class Manifest:
     demotion_line: int | None
     pay_day_of_month: int = 5
     amend_reason: str | None = None
+    organisation: str | None = None  # the policy's `organisation`, named in the pay sheet's title
 
 
 @dataclass(frozen=True)
 class LevelLabel:
-    """A level of the policy's ladder, in ladder order: its title and its track."""
+    """A level of the policy's ladder, in ladder order: its title and its track (the
+    track's id, and its title as the policy gives it: 管理序列)."""
 
     id: str
     title: str
     track: str
+    track_title: str = ""
+
+    @property
+    def track_text(self) -> str:
+        return self.track_title or self.track
 
 
 # The pay fields in payslip order (interface.md), with the label each column carries.

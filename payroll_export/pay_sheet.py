@@ -1,57 +1,122 @@
-"""工资调整 (salary adjustment): the sheet payroll pays from, one row per employee.
+"""工资调整 (the pay sheet, 工资表): the sheet payroll pays from, one row per employee.
 
-Every figure is the engine's, rounded once per field; the totals row is =SUM formulas,
-so the sheet adds up in any spreadsheet, each stored with the exact sum of the
-employees' amounts as its result; 汇总 (summary) refers to the sheet's ranges.
+Titled with the organisation and the month ("南昌迈格文化传媒有限公司 客服部 2026年10月
+工资表"); the employees by department, each department closed by a 小计 (subtotal) row,
+then the 合计 (grand total) row; with the month's deductions (社保个人, 公积金个人, 个税,
+其他扣款), 应发工资 (gross) is followed by them and by 实发工资 (net pay); at the foot the
+signature lines 制表人 / 审核人 / 批准人 / 日期.
+
+Every figure is the engine's, rounded once per field. The subtotals and the grand total
+are SUBTOTAL(9, …) formulas: the grand total runs over all the rows and SUBTOTAL leaves
+out the subtotals among them, so nothing is counted twice (and an auto-filter narrows
+both to the rows shown). 实发工资 is a formula of its row, 应发 less the deductions. Each
+formula is stored with its exact result, so readers that do not calculate show the
+engine's figures. 汇总 (summary) refers to the sheet's ranges through `PayLayout`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
 
+from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
-from appraisal.domain.results import EmployeeResult
+from appraisal.domain.deductions import DEDUCTION_FIELDS, DEDUCTION_TITLES
+from appraisal.domain.results import EmployeeResult, number
 from payroll_export.model import PAY_COLUMNS, PAY_LABELS, LevelLabel, Manifest, level_text, pay_date
+from payroll_export.print_layout import first_page_columns
 from payroll_export.sheet import (
     DEPARTMENT,
     EMPLOYEE_ID,
     EMPLOYEE_NAME,
     HEADER_ROWS,
+    Banner,
     Book,
     Column,
     Formula,
     Row,
-    write_table,
+    Sheet,
 )
-from payroll_export.text import money_sum
+from payroll_export.text import clean_text, display_width, money_sum
 
-__all__ = ["PAY_SHEET", "pay_range", "write_pay_sheet"]
+__all__ = ["PAY_SHEET", "PAY_SHEET_ROWS", "PayLayout", "write_pay_sheet"]
 
+# What the sheet says, Chinese first, in one place.
 PAY_SHEET = "工资调整"
+TITLE = "工资表"
+SUBTITLE = "考核月份：{month}　　发薪日：{pay_date}　　金额单位：元　　政策：{policy} {version}"
 DISMISSED = "开除 dismissed"
+SUBTOTAL = "小计 subtotal"
+TOTAL = "合计 total"
+HEAD_COUNT = "{people} 人"
+BLANK_DEPARTMENT = "(未填 blank)"
+SIGNATURES = ("制表人：", "审核人：", "批准人：", "日期：")
 
+_TITLE_FONT = Font(name="Calibri", size=16, bold=True)
+_SUBTITLE_FONT = Font(name="Calibri", size=10, color="404040")
+_SIGN_FONT = Font(name="Calibri", size=11, bold=True)
+_SIGN_LINE = Border(bottom=Side(style="thin", color="000000"))
+# Rows besides the employees' and the subtotals': title and subtitle, the header, the
+# total and the signatures' two rows.
+PAY_SHEET_ROWS = 2 + HEADER_ROWS + 3
+SIGNATURE_HEIGHT = 30  # points: room to sign, above each line
+SIGNATURE_GAP = 12  # characters: about the room a label takes
+
+SCORE = Column("总分", "total_score", kind="number")
+NET = Column("实发工资", "net", kind="money")
 _IDENTITY = (
     EMPLOYEE_ID,
     EMPLOYEE_NAME,
     DEPARTMENT,
     Column("本月职级", "level", max_width=28),
+    SCORE,
 )
-COLUMNS = (
-    *_IDENTITY,
-    *(Column(*PAY_LABELS[name], kind="money") for name in PAY_COLUMNS),
+_PAY = tuple(Column(*PAY_LABELS[name], kind="money") for name in PAY_COLUMNS)
+_DEDUCTIONS = tuple(Column(DEDUCTION_TITLES[name], name, kind="money") for name in DEDUCTION_FIELDS)
+_AFTER = (
     Column("下月职级", "next_level", max_width=28),
     Column("发薪日", "pay_date", kind="date"),
 )
-_INDEX = {column.en: index for index, column in enumerate(COLUMNS, 1)}
 
 
-def pay_range(field: str, people: int, *, absolute_column: bool = True) -> str:
-    """The data cells of one column, as a reference from another sheet."""
-    letter = get_column_letter(_INDEX[field])
-    lock = "$" if absolute_column else ""
-    first, last = HEADER_ROWS + 1, HEADER_ROWS + people
-    return f"'{PAY_SHEET}'!{lock}{letter}${first}:{lock}{letter}${last}"
+@dataclass(frozen=True)
+class PayLayout:
+    """Where 工资调整's rows and columns are, for the formulas of other sheets.
+
+    ``first``..``last`` are the rows of the employees and of the department subtotals
+    among them: a formula over these rows that must count employees only tells them
+    apart by 总分 (a number on an employee's row, empty on a subtotal's).
+    """
+
+    columns: tuple[Column, ...]
+    first: int
+    last: int
+
+    def range(self, field: str, *, absolute_column: bool = True) -> str:
+        """The employees' cells of one column (subtotal rows among them), from another sheet."""
+        index = next(i for i, column in enumerate(self.columns, 1) if column.en == field)
+        letter = get_column_letter(index)
+        lock = "$" if absolute_column else ""
+        return f"'{PAY_SHEET}'!{lock}{letter}${self.first}:{lock}{letter}${self.last}"
+
+    def employees_only(self) -> str:
+        """A SUMPRODUCT factor that is 1 on an employee's row, 0 on a subtotal's."""
+        return f"ISNUMBER({self.range(SCORE.en)})"
+
+
+def pay_columns(with_deductions: bool) -> tuple[Column, ...]:
+    if with_deductions:
+        return (*_IDENTITY, *_PAY, *_DEDUCTIONS, NET, *_AFTER)
+    return (*_IDENTITY, *_PAY, *_AFTER)
+
+
+def sheet_title(manifest: Manifest) -> str:
+    """ "南昌迈格文化传媒有限公司 客服部 2026年10月 工资表"; the month alone without an organisation."""
+    year, month = (int(part) for part in manifest.month.split("-"))
+    when = f"{year}年{month}月 {TITLE}"
+    return f"{manifest.organisation} {when}" if manifest.organisation else when
 
 
 def write_pay_sheet(
@@ -59,36 +124,142 @@ def write_pay_sheet(
     employees: Sequence[EmployeeResult],
     manifest: Manifest,
     ladder: Mapping[str, LevelLabel],
-    *,
-    max_rows: int,
-) -> None:
-    paid_on = pay_date(manifest.month, manifest.pay_day_of_month)
-
-    def rows() -> Iterator[Row]:
-        for person in employees:
-            pay = person.pay
-            yield Row(
-                (
-                    person.employee_id,
-                    person.name,
-                    person.department,
-                    level_text(person.level, ladder),
-                    *(pay[name] for name in PAY_COLUMNS),
-                    DISMISSED if person.dismissal else level_text(person.next_level, ladder),
-                    paid_on,
-                )
+) -> PayLayout:
+    with_deductions = any(person.deductions is not None for person in employees)
+    columns = pay_columns(with_deductions)
+    money = [index for index, column in enumerate(columns) if column.kind == "money"]
+    subtitle = SUBTITLE.format(
+        month=manifest.month,
+        pay_date=pay_date(manifest.month, manifest.pay_day_of_month).isoformat(),
+        policy=manifest.policy_id,
+        version=manifest.policy_version,
+    )
+    banner = (Banner(sheet_title(manifest), _TITLE_FONT, 30), Banner(subtitle, _SUBTITLE_FONT, 18))
+    top = len(banner) + HEADER_ROWS
+    sheet = book.sheet(PAY_SHEET, columns, f"C{top + 1}", banner=banner, ruled=True)
+    sheet.ws.oddHeader.left.text = sheet_title(manifest)
+    first = top + 1
+    for department, members in _by_department(employees):
+        start = sheet.rows + 1
+        for person in members:
+            sheet.append(_employee_row(person, manifest, ladder, with_deductions, sheet.rows + 1))
+        sheet.append(
+            _sums(
+                (SUBTOTAL, HEAD_COUNT.format(people=len(members)), department or BLANK_DEPARTMENT),
+                columns,
+                money,
+                members,
+                start,
+                sheet.rows,
             )
-        yield _totals(employees)
+        )
+    last = sheet.rows
+    everyone = HEAD_COUNT.format(people=len(employees))
+    if employees:
+        sheet.append(_sums((TOTAL, everyone), columns, money, employees, first, last))
+    else:
+        sheet.append(Row((TOTAL, everyone, *(None for _ in columns[2:])), total=True))
+    _signatures(sheet)
+    sheet.finish(filter_to=last)
+    return PayLayout(columns, first, last)
 
-    write_table(book, PAY_SHEET, COLUMNS, rows(), max_rows=max_rows, split=False)
+
+def _by_department(
+    employees: Sequence[EmployeeResult],
+) -> list[tuple[str, list[EmployeeResult]]]:
+    """The employees by the text of their department, in its order; each group in the
+    order given (employee_id)."""
+    groups: dict[str, list[EmployeeResult]] = {}
+    for person in employees:
+        groups.setdefault(clean_text(person.department), []).append(person)
+    return sorted(groups.items())
 
 
-def _totals(employees: Sequence[EmployeeResult]) -> Row:
-    people = len(employees)
-    first, last = HEADER_ROWS + 1, HEADER_ROWS + people
-    sums: list[object] = []
-    for name in PAY_COLUMNS:
-        letter = get_column_letter(_INDEX[name])
-        total = money_sum(person.pay[name] for person in employees)
-        sums.append(Formula(f"=SUM({letter}{first}:{letter}{last})", total) if people else "0.00")
-    return Row(("合计 total", f"{people} 人 employees", None, None, *sums), total=True)
+def _employee_row(
+    person: EmployeeResult,
+    manifest: Manifest,
+    ladder: Mapping[str, LevelLabel],
+    with_deductions: bool,
+    row: int,
+) -> Row:
+    pay = person.pay
+    after: tuple[object, ...] = ()
+    if with_deductions:
+        deductions = person.deductions
+        gross = get_column_letter(len(_IDENTITY) + len(_PAY))
+        first_deduction = get_column_letter(len(_IDENTITY) + len(_PAY) + 1)
+        last_deduction = get_column_letter(len(_IDENTITY) + len(_PAY) + len(_DEDUCTIONS))
+        net = deductions.net(pay.gross) if deductions else pay.gross
+        after = (
+            *(deductions.values[name] if deductions else None for name in DEDUCTION_FIELDS),
+            Formula(f"={gross}{row}-SUM({first_deduction}{row}:{last_deduction}{row})", net),
+        )
+    return Row(
+        (
+            person.employee_id,
+            person.name,
+            person.department,
+            level_text(person.level, ladder),
+            number(person.score.total),
+            *(pay[name] for name in PAY_COLUMNS),
+            *after,
+            DISMISSED if person.dismissal else level_text(person.next_level, ladder),
+            pay_date(manifest.month, manifest.pay_day_of_month),
+        )
+    )
+
+
+def _figure(person: EmployeeResult, field: str) -> Decimal:
+    """A money column's figure for one employee, as their row shows it."""
+    if field in PAY_LABELS:
+        return person.pay[field]
+    if person.deductions is None:
+        return person.pay.gross if field == NET.en else Decimal(0)
+    if field == NET.en:
+        return person.deductions.net(person.pay.gross)
+    return person.deductions.values[field]
+
+
+def _sums(
+    labels: tuple[str, ...],
+    columns: Sequence[Column],
+    money: Sequence[int],
+    members: Sequence[EmployeeResult],
+    first: int,
+    last: int,
+) -> Row:
+    """A subtotal or total row: SUBTOTAL(9, …) over rows ``first``..``last`` of every
+    money column, each stored with the exact sum of the members' figures."""
+    values: list[object] = [*labels, *(None for _ in columns[len(labels) :])]
+    for index in money:
+        letter = get_column_letter(index + 1)
+        total = money_sum(_figure(person, columns[index].en) for person in members)
+        values[index] = Formula(f"=SUBTOTAL(9,{letter}{first}:{letter}{last})", total)
+    return Row(values, total=True)
+
+
+def _signatures(sheet: Sheet) -> None:
+    """制表人 / 审核人 / 批准人 / 日期, two a row, each with a line to sign, below the
+    table, between the repeated columns and the end of the first printed page: a label
+    in the next column wide enough for it, its line under the columns after it, half
+    the room left wide."""
+    label = sheet.style(
+        ("signature",), font=_SIGN_FONT, alignment=Alignment(horizontal="right", vertical="bottom")
+    )
+    line = sheet.style(("signature line",), border=_SIGN_LINE)
+    widths = sheet.widths[: first_page_columns([w + 2 for w in sheet.widths], sheet.title_columns)]
+    room = sum(width + 2 for width in widths[sheet.title_columns :])
+    for pair in (SIGNATURES[:2], SIGNATURES[2:]):
+        cells: list[tuple[int, str | None, int]] = []
+        column = sheet.title_columns  # 0-based index into widths
+        for text in pair:
+            while column < len(widths) - 1 and widths[column] < display_width(text):
+                column += 1
+            cells.append((column + 1, text, label))
+            column += 1
+            drawn = 0
+            while column < len(widths) and drawn < room / 2 - SIGNATURE_GAP:
+                cells.append((column + 1, None, line))
+                drawn += widths[column] + 2
+                column += 1
+        sheet.append_cells(cells, SIGNATURE_HEIGHT)

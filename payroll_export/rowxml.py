@@ -20,7 +20,15 @@ from decimal import Decimal
 
 from openpyxl.utils import get_column_letter
 
-__all__ = ["date_cell", "formula_cell", "number_cell", "number_text", "row_xml", "text_cell"]
+__all__ = [
+    "date_cell",
+    "empty_cell",
+    "formula_cell",
+    "number_cell",
+    "number_text",
+    "row_xml",
+    "text_cell",
+]
 
 EPOCH = date(1899, 12, 30)  # day 0 of the 1900 date system: serial 1 is 1900-01-01
 
@@ -40,6 +48,11 @@ def text_cell(column: int, row: int, style: int, text: str) -> str:
     space = ' xml:space="preserve"' if text != text.strip() else ""
     ref = f"{get_column_letter(column)}{row}"
     return f'<c r="{ref}" s="{style}" t="inlineStr"><is><t{space}>{_escape(text)}</t></is></c>'
+
+
+def empty_cell(column: int, row: int, style: int) -> str:
+    """A cell with a style (its borders) and no value."""
+    return f'<c r="{get_column_letter(column)}{row}" s="{style}"/>'
 
 
 def number_cell(column: int, row: int, style: int, text: str) -> str:

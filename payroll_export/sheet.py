@@ -4,7 +4,11 @@ Each sheet module describes its table as columns and rows; this module writes th
 the rules below hold on every sheet:
 
 - two header rows, Chinese over the English field name, frozen, with an auto-filter and
-  repeated on every printed page (A4 landscape, fit to width);
+  repeated on every printed page; A4 landscape, never below 8 pt on paper, a wide sheet
+  split over pages with its frozen columns repeated (`payroll_export.print_layout`);
+- a sheet may have a title above its header (a banner row, merged across the table),
+  and may draw its table's own borders instead of printing the grid ("ruled"), so that
+  nothing outside the table (a chart, a signature line) is boxed in;
 - text from the inputs is always a string cell, whatever it says (``=1+1``, ``#N/A``),
   with a quote prefix when it starts like a formula;
 - money is the engine's own decimal text in the cell's number (``<v>``), so the file
@@ -22,7 +26,6 @@ sheet until `payroll_export.package` splices them in.
 
 from __future__ import annotations
 
-import math
 import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -33,16 +36,17 @@ from typing import IO, Any
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.properties import PageSetupProperties
+from openpyxl.utils import column_index_from_string, get_column_letter
 
 from payroll_export import rowxml
+from payroll_export.print_layout import first_page_columns, set_print_layout
 from payroll_export.text import (
     FORMULA_START,
     clean_text,
     display_width,
     money_text,
-    rendered_width,
+    money_width,
+    text_size,
 )
 
 __all__ = [
@@ -51,6 +55,7 @@ __all__ = [
     "EMPLOYEE_NAME",
     "HEADER_ROWS",
     "MAX_SHEET_ROWS",
+    "Banner",
     "Book",
     "Column",
     "Formula",
@@ -64,7 +69,6 @@ MAX_SHEET_ROWS = 1_048_576  # Excel's limit on the rows of one sheet
 HEADER_ROWS = 2  # 中文 over English
 MONEY_FORMAT = "#,##0.00"
 DATE_FORMAT = "yyyy-mm-dd"
-PAPER_A4 = 9  # the paperSize code of ISO A4 in SpreadsheetML
 # Points per line of wrapped 11-point text (CJK fallback fonts stand taller than Latin);
 # spreadsheets do not size the rows of wrapped text on opening, so the writer does.
 LINE_HEIGHT = 17
@@ -78,7 +82,10 @@ _HEADER_FONT = Font(name="Calibri", size=11, bold=True)
 _FIELD_FONT = Font(name="Calibri", size=9, italic=True, color="595959")
 _TOTAL_FONT = Font(name="Calibri", size=11, bold=True)
 _RULE = Border(bottom=Side(style="thin", color="808080"))
+_THIN = Side(style="thin", color="808080")
+_BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _TOP = Alignment(vertical="top")
+_CENTRE = Alignment(horizontal="center", vertical="center")
 # Text is indented one step, so a label never runs into the figure left of it.
 _TEXT_ALIGNMENT = {
     True: Alignment(horizontal="left", wrap_text=True, vertical="top", indent=1),
@@ -122,6 +129,15 @@ class Row:
     total: bool = False  # a totals row: bold, shaded, and outside the auto-filter
 
 
+@dataclass(frozen=True)
+class Banner:
+    """A line above a sheet's header (its title), merged across the table's width."""
+
+    text: str
+    font: Font
+    height: float  # points
+
+
 @dataclass
 class Part:
     """A sheet holding data rows ``first``..``last`` (1-based) of a table split by size."""
@@ -140,8 +156,16 @@ class Book:
         self.record_hash = record_hash
         self.sheets: list[Sheet] = []
 
-    def sheet(self, title: str, columns: Sequence[Column], freeze: str = "C3") -> Sheet:
-        sheet = Sheet(self, title, columns, freeze)
+    def sheet(
+        self,
+        title: str,
+        columns: Sequence[Column],
+        freeze: str = "C3",
+        *,
+        banner: Sequence[Banner] = (),
+        ruled: bool = False,
+    ) -> Sheet:
+        sheet = Sheet(self, title, columns, freeze, banner, ruled)
         self.sheets.append(sheet)
         return sheet
 
@@ -158,12 +182,24 @@ class Sheet:
     frame only when the package is saved.
     """
 
-    def __init__(self, book: Book, title: str, columns: Sequence[Column], freeze: str) -> None:
+    def __init__(
+        self,
+        book: Book,
+        title: str,
+        columns: Sequence[Column],
+        freeze: str,
+        banner: Sequence[Banner],
+        ruled: bool,
+    ) -> None:
         self.ws: Any = book.workbook.create_sheet(title)
         self.title = title
         self.columns = tuple(columns)
         self.rows = 0
-        self.last_filtered = HEADER_ROWS
+        self.top = len(banner)  # rows above the header
+        self.ruled = ruled
+        self.last_filtered = self.top + HEADER_ROWS
+        # The columns frozen on screen (工号, 姓名) are the ones repeated on paper.
+        self.title_columns = column_index_from_string(freeze.rstrip("0123456789")) - 1
         self.widths = [0] * len(columns)  # the widest content of each column so far
         # Open until the package is written; `Book.close` closes it.
         self.spool: IO[str] = tempfile.SpooledTemporaryFile(  # noqa: SIM115
@@ -172,17 +208,13 @@ class Sheet:
         self._styles: dict[tuple[object, ...], int] = {}
         ws = self.ws
         ws.freeze_panes = freeze  # the header rows, and the columns naming the employee
-        ws.print_title_rows = f"1:{HEADER_ROWS}"
-        ws.page_setup.paperSize = PAPER_A4
-        ws.page_setup.orientation = "landscape"
-        ws.page_setup.fitToWidth = 1
-        ws.page_setup.fitToHeight = 0  # as many pages down as the rows need
-        ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-        ws.print_options.gridLines = True
-        ws.page_margins.left = ws.page_margins.right = 0.4
+        ws.print_options.gridLines = not ruled
         ws.oddHeader.left.text = f"{book.month} {title}"
         ws.oddHeader.right.text = "&P / &N"
         ws.oddFooter.left.text = f"账本记录 ledger record {book.record_hash[:16]}"
+        for line in banner:  # merged across the first printed page by `finish`
+            style = self.style(("banner", line.font), font=line.font, alignment=_CENTRE)
+            self.append_cells([(self.title_columns + 1, line.text, style)], line.height)
         self.append_header(columns)
 
     def append_header(self, columns: Sequence[Column]) -> None:
@@ -190,7 +222,8 @@ class Sheet:
             ([c.zh for c in columns], _HEADER_FONT),
             ([c.en for c in columns], _FIELD_FONT),
         ):
-            style = self._style(("header", font), font=font, fill=_HEADER_FILL, border=_RULE)
+            border = _BOX if self.ruled else _RULE
+            style = self.style(("header", font), font=font, fill=_HEADER_FILL, border=border)
             self.rows += 1
             cells = []
             for index, label in enumerate(labels, 1):
@@ -206,6 +239,9 @@ class Sheet:
         lines = 1
         for index, (column, value) in enumerate(zip(kinds, row.values, strict=False), 1):
             if value is None or value == "":
+                if self.ruled:  # an empty cell of the table still has its borders
+                    style = self._column_style(column, row.total)
+                    cells.append(rowxml.empty_cell(index, self.rows, style))
                 continue
             xml, width, height = self._cell(index, column, value, row.total)
             cells.append(xml)
@@ -220,13 +256,48 @@ class Sheet:
     def append_blank(self) -> None:
         self.rows += 1
 
-    def finish(self, widths: Sequence[int] | None = None, filter_to: int | None = None) -> None:
-        """Column widths (the content's, or ``widths``) and the auto-filter, which covers
-        the header and the data rows, never the totals below or ``filter_to``'s end."""
-        for index, width in enumerate(widths or self.widths, 1):
-            self.ws.column_dimensions[get_column_letter(index)].width = width + 2
+    def append_cells(
+        self, cells: Sequence[tuple[int, str | None, int]], height: float | None = None
+    ) -> int:
+        """A row outside the table (a title, signature lines): (column, text or None for
+        an empty cell, style) each; returns its row number."""
+        self.rows += 1
+        xml = [
+            rowxml.empty_cell(column, self.rows, style)
+            if text is None
+            else rowxml.text_cell(column, self.rows, style, clean_text(text))
+            for column, text, style in cells
+        ]
+        self.spool.write(rowxml.row_xml(self.rows, xml, height))
+        return self.rows
+
+    def finish(
+        self,
+        widths: Sequence[int] | None = None,
+        filter_to: int | None = None,
+        print_to: int | None = None,
+    ) -> None:
+        """Column widths (the content's, or ``widths``), the auto-filter (the header and
+        the data rows, never the totals below or ``filter_to``'s end), and how the sheet
+        prints, down to ``print_to`` (the last row, unless a chart reaches further)."""
+        set_widths = [width + 2 for width in widths or self.widths]
+        # The title, over the first page right of the repeated columns (not repeated).
+        start = get_column_letter(self.title_columns + 1)
+        across = get_column_letter(first_page_columns(set_widths, self.title_columns))
+        for row in range(1, self.top + 1):
+            self.ws.merged_cells.add(f"{start}{row}:{across}{row}")
+        for index, width in enumerate(set_widths, 1):
+            self.ws.column_dimensions[get_column_letter(index)].width = width
         last = get_column_letter(len(self.columns))
-        self.ws.auto_filter.ref = f"A{HEADER_ROWS}:{last}{filter_to or self.last_filtered}"
+        header = self.top + HEADER_ROWS
+        self.ws.auto_filter.ref = f"A{header}:{last}{filter_to or self.last_filtered}"
+        set_print_layout(
+            self.ws,
+            set_widths,
+            title_columns=self.title_columns,
+            title_rows=f"{self.top + 1}:{header}",
+            last_row=print_to or self.rows,
+        )
         # openpyxl writes <dimension> from this method when a sheet has it; a write-only
         # sheet has not, and readers that stream rows (read-only openpyxl, pandas) size
         # the sheet by it.
@@ -244,7 +315,7 @@ class Sheet:
             style = self._column_style(column, total)
             if kind == "money":
                 result = money_text(value.result)
-                width = _money_width(result)
+                width = money_width(result)
             elif kind == "number":
                 result = rowxml.number_text(value.result)
                 width = len(result)
@@ -254,12 +325,12 @@ class Sheet:
         if kind == "text":
             text = clean_text(str(value))
             style = self._column_style(column, total, text.startswith(FORMULA_START))
-            width, lines = _text_size(text, column)
+            width, lines = text_size(text, column.max_width, wrap=column.wrap)
             return rowxml.text_cell(index, row, style, text), width, lines
         style = self._column_style(column, total)
         if kind == "money":
             amount = money_text(value)
-            return rowxml.number_cell(index, row, style, amount), _money_width(amount), 1
+            return rowxml.number_cell(index, row, style, amount), money_width(amount), 1
         if kind == "date" and isinstance(value, date):
             return rowxml.date_cell(index, row, style, value), 10, 1
         if kind == "number":
@@ -272,16 +343,17 @@ class Sheet:
         found = self._styles.get(key)
         if found is not None:
             return found
-        return self._style(
+        return self.style(
             key,
             alignment=_TEXT_ALIGNMENT[column.wrap] if column.kind == "text" else _TOP,
             number_format={"money": MONEY_FORMAT, "date": DATE_FORMAT}.get(column.kind),
             font=_TOTAL_FONT if total else None,
             fill=_TOTAL_FILL if total else None,
             quotePrefix=quoted or None,
+            border=_BOX if self.ruled else None,
         )
 
-    def _style(self, key: tuple[object, ...], **attributes: Any) -> int:
+    def style(self, key: tuple[object, ...], **attributes: Any) -> int:
         """The workbook's index of a cell style, registered through an openpyxl cell."""
         if key not in self._styles:
             cell = WriteOnlyCell(self.ws)
@@ -290,33 +362,6 @@ class Sheet:
                     setattr(cell, name, value)
             self._styles[key] = cell.style_id
         return self._styles[key]
-
-
-def _text_size(text: str, column: Column) -> tuple[int, int]:
-    """The width a text asks of its column (its longest line), and, in a column that
-    wraps, the lines it takes there.
-
-    A wrapping column ends up ``max_width`` wide whenever any of its texts is wider, so
-    a text wraps exactly when it is wider than that: its lines are known before the
-    column's final width is.
-    """
-    if "\n" not in text:
-        width = display_width(text)
-        if not column.wrap or width <= column.max_width:
-            return width, 1
-        return width, math.ceil(rendered_width(text) / column.max_width)
-    parts = text.split("\n")
-    width = max(display_width(part) for part in parts)
-    if not column.wrap:
-        return width, len(parts)
-    lines = sum(max(1, math.ceil(rendered_width(part) / column.max_width)) for part in parts)
-    return width, lines
-
-
-def _money_width(amount: str) -> int:
-    """Width of an amount as '#,##0.00' shows it: with a comma every three digits."""
-    digits = len(amount) - 3 - amount.startswith("-")
-    return len(amount) + max(digits - 1, 0) // 3
 
 
 def write_table(

@@ -3,9 +3,14 @@
 The group figures are formulas over 工资调整 (salary adjustment), so the summary can
 never disagree with the sheet payroll pays from. They match with EXACT rather than
 SUMIF: SUMIF reads its criterion as a pattern (``*``, ``?``, ``<5``, ``=x``), and a
-department is free text from the roster. Each formula is stored with its result, worked
-out here the way the formula works: the employees whose cell in 工资调整 holds exactly
-the group's text, and their amounts summed exactly.
+department is free text from the roster; and they count an employee's row only
+(ISNUMBER of 总分), never the department subtotals between them. Each formula is stored
+with its result, worked out here the way the formula works: the employees whose cell in
+工资调整 holds exactly the group's text, and their amounts summed exactly.
+
+The tables draw their own borders and the grid is not printed, so the charts below
+them stand on a clean page; the charts' axis labels are sized (and the yuan scale
+stepped) so that they never run together.
 
 The score distribution is split at the policy's demotion line (降级线, the manifest's
 ``demotion_line``): the bands have an edge there, and the bars below it are drawn red.
@@ -20,11 +25,21 @@ from collections.abc import Callable, Sequence
 from decimal import Decimal
 
 from openpyxl.chart import BarChart, Reference, Series
+from openpyxl.chart.axis import _BaseAxis
+from openpyxl.chart.text import RichText
+from openpyxl.drawing.text import (
+    CharacterProperties,
+    Paragraph,
+    ParagraphProperties,
+    RichTextProperties,
+)
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.pagebreak import Break
 
 from appraisal.domain.results import EmployeeResult
 from payroll_export.model import PAY_COLUMNS, PAY_LABELS, LevelLabel, level_text
-from payroll_export.pay_sheet import pay_range
+from payroll_export.pay_sheet import PayLayout
+from payroll_export.print_layout import first_page_columns
 from payroll_export.sheet import HEADER_ROWS, Book, Column, Formula, Row, Sheet
 from payroll_export.text import clean_text, money_sum
 
@@ -35,9 +50,13 @@ BY_LEVEL = "按职级 by level"
 BY_DEPARTMENT = "按部门 by department"
 BLANK = "(未填 blank)"
 BAND_WIDTH = 10  # points per bar of the score distribution; bands have an edge at the line
-CM_PER_WIDTH = 0.19  # a column width unit is one digit of the default font, about 0.19 cm
+CM_PER_WIDTH = 0.185  # a column width unit in Excel: one digit of Calibri 11, 7 pixels
 BELOW_COLOUR = "C00000"  # the bars of scores below the demotion line
 BAR_COLOUR = "2E75B6"
+AXIS_LABEL_SIZE = 900  # hundredths of a point: 8.1 pt on paper at the smallest print scale
+ROTATED = -2_700_000  # sixty-thousandths of a degree: labels at 45°, never run together
+ROW_CM = 0.53  # the default row height, 15 pt
+CHART_HEIGHT_CM = 8.0  # two charts and their spacing to a printed page
 
 COLUMNS = (
     Column("分组", "grouping", max_width=20),
@@ -69,9 +88,10 @@ def write_summary_sheet(
     employees: Sequence[EmployeeResult],
     ladder: Sequence[LevelLabel],
     demotion_line: int | None,
+    pay: PayLayout,
 ) -> None:
     labels = {level.id: level for level in ladder}
-    known = [(level_text(level.id, labels), level.track) for level in ladder]
+    known = [(level_text(level.id, labels), level.track_text) for level in ladder]
     others = sorted({e.level for e in employees} - set(labels))
     levels = known + [(level_text(level, labels), "") for level in others]
     departments = sorted({clean_text(e.department) for e in employees})
@@ -87,17 +107,17 @@ def write_summary_sheet(
     department_figures = [_figures(by_department[name]) for name in departments]
     group_rows = [
         *(
-            _group(BY_LEVEL, label, track, "level", people, row, figures)
+            _group(BY_LEVEL, label, track, "level", people, row, figures, pay)
             for (label, track), row, figures in zip(levels, level_rows, level_figures, strict=True)
         ),
         *(
-            _group(BY_DEPARTMENT, name, "", "department", people, row, figures)
+            _group(BY_DEPARTMENT, name, "", "department", people, row, figures, pay)
             for name, row, figures in zip(
                 departments, department_rows, department_figures, strict=True
             )
         ),
     ]
-    sheet = book.sheet(SUMMARY_SHEET, COLUMNS)
+    sheet = book.sheet(SUMMARY_SHEET, COLUMNS, ruled=True)
     written = [sheet.append(row) for row in group_rows[: len(levels)]]
     sheet.append(_totals(f"{BY_LEVEL} 合计 total", level_rows, level_figures))
     written += [sheet.append(row) for row in group_rows[len(levels) :]]
@@ -106,24 +126,35 @@ def write_summary_sheet(
     filter_to = sheet.last_filtered
 
     sheet.append_blank()
-    anchor = sheet.rows + 1
     bands = _band_columns(demotion_line)
     sheet.append_header(bands)
     band_rows = [sheet.append(Row(band), bands) for band in _bands(employees, demotion_line)]
-    sheet.finish(filter_to=filter_to)
 
-    # The charts stand side by side right of the distribution they draw, as wide as
-    # the table above, so that fit-to-width prints them large and beside their data.
-    widths = [width + 2 for width in sheet.widths]
-    room = sum(widths[len(bands) :]) * CM_PER_WIDTH
-    width = max(12.0, room / 2 - 0.3)
-    first_chart = get_column_letter(len(bands) + 1)
+    # The charts below the distribution on a page of their own, one above the other
+    # from column A, each as wide as the first printed page (its columns measured as
+    # narrow as Excel draws them), so that no page break cuts one and no table cell
+    # stands around them.
+    set_widths = [width + 2 for width in sheet.widths]
+    page = sum(set_widths[: first_page_columns(set_widths, sheet.title_columns)])
+    width = max(12.0, page * CM_PER_WIDTH - 0.5)
+    height = min(width * 0.6, CHART_HEIGHT_CM)
+    chart_rows = math.ceil(height / ROW_CM) + 1
+    charts = [band_rows, level_rows]
+    first_chart = sheet.rows + 2
+    last_row = first_chart + chart_rows * sum(1 for rows in charts if rows)
+    sheet.finish(filter_to=filter_to, print_to=last_row)
+    if band_rows or level_rows:  # the charts on a page of their own
+        sheet.ws.row_breaks.append(Break(id=first_chart - 1))
     if band_rows:
         chart = _score_chart(sheet, band_rows, width, demotion_line)
-        sheet.ws.add_chart(chart, f"{first_chart}{anchor}")
+        chart.height = height
+        sheet.ws.add_chart(chart, f"A{first_chart}")
+        first_chart += chart_rows
     if level_rows:
-        beside = _column_after(widths, centimetres=width + 0.3, start=len(bands))
-        sheet.ws.add_chart(_payroll_chart(sheet, level_rows, width), f"{beside}{anchor}")
+        gross = [pay[PAY_COLUMNS.index("gross")] for _, pay in level_figures]
+        chart = _payroll_chart(sheet, level_rows, width, gross)
+        chart.height = height
+        sheet.ws.add_chart(chart, f"A{first_chart}")
 
 
 def _members(
@@ -142,10 +173,18 @@ def _figures(members: Sequence[EmployeeResult]) -> Figures:
 
 
 def _group(
-    grouping: str, name: str, track: str, field: str, people: int, row: int, figures: Figures
+    grouping: str,
+    name: str,
+    track: str,
+    field: str,
+    people: int,
+    row: int,
+    figures: Figures,
+    pay: PayLayout,
 ) -> Row:
     """One group's head count and pay totals, as formulas over 工资调整 with ``figures``
-    as their results.
+    as their results: the employees' rows (not the subtotals') whose ``field`` is the
+    group's text.
 
     The group is named by the text in column B of its own row: no input text is ever
     copied into a formula (where Excel would also cap it at 255 characters).
@@ -153,12 +192,12 @@ def _group(
     if not people:
         return Row((grouping, name or BLANK, track, 0, *("0.00" for _ in PAY_COLUMNS)))
     criterion = f"$B{row}" if name else '""'  # a blank department is shown as BLANK
-    keys = pay_range(field, people)
-    head_count, pay = figures
-    count = Formula(f"=SUMPRODUCT(--EXACT({keys},{criterion}))", head_count)
+    members = f"EXACT({pay.range(field)},{criterion})*{pay.employees_only()}"
+    head_count, totals = figures
+    count = Formula(f"=SUMPRODUCT({members})", head_count)
     sums = (
-        Formula(f"=SUMPRODUCT(EXACT({keys},{criterion})*{pay_range(pay_field, people)})", total)
-        for pay_field, total in zip(PAY_COLUMNS, pay, strict=True)
+        Formula(f"=SUMPRODUCT({members}*{pay.range(pay_field)})", total)
+        for pay_field, total in zip(PAY_COLUMNS, totals, strict=True)
     )
     return Row((grouping, name or BLANK, track, count, *sums))
 
@@ -227,12 +266,16 @@ def _score_chart(
     chart.gapWidth = 40
     chart.y_axis.majorUnit = None
     chart.y_axis.number_format = "0"
+    _label_size(chart.x_axis, rotated=True)  # "100–109" on one line, never "100-/109"
+    _label_size(chart.y_axis)
     if demotion_line is None:
         chart.legend = None
     return chart
 
 
-def _payroll_chart(sheet: Sheet, rows: Sequence[int], width: float) -> BarChart:
+def _payroll_chart(
+    sheet: Sheet, rows: Sequence[int], width: float, gross_totals: Sequence[Decimal]
+) -> BarChart:
     chart = _bar_chart("各职级应发工资 payroll (gross) by level", "职级 level", "元 yuan", width)
     gross = _MONEY_START + PAY_COLUMNS.index("gross")
     series = Series(
@@ -247,8 +290,32 @@ def _payroll_chart(sheet: Sheet, rows: Sequence[int], width: float) -> BarChart:
     chart.x_axis.scaling.orientation = "maxMin"
     chart.y_axis.crosses = "max"  # and the yuan scale below them
     chart.y_axis.number_format = "#,##0"
+    chart.y_axis.numFmt.sourceLinked = False  # the axis's own format, not the cells'
+    chart.y_axis.majorUnit = _step(max(gross_totals, default=Decimal(0)))
+    chart.y_axis.scaling.min = 0
+    _label_size(chart.x_axis)
+    _label_size(chart.y_axis, rotated=True)  # "5,000  10,000  15,000" apart, at 45°
     chart.legend = None
     return chart
+
+
+def _step(largest: Decimal) -> float:
+    """A round step for the yuan scale (1, 2 or 5 times a power of ten) giving at most
+    five steps to the largest bar, so that the labels have room."""
+    top = float(largest)
+    if top <= 0:
+        return 1.0
+    power = 10.0 ** math.floor(math.log10(top / 5))
+    return next(power * m for m in (1, 2, 5, 10) if top / (power * m) <= 5)
+
+
+def _label_size(axis: _BaseAxis, *, rotated: bool = False) -> None:
+    """Tick labels at `AXIS_LABEL_SIZE`, at 45° when ``rotated``."""
+    text = CharacterProperties(sz=AXIS_LABEL_SIZE)
+    axis.txPr = RichText(
+        bodyPr=RichTextProperties(rot=ROTATED if rotated else 0, vert="horz"),
+        p=[Paragraph(pPr=ParagraphProperties(defRPr=text), endParaRPr=text)],
+    )
 
 
 def _bar_chart(title: str, x_title: str, y_title: str, width: float) -> BarChart:
@@ -265,13 +332,3 @@ def _bar_chart(title: str, x_title: str, y_title: str, width: float) -> BarChart
     if chart.legend is not None:
         chart.legend.position = "b"
     return chart
-
-
-def _column_after(widths: Sequence[int], centimetres: float, start: int) -> str:
-    """The first column right of a chart this wide anchored after column ``start``."""
-    reach = 0.0
-    for index in range(start, len(widths)):
-        reach += widths[index] * CM_PER_WIDTH
-        if reach >= centimetres:
-            return get_column_letter(index + 2)
-    return get_column_letter(len(widths) + 1)

@@ -7,6 +7,7 @@ columns, so the Chinese names and clauses of the scheme fit their columns.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
@@ -20,7 +21,9 @@ __all__ = [
     "display_width",
     "money_sum",
     "money_text",
+    "money_width",
     "rendered_width",
+    "text_size",
 ]
 
 MAX_CELL_TEXT = 32_767  # Excel's limit on the characters of one cell
@@ -76,3 +79,30 @@ def rendered_width(text: str) -> float:
     letter on average a little under one."""
     wide = display_width(text) - len(text)
     return (len(text) - wide) * 0.9 + wide * 2.0
+
+
+def text_size(text: str, max_width: int, *, wrap: bool) -> tuple[int, int]:
+    """The width a text asks of its column (its longest line), and, in a column that
+    wraps, the lines it takes there.
+
+    A wrapping column ends up ``max_width`` wide whenever any of its texts is wider, so
+    a text wraps exactly when it is wider than that: its lines are known before the
+    column's final width is.
+    """
+    if "\n" not in text:
+        width = display_width(text)
+        if not wrap or width <= max_width:
+            return width, 1
+        return width, math.ceil(rendered_width(text) / max_width)
+    parts = text.split("\n")
+    width = max(display_width(part) for part in parts)
+    if not wrap:
+        return width, len(parts)
+    lines = sum(max(1, math.ceil(rendered_width(part) / max_width)) for part in parts)
+    return width, lines
+
+
+def money_width(amount: str) -> int:
+    """Width of an amount as '#,##0.00' shows it: with a comma every three digits."""
+    digits = len(amount) - 3 - amount.startswith("-")
+    return len(amount) + max(digits - 1, 0) // 3

@@ -19,11 +19,12 @@ from payroll_export.audit_sheet import write_audit_sheets, write_compliance_shee
 from payroll_export.changes_sheet import write_changes_sheet
 from payroll_export.manifest_sheet import write_manifest_sheet
 from payroll_export.model import PAY_COLUMNS, LevelLabel, Manifest, check_matches
-from payroll_export.pay_sheet import write_pay_sheet
+from payroll_export.pay_sheet import PAY_SHEET_ROWS, write_pay_sheet
+from payroll_export.payslip_sheet import PAYSLIP_SHEET, write_payslip_sheet
 from payroll_export.scores_sheet import write_scores_sheet
-from payroll_export.sheet import HEADER_ROWS, MAX_SHEET_ROWS, Book
+from payroll_export.sheet import MAX_SHEET_ROWS, Book
 from payroll_export.summary_sheet import write_summary_sheet
-from payroll_export.text import money_text
+from payroll_export.text import clean_text, money_text
 
 __all__ = ["salary_workbook"]
 
@@ -46,15 +47,24 @@ def salary_workbook(
     check_matches(results, manifest)
     employees = sorted(results.employees, key=lambda person: person.employee_id)
     _check_money(employees)
-    if len(employees) + HEADER_ROWS + 1 > max_rows:  # the employees, and the totals row
+    departments = len({clean_text(person.department) for person in employees})
+    # the title, the header, the employees, a subtotal a department, the total, the
+    # blank row and the signatures
+    if PAY_SHEET_ROWS + len(employees) + departments > max_rows:
         raise ValueError(
             f"工资调整 (salary adjustment): {len(employees):,} employees and their totals "
             f"do not fit on one sheet of {max_rows:,} rows"
         )
+    # 工资条: a title row, then a strip (header, values, spacer) each; a month whose
+    # strips pass a sheet's rows goes on over 工资条 (2), (3)…, as the other long parts do.
+    strips = max(max_rows // 3, 1)
     levels = {level.id: level for level in ladder}
     book = Book(manifest.month, manifest.record_hash)
     try:
-        write_pay_sheet(book, employees, manifest, levels, max_rows=max_rows)
+        layout = write_pay_sheet(book, employees, manifest, levels)
+        for part, start in enumerate(range(0, max(len(employees), 1), strips), 1):
+            name = PAYSLIP_SHEET if part == 1 else f"{PAYSLIP_SHEET} ({part})"
+            write_payslip_sheet(book, employees[start : start + strips], manifest, name)
         parts = {
             "考核评分 scores": write_scores_sheet(book, employees, max_rows=max_rows),
             "职级变动 level changes": write_changes_sheet(
@@ -63,7 +73,7 @@ def salary_workbook(
             "审计轨迹 audit trail": write_audit_sheets(book, employees, max_rows=max_rows),
             "合规提示 compliance": write_compliance_sheet(book, employees, max_rows=max_rows),
         }
-        write_summary_sheet(book, employees, ladder, manifest.demotion_line)
+        write_summary_sheet(book, employees, ladder, manifest.demotion_line, layout)
         write_manifest_sheet(
             book,
             manifest,
@@ -91,6 +101,9 @@ def _check_money(employees: Sequence[EmployeeResult]) -> None:
     for person in employees:
         for name in PAY_COLUMNS:
             money_text(person.pay[name])
+        if person.deductions is not None:
+            for amount in person.deductions.values.values():
+                money_text(amount)
         for entry in person.trace:
             if entry.yuan is not None:
                 money_text(entry.yuan)

@@ -74,7 +74,16 @@ def test_run_writes_the_workbook_the_ledger_gives(sealed: tuple[Path, Path]) -> 
     assert record is not None
     assert workbook.read_bytes() == salary_workbook_of(record)
     sheets = openpyxl.load_workbook(workbook, read_only=True).sheetnames
-    for name in ("工资调整", "考核评分", "职级变动", "审计轨迹", "合规提示", "汇总", "说明"):
+    for name in (
+        "工资调整",
+        "工资条",
+        "考核评分",
+        "职级变动",
+        "审计轨迹",
+        "合规提示",
+        "汇总",
+        "说明",
+    ):
         assert name in sheets
 
 

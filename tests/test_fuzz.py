@@ -183,6 +183,40 @@ def test_roster_rows_never_give_a_traceback(
     run_checked(folder, sealed, {"roster.csv": _csv(ROSTER_HEADER, rows), "events.csv": events})
 
 
+# Rows as anyone might write them, or a row for everyone with figures that may well pass
+# (3000 is more than some gross pays: a negative net, refused).
+deduction_rows = st.one_of(
+    st.lists(
+        st.tuples(st.one_of(st.sampled_from(IDS), texts), *(st.one_of(numbers, texts),) * 4),
+        max_size=24,
+    ),
+    st.lists(
+        st.sampled_from(["", "0", "12.5", "100.00", "3000", "１０"]),
+        min_size=4 * len(IDS),
+        max_size=4 * len(IDS),
+    ).map(lambda cells: [(i, *cells[4 * n : 4 * n + 4]) for n, i in enumerate(IDS)]),
+)
+
+
+@FUZZ
+@given(rows=deduction_rows, chinese=st.booleans())
+def test_deductions_rows_never_give_a_traceback(
+    tmp_path_factory: pytest.TempPathFactory,
+    sealed: Path,
+    rows: list[tuple[str, ...]],
+    chinese: bool,
+) -> None:
+    folder = tmp_path_factory.mktemp("deductions")
+    header = (
+        ["工号", "社保个人", "公积金个人", "个税", "其他扣款"]
+        if chinese
+        else ["employee_id", "social_insurance", "housing_fund", "income_tax", "other"]
+    )
+    events = _csv(EVENT_HEADER, [(IDS[0], "2026-11-03", "late", "12", "", "", "", "", "")])
+    files = {"roster.csv": ROSTER, "events.csv": events, "deductions.csv": _csv(header, rows)}
+    run_checked(folder, sealed, files, "--deductions", str(folder / "deductions.csv"))
+
+
 EVENTS = (EXAMPLES / "events.csv").read_bytes().replace(b"2026-10-", b"2026-11-")
 
 

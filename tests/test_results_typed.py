@@ -363,3 +363,15 @@ def test_as_sealed_is_what_the_ledger_gives_back(seed: int) -> None:
     assert salary_workbook(computed.as_sealed(), manifest, ladder) == salary_workbook(
         round_trip, manifest, ladder
     )
+
+
+def test_as_sealed_gives_scores_as_json_gives_them_back() -> None:
+    """147.0 is written 147 and read back as Decimal('147'): a writer that shows a number's
+    digits (the 工资条 sizes its columns by them) sees the same either way."""
+    from decimal import Decimal
+
+    from appraisal.domain.results import _as_json
+
+    assert repr(_as_json(Decimal("147.0"))) == repr(Decimal("147"))
+    assert repr(_as_json(Decimal("1.47E+2"))) == repr(Decimal("147"))
+    assert repr(_as_json(Decimal("8.5"))) == repr(Decimal("8.5"))

@@ -49,7 +49,7 @@ EXAMPLE_EVENTS = ROOT / "examples" / "events.csv"
 MONTH = "2026-10"
 CENT = Decimal("0.01")
 PAY_FIELDS = (*ENGINE_PAY_FIELDS, "gross")  # the pay columns, in the results' order
-SHEETS = ("工资调整", "考核评分", "职级变动", "审计轨迹", "合规提示", "汇总", "说明")
+SHEETS = ("工资调整", "工资条", "考核评分", "职级变动", "审计轨迹", "合规提示", "汇总", "说明")
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 
 
@@ -101,11 +101,34 @@ def people(results: Mapping[str, Any]) -> list[dict[str, Any]]:
     return sorted(results["employees"], key=lambda e: e["employee_id"])
 
 
-def table(ws: Worksheet, first: int = 3, last: int | None = None) -> list[dict[str, Any]]:
+def table(
+    ws: Worksheet, first: int = 3, last: int | None = None, fields_row: int = 2
+) -> list[dict[str, Any]]:
     """Rows below the two header rows, keyed by the English field name of row 2."""
-    fields = [cell.value for cell in ws[2]]
+    fields = [cell.value for cell in ws[fields_row]]
     rows = ws.iter_rows(min_row=first, max_row=last or ws.max_row, values_only=True)
     return [dict(zip(fields, row, strict=False)) for row in rows]
+
+
+PAY_FIELDS_ROW = 4  # 工资调整: the title, the subtitle, then 中文 over English
+SUBTOTAL, TOTAL = "小计 subtotal", "合计 total"
+
+
+def pay_table(ws: Worksheet) -> list[dict[str, Any]]:
+    """工资调整's rows from the first employee's to the total, keyed by field."""
+    rows = table(ws, first=PAY_FIELDS_ROW + 1, fields_row=PAY_FIELDS_ROW)
+    end = next(i for i, row in enumerate(rows) if row["employee_id"] == TOTAL)
+    return rows[: end + 1]
+
+
+def pay_people(ws: Worksheet) -> list[dict[str, Any]]:
+    """工资调整's employee rows (neither subtotals nor the total), in sheet order."""
+    return [r for r in pay_table(ws) if r["employee_id"] not in (SUBTOTAL, TOTAL)]
+
+
+def pay_order(results: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The employees in the pay sheet's order: by department, then employee_id."""
+    return sorted(results["employees"], key=lambda e: (e["department"], e["employee_id"]))
 
 
 def cents(value: object) -> Decimal:
@@ -140,8 +163,9 @@ def engine_sum(employees: Sequence[Mapping[str, Any]], field: str) -> Decimal:
 def check_totals(ws: Worksheet, employees: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     """工资调整's totals row, as the reader of ``ws`` sees it, is the engine's sums to
     the cent; returned for more checks."""
-    (totals,) = table(ws, first=3 + len(employees), last=3 + len(employees))
-    assert totals["employee_id"] == "合计 total"
+    totals = pay_table(ws)[-1]
+    assert totals["employee_id"] == TOTAL
+    assert totals["name"] == f"{len(employees)} 人"
     for field in PAY_FIELDS:
         assert totals[field] is not None, f"{field}: no total"
         assert cents(totals[field]) == engine_sum(employees, field), field
@@ -196,11 +220,12 @@ def test_the_sheets_in_the_order_hr_reads_them(book: openpyxl.Workbook) -> None:
 def test_every_pay_field_of_every_employee_reads_back_to_the_cent(
     example: Month_, book: openpyxl.Workbook
 ) -> None:
-    expected = people(example.results)
-    rows = table(book["工资调整"], last=2 + len(expected))
+    expected = pay_order(example.results)
+    rows = pay_people(book["工资调整"])
     assert [r["employee_id"] for r in rows] == [e["employee_id"] for e in expected]
     for row, person in zip(rows, expected, strict=True):
         assert row["name"] == person["name"]
+        assert row["total_score"] == person["score"]["total"]
         assert row["department"] == person["department"]
         assert row["level"] == level_text(person["level"], example.ladder)
         for field in PAY_FIELDS:
@@ -222,8 +247,14 @@ def test_money_is_stored_as_the_engines_own_decimal_text(
     """No binary float between the engine and the file: <v> holds "165.52" as sealed."""
     root = sheet_xml(example_xlsx)["工资调整"]
     stored = {str(c.get("r")): c.findtext(f"{MAIN}v") for c in root.iter(f"{MAIN}c")}
-    for number, person in enumerate(people(example.results), start=3):
-        for column, field in zip("EFGHIJKLMNO", PAY_FIELDS, strict=True):
+    rows = {  # each employee's row, by the id in column A
+        str(c.findtext(f"{MAIN}is/{MAIN}t")): int(str(c.get("r"))[1:])
+        for c in root.iter(f"{MAIN}c")
+        if str(c.get("r")).startswith("A") and c.get("t") == "inlineStr"
+    }
+    for person in people(example.results):
+        number = rows[person["employee_id"]]
+        for column, field in zip("FGHIJKLMNOP", PAY_FIELDS, strict=True):
             assert stored[f"{column}{number}"] == person["pay"][field]
 
 
@@ -232,11 +263,13 @@ def test_the_totals_row_sums_each_money_column_by_formula(
 ) -> None:
     ws = book["工资调整"]
     count = len(example.results["employees"])
-    total_row = 3 + count
-    assert ws.cell(total_row, 1).value == "合计 total"
-    for column in "EFGHIJKLMNO":
-        assert ws[f"{column}{total_row}"].value == f"=SUM({column}3:{column}{count + 2})"
-    assert ws.max_row == total_row
+    departments = len({e["department"] for e in example.results["employees"]})
+    total_row = PAY_FIELDS_ROW + count + departments + 1
+    assert ws.cell(total_row, 1).value == TOTAL
+    last = total_row - 1
+    for column in "FGHIJKLMNOP":
+        assert ws[f"{column}{total_row}"].value == f"=SUBTOTAL(9,{column}5:{column}{last})"
+    assert ws.max_row == total_row + 2  # and the two rows of signatures
 
 
 def test_scores_list_every_item_that_carries_points_then_the_total(
@@ -402,7 +435,9 @@ def test_only_the_writers_own_totals_are_formulas(example_xlsx: bytes) -> None:
     for name, root in sheet_xml(example_xlsx).items():
         for reference, text in formulas(root).items():
             assert name in ("工资调整", "汇总"), (name, reference)
-            assert re.fullmatch(r"SUM\([A-Z]+\d+:[A-Z]+\d+\)|SUMPRODUCT\(.*\)", text), text
+            assert re.fullmatch(
+                r"(SUM|SUBTOTAL)\((9,)?[A-Z]+\d+:[A-Z]+\d+\)|SUMPRODUCT\(.*\)", text
+            ), text
 
 
 # ---------------------------------------------------------------- formulas and their results
@@ -451,13 +486,15 @@ def test_every_formula_cell_holds_its_formula_and_its_result(
     employees = example.results["employees"]
     departments = {person["department"] for person in employees}
     groups = len(example.ladder) + len(departments) + 2  # and the two totals rows
-    assert found == len(PAY_FIELDS) + groups * (1 + len(PAY_FIELDS))
+    # 工资调整: a subtotal a department and the total; 汇总: the groups and their totals
+    pay_sums = (len(departments) + 1) * len(PAY_FIELDS)
+    assert found == pay_sums + groups * (1 + len(PAY_FIELDS))
     pay = sheets["工资调整"]
     results = {str(c.get("r")): c.findtext(f"{MAIN}v") for c in pay.iter(f"{MAIN}c")}
-    total_row = 3 + len(employees)
-    for column, field in zip("EFGHIJKLMNO", PAY_FIELDS, strict=True):
+    total_row = PAY_FIELDS_ROW + len(employees) + len(departments) + 1
+    for column, field in zip("FGHIJKLMNOP", PAY_FIELDS, strict=True):
         assert results[f"{column}{total_row}"] == f"{engine_sum(employees, field):.2f}", field
-    assert results[f"O{total_row}"] == "37439.07"
+    assert results[f"P{total_row}"] == "37439.07"
 
 
 # ---------------------------------------------------------------- presentation
@@ -466,17 +503,25 @@ def test_every_formula_cell_holds_its_formula_and_its_result(
 def test_every_sheet_has_frozen_headers_filters_and_a4_landscape_print(
     book: openpyxl.Workbook,
 ) -> None:
+    """A4 landscape, at a scale set (never fit to page), the header rows repeated; the
+    pay sheet's header below its title. Font sizes on paper: tests/test_pay_sheet.py."""
     for ws in book.worksheets:
-        assert ws.freeze_panes in ("A3", "C3", "D3"), ws.title
-        assert ws.auto_filter.ref and ws.auto_filter.ref.startswith("A2:"), ws.title
+        if ws.title == "工资条":  # strips to cut apart, each with its own header row
+            assert ws.freeze_panes is None and not ws.auto_filter.ref
+            assert ws.page_setup.orientation == "landscape", ws.title
+            assert ws["A2"].value == "工号" and ws["A3"].value == "KF001" and ws["A4"].value is None
+            assert ws["A5"].value == "工号" and ws["A6"].value == "KF002"
+            continue
+        top = 2 if ws.title == "工资调整" else 0  # the title and subtitle
+        assert ws.freeze_panes in (f"A{top + 3}", f"C{top + 3}", f"D{top + 3}"), ws.title
+        assert ws.auto_filter.ref and ws.auto_filter.ref.startswith(f"A{top + 2}:"), ws.title
         assert ws.page_setup.paperSize in (9, "9"), ws.title
         assert ws.page_setup.orientation == "landscape", ws.title
-        assert int(ws.page_setup.fitToWidth) == 1 and int(ws.page_setup.fitToHeight) == 0
-        assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
-        assert ws.print_title_rows == "$1:$2", ws.title
+        assert not ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
+        assert ws.print_title_rows == f"${top + 1}:${top + 2}", ws.title
         # Two header rows: Chinese over the English field name.
-        assert re.search(r"[\u4e00-\u9fff]", str(ws["A1"].value)), ws.title
-        assert str(ws["A2"].value).isascii(), ws.title
+        assert re.search(r"[\u4e00-\u9fff]", str(ws[f"A{top + 1}"].value)), ws.title
+        assert str(ws[f"A{top + 2}"].value).isascii(), ws.title
 
 
 def test_streaming_readers_see_each_sheets_size(
@@ -492,16 +537,16 @@ def test_streaming_readers_see_each_sheets_size(
 
 def test_money_cells_show_two_decimals(book: openpyxl.Workbook) -> None:
     checked = 0
-    for ws, fields in (
-        (book["工资调整"], PAY_FIELDS),
-        (book["审计轨迹"], ("yuan",)),
-        (book["合规提示"], ("amount",)),
-        (book["汇总"], PAY_FIELDS),
+    for ws, fields, header in (
+        (book["工资调整"], PAY_FIELDS, PAY_FIELDS_ROW),
+        (book["审计轨迹"], ("yuan",), 2),
+        (book["合规提示"], ("amount",), 2),
+        (book["汇总"], PAY_FIELDS, 2),
     ):
-        names = [c.value for c in ws[2]]
+        names = [c.value for c in ws[header]]
         for field in fields:
             column = names.index(field) + 1
-            for row in range(3, ws.max_row + 1):
+            for row in range(header + 1, ws.max_row + 1):
                 cell = ws.cell(row, column)
                 if isinstance(cell.value, (int, float)) or str(cell.value).startswith("="):
                     assert cell.number_format == "#,##0.00", (ws.title, cell.coordinate)
@@ -510,8 +555,10 @@ def test_money_cells_show_two_decimals(book: openpyxl.Workbook) -> None:
 
 
 def test_the_filter_leaves_the_totals_row_out(example: Month_, book: openpyxl.Workbook) -> None:
+    """The filter covers the employees and the subtotals among them, not the total."""
     count = len(example.results["employees"])
-    assert book["工资调整"].auto_filter.ref == f"A2:Q{count + 2}"
+    departments = len({e["department"] for e in example.results["employees"]})
+    assert book["工资调整"].auto_filter.ref == f"A4:R{PAY_FIELDS_ROW + count + departments}"
 
 
 def test_column_widths_count_chinese_characters_as_two(example: Month_, tmp_path: Path) -> None:
@@ -632,7 +679,9 @@ def test_a_month_without_employees_still_makes_a_workbook(example: Month_) -> No
     data = salary_workbook(MonthResults.from_json(results), example.manifest)
     book = openpyxl.load_workbook(io.BytesIO(data))
     assert tuple(book.sheetnames) == SHEETS
-    assert book["工资调整"]["E3"].value == 0
+    (total,) = pay_table(book["工资调整"])
+    assert total["employee_id"] == TOTAL and total["name"] == "0 人"
+    assert total["gross"] is None
 
 
 def test_pay_date_falls_on_the_last_day_of_a_short_month(example: Month_) -> None:
@@ -640,7 +689,7 @@ def test_pay_date_falls_on_the_last_day_of_a_short_month(example: Month_) -> Non
     manifest = replace(example.manifest, month="2027-01", pay_day_of_month=31)
     data = salary_workbook(MonthResults.from_json(results), manifest)
     book = openpyxl.load_workbook(io.BytesIO(data))
-    assert book["工资调整"]["Q3"].value == datetime(2027, 2, 28)
+    assert pay_people(book["工资调整"])[0]["pay_date"] == datetime(2027, 2, 28)
     pay_day = [r["value"] for r in table(book["说明"]) if r["item"] == "发薪日 pay date"]
     assert pay_day == [date(2027, 2, 28).isoformat()]
 

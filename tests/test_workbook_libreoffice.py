@@ -29,11 +29,13 @@ from test_workbook import (
     EXAMPLE_EVENTS,
     EXAMPLE_ROSTER,
     MAIN,
+    PAY_FIELDS_ROW,
     Month_,
     cents,
     check_summary,
     check_totals,
     engine_sum,
+    pay_table,
     seal,
     sheet_xml,
     table,
@@ -136,8 +138,9 @@ def test_libreoffice_computes_the_formulas_rather_than_show_what_is_stored(
     wrong = with_wrong_results(written["example"])
     stored = openpyxl.load_workbook(io.BytesIO(wrong), data_only=True)
     employees = example.results["employees"]
-    total_row = 3 + len(employees)
-    assert stored["工资调整"][f"O{total_row}"].value == int(WRONG)
+    departments = len({person["department"] for person in employees})
+    total_row = PAY_FIELDS_ROW + len(employees) + departments + 1
+    assert stored["工资调整"][f"P{total_row}"].value == int(WRONG)
     totals = check_totals(converted["wrong"]["工资调整"], employees)
     assert cents(totals["gross"]) == Decimal("37439.07")
     check_summary(converted["wrong"]["汇总"], example)
@@ -182,15 +185,17 @@ def test_hostile_text_is_still_text_after_libreoffice(
     hostile: Month_, converted: dict[str, openpyxl.Workbook]
 ) -> None:
     book = converted["hostile"]
-    people = sorted(hostile.results["employees"], key=lambda e: e["employee_id"])
+    people = {person["employee_id"]: person for person in hostile.results["employees"]}
     ws = book["工资调整"]
-    for number, person in enumerate(people, start=3):
-        for column, field in (("B", "name"), ("C", "department"), ("D", "level")):
-            cell = ws[f"{column}{number}"]
+    rows = [row for row in ws.iter_rows(min_row=PAY_FIELDS_ROW + 1) if row[0].value in people]
+    assert len(rows) == len(people)
+    for row in rows:
+        person = people[str(row[0].value)]
+        for cell, field in zip(row[1:4], ("name", "department", "level"), strict=True):
             assert cell.value == person[field], (cell.coordinate, cell.value)
             assert cell.data_type == "s", (cell.coordinate, cell.data_type)
     trail = table(book["审计轨迹"])
     assert {r["effect"] for r in trail} == set(HOSTILE)
     # LibreOffice computed the totals of this month too: text did not become numbers.
-    (totals,) = table(ws, first=3 + len(people), last=3 + len(people))
-    assert cents(totals["gross"]) == engine_sum(people, "gross")
+    totals = pay_table(ws)[-1]
+    assert cents(totals["gross"]) == engine_sum(list(people.values()), "gross")

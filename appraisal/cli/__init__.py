@@ -26,7 +26,7 @@ from functools import partial
 from pathlib import Path
 from typing import TextIO
 
-from appraisal.cli import handlers
+from appraisal.cli import handlers, payslips
 from appraisal.cli.handlers import EXIT_PROBLEMS
 from appraisal.cli.progress import progress_for
 from appraisal.domain.errors import AppraisalError, BadFile, InputError, WriteFailed
@@ -45,6 +45,10 @@ EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as the shell reports a reader that went
 # process, so it collects rarely; results never depend on when it collects.
 GC_THRESHOLDS = (50_000, 20, 100)
 QUIET_HELP = "show no progress on stderr (shown only on a terminal, after about 2 s)"
+DEDUCTIONS_HELP = (
+    "扣款 .csv 或 .xlsx，每人一行：工号、社保个人、公积金个人、个税、其他扣款，得出实发工资 "
+    "(deductions, one row per employee, for the net pay; sealed with the month)"
+)
 # How a list of problems ends, by what the command would have done.
 WRITTEN_OR_SEALED = "; nothing was written or sealed."
 WRITTEN = "; nothing was written."
@@ -124,6 +128,7 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--policy", type=Path, help="policy file (default: the shipped customer-service policy)"
     )
+    run.add_argument("--deductions", type=Path, metavar="FILE", help=DEDUCTIONS_HELP)
     run.add_argument(
         "--ledger", type=Path, default=Path("appraisal.db"), help="ledger (default appraisal.db)"
     )
@@ -142,7 +147,31 @@ def _parser() -> argparse.ArgumentParser:
         type=Path,
         help="also check that this salary-adjustment workbook is the one the ledger gives",
     )
+    replay.add_argument(
+        "--payslip",
+        type=Path,
+        help="also check that this payslip (工资条) file is the one the ledger gives",
+    )
+    replay.add_argument("--employee", help="the employee_id (工号) whose payslip --payslip is")
+    replay.add_argument(
+        "--passwords", type=Path, help="employee_id,password file, for an encrypted payslip"
+    )
     replay.set_defaults(handler=handlers.replay_command, then=WRITTEN_OR_SEALED)
+
+    slips = command(
+        "payslips", help="write each employee's payslip (工资条) of a sealed month, a file each"
+    )
+    slips.add_argument("--month", required=True, type=_month, help="YYYY-MM")
+    slips.add_argument("--ledger", type=Path, default=Path("appraisal.db"))
+    slips.add_argument("--version", type=int, help="a sealed version (default: the current one)")
+    slips.add_argument("--out", required=True, type=Path, help="the folder to write them into")
+    slips.add_argument(
+        "--format", choices=("pdf", "xlsx"), default="pdf", help="pdf (default) or xlsx"
+    )
+    slips.add_argument(
+        "--passwords", type=Path, help="employee_id,password file: encrypt each PDF with its own"
+    )
+    slips.set_defaults(handler=payslips.payslips_command, then=WRITTEN)
 
     template = command(
         "template", help="write the managers' input workbook (考勤/考评) for a month"

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Sequence
+from decimal import Decimal
 from pathlib import Path
 from typing import TextIO
 
+from appraisal.cli.payslips import check_payslip
 from appraisal.commands import (
     WorkbookCheck,
     check_workbook,
@@ -22,6 +24,8 @@ from appraisal.commands import (
     sealed_statement,
 )
 from appraisal.domain.errors import InputError, WriteFailed
+from appraisal.domain.money import text
+from appraisal.domain.results import EmployeeResult
 from appraisal.domain.text import terminal_safe
 from appraisal.engine.roster import left
 from appraisal.export.statement import UnknownEmployee
@@ -57,6 +61,7 @@ def run_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         Read("--roster", args.roster),
         *(Read("--events", path) for path in args.events),
         Read("--policy", args.policy),
+        Read("--deductions", args.deductions),
     ]
     if _usage_problems(err, outputs, reads):
         return EXIT_USAGE
@@ -69,6 +74,7 @@ def run_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         amend=args.amend,
         json_path=args.json_path,
         workbook_path=args.out,
+        deductions=args.deductions,
     )
     with args.progress as progress:
         done = run(request, progress)
@@ -100,11 +106,26 @@ def _print_run(done: Run, args: argparse.Namespace, out: TextIO) -> None:
             f"{', '.join(outcome.stale_months)}",
             file=out,
         )
+    _print_net(outcome.results.employees, out)
     _print_review(done.review, out)
     if args.json_path is not None:
         print(f"Results written to {args.json_path}", file=out)
     if args.out is not None:
         print(f"Salary-adjustment workbook (工资调整表) written to {args.out}", file=out)
+
+
+def _print_net(results: Sequence[EmployeeResult], out: TextIO) -> None:
+    """With a deductions file: what is paid, from gross less the deductions."""
+    paid = [(r.pay.gross, r.deductions) for r in results if r.deductions is not None]
+    if not paid:
+        return
+    gross = sum((g for g, _ in paid), Decimal(0))
+    deducted = sum((d.total for _, d in paid), Decimal(0))
+    print(
+        f"实发工资合计 {text(gross - deducted)} = 应发 {text(gross)} − 扣款 {text(deducted)} "
+        f"(net pay of {len(paid)} employees: gross less the deductions)",
+        file=out,
+    )
 
 
 def _print_review(review: Sequence[ReviewItem], out: TextIO) -> None:
@@ -138,7 +159,7 @@ def replay_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     )
     print(f"Record hash {record.record_hash}; ledger chain intact.", file=out)
     if checked is None:
-        return EXIT_OK
+        return EXIT_OK if args.payslip is None else check_payslip(args, out, err)
     if isinstance(checked, InputError):  # reported after the replay's own lines
         raise checked
     path = args.workbook
@@ -155,7 +176,7 @@ def replay_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             "(only the zip compression differs, as with another zlib version).",
             file=out,
         )
-    return EXIT_OK
+    return EXIT_OK if args.payslip is None else check_payslip(args, out, err)
 
 
 def _check_workbook(path: Path, outcome: ReplayOutcome) -> WorkbookCheck | InputError:

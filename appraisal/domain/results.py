@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from appraisal.domain import json_fields
+from appraisal.domain.deductions import Deductions
 from appraisal.domain.model import Source
 from appraisal.domain.money import cents, text
 
@@ -209,9 +210,10 @@ class EmployeeResult:
     review: tuple[str, ...]
     trace: tuple[TraceEntry, ...]
     offences: Mapping[str, int] = field(default_factory=dict)
+    deductions: Deductions | None = None  # only with a deductions file (run --deductions)
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        out = {
             "employee_id": self.employee_id,
             "name": self.name,
             "department": self.department,
@@ -233,12 +235,17 @@ class EmployeeResult:
             "review": list(self.review),
             "trace": [t.to_json() for t in self.trace],
         }
+        if self.deductions is not None:
+            out["deductions"] = self.deductions.to_json(self.pay.gross)
+        return out
 
     @classmethod
     def from_json(cls, data: Any, where: str) -> EmployeeResult:
         person = json_fields.mapping(data, where)
         score = json_fields.mapping(person.get("score"), f"{where}.score")
         offences = json_fields.mapping(person.get("offences", {}), f"{where}.offences")
+        pay = PayFields.from_json(person.get("pay"), f"{where}.pay")
+        deductions = person.get("deductions")
         return cls(
             employee_id=json_fields.string(person, "employee_id", where),
             name=json_fields.string(person, "name", where),
@@ -252,7 +259,7 @@ class EmployeeResult:
                 ),
                 total=json_fields.points(score.get("total"), f"{where}.score.total"),
             ),
-            pay=PayFields.from_json(person.get("pay"), f"{where}.pay"),
+            pay=pay,
             dismissal=json_fields.flag(person, "dismissal", where),
             dismissal_reasons=json_fields.strings(person, "dismissal_reasons", where),
             demotion_reasons=json_fields.strings(person, "demotion_reasons", where),
@@ -271,6 +278,9 @@ class EmployeeResult:
                 str(rule): json_fields.count(n, f"{where}.offences.{rule}")
                 for rule, n in offences.items()
             },
+            deductions=None
+            if deductions is None
+            else Deductions.from_json(deductions, pay.gross, f"{where}.deductions"),
         )
 
 
@@ -362,7 +372,7 @@ def _sealed_entry(entry: TraceEntry) -> TraceEntry:
 def _as_json(value: Decimal) -> Decimal:
     """A score or points as JSON gives it back: a fraction goes through a float (`number`)."""
     if value == value.to_integral_value():
-        return value
+        return Decimal(int(value))  # JSON writes 147.0 as 147, and gives back Decimal('147')
     return Decimal(str(number(value)))
 
 

@@ -5,21 +5,39 @@ The "validate" stage: `appraisal.read` has already checked the shape of every ro
 policy knows: levels, clauses, allowed ranges of amounts and points, which flags mean
 something for which kind, metric names, and the quantities a day can hold
 (`appraisal.engine.quantities`). Every problem is an `Issue`; nothing is raised.
+
+A level may be named by its id (``manager``) or by its title in the policy in force
+(客服经理), in the roster's ``level`` and in a promotion's target (its note); a title
+two levels share is refused, naming both. `validate_inputs` hands on the rows with the
+id in place of the title: the id is what the engine uses and what the ledger seals,
+and each row keeps its source, so the trail still points at the row as written.
 """
 
 from __future__ import annotations
 
+import unicodedata
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from decimal import Decimal
 
-from appraisal.domain.model import Employee, Event, Issue, Kind
+from appraisal.domain.model import CarriedState, Employee, Event, Issue, Kind, Source
 from appraisal.engine.quantities import quantities
+from appraisal.engine.roster import roster_against_ledger
 from appraisal.policy.expr import did_you_mean
-from appraisal.policy.loaded import PolicyInForce
+from appraisal.policy.loaded import LevelInfo, PolicyInForce
 from appraisal.policy.schema import Range
+from appraisal.read.inputs import MonthInputs
 
-__all__ = ["validate"]
+__all__ = ["MESSAGES", "LevelNames", "validate", "validate_inputs", "with_level_ids"]
+
+# What a person reads, Chinese first, kept together for a message catalogue to take over.
+MESSAGES = {
+    "ambiguous": (
+        "职级名称 {text} 对应多个职级：{choices}；请写职级 id (the title {text} names more "
+        "than one level: {choices}; write the level's id)"
+    ),
+}
 
 # Which flags mean something for which kind (interface.md); others are refused.
 FLAGS_BY_KIND: dict[Kind, frozenset[str]] = {
@@ -32,25 +50,58 @@ FLAGS_BY_KIND: dict[Kind, frozenset[str]] = {
 }
 
 
+class LevelNames:
+    """The levels of the policy in force by id and by title (客服经理 → manager)."""
+
+    def __init__(self, levels: Mapping[str, LevelInfo]) -> None:
+        self.levels = levels
+        self.by_title: dict[str, list[str]] = defaultdict(list)
+        for level in levels.values():
+            self.by_title[_compact(level.title)].append(level.id)
+
+    def ids(self, text: str) -> list[str]:
+        """Every level ``text`` names: its id, or each level with that title."""
+        named = {text} if text in self.levels else set()
+        return sorted(named | set(self.by_title.get(_compact(text), ())))
+
+    def id_of(self, text: str) -> str:
+        """The id ``text`` names when it names one level; else ``text`` as it is."""
+        ids = self.ids(text)
+        return ids[0] if len(ids) == 1 else text
+
+    def problem(self, text: str, unknown: str) -> str | None:
+        """Why ``text`` names no one level, or None. ``unknown`` begins the message for
+        a text that names none (``unknown level 'x'``)."""
+        ids = self.ids(text)
+        if len(ids) == 1:
+            return None
+        if ids:
+            choices = "、".join(f"{i} ({self.levels[i].title})" for i in ids)
+            return MESSAGES["ambiguous"].format(text=repr(text), choices=choices)
+        names = [*self.levels, *(level.title for level in self.levels.values())]
+        known = ", ".join(f"{level.id} ({level.title})" for level in self.levels.values())
+        return f"{unknown}{did_you_mean(text, names)}; levels: {known}"
+
+
+def _compact(text: str) -> str:
+    # A title as typed: full-width forms folded (NFKC), spaces anywhere dropped.
+    return "".join(unicodedata.normalize("NFKC", text).split())
+
+
 def validate(
     policy: PolicyInForce, roster: Sequence[Employee], events: Sequence[Event]
 ) -> list[Issue]:
     """Every problem of the roster and events that the policy in force reveals."""
     issues: list[Issue] = []
+    names = LevelNames(policy.levels)
     for employee in roster:
-        if employee.level not in policy.levels:
-            issues.append(
-                Issue.at(
-                    employee.source,
-                    "level",
-                    f"unknown level {employee.level!r}{did_you_mean(employee.level, policy.levels)}; "
-                    f"levels: {', '.join(policy.levels)}",
-                )
-            )
+        problem = names.problem(employee.level, f"unknown level {employee.level!r}")
+        if problem is not None:
+            issues.append(Issue.at(employee.source, "level", problem))
     metrics_seen: dict[tuple[str, str], Event] = {}
     approvals: dict[str, list[Event]] = defaultdict(list)
     for event in events:
-        issues.extend(_check_event(policy, event))
+        issues.extend(_check_event(policy, event, names))
         if event.kind is Kind.METRIC and event.clause:
             key = (event.employee_id, event.clause)
             if key in metrics_seen:
@@ -81,7 +132,7 @@ def _issue(event: Event, column: str, message: str) -> Issue:
     return Issue.at(event.source, column, message)
 
 
-def _check_event(policy: PolicyInForce, event: Event) -> list[Issue]:
+def _check_event(policy: PolicyInForce, event: Event, names: LevelNames) -> list[Issue]:
     doc = policy.doc
     issues: list[Issue] = []
     allowed = FLAGS_BY_KIND.get(event.kind, frozenset())
@@ -150,15 +201,52 @@ def _check_event(policy: PolicyInForce, event: Event) -> list[Issue]:
             issues.extend(_quantity(event, "points", what, penalty.points, points))
     elif event.kind is Kind.PROMOTION:
         target = event.note.strip()
-        if target and target not in policy.levels:
-            issues.append(
-                _issue(
-                    event,
-                    "note",
-                    f"promotion target {target!r} is not a level{did_you_mean(target, policy.levels)}",
-                )
-            )
+        problem = target and names.problem(target, f"promotion target {target!r} is not a level")
+        if problem:  # an empty note is read's to report
+            issues.append(_issue(event, "note", problem))
     return issues
+
+
+def with_level_ids(
+    policy: PolicyInForce, roster: Sequence[Employee], events: Sequence[Event]
+) -> tuple[tuple[Employee, ...], tuple[Event, ...]]:
+    """The rows with each level named by its id: a roster's ``level`` and a promotion's
+    target. A title that names no one level is left as written (`validate` reports it)."""
+    names = LevelNames(policy.levels)
+    people = tuple(
+        e if e.level in policy.levels else replace(e, level=names.id_of(e.level)) for e in roster
+    )
+    rows = tuple(
+        replace(e, note=names.id_of(e.note.strip()))
+        if e.kind is Kind.PROMOTION and e.note.strip() not in policy.levels
+        else e
+        for e in events
+    )
+    return people, rows
+
+
+def validate_inputs(
+    in_force: PolicyInForce, inputs: MonthInputs, state: CarriedState
+) -> tuple[MonthInputs, list[Issue]]:
+    """Validate stage: the rows the policy in force accepts, levels named by their ids,
+    and the problems of the rest.
+
+    A refused roster row takes its employee's events with it, so that one mistake is
+    reported once, not again as an event for someone unknown. The roster is checked
+    against the ledger's state too: the dismissed are not on it by accident.
+    """
+    found = validate(in_force, inputs.roster, inputs.events)
+    found += roster_against_ledger(inputs.roster, state)
+    refused = {(i.file, i.row) for i in found}
+
+    def kept(source: Source) -> bool:
+        return (source.where, source.row) not in refused
+
+    people, rows = with_level_ids(in_force, inputs.roster, inputs.events)
+    roster = tuple(e for e in people if kept(e.source))
+    known = {e.employee_id for e in roster}
+    events = tuple(e for e in rows if kept(e.source) and e.employee_id in known)
+    return replace(inputs, roster=roster, events=events), found
 
 
 def _unknown_clause(event: Event, what: str, clause: str, choices: list[str]) -> Issue:

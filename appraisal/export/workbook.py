@@ -65,13 +65,16 @@ def manifest_of(record: SealedMonth, in_force: PolicyInForce) -> Manifest:
         pay_day_of_month=in_force.doc.pay.pay_day_of_month,
         amend_reason=record.amend_reason,
         demotion_line=demotion_line(in_force),
+        organisation=in_force.doc.organisation,
     )
 
 
 def ladder_of(in_force: PolicyInForce) -> tuple[LevelLabel, ...]:
-    """The policy's job ladder in order, for level titles and the summary's order."""
+    """The policy's job ladder in order, for level and track titles and the summary's order."""
+    tracks = in_force.doc.ladder.tracks
     return tuple(
-        LevelLabel(level.id, level.title, level.track) for level in in_force.levels.values()
+        LevelLabel(level.id, level.title, level.track, tracks[level.track].title)
+        for level in in_force.levels.values()
     )
 
 

@@ -320,6 +320,9 @@ class PolicyDoc(Strict):
     id: Annotated[str, Field(min_length=1)]
     version: Annotated[str, Field(min_length=1)]
     title: str
+    # The organisation whose payroll this is (单位名称), as the pay sheet's title shows it:
+    # "南昌迈格文化传媒有限公司 客服部". None: the title names the month alone.
+    organisation: Annotated[str, Field(min_length=1)] | None = None
     amendments: list[Amendment] = []
     pay: Pay
     ladder: Ladder

@@ -5,6 +5,7 @@
 - `parse`: rows become `Employee` and `Event` records, every problem collected;
 - `imports`: attendance exports (DingTalk, ZKTeco) become events through profiles;
 - `form`: the managers' input workbook that `appraisal template` writes;
+- `deductions`: the optional deductions file (扣款) of `run --deductions`;
 - `inputs`: the month's inputs read together (`read_inputs`).
 """
 

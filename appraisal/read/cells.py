@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from decimal import Decimal
 
+from appraisal.domain.deductions import DEDUCTION_FIELDS
 from appraisal.domain.model import Issue, Kind
 from appraisal.domain.suggest import closest
 from appraisal.read.tables import Table, plain_header
@@ -43,7 +44,13 @@ _FLAG_SEPARATORS = re.compile(r"[;,；，、]")
 # the arithmetic (1e400 minutes, an amount of 1E+999 yuan). Money: up to 9999999999.99
 # yuan; points: one row never moves more than the 200-point score; values: minutes, days
 # and scores, at the four places an import writes.
-NUMBER_LIMITS = {"value": (10, 4), "amount": (10, 2), "points": (3, 2)}
+# A deduction (社保个人 … 其他扣款) is yuan to the cent, as an amount is.
+NUMBER_LIMITS = {
+    "value": (10, 4),
+    "amount": (10, 2),
+    "points": (3, 2),
+    **dict.fromkeys(DEDUCTION_FIELDS, (10, 2)),
+}
 
 
 def shown(text: str, limit: int = 24) -> str:
@@ -76,7 +83,7 @@ def number_limit(column: str) -> str:
     before, after = NUMBER_LIMITS[column]
     largest = f"{'9' * before}.{'9' * after}"
     what = {"amount": "an amount (yuan) holds", "points": "points hold"}.get(
-        column, "a value holds"
+        column, "a deduction (yuan) holds" if column in DEDUCTION_FIELDS else "a value holds"
     )
     return f"{what} at most {before} digits before the point and {after} after (up to {largest})"
 

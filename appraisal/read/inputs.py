@@ -5,7 +5,8 @@ and its sha256, which the ledger seals, is the hash of the same bytes. The manag
 workbook (`appraisal template`) is read sheet by sheet: its 名册 as the roster, its 考勤
 and 考评 as two events tables named ``input.xlsx[考勤]`` and ``input.xlsx[考评]``. An
 attendance export (DingTalk, ZKTeco) is recognised by its import profile and converted
-to events, its rows matched to the roster. `MonthInputs` is also what the ledger stores
+to events, its rows matched to the roster. The deductions file, if given, is read
+last (`appraisal.read.deductions`), against the roster. `MonthInputs` is also what the ledger stores
 of a month's inputs (`to_json` / `from_json`), so a replay reads nothing from disk.
 """
 
@@ -18,9 +19,12 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from appraisal.domain.deductions import DEDUCTION_FIELDS, Deductions
 from appraisal.domain.errors import InputError
 from appraisal.domain.model import Employee, Event, Issue, Kind, Month, Source
+from appraisal.domain.money import text
 from appraisal.files.input import read_input
+from appraisal.read.deductions import MESSAGES, read_deductions
 from appraisal.read.imports.convert import detect_profile, import_export
 from appraisal.read.imports.records import ReviewItem
 from appraisal.read.parse import parse_events, parse_roster
@@ -41,12 +45,17 @@ class MonthInputs:
     paths: Mapping[str, str] = field(default_factory=dict)  # file name -> path as given
     problems: tuple[Issue, ...] = ()  # found while reading; rows with problems are left out
     review: tuple[ReviewItem, ...] = ()  # from attendance exports: for a person, never applied
+    deductions: Mapping[str, Deductions] | None = None  # by employee_id, from run --deductions
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        out = {
             "roster": [_employee_json(e) for e in self.roster],
             "events": [_event_json(e) for e in self.events],
         }
+        # Only when given: a month without deductions is sealed as it always was.
+        if self.deductions is not None:
+            out["deductions"] = [_deductions_json(k, d) for k, d in self.deductions.items()]
+        return out
 
     @classmethod
     def from_json(
@@ -54,7 +63,9 @@ class MonthInputs:
     ) -> MonthInputs:
         roster = tuple(_employee_from(r) for r in data["roster"])
         events = tuple(_event_from(e) for e in data["events"])
-        return cls(month, roster, events, dict(files))
+        given = data.get("deductions")
+        deductions = None if given is None else dict(_deductions_from(row) for row in given)
+        return cls(month, roster, events, dict(files), deductions=deductions)
 
 
 def read_inputs(
@@ -63,8 +74,9 @@ def read_inputs(
     event_paths: Sequence[str | Path],
     *,
     hours_per_day: Decimal = Decimal(8),
+    deductions_path: str | Path | None = None,
 ) -> tuple[MonthInputs, list[Issue]]:
-    """The roster and every events file, with every problem found.
+    """The roster, every events file and the deductions file if any, with every problem found.
 
     The rows that read cleanly still go on to the later stages, so that one run reports
     the problems of every stage together. Hours in an attendance export become days at
@@ -133,8 +145,30 @@ def read_inputs(
     paths[Path(roster_path).name] = str(roster_path)
     if roster_table is not None:
         paths[roster_table.name] = roster_table.file
+    deductions = None
+    if deductions_path is not None:
+        read_already = {sha: ("--events", path) for sha, path in seen.items()}
+        if roster_file is not None:
+            read_already[roster_file.sha256] = ("--roster", roster_file.path)
+        readable = roster_table is not None and "employee_id" in roster_table.header
+        deductions, file, found = read_deductions(
+            deductions_path, known if readable else None, read_already
+        )
+        if file is not None and file.name in paths and not found:
+            message = MESSAGES["same_name"].format(name=file.name, path=paths[file.name])
+            found = [Issue(file.path, None, None, message)]
+        issues += found
+        if file is not None:
+            files[file.name], paths[file.name] = file.sha256, file.path
     inputs = MonthInputs(
-        month, tuple(roster), tuple(events), files, paths, tuple(issues), tuple(review)
+        month,
+        tuple(roster),
+        tuple(events),
+        files,
+        paths,
+        tuple(issues),
+        tuple(review),
+        deductions,
     )
     return inputs, issues
 
@@ -179,6 +213,17 @@ def _employee_from(data: Mapping[str, Any]) -> Employee:
         hire_date=date.fromisoformat(data["hire_date"]) if data["hire_date"] else None,
         department=data["department"],
     )
+
+
+def _deductions_json(employee_id: str, d: Deductions) -> dict[str, Any]:
+    assert d.source is not None  # read from a file: every row has its own
+    figures = {name: text(d.values[name]) for name in DEDUCTION_FIELDS}
+    return {"employee_id": employee_id, **figures, "source": [d.source.file, d.source.row]}
+
+
+def _deductions_from(data: Mapping[str, Any]) -> tuple[str, Deductions]:
+    values = {name: Decimal(data[name]) for name in DEDUCTION_FIELDS}
+    return data["employee_id"], Deductions(values, Source(*data["source"]))
 
 
 def _event_json(e: Event) -> dict[str, Any]:

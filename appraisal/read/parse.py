@@ -289,7 +289,7 @@ class _EventRows:
                 if kind is Kind.OVERTIME and "holiday" in flags and "rest_day" in flags:
                     issue(row, "flags", "an overtime row cannot be both 'holiday' and 'rest_day'")
                 if kind is Kind.PROMOTION:
-                    note = note.strip()  # the target level id, compared with the policy's ids
+                    note = note.strip()  # the target level, its id or title: validate resolves it
                     if not note:
                         message = "a promotion row needs a note (the target level id, "
                         issue(row, "note", message + "e.g. team_lead)")

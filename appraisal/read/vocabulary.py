@@ -20,6 +20,8 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from appraisal.domain.deductions import DEDUCTION_TITLES
+
 __all__ = ["COLUMNS", "FLAGS", "KINDS", "LEAVE_TYPES", "Vocabulary"]
 
 
@@ -80,8 +82,9 @@ class Vocabulary:
         return f"{chinese[0]} {word}" if chinese else word
 
 
-# Interface.md's columns of the roster and the events, plus the template's display-only
-# columns (姓名 on an events sheet, 条款内容), which the reader skips on template sheets.
+# Interface.md's columns of the roster and the events, the template's display-only
+# columns (姓名 on an events sheet, 条款内容), which the reader skips on template sheets,
+# and the columns of the deductions file (扣款), its Chinese names first as a pay sheet has them.
 COLUMNS = Vocabulary(
     {
         "employee_id": ("工号",),
@@ -98,6 +101,11 @@ COLUMNS = Vocabulary(
         "flags": ("标记",),
         "note": ("备注",),
         "clause_title": ("条款内容",),
+        # The deductions file (run --deductions): what HR deducts after gross.
+        "social_insurance": (DEDUCTION_TITLES["social_insurance"], "个人社保", "社保"),
+        "housing_fund": (DEDUCTION_TITLES["housing_fund"], "个人公积金", "公积金"),
+        "income_tax": (DEDUCTION_TITLES["income_tax"], "个人所得税"),
+        "other": (DEDUCTION_TITLES["other"], "其他"),
     }
 )
 

@@ -44,7 +44,7 @@ KIND_GUIDE: dict[Kind, tuple[str, str, str]] = {
     Kind.PROMOTION: (
         APPRAISAL,
         "（不填）",
-        "备注 = 目标职级 id（如 team_lead）；领导批准后写标记「已批准」",
+        "备注 = 目标职级 id 或名称（如 team_lead 或 客服组长）；领导批准后写标记「已批准」",
     ),
     Kind.METRIC: (APPRAISAL, "指标数值（如满意度 96.5）", "条款 = 指标名（如 csat）"),
 }

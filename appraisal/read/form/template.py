@@ -172,7 +172,9 @@ def _roster_sheet(sheet: Worksheet, roster: Sequence[Employee], refs: ListRefs) 
         hire = sheet.cell(row, table.columns.index("hire_date") + 1, employee.hire_date)
         hire.number_format = DATE_FORMAT
     last = len(roster) + 1 + ROSTER_SPARE_ROWS
-    level = list_validation(refs.levels, "职级 level", "政策中的职级 id，见「说明」")
+    level = list_validation(
+        refs.levels, "职级 level", "政策中的职级 id 或名称（如 客服专员），见「说明」"
+    )
     validate_ranges(sheet, level, table.range("level", 2, last))
     fit_widths(table, [[e.employee_id, e.name, e.level, "", e.department] for e in roster])
 

@@ -1,0 +1,67 @@
+"""`appraisal payslips` and `replay --payslip`: the 工资条 of a sealed month, one file an
+employee, and the check that a payslip file is the one the ledger gives."""
+
+from __future__ import annotations
+
+import argparse
+from typing import TextIO
+
+from appraisal.domain.errors import InputError
+from appraisal.domain.model import Issue
+from appraisal.export.payslip_read import read_passwords
+from appraisal.export.payslips import verify_payslip, write_payslips
+from appraisal.files.input import read_input
+
+__all__ = ["check_payslip", "payslips_command"]
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+
+
+def payslips_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    if args.out.exists() and not args.out.is_dir():
+        print(f"{args.out}: --out names a file; give a folder for the payslips", file=err)
+        return EXIT_USAGE
+    with args.progress as progress:
+        progress.stage("writing the payslips")
+        written = write_payslips(
+            args.ledger,
+            args.month,
+            args.out,
+            version=args.version,
+            fmt=args.format,
+            passwords=args.passwords,
+        )
+    locked = " (each encrypted with its employee's password)" if args.passwords else ""
+    print(
+        f"{len(written)} 工资条 (payslips) of {args.month} written to {args.out}{locked}",
+        file=out,
+    )
+    return EXIT_OK
+
+
+def check_payslip(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """`replay --payslip FILE --employee ID [--passwords FILE]`, after the replay itself."""
+    if args.employee is None:
+        print("replay --payslip: give --employee ID, whose payslip the file is", file=err)
+        return EXIT_USAGE
+    given, problems = read_input(args.payslip)  # a regular file only: never a FIFO
+    if given is None:
+        raise InputError(problems, what="payslip")
+    password = None
+    if args.passwords is not None:
+        passwords, problems = read_passwords(args.passwords)
+        if problems:
+            raise InputError(problems, what="passwords")
+        password = passwords.get(args.employee)
+        if password is None:
+            message = f"no password for {args.employee}"
+            raise InputError([Issue(str(args.passwords), None, None, message)], what="passwords")
+    checked = verify_payslip(given.data, args.ledger, args.month, args.employee, password=password)
+    path = args.payslip
+    if not checked.identical:
+        for line in checked.differences:
+            print(f"{path}: {line}", file=err)
+        print(f"{path} is not the payslip of {args.employee} for {args.month}.", file=err)
+        return EXIT_PROBLEMS
+    print(f"{path}: byte-identical to the payslip of {args.employee} the ledger gives.", file=out)
+    return EXIT_OK
