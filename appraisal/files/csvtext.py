@@ -15,7 +15,7 @@ import csv
 import io
 from collections.abc import Iterator
 
-__all__ = ["MAX_FIELD_CHARS", "CsvProblem", "csv_records", "iter_csv_records"]
+__all__ = ["MAX_FIELD_CHARS", "CsvProblem", "careful_records", "csv_records", "iter_csv_records"]
 
 MAX_FIELD_CHARS = 10_000  # one CSV field; a note longer than this is not a note
 
@@ -44,6 +44,29 @@ class CsvProblem(Exception):
 
 def iter_csv_records(text: str, delimiter: str = ",") -> Iterator[tuple[int, list[str]]]:
     """The records of CSV text, numbered from 1 as a spreadsheet numbers its rows.
+
+    Most files are read at the csv module's own speed: when it reads the whole text
+    strictly and no record can hold a field over the limit (no line is that long and no
+    record runs over several lines), the records are given as read. Otherwise the text
+    is read again record by record, to say where and why (`careful_records`).
+    """
+    try:
+        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True))
+    except csv.Error:
+        records = None
+    if records is not None:
+        lines = text.split("\n")
+        if lines[-1] == "":
+            lines.pop()  # the text's last line end
+        # One line a record, none longer than a field may be: no field is too long.
+        if len(records) == len(lines) and max(map(len, lines), default=0) <= MAX_FIELD_CHARS:
+            return iter(enumerate(records, start=1))
+    return careful_records(text, delimiter)
+
+
+def careful_records(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
+    """`iter_csv_records`, record by record: every field's length checked, and a record
+    that cannot be read explained (an unclosed quote, a field too long).
 
     A quoted field may run over several lines (a note with line breaks): it stays one
     record, one row. A quote that is never closed would swallow the rows after it into

@@ -153,15 +153,18 @@ def _read_csv(file: str, name: str, data: bytes) -> tuple[Table | None, list[Iss
     header_row = 1
     rows: list[tuple[int, tuple[str, ...]]] = []
     for number, fields in records:
-        if not "".join(fields).strip():
+        joined = "".join(fields)
+        if not joined.strip():
             continue
         if header is None:
             header, header_row = fields, number
         elif len(fields) != len(header):
             message = f"row has {len(fields)} fields, the header has {len(header)}"
             issues.append(Issue(file, number, None, message))
+        elif unquote and "'" in joined:
+            rows.append((number, tuple(map(from_csv_cell, fields))))
         else:
-            rows.append((number, tuple(map(from_csv_cell, fields) if unquote else fields)))
+            rows.append((number, tuple(fields)))
     if problem is not None:
         line, column, message = problem
         named = header[column] if header and column is not None and column < len(header) else None

@@ -28,7 +28,7 @@ from openpyxl.utils import get_column_letter
 
 from appraisal.domain.errors import InputError
 from appraisal.domain.model import Issue
-from appraisal.files.csvtext import CsvProblem, iter_csv_records
+from appraisal.files.csvtext import CsvProblem, careful_records
 from appraisal.files.input import InputFile, read_input
 from appraisal.files.zipcheck import XLSX_ERRORS, xlsx_problem
 from appraisal.read.tables import UnreadableSheet, sheet_rows, unreadable_workbook
@@ -141,7 +141,8 @@ class _CsvBook(Book):
 
     def rows(self, sheet: str) -> Iterator[Row]:
         try:
-            for _, fields in iter_csv_records(self._text):
+            # Record by record: recognising an export reads only its first rows.
+            for _, fields in careful_records(self._text, ","):
                 yield [field if field.strip() else None for field in fields]
         except CsvProblem as problem:
             # "input": `run` meets a CSV here too, while it tells exports from events files
