@@ -19,14 +19,13 @@ from typing import Any
 
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.pagebreak import Break, ColBreak, RowBreak
-from openpyxl.worksheet.properties import PageSetupProperties
+from openpyxl.worksheet.pagebreak import Break, RowBreak
 
 from appraisal.domain.deductions import DEDUCTION_FIELDS, DEDUCTION_TITLES
 from appraisal.domain.results import PAY_FIELDS, EmployeeResult
 from payroll_export import rowxml
 from payroll_export.model import PAY_LABELS, Manifest
-from payroll_export.print_layout import MARGIN_INCHES, PAPER_A4, plan
+from payroll_export.print_layout import set_print_layout
 from payroll_export.sheet import Book, Column, Sheet
 from payroll_export.text import FORMULA_START, clean_text, display_width, money_text, money_width
 
@@ -185,23 +184,12 @@ def _values(person: EmployeeResult, columns: Sequence[Column]) -> list[object]:
 
 
 def _print_setup(ws: Any, widths: Sequence[int], strips: int, last_row: int) -> None:
-    """A4 landscape at a legible scale; a page ends between strips, never inside one."""
-    scale, breaks = plan(widths, TITLE_COLUMNS)
-    ws.page_setup.paperSize = PAPER_A4
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.scale = scale
-    ws.page_setup.pageOrder = "overThenDown"
-    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=False)
-    ws.page_margins.left = ws.page_margins.right = MARGIN_INCHES
-    ws.page_margins.top = ws.page_margins.bottom = MARGIN_TOP_INCHES
-    ws.page_margins.header = ws.page_margins.footer = MARGIN_HEADER_INCHES
+    """A4 landscape at a legible scale; a page ends between strips, never inside one.
+    No header rows repeat: every strip carries its own."""
+    scale = set_print_layout(
+        ws, widths, title_columns=TITLE_COLUMNS, title_rows=None, last_row=last_row
+    )
     ws.print_options.gridLines = False
-    ws.print_area = f"A1:{get_column_letter(len(widths))}{last_row}"
-    if breaks:
-        ws.print_title_cols = f"A:{get_column_letter(TITLE_COLUMNS)}"
-        ws.col_breaks = ColBreak()
-        for column in breaks:
-            ws.col_breaks.append(Break(id=column))
     per_page = strips_per_page(scale)
     ws.row_breaks = RowBreak()
     # Row 1 is the title; strip k (from 0) takes rows 2 + 3k .. 4 + 3k.

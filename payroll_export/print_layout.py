@@ -63,7 +63,7 @@ def plan(widths: Sequence[float], title_columns: int) -> tuple[int, list[int]]:
 
 
 def set_print_layout(
-    ws: Any, widths: Sequence[float], *, title_columns: int, title_rows: str, last_row: int
+    ws: Any, widths: Sequence[float], *, title_columns: int, title_rows: str | None, last_row: int
 ) -> int:
     """Print setup of a sheet whose columns are ``widths`` wide (as set on the sheet):
     A4 landscape at a legible scale, the print area, the print titles and, when the
@@ -77,7 +77,8 @@ def set_print_layout(
     ws.page_margins.left = ws.page_margins.right = MARGIN_INCHES
     ws.page_margins.top = ws.page_margins.bottom = MARGIN_TOP_INCHES
     ws.page_margins.header = ws.page_margins.footer = MARGIN_HEADER_INCHES
-    ws.print_title_rows = title_rows
+    if title_rows is not None:
+        ws.print_title_rows = title_rows
     if title_columns:
         ws.print_title_cols = f"A:{get_column_letter(title_columns)}"
     ws.print_area = f"A1:{get_column_letter(len(widths))}{last_row}"
