@@ -21,6 +21,7 @@ from typing import Any
 from appraisal.check import check_month
 from appraisal.domain.errors import InputError, WriteFailed
 from appraisal.domain.model import CarriedState, Issue, Month
+from appraisal.domain.pauses import without_cycle_collection
 from appraisal.domain.results import MonthResults, PolicyInfo
 from appraisal.domain.version import __version__
 from appraisal.engine.evaluate import evaluate
@@ -173,7 +174,9 @@ def run_month(
     sealed, all under the ledger's write lock: one writer at a time. An identical re-run
     changes nothing."""
     while True:
-        with writing(ledger_path) as ledger:  # held from before the opening to the commit
+        # The lock is held from before the opening to the commit; the month's records
+        # are built and encoded without pauses of the cycle collector.
+        with writing(ledger_path) as ledger, without_cycle_collection():
             opening = ledger.opening(inputs.month, amend)  # chain verified; none stale before
             progress.stage("evaluating")
             computed, issues = compute(policy, inputs, opening.state)

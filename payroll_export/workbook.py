@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from appraisal.domain.pauses import without_cycle_collection
 from appraisal.domain.results import EmployeeResult, MonthResults
 from appraisal.files.xlsx import workbook_bytes
 from payroll_export.audit_sheet import write_audit_sheets, write_compliance_sheet
@@ -44,6 +45,13 @@ def salary_workbook(
     list goes on over further sheets, and 说明 (manifest) says so. Raises ValueError
     when the manifest describes another month or policy, or a figure is not money.
     """
+    with without_cycle_collection():  # tens of thousands of rows, no reference cycles
+        return _salary_workbook(results, manifest, ladder, max_rows)
+
+
+def _salary_workbook(
+    results: MonthResults, manifest: Manifest, ladder: Sequence[LevelLabel], max_rows: int
+) -> bytes:
     check_matches(results, manifest)
     employees = sorted(results.employees, key=lambda person: person.employee_id)
     _check_money(employees)

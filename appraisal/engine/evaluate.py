@@ -23,6 +23,7 @@ from decimal import localcontext
 
 from appraisal.domain.model import CarriedState, Employee, Event, Issue, Kind, Month
 from appraisal.domain.money import CONTEXT
+from appraisal.domain.pauses import without_cycle_collection
 from appraisal.domain.results import EmployeeResult
 from appraisal.engine import attendance, awards, levels, pay, score
 from appraisal.engine.context import MonthContext, Rates
@@ -85,7 +86,7 @@ def evaluate(
     state: CarriedState,
 ) -> Evaluation:
     """Apply the policy in force to one month of events for every employee."""
-    with localcontext(CONTEXT):
+    with localcontext(CONTEXT), without_cycle_collection():
         by_employee: dict[str, list[Event]] = defaultdict(list)
         for event in events:
             by_employee[event.employee_id].append(event)

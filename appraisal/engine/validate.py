@@ -22,6 +22,7 @@ from dataclasses import replace
 from decimal import Decimal
 
 from appraisal.domain.model import CarriedState, Employee, Event, Issue, Kind, Source
+from appraisal.domain.pauses import without_cycle_collection
 from appraisal.engine.quantities import quantities
 from appraisal.engine.roster import roster_against_ledger
 from appraisal.policy.expr import did_you_mean
@@ -92,6 +93,13 @@ def validate(
     policy: PolicyInForce, roster: Sequence[Employee], events: Sequence[Event]
 ) -> list[Issue]:
     """Every problem of the roster and events that the policy in force reveals."""
+    with without_cycle_collection():
+        return _validate(policy, roster, events)
+
+
+def _validate(
+    policy: PolicyInForce, roster: Sequence[Employee], events: Sequence[Event]
+) -> list[Issue]:
     issues: list[Issue] = []
     names = LevelNames(policy.levels)
     for employee in roster:

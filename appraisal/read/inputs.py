@@ -23,6 +23,7 @@ from appraisal.domain.deductions import DEDUCTION_FIELDS, Deductions
 from appraisal.domain.errors import InputError
 from appraisal.domain.model import Employee, Event, Issue, Kind, Month, Source
 from appraisal.domain.money import text
+from appraisal.domain.pauses import without_cycle_collection
 from appraisal.files.input import read_input
 from appraisal.read.deductions import MESSAGES, read_deductions
 from appraisal.read.imports.convert import detect_profile, import_export
@@ -69,6 +70,26 @@ class MonthInputs:
 
 
 def read_inputs(
+    month: Month,
+    roster_path: str | Path,
+    event_paths: Sequence[str | Path],
+    *,
+    hours_per_day: Decimal = Decimal(8),
+    deductions_path: str | Path | None = None,
+) -> tuple[MonthInputs, list[Issue]]:
+    """The roster, every events file and the deductions file if any, with every problem
+    found (`_read_inputs`), built without pauses of the cycle collector."""
+    with without_cycle_collection():
+        return _read_inputs(
+            month,
+            roster_path,
+            event_paths,
+            hours_per_day=hours_per_day,
+            deductions_path=deductions_path,
+        )
+
+
+def _read_inputs(
     month: Month,
     roster_path: str | Path,
     event_paths: Sequence[str | Path],
