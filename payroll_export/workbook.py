@@ -30,6 +30,7 @@ from payroll_export.text import clean_text, money_text
 __all__ = ["salary_workbook"]
 
 
+@without_cycle_collection()  # tens of thousands of rows, no reference cycles
 def salary_workbook(
     results: MonthResults,
     manifest: Manifest,
@@ -45,13 +46,6 @@ def salary_workbook(
     list goes on over further sheets, and 说明 (manifest) says so. Raises ValueError
     when the manifest describes another month or policy, or a figure is not money.
     """
-    with without_cycle_collection():  # tens of thousands of rows, no reference cycles
-        return _salary_workbook(results, manifest, ladder, max_rows)
-
-
-def _salary_workbook(
-    results: MonthResults, manifest: Manifest, ladder: Sequence[LevelLabel], max_rows: int
-) -> bytes:
     check_matches(results, manifest)
     employees = sorted(results.employees, key=lambda person: person.employee_id)
     _check_money(employees)

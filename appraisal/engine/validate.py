@@ -89,17 +89,11 @@ def _compact(text: str) -> str:
     return "".join(unicodedata.normalize("NFKC", text).split())
 
 
+@without_cycle_collection()
 def validate(
     policy: PolicyInForce, roster: Sequence[Employee], events: Sequence[Event]
 ) -> list[Issue]:
     """Every problem of the roster and events that the policy in force reveals."""
-    with without_cycle_collection():
-        return _validate(policy, roster, events)
-
-
-def _validate(
-    policy: PolicyInForce, roster: Sequence[Employee], events: Sequence[Event]
-) -> list[Issue]:
     issues: list[Issue] = []
     names = LevelNames(policy.levels)
     for employee in roster:

@@ -20,6 +20,7 @@ from decimal import Decimal
 
 from appraisal.domain.deductions import DEDUCTION_FIELDS, DEDUCTION_TITLES
 from appraisal.domain.results import PAY_FIELDS, EmployeeResult, TraceEntry
+from appraisal.export.statement import score_side
 from payroll_export.model import PAY_LABELS
 
 __all__ = [
@@ -69,8 +70,6 @@ TEXT: Mapping[str, str] = {
 # Rules whose points count on the add side whatever their sign (the exam's band E is -10
 # on the add side, scheme.md §3); other rules add when positive and deduct otherwise.
 # As `appraisal.export.statement` sorts them.
-_ADD_SIDE = ("score.criteria.", "score.exam", "rewards.")
-_BOUNDS = ("score.add_bounds", "score.deduct_floor")
 _LEVEL_RULES = ("demotion", "dismissal", "promotion", "awards")
 
 
@@ -199,15 +198,14 @@ def _score_items(
     deduct: list[SlipEntry] = []
     bounds: list[SlipEntry] = []
     for entry in trace:
-        if entry.points is None:
+        side = score_side(entry)
+        if side is None or entry.points is None:
             continue
         figure = f"{entry.points:+}" if entry.points else "0"
-        if entry.rule in _BOUNDS:
+        if side == "bound":
             bounds.append(_entry(entry, TEXT["bounds"]))
-        elif entry.rule.startswith(_ADD_SIDE) or entry.points > 0:
-            add.append(_entry(entry, figure))
         else:
-            deduct.append(_entry(entry, figure))
+            (add if side == "add" else deduct).append(_entry(entry, figure))
     return tuple(add), tuple(deduct), tuple(bounds)
 
 

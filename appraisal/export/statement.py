@@ -28,7 +28,7 @@ from appraisal.domain.results import (
 from appraisal.domain.suggest import closest
 from appraisal.domain.text import display_width, terminal_safe
 
-__all__ = ["LANGUAGES", "UnknownEmployee", "statement"]
+__all__ = ["LANGUAGES", "UnknownEmployee", "score_side", "statement"]
 
 
 class UnknownEmployee(KeyError):
@@ -129,6 +129,19 @@ _TITLES = {"monthly": "月度优秀客服代表", "yearly": "年度最佳客服�
 # on the add side, scheme.md §3); other rules add when positive and deduct otherwise.
 _ADD_SIDE = ("score.criteria.", "score.exam", "rewards.")
 _BOUNDS = ("score.add_bounds", "score.deduct_floor")
+
+
+def score_side(entry: TraceEntry) -> str | None:
+    """Which side of the 200-point score a trace entry counts on: "add", "deduct",
+    "bound" (the rule that kept a side within its bounds), or None for no points.
+    Statements and payslips group the score items by it."""
+    if entry.points is None:
+        return None
+    if entry.rule in _BOUNDS:
+        return "bound"
+    return "add" if entry.rule.startswith(_ADD_SIDE) or entry.points > 0 else "deduct"
+
+
 _LEVEL_RULES = ("demotion", "dismissal", "promotion")
 _FIELD_WIDTH = 24  # 旷工扣款 absence_deduction
 
@@ -237,9 +250,9 @@ class _Statement:
         add_side: list[tuple[int, Decimal]] = []
         deduct_side: list[tuple[int, Decimal]] = []
         for index, t in enumerate(self.trace):
-            if t.points is not None and t.rule not in _BOUNDS:
-                side = t.rule.startswith(_ADD_SIDE) or t.points > 0
-                (add_side if side else deduct_side).append((index, t.points))
+            side = score_side(t)
+            if t.points is not None and side in ("add", "deduct"):
+                (add_side if side == "add" else deduct_side).append((index, t.points))
         self.section("score")
         self.lines.append(f"  {w['add_side']}")
         self.lines += [self.entry(i, f"{pts:+}") for i, pts in add_side] or [f"    {w['none']}"]

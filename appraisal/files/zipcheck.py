@@ -22,6 +22,7 @@ import struct
 import zipfile
 import zlib
 from dataclasses import dataclass
+from functools import lru_cache
 from io import BytesIO
 from xml.etree.ElementTree import ParseError
 
@@ -81,6 +82,9 @@ _RANGE = re.compile(r"\$?([A-Za-z]{1,3})?\$?([0-9]+)?(?::\$?([A-Za-z]{1,3})?\$?(
 _ROW_TAGS = (b"<row", b":row")  # <rowBreaks> is counted too: one more row at most
 
 
+# An events workbook is checked by the export detector and again by the events reader:
+# the second check of the same bytes is remembered, not inflated again.
+@lru_cache(maxsize=2)
 def xlsx_problem(data: bytes) -> str | None:
     """What makes ``data`` unsafe or unfit to parse as a workbook, or None when it may be."""
     try:

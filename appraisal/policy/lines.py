@@ -14,7 +14,8 @@ import math
 from decimal import Decimal
 
 from appraisal.policy.expr import ExpressionError, compile_expression
-from appraisal.policy.loaded import SCORE_NAMES, PolicyInForce
+from appraisal.policy.loaded import PolicyInForce
+from appraisal.policy.slots import SCORE_NAMES
 
 __all__ = ["demotion_line"]
 

@@ -28,14 +28,7 @@ from appraisal.files.yamlfile import Path_, dotted
 from appraisal.policy.expr import Expression, did_you_mean
 from appraisal.policy.messages import date_words, policy_problems
 from appraisal.policy.schema import PolicyDoc
-from appraisal.policy.slots import (
-    AWARD_NAMES,
-    FLOATING_NAMES,
-    PROMOTION_NAMES,
-    RATE_NAMES,
-    SCORE_NAMES,
-    compile_slots,
-)
+from appraisal.policy.slots import compile_slots
 from appraisal.policy.source import (
     PolicySource,
     read_policy_bundle,
@@ -45,11 +38,6 @@ from appraisal.policy.source import (
 from appraisal.policy.trial import trial_problems
 
 __all__ = [
-    "AWARD_NAMES",
-    "FLOATING_NAMES",
-    "PROMOTION_NAMES",
-    "RATE_NAMES",
-    "SCORE_NAMES",
     "LevelInfo",
     "Policy",
     "PolicyError",

@@ -69,6 +69,7 @@ class MonthInputs:
         return cls(month, roster, events, dict(files), deductions=deductions)
 
 
+@without_cycle_collection()
 def read_inputs(
     month: Month,
     roster_path: str | Path,
@@ -77,27 +78,8 @@ def read_inputs(
     hours_per_day: Decimal = Decimal(8),
     deductions_path: str | Path | None = None,
 ) -> tuple[MonthInputs, list[Issue]]:
-    """The roster, every events file and the deductions file if any, with every problem
-    found (`_read_inputs`), built without pauses of the cycle collector."""
-    with without_cycle_collection():
-        return _read_inputs(
-            month,
-            roster_path,
-            event_paths,
-            hours_per_day=hours_per_day,
-            deductions_path=deductions_path,
-        )
-
-
-def _read_inputs(
-    month: Month,
-    roster_path: str | Path,
-    event_paths: Sequence[str | Path],
-    *,
-    hours_per_day: Decimal = Decimal(8),
-    deductions_path: str | Path | None = None,
-) -> tuple[MonthInputs, list[Issue]]:
-    """The roster, every events file and the deductions file if any, with every problem found.
+    """The roster, every events file and the deductions file if any, with every problem found,
+    built without pauses of the cycle collector.
 
     The rows that read cleanly still go on to the later stages, so that one run reports
     the problems of every stage together. Hours in an attendance export become days at
