@@ -9,13 +9,14 @@ a stage (docs/architecture.md); `run` is the whole of it for one month. The exce
 tree is drawn in `appraisal.domain.errors`.
 """
 
+from appraisal.audit import replay_month
 from appraisal.domain.errors import AppraisalError, BadFile, InputError, ProfileError
 from appraisal.domain.model import CarriedState, Employee, Event, Issue, Kind, Month, Source
 from appraisal.domain.version import __version__
 from appraisal.engine.evaluate import Evaluation, evaluate
 from appraisal.export.statement import UnknownEmployee, statement
 from appraisal.ledger import AlreadySealed, Ledger, LedgerError, NothingToAmend, OutOfOrder
-from appraisal.pipeline import RunRequest, evaluate_rows, read_inputs, replay_month, run, run_month
+from appraisal.pipeline import RunRequest, evaluate_rows, read_inputs, run, run_month
 from appraisal.policy.loaded import (
     Policy,
     PolicyError,

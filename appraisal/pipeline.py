@@ -5,9 +5,9 @@ goes through `compute` (validate → evaluate → check), so a run, a replay and
 caller (`evaluate_rows`) get the same results from the same inputs. Each stage returns
 its value and its problems (`Issue` values), and the problems of every stage come back
 together; an `AppraisalError` (a bad policy file, a refused seal) stops the line.
-`replay_month` recomputes a sealed month from what the ledger stored alone and lists
-every difference; `reissue` writes a sealed month's files again from the ledger. Each
-says the stages it enters to an optional `Progress` (`appraisal.progress`; default none).
+The readers of a sealed month, `replay_month` and `reissue`, are `appraisal.audit`.
+Each says the stages it enters to an optional `Progress` (`appraisal.progress`; default
+none).
 """
 
 from __future__ import annotations
@@ -32,17 +32,13 @@ from appraisal.export.workbook import salary_workbook_of
 from appraisal.files.output import write_atomic
 from appraisal.ledger.carry import carry
 from appraisal.ledger.chain import fingerprint_of
-from appraisal.ledger.compare import diff
-from appraisal.ledger.errors import AlreadySealed, stale_note
+from appraisal.ledger.errors import AlreadySealed
 from appraisal.ledger.records import NewSeal, SealedMonth
-from appraisal.ledger.store import Ledger
-from appraisal.ledger.writer import LedgerChanged, Opening, Writer, read_sealed, writing
+from appraisal.ledger.writer import LedgerChanged, Opening, Writer, writing
 from appraisal.policy.loaded import (
     Policy,
-    PolicyError,
     PolicyInForce,
     load_policy,
-    load_policy_bundle,
 )
 from appraisal.progress import NO_PROGRESS, Progress
 from appraisal.read.imports.records import ReviewItem
@@ -58,8 +54,6 @@ __all__ = [
     "RunRequest",
     "evaluate_rows",
     "read_inputs",
-    "reissue",
-    "replay_month",
     "run",
     "run_month",
 ]
@@ -254,44 +248,6 @@ def export(
     write_files(outcome.record, files, ledger_path, progress)
 
 
-def reissue(
-    month: Month | str,
-    ledger_path: str | Path,
-    *,
-    json_path: Path | None = None,
-    workbook_path: Path | None = None,
-    progress: Progress = NO_PROGRESS,
-) -> SealedMonth:
-    """`appraisal reissue`: a sealed month's results JSON and salary workbook written again
-    from the ledger alone, byte for byte as `run` wrote them. Returns the record used.
-
-    The chain up to the month's current version is verified first. Raises `LedgerError`
-    (no ledger file), `NotSealed`, `ChainBroken`, `PolicyError` (the stored policy) or
-    `WriteFailed` (naming the command to try again); nothing is written then.
-    """
-    progress.stage("reading the ledger")
-    record = read_sealed(ledger_path, month)
-    policy = stored_policy(record) if workbook_path is not None else None
-    results = record.month_results()
-
-    def workbook() -> bytes:
-        return salary_workbook_of(record, policy=policy, results=results)
-
-    files = [("--json", json_path, lambda: results_file_bytes(results.to_json()))]
-    files += [("--out", workbook_path, workbook)]
-    write_files(record, files, ledger_path, progress)
-    return record
-
-
-def stored_policy(record: SealedMonth) -> Policy:
-    """The policy of a sealed month, from the texts the ledger stored, never today's files."""
-    try:
-        return load_policy_bundle(record.policy_sources)
-    except PolicyError as error:
-        error.what = f"stored {error.what}"
-        raise
-
-
 def write_files(
     record: SealedMonth,
     files: Sequence[tuple[str, Path | None, Callable[[], bytes]]],
@@ -313,47 +269,6 @@ def write_files(
             rebuild = shlex.join(command) if ledger_path is not None else None
             reason = error.strerror or str(error)
             raise WriteFailed(str(path), reason, sealed=record.month, rebuild=rebuild) from error
-
-
-@dataclass(frozen=True)
-class ReplayOutcome:
-    """A sealed month recomputed: its record, every difference, and the policy it used."""
-
-    record: SealedMonth | None
-    differences: list[str]
-    policy: Policy | None = None  # parsed once, from the texts the ledger stored
-
-
-def replay_month(
-    month: Month, ledger_path: str | Path, progress: Progress = NO_PROGRESS
-) -> ReplayOutcome:
-    """`appraisal replay`: recompute a sealed month from the ledger alone and compare."""
-    progress.stage("reading the ledger")
-    if not Path(ledger_path).exists():
-        return ReplayOutcome(None, [f"{ledger_path}: no ledger file"])
-    with Ledger(ledger_path) as ledger:
-        differences = [f"ledger chain: {p}" for p in ledger.verify_chain()]
-        record = ledger.current(str(month))
-        if record is None:
-            sealed = ", ".join(ledger.sealed_months()) or "none"
-            return ReplayOutcome(
-                None, [*differences, f"{month} is not sealed (sealed months: {sealed})"]
-            )
-        previous, stale = ledger.previous_current(str(month)), ledger.stale_months()
-    if str(month) in stale:
-        differences.append(stale_note(str(month), stale, previous.month if previous else None))
-    policy = stored_policy(record)
-    if policy.sha256 != record.policy_sha256:
-        differences.append(f"policy text: sha256 {policy.sha256} != sealed {record.policy_sha256}")
-    progress.stage("evaluating")
-    computed, issues = compute(policy, record.month_inputs(), record.carried_before())
-    if computed is None:
-        problems = [*differences, *(f"stored input: {i}" for i in issues)]
-        return ReplayOutcome(record, problems, policy)
-    progress.stage("comparing")
-    differences += diff("results", record.results, computed.results_json)
-    differences += diff("state after", record.state_after, computed.state_after.to_json())
-    return ReplayOutcome(record, differences, policy)
 
 
 def evaluate_rows(

@@ -172,7 +172,7 @@ def test_a_write_that_fails_is_a_message_not_a_traceback(
     def full_disk(path: object, data: bytes) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("appraisal.cli.handlers.write_atomic", full_disk)
+    monkeypatch.setattr("appraisal.cli.tools.write_atomic", full_disk)
     argv = ["template", "--month", "2026-10", "--roster", "roster.csv", "--out", "t.xlsx"]
     assert main(argv) == 1
     err = capsys.readouterr().err

@@ -21,12 +21,13 @@ from typing import Any
 import pytest
 
 from appraisal import pipeline
+from appraisal.audit import reissue
 from appraisal.cli import main
 from appraisal.domain.errors import WriteFailed
 from appraisal.domain.model import Month
 from appraisal.ledger import ChainBroken, Ledger, NotSealed, read_sealed
 from appraisal.ledger.errors import LedgerError
-from appraisal.pipeline import RunRequest, reissue
+from appraisal.pipeline import RunRequest
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE_ROSTER = ROOT / "examples" / "roster.csv"

@@ -19,10 +19,11 @@ from pathlib import Path
 
 import pytest
 
+from appraisal.audit import reissue, replay_month
 from appraisal.cli.progress import DELAY_VARIABLE, TerminalProgress, progress_for
 from appraisal.domain.errors import InputError
 from appraisal.domain.model import Month
-from appraisal.pipeline import RunRequest, reissue, replay_month, run
+from appraisal.pipeline import RunRequest, run
 from appraisal.progress import NO_PROGRESS
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -21,8 +21,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from appraisal import CarriedState, Ledger, Month, evaluate, load_policy, read
+from appraisal.audit import replay_month
 from appraisal.domain.results import PAY_FIELDS
-from appraisal.pipeline import MonthInputs, evaluate_rows, replay_month, run_month, table_of_rows
+from appraisal.pipeline import MonthInputs, evaluate_rows, run_month, table_of_rows
 
 ROOT = Path(__file__).resolve().parents[1]
 POLICY = load_policy()

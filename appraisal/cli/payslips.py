@@ -4,17 +4,41 @@ employee, and the check that a payslip file is the one the ledger gives."""
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 from typing import TextIO
 
+from appraisal.cli.common import (
+    EXIT_OK,
+    EXIT_PROBLEMS,
+    EXIT_USAGE,
+    WRITTEN,
+    AddCommand,
+    month_argument,
+)
 from appraisal.domain.errors import InputError
 from appraisal.domain.model import Issue
 from appraisal.export.payslip_read import read_passwords
 from appraisal.export.payslips import verify_payslip, write_payslips
 from appraisal.files.input import read_input
 
-__all__ = ["check_payslip", "payslips_command"]
+__all__ = ["check_payslip", "payslips_command", "register"]
 
-EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+
+def register(command: AddCommand) -> None:
+    slips = command(
+        "payslips", help="write each employee's payslip (工资条) of a sealed month, a file each"
+    )
+    slips.add_argument("--month", required=True, type=month_argument, help="YYYY-MM")
+    slips.add_argument("--ledger", type=Path, default=Path("appraisal.db"))
+    slips.add_argument("--version", type=int, help="a sealed version (default: the current one)")
+    slips.add_argument("--out", required=True, type=Path, help="the folder to write them into")
+    slips.add_argument(
+        "--format", choices=("pdf", "xlsx"), default="pdf", help="pdf (default) or xlsx"
+    )
+    slips.add_argument(
+        "--passwords", type=Path, help="employee_id,password file: encrypt each PDF with its own"
+    )
+    slips.set_defaults(handler=payslips_command, then=WRITTEN)
 
 
 def payslips_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

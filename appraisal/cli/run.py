@@ -1,0 +1,136 @@
+"""`appraisal run`: a month evaluated and sealed in one shot, and what it prints."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import TextIO
+
+from appraisal.cli.common import (
+    EXIT_OK,
+    EXIT_USAGE,
+    WRITTEN_OR_SEALED,
+    AddCommand,
+    month_argument,
+    print_review,
+    usage_problems,
+)
+from appraisal.domain.money import text
+from appraisal.domain.results import EmployeeResult
+from appraisal.engine.roster import left
+from appraisal.export.summary import summary_lines
+from appraisal.files.clash import Output, Read
+from appraisal.pipeline import Run, RunRequest, run
+from appraisal.policy.lines import demotion_line
+
+__all__ = ["register", "run_command"]
+
+DEDUCTIONS_HELP = (
+    "扣款 .csv 或 .xlsx，每人一行：工号、社保个人、公积金个人、个税、其他扣款，得出实发工资 "
+    "(deductions, one row per employee, for the net pay; sealed with the month)"
+)
+
+
+def register(command: AddCommand) -> None:
+    run = command("run", help="evaluate a month and seal it in the ledger")
+    run.add_argument("--month", required=True, type=month_argument, help="YYYY-MM")
+    run.add_argument("--roster", required=True, type=Path, help="roster .csv or .xlsx")
+    run.add_argument(
+        "--events",
+        required=True,
+        type=Path,
+        action="append",
+        help="events .csv or .xlsx (repeatable)",
+    )
+    run.add_argument(
+        "--policy", type=Path, help="policy file (default: the shipped customer-service policy)"
+    )
+    run.add_argument("--deductions", type=Path, metavar="FILE", help=DEDUCTIONS_HELP)
+    run.add_argument(
+        "--ledger", type=Path, default=Path("appraisal.db"), help="ledger (default appraisal.db)"
+    )
+    run.add_argument("--out", type=Path, help="salary-adjustment workbook (.xlsx)")
+    run.add_argument("--json", type=Path, dest="json_path", help="write the results as JSON")
+    run.add_argument(
+        "--amend", metavar="REASON", help="re-seal a sealed month with other inputs, recording why"
+    )
+    run.set_defaults(handler=run_command, then=WRITTEN_OR_SEALED)
+
+
+def run_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    outputs = [
+        Output("--ledger", args.ledger),
+        Output("--out", args.out, ".xlsx"),
+        Output("--json", args.json_path),
+    ]
+    reads = [
+        Read("--roster", args.roster),
+        *(Read("--events", path) for path in args.events),
+        Read("--policy", args.policy),
+        Read("--deductions", args.deductions),
+    ]
+    if usage_problems(err, outputs, reads):
+        return EXIT_USAGE
+    request = RunRequest(
+        month=args.month,
+        roster=args.roster,
+        events=tuple(args.events),
+        ledger=args.ledger,
+        policy=args.policy,
+        amend=args.amend,
+        json_path=args.json_path,
+        workbook_path=args.out,
+        deductions=args.deductions,
+    )
+    with args.progress as progress:
+        done = run(request, progress)
+    _print_run(done, args, out)
+    return EXIT_OK
+
+
+def _print_run(done: Run, args: argparse.Namespace, out: TextIO) -> None:
+    outcome, record = done.outcome, done.outcome.record
+    gone = left({row["employee_id"] for row in record.inputs["roster"]}, record.carried_before())
+    for line in summary_lines(outcome.results, demotion_line(done.policy), gone):
+        print(line, file=out)
+    if outcome.status == "unchanged":
+        print(
+            f"Already sealed with these inputs (version {record.version}); nothing new stored.",
+            file=out,
+        )
+    elif outcome.status == "amended":
+        print(
+            f"Amended: version {record.version} supersedes the earlier one, which is kept.",
+            file=out,
+        )
+    else:
+        print(f"Sealed {record.month} in {args.ledger} (record {record.seq}).", file=out)
+    print(f"Record hash {record.record_hash}", file=out)
+    if outcome.stale_months:
+        print(
+            f"Later months were sealed on the superseded state and must be re-sealed with --amend: "
+            f"{', '.join(outcome.stale_months)}",
+            file=out,
+        )
+    _print_net(outcome.results.employees, out)
+    print_review(done.review, out)
+    if args.json_path is not None:
+        print(f"Results written to {args.json_path}", file=out)
+    if args.out is not None:
+        print(f"Salary-adjustment workbook (工资调整表) written to {args.out}", file=out)
+
+
+def _print_net(results: Sequence[EmployeeResult], out: TextIO) -> None:
+    """With a deductions file: what is paid, from gross less the deductions."""
+    paid = [(r.pay.gross, r.deductions) for r in results if r.deductions is not None]
+    if not paid:
+        return
+    gross = sum((g for g, _ in paid), Decimal(0))
+    deducted = sum((d.total for _, d in paid), Decimal(0))
+    print(
+        f"实发工资合计 {text(gross - deducted)} = 应发 {text(gross)} − 扣款 {text(deducted)} "
+        f"(net pay of {len(paid)} employees: gross less the deductions)",
+        file=out,
+    )
