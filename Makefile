@@ -11,7 +11,7 @@ DEV := $(VENV)/.installed-dev
 # says "Editable installation" about every such install, for information only.
 PIP_INSTALL := PYTHONWARNINGS="ignore:Editable installation" $(BIN)/python -m pip install --quiet
 
-.PHONY: check lint types imports test example bench clean
+.PHONY: check lint types imports test example bench clean messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -55,3 +55,11 @@ bench: $(DEV)
 
 clean:
 	rm -rf $(VENV) examples/out .pytest_cache .mypy_cache .ruff_cache .import_linter_cache
+
+# The message catalogue (appraisal/i18n): extract the msgids from the code, merge them
+# into the Chinese catalogue, compile it. Commit the .po and the .mo.
+LOCALES := appraisal/i18n/locale
+messages: $(DEV)
+	$(BIN)/pybabel extract --quiet -F babel.cfg -k _ -k N_ --no-location --sort-output -o $(LOCALES)/appraisal.pot appraisal payroll_export
+	$(BIN)/pybabel update --quiet -D appraisal -i $(LOCALES)/appraisal.pot -d $(LOCALES) -l zh --no-fuzzy-matching --ignore-obsolete
+	$(BIN)/pybabel compile --quiet -D appraisal -d $(LOCALES) -l zh

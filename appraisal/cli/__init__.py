@@ -32,6 +32,7 @@ from appraisal.domain.errors import AppraisalError, BadFile, InputError, WriteFa
 from appraisal.domain.model import Issue
 from appraisal.domain.text import terminal_safe
 from appraisal.domain.version import __version__
+from appraisal.i18n import LANGUAGES, set_language
 from appraisal.ledger.errors import AlreadySealed, NothingToAmend
 
 __all__ = ["main"]
@@ -42,13 +43,17 @@ EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as the shell reports a reader that went
 # thousands of times, about a sixth of a 10,000-employee `run`. A command is one short
 # process, so it collects rarely; results never depend on when it collects.
 GC_THRESHOLDS = (50_000, 20, 100)
+LANG_HELP = "zh (default) or en; the environment variable APPRAISAL_LANG says it too"
 QUIET_HELP = "show no progress on stderr (shown only on a terminal, after about 2 s)"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     gc.set_threshold(*GC_THRESHOLDS)
+    arguments = sys.argv[1:] if argv is None else list(argv)
+    # The language first: the help and every message are built in it.
+    set_language(_language_asked(arguments))
     parser = _parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(arguments)
     args.progress = progress_for(sys.stderr, quiet=args.quiet)
     try:
         status = int(args.handler(args, sys.stdout, sys.stderr))
@@ -97,6 +102,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"appraisal {__version__}")
     parser.add_argument("-q", "--quiet", action="store_true", help=QUIET_HELP)
+    parser.add_argument("--lang", choices=LANGUAGES, default=None, help=LANG_HELP)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     # Every command takes --quiet after its name too; given there, it does not reset the
     # global one (SUPPRESS: the attribute is set only when the option is given).
@@ -104,11 +110,23 @@ def _parser() -> argparse.ArgumentParser:
     quiet.add_argument(
         "-q", "--quiet", action="store_true", default=argparse.SUPPRESS, help=QUIET_HELP
     )
+    quiet.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS, help=LANG_HELP)
     command = partial(commands.add_parser, parents=[quiet])
 
     for module in (run, audit, payslips, drafts, lifecycle, tools):
         module.register(command)
     return parser
+
+
+def _language_asked(arguments: Sequence[str]) -> str | None:
+    """``--lang`` wherever it is given (the last one counts), else None: the environment's."""
+    asked = argparse.ArgumentParser(add_help=False)
+    asked.add_argument("--lang", choices=LANGUAGES)
+    try:
+        known, _ = asked.parse_known_args([a for a in arguments if a != "--"])
+    except SystemExit:  # a wrong --lang: the full parser says so, in the default language
+        return None
+    return known.lang  # type: ignore[no-any-return]
 
 
 def _print_issues(issues: Sequence[Issue], err: TextIO, what: str, then: str) -> None:

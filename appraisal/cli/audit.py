@@ -26,6 +26,7 @@ from appraisal.domain.text import terminal_safe
 from appraisal.export.statement import UnknownEmployee
 from appraisal.files.clash import Output, Read
 from appraisal.files.input import read_input
+from appraisal.i18n import language
 
 __all__ = ["register"]
 
@@ -66,7 +67,6 @@ def register(command: AddCommand) -> None:
     explain.add_argument("employee", help="employee_id (工号)")
     explain.add_argument("--month", required=True, type=month_argument, help="YYYY-MM")
     explain.add_argument("--ledger", type=Path, default=Path("appraisal.db"))
-    explain.add_argument("--lang", choices=("zh", "en"), default="zh", help="zh (default) or en")
     explain.set_defaults(handler=explain_command, then=WRITTEN_OR_SEALED)
 
 
@@ -153,7 +153,7 @@ def reissue_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def explain_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     try:
         with args.progress as progress:
-            text = sealed_statement(args.ledger, args.month, args.employee, args.lang, progress)
+            text = sealed_statement(args.ledger, args.month, args.employee, language(), progress)
     except UnknownEmployee as error:
         print(terminal_safe(f"{args.ledger}: {args.month}: {error}"), file=err)
         return EXIT_PROBLEMS
