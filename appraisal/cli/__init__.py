@@ -26,13 +26,14 @@ from functools import partial
 from typing import TextIO
 
 from appraisal.cli import audit, drafts, lifecycle, payslips, run, tools
-from appraisal.cli.common import EXIT_PROBLEMS
+from appraisal.cli.common import EXIT_PROBLEMS, WRITTEN, WRITTEN_OR_SEALED
+from appraisal.cli.help import TranslatedHelp, translate_argparse
 from appraisal.cli.progress import progress_for
 from appraisal.domain.errors import AppraisalError, BadFile, InputError, WriteFailed
 from appraisal.domain.model import Issue
 from appraisal.domain.text import terminal_safe
 from appraisal.domain.version import __version__
-from appraisal.i18n import LANGUAGES, set_language
+from appraisal.i18n import LANGUAGES, N_, _, set_language
 from appraisal.ledger.errors import AlreadySealed, NothingToAmend
 
 __all__ = ["main"]
@@ -43,8 +44,8 @@ EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as the shell reports a reader that went
 # thousands of times, about a sixth of a 10,000-employee `run`. A command is one short
 # process, so it collects rarely; results never depend on when it collects.
 GC_THRESHOLDS = (50_000, 20, 100)
-LANG_HELP = "zh (default) or en; the environment variable APPRAISAL_LANG says it too"
-QUIET_HELP = "show no progress on stderr (shown only on a terminal, after about 2 s)"
+LANG_HELP = N_("zh (default) or en; the environment variable APPRAISAL_LANG says it too")
+QUIET_HELP = N_("show no progress on stderr (shown only on a terminal, after about 2 s)")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -78,16 +79,17 @@ def _report(error: AppraisalError, args: argparse.Namespace, err: TextIO) -> Non
     escaped (`terminal_safe`), so a name can never clear or retitle the terminal.
     """
     if isinstance(error, InputError | BadFile):
-        _print_issues(error.issues, err, f"in the {error.what}", then=args.then)
+        _print_issues(error.issues, err, error.what, then=args.then)
         return
     if isinstance(error, AlreadySealed):
-        message = (
-            f"{args.ledger}: {args.month} is already sealed (version {error.current.version}) "
-            "with other inputs, policy or carried state; nothing was changed. "
-            'To replace it, run again with --amend "REASON".'
-        )
+        message = _(
+            "{ledger}: {month} is already sealed (version {version}) with other inputs, policy "
+            'or carried state; nothing was changed. To replace it, run again with --amend "REASON".'
+        ).format(ledger=args.ledger, month=args.month, version=error.current.version)
     elif isinstance(error, NothingToAmend):
-        message = f"{args.ledger}: {args.month} is not sealed yet; run it without --amend."
+        message = _("{ledger}: {month} is not sealed yet; run it without --amend.").format(
+            ledger=args.ledger, month=args.month
+        )
     elif isinstance(error, WriteFailed):
         message = str(error)
     else:  # the ledger's other refusals
@@ -95,9 +97,39 @@ def _report(error: AppraisalError, args: argparse.Namespace, err: TextIO) -> Non
     print(terminal_safe(message), file=err)
 
 
+#: The last line after a list of problems, by what the command would have done (its
+#: ``then``), for one problem and for several.
+CLOSINGS = {
+    WRITTEN_OR_SEALED: (
+        N_("{count} problem in the {what}; nothing was written or sealed."),
+        N_("{count} problems in the {what}; nothing was written or sealed."),
+    ),
+    WRITTEN: (
+        N_("{count} problem in the {what}; nothing was written."),
+        N_("{count} problems in the {what}; nothing was written."),
+    ),
+    ".": (N_("{count} problem in the {what}."), N_("{count} problems in the {what}.")),
+}
+#: What a list of problems is in (`InputError.what` and the `BadFile` kinds).
+WHATS = (
+    N_("input"),
+    N_("policy"),
+    N_("profile"),
+    N_("file"),
+    N_("roster"),
+    N_("export"),
+    N_("workbook"),
+    N_("payslip"),
+    N_("payslips"),
+    N_("passwords"),
+)
+
+
 def _parser() -> argparse.ArgumentParser:
+    translate_argparse()
     parser = argparse.ArgumentParser(
         prog="appraisal",
+        formatter_class=TranslatedHelp,
         description="Performance appraisal (客服绩效考核) from declarative policies, sealed in a ledger.",
     )
     parser.add_argument("--version", action="version", version=f"appraisal {__version__}")
@@ -111,7 +143,7 @@ def _parser() -> argparse.ArgumentParser:
         "-q", "--quiet", action="store_true", default=argparse.SUPPRESS, help=QUIET_HELP
     )
     quiet.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS, help=LANG_HELP)
-    command = partial(commands.add_parser, parents=[quiet])
+    command = partial(commands.add_parser, parents=[quiet], formatter_class=TranslatedHelp)
 
     for module in (run, audit, payslips, drafts, lifecycle, tools):
         module.register(command)
@@ -132,8 +164,9 @@ def _language_asked(arguments: Sequence[str]) -> str | None:
 def _print_issues(issues: Sequence[Issue], err: TextIO, what: str, then: str) -> None:
     for issue in issues:
         print(issue, file=err)
-    noun = "problem" if len(issues) == 1 else "problems"
-    print(f"{len(issues)} {noun} {what}{then}", file=err)
+    count = len(issues)
+    ending = CLOSINGS.get(then, CLOSINGS["."])[0 if count == 1 else 1]
+    print(_(ending).format(count=count, what=_(what)), file=err)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -9,6 +9,7 @@ from typing import TextIO
 
 from appraisal.domain.model import Month
 from appraisal.files.clash import Output, Read, output_problems
+from appraisal.i18n import _
 from appraisal.read.imports.records import ReviewItem
 
 __all__ = [
@@ -51,6 +52,7 @@ def usage_problems(err: TextIO, outputs: Sequence[Output], reads: Sequence[Read]
 
 def print_review(review: Sequence[ReviewItem], out: TextIO) -> None:
     if review:
-        print(f"To review (待复核), from the attendance export: {len(review)}", file=out)
+        heading = _("To review (待复核), from the attendance export: {count}")
+        print(heading.format(count=len(review)), file=out)
         for item in review:
             print(f"  {item}", file=out)

@@ -33,9 +33,28 @@ from rich.progress import (
 from rich.progress import Progress as RichProgress
 from rich.text import Text
 
+from appraisal.i18n import N_, _
 from appraisal.progress import NO_PROGRESS, NoProgress
 
-__all__ = ["DELAY_SECONDS", "DELAY_VARIABLE", "TerminalProgress", "progress_for"]
+__all__ = ["DELAY_SECONDS", "DELAY_VARIABLE", "STAGES", "TerminalProgress", "progress_for"]
+
+#: The stages the commands report (`Progress.stage`), for the catalogue.
+STAGES = (
+    N_("reading"),
+    N_("reading the roster"),
+    N_("reading the export"),
+    N_("reading the ledger"),
+    N_("checking the events"),
+    N_("checking the workbook"),
+    N_("evaluating"),
+    N_("comparing"),
+    N_("sealing"),
+    N_("making the workbook"),
+    N_("writing the events"),
+    N_("writing the payslips"),
+    N_("writing the workbook"),
+    N_("writing the results"),
+)
 
 DELAY_SECONDS = 2.0  # a command done sooner shows no progress at all
 # Seconds before the display starts, instead of DELAY_SECONDS (0: at once; for tests).
@@ -126,7 +145,8 @@ class TerminalProgress:
         with self._lock:
             self._end_stage(done=True)
             self._counted = total is not None
-            self._task = self._bars.add_task(name, total=total, counted=self._counted)
+            # The stage's name as the catalogue words it (STAGES lists the names).
+            self._task = self._bars.add_task(_(name), total=total, counted=self._counted)
 
     def advance(self, n: int = 1) -> None:
         task = self._task

@@ -22,6 +22,7 @@ from appraisal.domain.errors import WriteFailed
 from appraisal.domain.text import terminal_safe
 from appraisal.files.clash import Output, Read
 from appraisal.files.output import write_atomic
+from appraisal.i18n import _
 from appraisal.policy.describe import policy_lines
 from appraisal.policy.jsonschema import policy_schema_text
 from appraisal.policy.loaded import load_policy
@@ -51,8 +52,9 @@ def register(command: AddCommand) -> None:
     )
     convert.add_argument(
         "--profile",
-        help=f"an import profile id ({', '.join(p.id for p in shipped_profiles())}) or a "
-        "profile .yaml; default: recognise the export",
+        help=_(
+            "an import profile id ({profiles}) or a profile .yaml; default: recognise the export"
+        ).format(profiles=", ".join(p.id for p in shipped_profiles())),
     )
     convert.add_argument(
         "--roster",
@@ -95,11 +97,12 @@ def template_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             write_atomic(args.out, data)
         except OSError as error:
             raise WriteFailed(str(args.out), error.strerror or str(error)) from error
+    message = _(
+        "Input workbook for {month} ({people} employees) written to {out}; fill it in, then: "
+        "appraisal run --month {month} --roster {roster} --events {out}"
+    )
     print(
-        f"Input workbook for {args.month} ({people} employees) written to {args.out}; "
-        f"fill it in, then: appraisal run --month {args.month} --roster {args.roster} "
-        f"--events {args.out}",
-        file=out,
+        message.format(month=args.month, people=people, out=args.out, roster=args.roster), file=out
     )
     return EXIT_OK
 
@@ -127,11 +130,13 @@ def import_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             progress=progress,
         )
     imported = written.imported
-    print(
-        f"{args.file}: {imported.profile} — {len(imported.table.rows)} events written to "
-        f"{args.out}; {len(imported.review)} items to review written to {written.review_path}",
-        file=out,
+    message = _(
+        "{file}: {profile} — {events} events written to {out}; {items} items to review written "
+        "to {review}"
     )
+    counts = {"events": len(imported.table.rows), "items": len(imported.review)}
+    where = {"file": args.file, "out": args.out, "review": written.review_path}
+    print(message.format(profile=imported.profile, **counts, **where), file=out)
     print_review(imported.review, out)
     return EXIT_OK
 
@@ -141,7 +146,7 @@ def check_policy_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> 
     for line in policy_lines(policy, args.month):
         print(line, file=out)
     for warning in policy_warnings(policy, args.ledger):
-        print(terminal_safe(f"warning: {warning}"), file=out)
+        print(terminal_safe(_("warning: {warning}").format(warning=warning)), file=out)
     return EXIT_OK
 
 
