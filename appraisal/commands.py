@@ -146,20 +146,28 @@ def policy_warnings(policy: Policy, ledger_path: Path | None) -> list[str]:
     return warnings
 
 
-def sealed_month(ledger_path: Path, month: Month) -> SealedMonth:
-    """The current version of a sealed month, once the ledger's chain up to it holds."""
-    return read_sealed(ledger_path, month)
+def sealed_month(ledger_path: Path, month: Month, version: int | None = None) -> SealedMonth:
+    """The current version of a sealed month, or its ``version``, once the ledger's chain
+    up to it holds."""
+    return read_sealed(ledger_path, month, version)
 
 
 def sealed_statement(
-    ledger_path: Path, month: Month, employee: str, lang: str, progress: Progress = NO_PROGRESS
+    ledger_path: Path,
+    month: Month,
+    employee: str,
+    lang: str,
+    progress: Progress = NO_PROGRESS,
+    *,
+    version: int | None = None,
 ) -> str:
-    """`appraisal explain`: one employee's statement of a sealed month.
+    """`appraisal explain`: one employee's statement of a sealed month (its current
+    version, or ``version``).
 
     Raises `UnknownEmployee` (with a suggestion) for an id not in the month.
     """
     progress.stage("reading the ledger")
-    record = sealed_month(ledger_path, month)
+    record = sealed_month(ledger_path, month, version)
     in_force = load_policy_bundle(record.policy_sources).in_force(month)
     titles = {level.id: level.title for level in in_force.levels.values()}
     return statement(record.month_results(), employee, lang, titles)

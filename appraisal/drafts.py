@@ -1,1 +1,397 @@
-"""The month as a draft: files and review decisions gathered before the seal (issue 10)."""
+"""The month as a draft: files and review decisions gathered before the seal (issue 10).
+
+The ledger's draft area (`appraisal.ledger.drafts`, outside the hash chain) holds a
+month's parts until it is ready. `seal_draft` seals them through `pipeline.run_month` as
+`run` would: the files are read from their stored bytes under the names they were sent
+with, so the record and its hash are the `run`'s. A decision on a review item becomes an
+input event whose source is the decision (``draft decision R-…``), its note saying who
+decided, when and why.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import getpass
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+
+from appraisal.domain.errors import AppraisalError, InputError
+from appraisal.domain.model import Event, Issue, Kind, Month, Source
+from appraisal.domain.suggest import closest
+from appraisal.files.input import read_input
+from appraisal.ledger.drafts import (
+    Decision,
+    DraftFile,
+    clear_draft,
+    decisions,
+    draft_files,
+    remove_decision,
+    remove_file,
+    store_decision,
+    store_files,
+)
+from appraisal.ledger.store import Ledger
+from appraisal.pipeline import Preview, RunOutcome, export, preview, run_month
+from appraisal.policy.loaded import Policy
+from appraisal.progress import NO_PROGRESS, Progress
+from appraisal.read.deductions import read_deductions
+from appraisal.read.imports.convert import detect_profile
+from appraisal.read.imports.records import ReviewItem
+from appraisal.read.inputs import MonthInputs, read_inputs
+from appraisal.read.parse import parse_events
+from appraisal.read.tables import read_event_tables
+
+__all__ = [
+    "DAY_KINDS",
+    "DraftError",
+    "DraftView",
+    "Sealed",
+    "add_files",
+    "remove",
+    "resolve",
+    "seal_draft",
+    "show",
+]
+
+DECISION_SOURCE = "draft decision {item}"  # the source file of a decision's event
+DAY_KINDS = {"absent": Kind.ABSENT, "personal_leave": Kind.PERSONAL_LEAVE}
+DAY_KINDS["sick_leave"] = Kind.SICK_LEAVE
+
+
+class DraftError(AppraisalError):
+    """A draft command refused (no draft for the month, an unknown item or file)."""
+
+
+@dataclass(frozen=True)
+class DraftView:
+    """A draft as `draft show` prints it; ``preview`` None without a roster."""
+
+    month: Month
+    files: tuple[DraftFile, ...]
+    decisions: tuple[Decision, ...]
+    review: tuple[ReviewItem, ...]
+    preview: Preview | None
+
+
+@dataclass(frozen=True)
+class Sealed:
+    """The draft sealed: the outcome as `run` has it, and the review items left unresolved."""
+
+    outcome: RunOutcome
+    unresolved: tuple[ReviewItem, ...]
+
+
+def now() -> str:
+    """The time of a submission or a decision: UTC, ISO 8601, to the second."""
+    return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def who(by: str | None) -> str:
+    return by if by else getpass.getuser()
+
+
+def decision_event(item: ReviewItem, decision: Decision) -> Event | None:
+    """The input event a decision makes: none for ``normal``, else its kind on the item's
+    day (a whole day, or the minutes late), its source the decision itself."""
+    if decision.resolution == "normal":
+        return None
+    kind, _, minutes = decision.resolution.partition(":")
+    note = f"decided by {decision.decided_by} at {decision.decided_at}: {decision.reason}"
+    note += f" (review item {item.file}:{item.cell} {item.what})"
+    return Event(
+        employee_id=item.employee_id,
+        date=item.date,
+        kind=Kind.LATE if kind == "late" else DAY_KINDS[kind],
+        source=Source(DECISION_SOURCE.format(item=item.id), 1),
+        value=Decimal(minutes) if kind == "late" else Decimal(1),
+        note=note,
+    )
+
+
+# -- the commands ---------------------------------------------------------------------
+
+
+def add_files(
+    ledger_path: Path,
+    month: Month,
+    given: Sequence[tuple[str, Path]],
+    by: str | None,
+    policy: Policy,
+) -> tuple[list[tuple[DraftFile, str]], list[DraftFile]]:
+    """`draft add`: each (role, path) checked as `run` would read it beside the draft's other
+    files, then stored, all or none (`InputError` with every problem of the files given).
+    Returns each file with ``added`` or ``same`` (bytes held already), and the rosters replaced."""
+    issues: list[Issue] = []
+    at, sender = now(), who(by)
+    sent: list[tuple[DraftFile, Path]] = []
+    for role, path in given:
+        got, found = read_input(path)
+        issues += found
+        if got is not None:
+            file = DraftFile(str(month), role, got.name, got.sha256, got.data, sender, at)
+            sent.append((file, path))
+    if issues:
+        raise InputError(issues)
+    with Ledger(ledger_path) as ledger:
+        held = {f.sha256: f for f in draft_files(ledger, str(month))}
+        done: list[tuple[DraftFile, str]] = []
+        new: list[tuple[DraftFile, Path]] = []
+        for file, path in sent:
+            if file.sha256 in held or any(file.sha256 == f.sha256 for f, _ in new):
+                done.append((held.get(file.sha256, file), "same"))
+            else:
+                new.append((file, path))
+                done.append((file, "added"))
+        replacing = any(f.role == "roster" for f, _ in new)
+        kept = [f for f in held.values() if not (replacing and f.role == "roster")]
+        issues = _problems_of(month, kept, new, policy)
+        if issues:
+            raise InputError(issues)
+        replaced = store_files(ledger, [f for f, _ in new]) if new else []
+    return done, replaced
+
+
+def _problems_of(
+    month: Month,
+    kept: Sequence[DraftFile],
+    new: Sequence[tuple[DraftFile, Path]],
+    policy: Policy,
+) -> list[Issue]:
+    """The problems `run` would find in the new files, read beside the files kept; without
+    a roster, what can be checked of each file alone (an export is matched to the roster
+    when it comes)."""
+    files = [*kept, *(f for f, _ in new)]
+    paths = {str(path) for _, path in new}
+    if any(f.role == "roster" for f in files):
+        given = {len(kept) + n: path for n, (_, path) in enumerate(new)}
+        with _materialised(files, given) as (inputs_of, _tidy):
+            _, issues = inputs_of(month, policy)
+        return [issue for issue in issues if issue.file in paths]
+    issues = []
+    for file, path in new:
+        if file.role == "deductions":
+            issues += read_deductions(path, None, {})[2]
+            continue
+        try:
+            if detect_profile(path) is not None:
+                continue
+        except InputError as error:
+            issues += error.issues
+            continue
+        tables, found = read_event_tables(path)
+        issues += found
+        for table in tables:
+            issues += parse_events(table, month)[1]
+    return issues
+
+
+def show(ledger_path: Path, month: Month, policy: Policy) -> DraftView:
+    """`draft show`: the draft's files and decisions, and the preview of sealing it now."""
+    files, made = _draft_of(ledger_path, month)
+    roster = [f for f in files if f.role == "roster"]
+    if not roster:
+        return DraftView(month, tuple(files), tuple(made), (), None)
+    with _materialised(files) as (inputs_of, tidy):
+        inputs, _ = inputs_of(month, policy)
+        applied = _with_decisions(inputs, made)
+        seen = preview(policy, applied, ledger_path)
+        seen = dataclasses.replace(seen, issues=[tidy(i) for i in seen.issues])
+    return DraftView(month, tuple(files), tuple(made), inputs.review, seen)
+
+
+def resolve(
+    ledger_path: Path,
+    month: Month,
+    item_id: str,
+    resolution: str,
+    by: str | None,
+    reason: str,
+    policy: Policy,
+) -> tuple[ReviewItem, Decision]:
+    """`draft resolve`: a decision on one of the draft's review items, by its id."""
+    files, _ = _draft_of(ledger_path, month)
+    if not any(f.role == "roster" for f in files):
+        raise DraftError(f"the {month} draft has no roster yet, so no review items to resolve")
+    with _materialised(files) as (inputs_of, _tidy):
+        inputs, _ = inputs_of(month, policy)
+    items = {item.id: item for item in inputs.review}
+    if item_id not in items:
+        known = ", ".join(items) or "none"
+        hint = _hint(item_id, items)
+        raise DraftError(
+            f"no review item {item_id} in the {month} draft{hint} (its items: {known})"
+        )
+    decision = Decision(str(month), item_id, resolution, reason, who(by), now())
+    with Ledger(ledger_path) as ledger:
+        store_decision(ledger, decision)
+    return items[item_id], decision
+
+
+def remove(ledger_path: Path, month: Month, what: str) -> DraftFile | Decision:
+    """`draft remove`: a file (by its name or a prefix of its sha256) or a decision (by its
+    item's id) taken out of the draft."""
+    files, made = _draft_of(ledger_path, month)
+    decided = [d for d in made if d.item_id == what]
+    named = [f for f in files if f.name == what] or [
+        f for f in files if len(what) >= 4 and f.sha256.startswith(what.lower())
+    ]
+    with Ledger(ledger_path) as ledger:
+        if decided:
+            remove_decision(ledger, decided[0])
+            return decided[0]
+        if len(named) == 1:
+            remove_file(ledger, named[0])
+            return named[0]
+    if named:
+        shas = ", ".join(f"{f.name} {f.sha256[:12]}" for f in named)
+        raise DraftError(
+            f"{what} names {len(named)} files of the {month} draft ({shas}); give its sha256 prefix"
+        )
+    choices = [f.name for f in files] + [d.item_id for d in made]
+    hint = _hint(what, choices)
+    raise DraftError(
+        f"no file or decision {what} in the {month} draft{hint}"
+        f" (files: {', '.join(f.name for f in files) or 'none'};"
+        f" decisions: {', '.join(d.item_id for d in made) or 'none'})"
+    )
+
+
+def seal_draft(
+    ledger_path: Path,
+    month: Month,
+    policy: Policy,
+    *,
+    by: str | None = None,
+    amend: str | None = None,
+    allow_unappraised: bool = False,
+    json_path: Path | None = None,
+    workbook_path: Path | None = None,
+    progress: Progress = NO_PROGRESS,
+) -> Sealed:
+    """`appraisal seal`: the draft sealed as `run` would seal its files and decisions, its
+    outputs written, then the draft cleared. Nothing is sealed or cleared on a problem."""
+    files, made = _draft_of(ledger_path, month)
+    if not any(f.role == "roster" for f in files):
+        raise DraftError(f"the {month} draft has no roster; nothing to seal")
+    progress.stage("reading")
+    with _materialised(files) as (inputs_of, tidy):
+        inputs, _ = inputs_of(month, policy)
+        applied = _with_decisions(inputs, made)
+        try:
+            outcome = run_month(
+                policy,
+                applied,
+                ledger_path,
+                amend,
+                progress,
+                allow_unappraised=allow_unappraised,
+                sealed_by=who(by),
+            )
+        except InputError as error:
+            raise InputError([tidy(i) for i in error.issues]) from None
+    with Ledger(ledger_path) as ledger:
+        clear_draft(ledger, str(month))
+    export(
+        outcome,
+        policy,
+        json_path=json_path,
+        workbook_path=workbook_path,
+        ledger_path=ledger_path,
+        progress=progress,
+    )
+    resolved = {d.item_id for d in made}
+    return Sealed(outcome, tuple(i for i in inputs.review if i.id not in resolved))
+
+
+# -- the draft read back --------------------------------------------------------------
+
+
+def _draft_of(ledger_path: Path, month: Month) -> tuple[list[DraftFile], list[Decision]]:
+    """The month's draft, or `DraftError`: no ledger there, or no draft for the month."""
+    if not ledger_path.is_file():
+        raise DraftError(f"no ledger at {ledger_path}; start a draft with appraisal draft add")
+    with Ledger(ledger_path) as ledger:
+        files, made = draft_files(ledger, str(month)), decisions(ledger, str(month))
+    if not files and not made:
+        raise DraftError(
+            f"no draft for {month} in {ledger_path}; start one with"
+            f" appraisal draft add --month {month} --roster FILE"
+        )
+    return files, made
+
+
+def _hint(word: str, choices: Iterable[str]) -> str:
+    meant = closest(word, choices)
+    return f"; did you mean {meant}?" if meant else ""
+
+
+InputsOf = Callable[[Month, Policy], tuple[MonthInputs, list[Issue]]]
+
+
+@contextmanager
+def _materialised(
+    files: Sequence[DraftFile], given: dict[int, Path] | None = None
+) -> Iterator[tuple[InputsOf, Callable[[Issue], Issue]]]:
+    """The draft's files written under their own names, each in its own folder (two
+    managers may both send ``input.xlsx``), and read together as `run` reads them.
+    ``given``: files not stored yet, read from the path the user gave. The second value
+    names a file of the draft in a message by its name instead of the folder it was
+    written to."""
+    with tempfile.TemporaryDirectory(prefix="appraisal-draft-") as folder:
+        paths: dict[int, Path] = {}
+        for number, file in enumerate(files):
+            if given is not None and number in given:
+                paths[number] = given[number]
+                continue
+            place = Path(folder) / str(number)
+            place.mkdir()
+            paths[number] = place / file.name
+            paths[number].write_bytes(file.content)
+
+        def inputs_of(month: Month, policy: Policy) -> tuple[MonthInputs, list[Issue]]:
+            by_role = {
+                role: [paths[n] for n, f in enumerate(files) if f.role == role]
+                for role in ("roster", "events", "deductions")
+            }
+            deductions = by_role["deductions"][0] if by_role["deductions"] else None
+            inputs, issues = read_inputs(
+                month,
+                by_role["roster"][0],
+                by_role["events"],
+                hours_per_day=policy.in_force(month).doc.attendance.hours_per_day,
+                deductions_path=deductions,
+            )
+            review = tuple(dataclasses.replace(i, file=name(i.file)) for i in inputs.review)
+            return dataclasses.replace(inputs, review=review), issues
+
+        prefix = str(Path(folder)) + "/"
+
+        def name(text: str) -> str:
+            while prefix in text:
+                start = text.index(prefix)
+                text = text[:start] + text[start + len(prefix) :].partition("/")[2]
+            return text
+
+        def tidy(issue: Issue) -> Issue:
+            return dataclasses.replace(issue, file=name(issue.file), message=name(issue.message))
+
+        yield inputs_of, tidy
+
+
+def _with_decisions(inputs: MonthInputs, made: Sequence[Decision]) -> MonthInputs:
+    """The inputs with an event for each decision on one of their review items."""
+    items = {item.id: item for item in inputs.review}
+    events = [
+        event
+        for decision in made
+        if decision.item_id in items
+        and (event := decision_event(items[decision.item_id], decision)) is not None
+    ]
+    if not events:
+        return inputs
+    return dataclasses.replace(inputs, events=(*inputs.events, *events))

@@ -6,34 +6,40 @@ caller (`evaluate_rows`) get the same results from the same inputs. Each stage r
 its value and its problems (`Issue` values), and the problems of every stage come back
 together; an `AppraisalError` (a bad policy file, a refused seal) stops the line.
 The readers of a sealed month, `replay_month` and `reissue`, are `appraisal.audit`.
+`preview` (`run --dry-run`, the drafts) evaluates as a run would and seals nothing.
+Anyone not appraised (`engine.completeness`) is refused in `seal` only, not in `compute`:
+`evaluate_rows` and the replays of months sealed before are not affected.
 Each says the stages it enters to an optional `Progress` (`appraisal.progress`; default
 none).
 """
 
 from __future__ import annotations
 
-import shlex
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from appraisal.check import check_month
-from appraisal.domain.errors import InputError, WriteFailed
+from appraisal.domain.errors import InputError
 from appraisal.domain.model import CarriedState, Issue, Month
 from appraisal.domain.pauses import without_cycle_collection
 from appraisal.domain.results import MonthResults, PolicyInfo
 from appraisal.domain.version import __version__
+from appraisal.engine.completeness import not_appraised_issues, unappraised
 from appraisal.engine.evaluate import evaluate
 from appraisal.engine.net import net_pay
 from appraisal.engine.validate import validate_inputs
+from appraisal.export.draft import write_draft_files
 from appraisal.export.results_file import results_file_bytes
 from appraisal.export.workbook import salary_workbook_of
-from appraisal.files.output import write_atomic
+from appraisal.export.written import write_files
 from appraisal.ledger.carry import carry
 from appraisal.ledger.chain import fingerprint_of
 from appraisal.ledger.errors import AlreadySealed
 from appraisal.ledger.records import NewSeal, SealedMonth
+from appraisal.ledger.store import Ledger
 from appraisal.ledger.writer import LedgerChanged, Opening, Writer, writing
 from appraisal.policy.loaded import (
     Policy,
@@ -48,14 +54,20 @@ from appraisal.read.references import check_references
 from appraisal.read.tables import Table, rows_table
 
 __all__ = [
+    "Computed",
+    "DryRun",
     "MonthInputs",
+    "Preview",
     "Run",
     "RunOutcome",
     "RunRequest",
+    "dry_run",
     "evaluate_rows",
+    "preview",
     "read_inputs",
     "run",
     "run_month",
+    "write_files",
 ]
 
 
@@ -72,6 +84,9 @@ class RunRequest:
     json_path: Path | None = None
     workbook_path: Path | None = None
     deductions: Path | None = None  # 社保, 公积金, 个税, other deductions, for the net pay
+    dry_run: bool = False  # evaluate and write the files as a 草稿 (draft); seal nothing
+    allow_unappraised: bool = False  # seal with employees not appraised (criteria not met)
+    sealed_by: str | None = None  # who seals, for the ledger's note (default: the OS user)
 
 
 @dataclass(frozen=True)
@@ -91,17 +106,18 @@ def run(request: RunRequest, progress: Progress = NO_PROGRESS) -> Run:
     A file that cannot be written after the seal is `WriteFailed`, naming the command
     that writes it again from the ledger.
     """
-    progress.stage("reading")
-    policy = load_policy(request.policy)  # policy: loaded and checked once
-    in_force = policy.in_force(request.month)
-    inputs, _ = read_inputs(  # read: its problems travel on in inputs.problems
-        request.month,
-        request.roster,
-        request.events,
-        hours_per_day=in_force.doc.attendance.hours_per_day,
-        deductions_path=request.deductions,
+    if request.dry_run:
+        raise ValueError("a dry run seals nothing: call dry_run, not run")
+    policy, in_force, inputs = _read(request, progress)
+    outcome = run_month(  # → seal
+        policy,
+        inputs,
+        request.ledger,
+        request.amend,
+        progress,
+        allow_unappraised=request.allow_unappraised,
+        sealed_by=request.sealed_by,
     )
-    outcome = run_month(policy, inputs, request.ledger, request.amend, progress)  # → seal
     export(  # export
         outcome,
         policy,
@@ -113,6 +129,20 @@ def run(request: RunRequest, progress: Progress = NO_PROGRESS) -> Run:
     return Run(outcome, in_force, inputs.review)
 
 
+def _read(request: RunRequest, progress: Progress) -> tuple[Policy, PolicyInForce, MonthInputs]:
+    progress.stage("reading")
+    policy = load_policy(request.policy)  # policy: loaded and checked once
+    in_force = policy.in_force(request.month)
+    inputs, _ = read_inputs(  # read: its problems travel on in inputs.problems
+        request.month,
+        request.roster,
+        request.events,
+        hours_per_day=in_force.doc.attendance.hours_per_day,
+        deductions_path=request.deductions,
+    )
+    return policy, in_force, inputs
+
+
 @dataclass(frozen=True)
 class Computed:
     """One evaluated month, ready to seal, and its inputs as the engine used them."""
@@ -121,6 +151,7 @@ class Computed:
     results_json: dict[str, Any]
     state_after: CarriedState
     inputs: MonthInputs  # each level named by its id (`validate_inputs`): what is sealed
+    unappraised: tuple[str, ...] = ()  # employee ids not appraised, in roster order
 
 
 @dataclass(frozen=True)
@@ -154,7 +185,8 @@ def compute(
     info = PolicyInfo(in_force.id, in_force.version, in_force.sha256)
     results = MonthResults(str(inputs.month), info, checked)
     state_after = carry(state, inputs.month, checked)
-    return Computed(results, results.to_json(), state_after, valid), []
+    missing = unappraised(valid.roster, checked)
+    return Computed(results, results.to_json(), state_after, valid, missing), []
 
 
 def run_month(
@@ -163,10 +195,15 @@ def run_month(
     ledger_path: str | Path,
     amend: str | None = None,
     progress: Progress = NO_PROGRESS,
+    *,
+    allow_unappraised: bool = False,
+    sealed_by: str | None = None,
 ) -> RunOutcome:
     """The opening state, the month computed on it (validate → evaluate → check) and
     sealed, all under the ledger's write lock: one writer at a time. An identical re-run
-    changes nothing."""
+    changes nothing. A month with anyone not appraised is refused (`InputError`, one
+    problem each, at their roster row) unless ``allow_unappraised``; ``sealed_by`` is
+    who seals, noted in the ledger."""
     while True:
         # The lock is held from before the opening to the commit; the month's records
         # are built and encoded without pauses of the cycle collector.
@@ -178,7 +215,15 @@ def run_month(
                 raise InputError(issues)
             progress.stage("sealing")
             try:
-                return seal(ledger, policy, opening, computed, amend)
+                return seal(
+                    ledger,
+                    policy,
+                    opening,
+                    computed,
+                    amend,
+                    allow_unappraised=allow_unappraised,
+                    sealed_by=sealed_by,
+                )
             except LedgerChanged:  # a new ledger that another run sealed in first
                 continue
 
@@ -189,13 +234,17 @@ def seal(
     opening: Opening,
     computed: Computed,
     amend: str | None,
+    *,
+    allow_unappraised: bool = False,
+    sealed_by: str | None = None,
 ) -> RunOutcome:
     """Seal stage: store the computed month, or find it sealed already with the same inputs
     (``computed.inputs``: as the engine used them, each level named by its id).
 
     Other inputs for a sealed month are refused (`AlreadySealed`) unless ``amend`` says
     why; an amendment that changes the state handed on names the months sealed after it,
-    now stale. Called inside `writing`, so the seal commits when its block ends.
+    now stale. A new seal with anyone not appraised is refused (`InputError`) unless
+    ``allow_unappraised``. Called inside `writing`, so the seal commits when its block ends.
     """
     current = opening.current
     new = NewSeal.of(
@@ -216,7 +265,10 @@ def seal(
         return RunOutcome(results, results.to_json(), current, "unchanged")
     if current is not None and amend is None:
         raise AlreadySealed(current)
-    record = ledger.seal(new, amend)
+    if computed.unappraised and not allow_unappraised:
+        inputs = computed.inputs
+        raise InputError(not_appraised_issues(inputs.roster, computed.unappraised, inputs.month))
+    record = ledger.seal(new, amend, sealed_by=sealed_by)
     stale: tuple[str, ...] = ()
     if current is not None:  # the months after it, if it hands on another state now
         stale = tuple(m for m in ledger.stale_months() if m > record.month)
@@ -248,27 +300,75 @@ def export(
     write_files(outcome.record, files, ledger_path, progress)
 
 
-def write_files(
-    record: SealedMonth,
-    files: Sequence[tuple[str, Path | None, Callable[[], bytes]]],
-    ledger_path: str | Path | None,
+@dataclass(frozen=True)
+class Preview:
+    """A month evaluated as a run would evaluate it now, sealed nowhere (a 草稿, draft).
+
+    ``computed`` is None when there are ``issues`` (every problem of every stage);
+    ``review``: what the exports leave to a person; ``sealed_version``: the month's
+    current version in the ledger, if sealed already."""
+
+    computed: Computed | None
+    issues: list[Issue]
+    review: tuple[ReviewItem, ...]
+    sealed_version: int | None = None
+
+    @property
+    def unappraised(self) -> tuple[str, ...]:
+        """Who is not appraised (roster order): a sealing run refuses while there are any."""
+        return self.computed.unappraised if self.computed is not None else ()
+
+
+def preview(
+    policy: Policy,
+    inputs: MonthInputs,
+    ledger_path: str | Path,
+    amend: str | None = None,
     progress: Progress = NO_PROGRESS,
-) -> None:
-    """Write each file asked for of a sealed month, given with its `appraisal reissue`
-    option; an `OSError` is `WriteFailed`, naming the reissue of this file and the rest."""
-    wanted = [(option, path, make) for option, path, make in files if path is not None]
-    for done, (option, path, make) in enumerate(wanted):
-        progress.stage("writing the workbook" if option == "--out" else "writing the results")
-        try:
-            write_atomic(path, make())
-        except OSError as error:
-            command = ["appraisal", "reissue", "--month", record.month]
-            command += ["--ledger", str(ledger_path)]
-            for other, left, _ in wanted[done:]:
-                command += [other, str(left)]
-            rebuild = shlex.join(command) if ledger_path is not None else None
-            reason = error.strerror or str(error)
-            raise WriteFailed(str(path), reason, sealed=record.month, rebuild=rebuild) from error
+) -> Preview:
+    """The month as `run_month` would compute it on the ledger's opening state (chain
+    verified; `StaleMonths` as a run would, ``amend`` as for a run), creating and
+    changing no ledger: none is created when there is none, and one that exists is
+    only read. Never refused for completeness: the preview says who is not appraised."""
+    target = Path(ledger_path)
+    opening = Opening(CarriedState(), None)
+    if target.exists():
+        with ExitStack() as stack, Ledger(target) as ledger, ledger.snapshot():
+            opening = Writer(target, ledger, stack).opening(inputs.month, amend)
+    progress.stage("evaluating")
+    computed, issues = compute(policy, inputs, opening.state)
+    version = opening.current.version if opening.current is not None else None
+    return Preview(computed, issues, inputs.review, version)
+
+
+@dataclass(frozen=True)
+class DryRun:
+    """What `appraisal run --dry-run` found: the month previewed, never sealed."""
+
+    preview: Preview
+    computed: Computed
+    policy: PolicyInForce
+
+
+def dry_run(request: RunRequest, progress: Progress = NO_PROGRESS) -> DryRun:
+    """`appraisal run --dry-run`: read and evaluate as `run` does, then write --json and
+    --out as a 草稿 (draft), tied to no ledger record. Raises `InputError` with every
+    problem, as `run` would; nothing is written then, and no ledger is ever touched."""
+    policy, in_force, inputs = _read(request, progress)
+    seen = preview(policy, inputs, request.ledger, request.amend, progress)
+    if seen.computed is None:
+        raise InputError(seen.issues)
+    computed = seen.computed
+    write_draft_files(
+        computed.results,
+        computed.results_json,
+        policy,
+        inputs.files,
+        json_path=request.json_path,
+        workbook_path=request.workbook_path,
+        progress=progress,
+    )
+    return DryRun(seen, computed, in_force)
 
 
 def evaluate_rows(

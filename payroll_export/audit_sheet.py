@@ -6,6 +6,11 @@ yuan leads back to an input file and row. It is the one table that can outgrow a
 
 合规提示 lists the conflicts with wage law the engine found, and after them the items
 it left for a person to review, so that nothing in the results goes unseen.
+
+The workbook is always in Chinese, whatever ``--lang`` says, so that a sealed month's
+workbook has one set of bytes (`replay --workbook` compares them): the sealed English
+texts (effects, laws, conflicts, review items) are shown in Chinese, or as sealed for a
+month an earlier release sealed (`payroll_export.wording`).
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from payroll_export.sheet import (
     Row,
     write_table,
 )
+from payroll_export.wording import label, shown
 
 __all__ = [
     "AUDIT_SHEET",
@@ -37,8 +43,8 @@ __all__ = [
 
 AUDIT_SHEET = "审计轨迹"
 COMPLIANCE_SHEET = "合规提示"
-CONFLICT = "合规冲突 wage-law conflict"
-REVIEW = "待复核 for review"
+CONFLICT = ("合规冲突", "合规冲突 wage-law conflict")  # label(now, before 0.2.0)
+REVIEW = ("待复核", "待复核 for review")
 
 AUDIT_COLUMNS = (
     Column("序号", "seq", kind="number"),
@@ -92,7 +98,7 @@ def write_audit_sheets(
                         person.name,
                         entry.rule,
                         entry.clause,
-                        entry.effect,
+                        shown(entry.effect),
                         source.file if source else None,
                         source.row if source else None,
                         None if entry.points is None else number(entry.points),
@@ -116,18 +122,19 @@ def write_compliance_sheet(
                 yield Row(
                     (
                         *who,
-                        CONFLICT,
+                        label(*CONFLICT),
                         conflict.rule,
-                        conflict.law,
+                        shown(conflict.law),
                         conflict.amount,
-                        conflict.message,
+                        shown(conflict.message),
                         conflict.event,
                     )
                 )
         for person in employees:
             who = (person.employee_id, person.name, person.department)
             for note in person.review:
-                yield Row((*who, REVIEW, None, None, None, note, None))
+                text = shown(note)
+                yield Row((*who, label(*REVIEW), None, None, None, text, None))
 
     return write_table(
         book, COMPLIANCE_SHEET, COMPLIANCE_COLUMNS, rows(), max_rows=max_rows, split=True

@@ -4,6 +4,8 @@ One row per change, with the reason (the clause that fired it), the input rows b
 it and the month it takes effect: a level change from next month, a dismissal this
 month. A demotion the engine could not apply (the lowest level, or a level the general
 manager decides) and a promotion awaiting approval are listed too, for HR to act on.
+Effects and review items are shown in Chinese, as the whole workbook
+(`payroll_export.audit_sheet`).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from payroll_export.sheet import (
     Row,
     write_table,
 )
+from payroll_export.wording import label, shown
 
 __all__ = [
     "CHANGES_SHEET",
@@ -38,9 +41,9 @@ CHANGES_SHEET = "职级变动"
 PROMOTION = "晋升 promotion"
 DEMOTION = "降级 demotion"
 DISMISSAL = "开除 dismissal"
-NOT_APPLIED = "降级未执行 demotion not applied"
-PENDING = "晋升待批 promotion pending"
-LEVEL_CHANGE = "职级变动 level change"
+NOT_APPLIED = ("降级未执行", "降级未执行 demotion not applied")  # label(now, before 0.2.0)
+PENDING = ("晋升待批", "晋升待批 promotion pending")
+LEVEL_CHANGE = ("职级变动", "职级变动 level change")
 
 COLUMNS = (
     EMPLOYEE_ID,
@@ -70,14 +73,14 @@ def changes(
             kind = PROMOTION
             reason, event = _promotion(person)
         else:
-            kind = DEMOTION if person.demotion_reasons else LEVEL_CHANGE
+            kind = DEMOTION if person.demotion_reasons else label(*LEVEL_CHANGE)
             reason, event = explain(person, "demotion", person.demotion_reasons)
         to = level_text(next_level, ladder)
         yield kind, level_text(level, ladder), to, reason, event, month_after(month)
     elif person.demotion_reasons:
         reason, event = explain(person, "demotion", person.demotion_reasons)
         yield (
-            NOT_APPLIED,
+            label(*NOT_APPLIED),
             level_text(level, ladder),
             level_text(next_level, ladder),
             reason,
@@ -85,15 +88,15 @@ def changes(
             None,
         )
     for entry in fired:
-        reason = f"{entry.clause}\n{entry.effect}"
+        reason = f"{entry.clause}\n{shown(entry.effect)}"
         same = level_text(level, ladder)
-        yield PENDING, same, same, reason, entry.event, None
+        yield label(*PENDING), same, same, reason, entry.event, None
 
 
 def _promotion(person: EmployeeResult) -> tuple[str, str]:
     for entry in person.trace:
         if entry.rule == "promotion":
-            return f"{entry.clause}\n{entry.effect}", entry.event
+            return f"{entry.clause}\n{shown(entry.effect)}", entry.event
     return "", ""
 
 
@@ -107,7 +110,7 @@ def write_changes_sheet(
 ) -> list[Part]:
     def rows() -> Iterator[Row]:
         for person in employees:
-            review = "\n".join(person.review)
+            review = "\n".join(shown(item) for item in person.review)
             for change, was, becomes, reason, event, effective in changes(person, month, ladder):
                 yield Row(
                     (

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 
-from payroll_export.model import Manifest, pay_date
+from payroll_export.model import DRAFT, Manifest, pay_date
 from payroll_export.sheet import HEADER_ROWS, MAX_SHEET_ROWS, Book, Column, Part, Row, write_table
 
 __all__ = ["MANIFEST_SHEET", "write_manifest_sheet"]
@@ -47,6 +47,8 @@ def _items(
     parts: Mapping[str, Sequence[Part]],
     max_rows: int,
 ) -> Iterator[tuple[str, str | None, str]]:
+    if manifest.draft:
+        yield DRAFT, None, "草稿：未封存 not sealed (appraisal run --dry-run): no ledger record"
     yield "考核月份 month", None, manifest.month
     yield (
         "发薪日 pay date",
@@ -60,10 +62,14 @@ def _items(
     for name in sorted(manifest.input_files):
         yield "输入文件 input file (sha256)", name, manifest.input_files[name]
     yield "引擎版本 engine version", None, manifest.engine_version
-    yield "账本记录 ledger record", "record_hash", manifest.record_hash
-    yield "账本记录 ledger record", "version", str(manifest.ledger_version)
-    yield "账本记录 ledger record", "seq", str(manifest.ledger_seq)
-    yield "更正原因 amendment", "amend_reason", manifest.amend_reason or "无 none (original seal)"
+    if manifest.draft:
+        yield "账本记录 ledger record", None, "无 none: a draft is sealed nowhere, and has no hash"
+    else:
+        yield "账本记录 ledger record", "record_hash", manifest.record_hash
+        yield "账本记录 ledger record", "version", str(manifest.ledger_version)
+        yield "账本记录 ledger record", "seq", str(manifest.ledger_seq)
+        reason = manifest.amend_reason or "无 none (original seal)"
+        yield "更正原因 amendment", "amend_reason", reason
     yield "员工人数 employees", None, str(employees)
     yield "审计轨迹 audit trail", "entries", str(trace_entries)
     for table, sheets in parts.items():
@@ -79,6 +85,9 @@ def _items(
         )
         for part in sheets:
             yield "分页 split", part.title, f"rows {part.first:,}–{part.last:,} of {table}"
+    if manifest.draft:
+        yield "核对 verify", None, "草稿 a draft: pay nothing from it; seal the month first."
+        return
     yield (
         "核对 verify",
         None,

@@ -18,6 +18,8 @@ from datetime import date
 from appraisal.domain.results import EmployeeResult, MonthResults
 
 __all__ = [
+    "DRAFT",
+    "NOT_APPRAISED",
     "PAY_COLUMNS",
     "PAY_LABELS",
     "LevelLabel",
@@ -28,6 +30,9 @@ __all__ = [
     "month_after",
     "pay_date",
 ]
+
+
+DRAFT = "草稿 draft"  # a draft's mark in titles: not sealed, no ledger record
 
 
 @dataclass(frozen=True)
@@ -55,6 +60,14 @@ class Manifest:
     pay_day_of_month: int = 5
     amend_reason: str | None = None
     organisation: str | None = None  # the policy's `organisation`, named in the pay sheet's title
+    # A 草稿 (draft): evaluated, sealed nowhere (`run --dry-run`); the record fields are
+    # then empty and every title and the 说明 say 草稿.
+    draft: bool = False
+
+    @property
+    def record_text(self) -> str:
+        """The ledger record as a page footer names it, or 草稿 for a draft."""
+        return DRAFT if self.draft else self.record_hash
 
 
 @dataclass(frozen=True)
@@ -87,6 +100,8 @@ PAY_LABELS: Mapping[str, tuple[str, str]] = {
     "gross": ("应发工资", "gross"),
 }
 PAY_COLUMNS = tuple(PAY_LABELS)
+# An employee sealed with no criterion or exam row (run --allow-unappraised).
+NOT_APPRAISED = "未考核 not appraised"
 
 
 def level_text(level: str | None, ladder: Mapping[str, LevelLabel]) -> str:

@@ -25,7 +25,16 @@ from openpyxl.utils import get_column_letter
 
 from appraisal.domain.deductions import DEDUCTION_FIELDS, DEDUCTION_TITLES
 from appraisal.domain.results import EmployeeResult, number
-from payroll_export.model import PAY_COLUMNS, PAY_LABELS, LevelLabel, Manifest, level_text, pay_date
+from payroll_export.model import (
+    DRAFT,
+    NOT_APPRAISED,
+    PAY_COLUMNS,
+    PAY_LABELS,
+    LevelLabel,
+    Manifest,
+    level_text,
+    pay_date,
+)
 from payroll_export.print_layout import first_page_columns
 from payroll_export.sheet import (
     DEPARTMENT,
@@ -79,6 +88,8 @@ _AFTER = (
     Column("下月职级", "next_level", max_width=28),
     Column("发薪日", "pay_date", kind="date"),
 )
+# Only in a month sealed with someone not appraised (--allow-unappraised): who.
+APPRAISED = Column("考核", "appraised", max_width=24)
 
 
 @dataclass(frozen=True)
@@ -106,17 +117,19 @@ class PayLayout:
         return f"ISNUMBER({self.range(SCORE.en)})"
 
 
-def pay_columns(with_deductions: bool) -> tuple[Column, ...]:
+def pay_columns(with_deductions: bool, with_unappraised: bool = False) -> tuple[Column, ...]:
+    marks = (APPRAISED,) if with_unappraised else ()
     if with_deductions:
-        return (*_IDENTITY, *_PAY, *_DEDUCTIONS, NET, *_AFTER)
-    return (*_IDENTITY, *_PAY, *_AFTER)
+        return (*_IDENTITY, *_PAY, *_DEDUCTIONS, NET, *_AFTER, *marks)
+    return (*_IDENTITY, *_PAY, *_AFTER, *marks)
 
 
 def sheet_title(manifest: Manifest) -> str:
     """ "南昌迈格文化传媒有限公司 客服部 2026年10月 工资表"; the month alone without an organisation."""
     year, month = (int(part) for part in manifest.month.split("-"))
     when = f"{year}年{month}月 {TITLE}"
-    return f"{manifest.organisation} {when}" if manifest.organisation else when
+    title = f"{manifest.organisation} {when}" if manifest.organisation else when
+    return f"{DRAFT} {title}" if manifest.draft else title
 
 
 def write_pay_sheet(
@@ -126,7 +139,8 @@ def write_pay_sheet(
     ladder: Mapping[str, LevelLabel],
 ) -> PayLayout:
     with_deductions = any(person.deductions is not None for person in employees)
-    columns = pay_columns(with_deductions)
+    with_unappraised = not all(person.appraised for person in employees)
+    columns = pay_columns(with_deductions, with_unappraised)
     money = [index for index, column in enumerate(columns) if column.kind == "money"]
     subtitle = SUBTITLE.format(
         month=manifest.month,
@@ -142,7 +156,10 @@ def write_pay_sheet(
     for department, members in _by_department(employees):
         start = sheet.rows + 1
         for person in members:
-            sheet.append(_employee_row(person, manifest, ladder, with_deductions, sheet.rows + 1))
+            row = _employee_row(person, manifest, ladder, with_deductions, sheet.rows + 1)
+            if with_unappraised:
+                row = Row((*row.values, None if person.appraised else NOT_APPRAISED))
+            sheet.append(row)
         sheet.append(
             _sums(
                 (SUBTOTAL, HEAD_COUNT.format(people=len(members)), department or BLANK_DEPARTMENT),

@@ -5,6 +5,7 @@ rewards, thirteen penalties, attendance, each of which may occur twice), so a wi
 table would be mostly empty columns and could not show two penalties of one clause
 apart. The 类型 (row) column lets HR's filter give either view: 合计 rows alone are the
 one-line-per-employee table of totals; one employee's rows are their score sheet.
+Effects are shown in Chinese, as the whole workbook (`payroll_export.audit_sheet`).
 """
 
 from __future__ import annotations
@@ -22,13 +23,14 @@ from payroll_export.sheet import (
     Row,
     write_table,
 )
+from payroll_export.wording import label, shown
 
 __all__ = ["ITEM", "SCORES_SHEET", "TOTAL", "write_scores_sheet"]
 
 SCORES_SHEET = "考核评分"
 ITEM = "评分项 item"
 TOTAL = "合计 total"
-MONTHLY_SCORE = "月度考核总分 monthly score"
+MONTHLY_SCORE = ("月度考核总分", "月度考核总分 monthly score")  # label(now, before 0.2.0)
 
 COLUMNS = (
     EMPLOYEE_ID,
@@ -62,7 +64,7 @@ def write_scores_sheet(
                         ITEM,
                         entry.rule,
                         entry.clause,
-                        entry.effect,
+                        shown(entry.effect),
                         entry.event,
                         number(entry.points),
                     )
@@ -74,7 +76,7 @@ def write_scores_sheet(
                     *identity,
                     TOTAL,
                     None,
-                    MONTHLY_SCORE,
+                    label(*MONTHLY_SCORE),
                     None,
                     None,
                     None,

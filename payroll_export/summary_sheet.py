@@ -37,7 +37,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.pagebreak import Break
 
 from appraisal.domain.results import EmployeeResult
-from payroll_export.model import PAY_COLUMNS, PAY_LABELS, LevelLabel, level_text
+from payroll_export.model import NOT_APPRAISED, PAY_COLUMNS, PAY_LABELS, LevelLabel, level_text
 from payroll_export.pay_sheet import PayLayout
 from payroll_export.print_layout import first_page_columns
 from payroll_export.sheet import HEADER_ROWS, Book, Column, Formula, Row, Sheet
@@ -129,6 +129,7 @@ def write_summary_sheet(
     bands = _band_columns(demotion_line)
     sheet.append_header(bands)
     band_rows = [sheet.append(Row(band), bands) for band in _bands(employees, demotion_line)]
+    _not_appraised(sheet, employees)
 
     # The charts below the distribution on a page of their own, one above the other
     # from column A, each as wide as the first printed page (its columns measured as
@@ -155,6 +156,18 @@ def write_summary_sheet(
         chart = _payroll_chart(sheet, level_rows, width, gross)
         chart.height = height
         sheet.ws.add_chart(chart, f"A{first_chart}")
+
+
+def _not_appraised(sheet: Sheet, employees: Sequence[EmployeeResult]) -> None:
+    """Who was sealed not appraised (their missing criteria counted as not met), if anyone:
+    the count, then one row each."""
+    missing = [e for e in employees if not e.appraised]
+    if not missing:
+        return
+    sheet.append_blank()
+    sheet.append(Row((NOT_APPRAISED, "考核标准按未达到计 criteria not met", None, len(missing))))
+    for person in missing:
+        sheet.append(Row((None, f"{person.employee_id} {person.name}")))
 
 
 def _members(

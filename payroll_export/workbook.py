@@ -19,13 +19,14 @@ from appraisal.files.xlsx import workbook_bytes
 from payroll_export.audit_sheet import write_audit_sheets, write_compliance_sheet
 from payroll_export.changes_sheet import write_changes_sheet
 from payroll_export.manifest_sheet import write_manifest_sheet
-from payroll_export.model import PAY_COLUMNS, LevelLabel, Manifest, check_matches
+from payroll_export.model import DRAFT, PAY_COLUMNS, LevelLabel, Manifest, check_matches
 from payroll_export.pay_sheet import PAY_SHEET_ROWS, write_pay_sheet
 from payroll_export.payslip_sheet import PAYSLIP_SHEET, write_payslip_sheet
 from payroll_export.scores_sheet import write_scores_sheet
 from payroll_export.sheet import MAX_SHEET_ROWS, Book
 from payroll_export.summary_sheet import write_summary_sheet
 from payroll_export.text import clean_text, money_text
+from payroll_export.wording import wording_of
 
 __all__ = ["salary_workbook"]
 
@@ -61,40 +62,55 @@ def salary_workbook(
     # strips pass a sheet's rows goes on over 工资条 (2), (3)…, as the other long parts do.
     strips = max(max_rows // 3, 1)
     levels = {level.id: level for level in ladder}
-    book = Book(manifest.month, manifest.record_hash)
-    try:
-        layout = write_pay_sheet(book, employees, manifest, levels)
-        for part, start in enumerate(range(0, max(len(employees), 1), strips), 1):
-            name = PAYSLIP_SHEET if part == 1 else f"{PAYSLIP_SHEET} ({part})"
-            write_payslip_sheet(book, employees[start : start + strips], manifest, name)
-        parts = {
-            "考核评分 scores": write_scores_sheet(book, employees, max_rows=max_rows),
-            "职级变动 level changes": write_changes_sheet(
-                book, employees, manifest.month, levels, max_rows=max_rows
-            ),
-            "审计轨迹 audit trail": write_audit_sheets(book, employees, max_rows=max_rows),
-            "合规提示 compliance": write_compliance_sheet(book, employees, max_rows=max_rows),
-        }
-        write_summary_sheet(book, employees, ladder, manifest.demotion_line, layout)
-        write_manifest_sheet(
-            book,
-            manifest,
-            employees=len(employees),
-            trace_entries=sum(len(person.trace) for person in employees),
-            parts=parts,
-            max_rows=max_rows,
-        )
-        return workbook_bytes(
-            book.workbook,
-            rows=[(sheet.ws, sheet.spool) for sheet in book.sheets],
-            month=manifest.month,
-            title=f"{manifest.month} 工资调整表 salary adjustment",
-            description=f"ledger record {manifest.record_hash} "
-            f"(version {manifest.ledger_version}, seq {manifest.ledger_seq}); "
-            f"policy sha256 {manifest.policy_sha256}",
-        )
-    finally:
-        book.close()
+    book = Book(manifest.month, manifest.record_text)
+    # Sealed texts worded as the release that sealed the month worded them.
+    with wording_of(manifest.engine_version):
+        try:
+            layout = write_pay_sheet(book, employees, manifest, levels)
+            for part, start in enumerate(range(0, max(len(employees), 1), strips), 1):
+                name = PAYSLIP_SHEET if part == 1 else f"{PAYSLIP_SHEET} ({part})"
+                write_payslip_sheet(book, employees[start : start + strips], manifest, name)
+            parts = {
+                "考核评分 scores": write_scores_sheet(book, employees, max_rows=max_rows),
+                "职级变动 level changes": write_changes_sheet(
+                    book, employees, manifest.month, levels, max_rows=max_rows
+                ),
+                "审计轨迹 audit trail": write_audit_sheets(book, employees, max_rows=max_rows),
+                "合规提示 compliance": write_compliance_sheet(book, employees, max_rows=max_rows),
+            }
+            write_summary_sheet(book, employees, ladder, manifest.demotion_line, layout)
+            write_manifest_sheet(
+                book,
+                manifest,
+                employees=len(employees),
+                trace_entries=sum(len(person.trace) for person in employees),
+                parts=parts,
+                max_rows=max_rows,
+            )
+            return workbook_bytes(
+                book.workbook,
+                rows=[(sheet.ws, sheet.spool) for sheet in book.sheets],
+                month=manifest.month,
+                title=_title(manifest),
+                description=_description(manifest),
+            )
+        finally:
+            book.close()
+
+
+def _title(manifest: Manifest) -> str:
+    title = f"{manifest.month} 工资调整表 salary adjustment"
+    return f"{DRAFT} {title}" if manifest.draft else title
+
+
+def _description(manifest: Manifest) -> str:
+    if manifest.draft:
+        return f"{DRAFT}: not sealed, no ledger record; policy sha256 {manifest.policy_sha256}"
+    return (
+        f"ledger record {manifest.record_hash} "
+        f"(version {manifest.ledger_version}, seq {manifest.ledger_seq}); "
+        f"policy sha256 {manifest.policy_sha256}"
+    )
 
 
 def _check_money(employees: Sequence[EmployeeResult]) -> None:

@@ -40,9 +40,14 @@ ROSTER_HEADER = "employee_id,name,level,hire_date"
 # E001 客服专员 (specialist: base 1000, floating 900), E002 客服组长 (team_lead).
 ROSTER_ROWS = ("E001,张三,specialist,2020-01-01", "E002,李四,team_lead,2019-05-06")
 # Every criterion met (40) and exam 95 (band A, +10): add 50, so E001 stays above 140.
+# E002 is appraised too (every criterion met: 40 + 100 = 140, not below 140), so a month
+# can be sealed without --allow-unappraised (scheme.md §4: only the appraised are eligible
+# for the award; a sealing run refuses while anyone is not appraised). Rows 2–7 are E001's,
+# rows 8–12 E002's; a row added by good_month(..., extra) is row 13 on.
 GOOD_MONTH_ROWS = (
     *(f"E001,{{month}}-30,criterion,1,{c},,,,达标" for c in range(1, 6)),
     "E001,{month}-30,exam,95,,,,,月度考试",
+    *(f"E002,{{month}}-30,criterion,1,{c},,,,达标" for c in range(1, 6)),
 )
 
 PAY_FIELDS = (
@@ -498,7 +503,7 @@ def test_a_repeat_clause_6_offence_needs_an_amount(
     results = tmp_path / "oct.json"
     code, _, err = run(capsys, "2026-10", roster, october, ledger, "--json", results)
     assert code == 1
-    assert_reported(err, f"{october}:8:amount: ", "repeat offence")
+    assert_reported(err, f"{october}:13:amount: ", "repeat offence")
     assert "50–200" in err
     assert not results.exists()
     with Ledger(ledger) as book:
@@ -868,7 +873,7 @@ def test_results_json_has_the_shape_of_the_contract(
     assert document["month"] == "2026-10"
     assert document["policy"] == {
         "id": "cs-appraisal",
-        "version": "2010-07-28.2",
+        "version": "2010-07-28.3",
         "sha256": hashlib.sha256(SHIPPED_POLICY.read_bytes()).hexdigest(),
     }
     roster_ids = [line.split(",")[0] for line in EXAMPLE_ROSTER.read_text("utf-8").splitlines()[1:]]

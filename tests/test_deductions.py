@@ -8,10 +8,14 @@ without the file is sealed exactly as before (its record hash is pinned below).
 The month used throughout (September 2026, the shipped policy; tests/cases/attendance.yaml
 works the same figures):
 
-- E1 甲, specialist (客服专员), no events: score 100 (criteria not met), the top score,
-  so the monthly award 100: gross = 1000 + 900 + 50 (transport) + 100 = 2050.00.
+- E1 甲, specialist (客服专员), no events: score 100 (criteria not met), no award:
+  gross = 1000 + 900 + 50 (transport) = 1950.00.
 - E2 乙, team_lead (客服组长), late 1 minute (处罚 4: 10 yuan, 3 points): score 97, no
   award: gross = 1100 + 900 − 10 + 50 = 2040.00.
+
+Neither has a criterion or exam row, so neither is appraised: no monthly award (scheme.md
+§4), and the month is sealed with ``--allow-unappraised`` (these tests are about the
+deductions, not the appraisal).
 """
 
 from __future__ import annotations
@@ -33,7 +37,7 @@ EXAMPLES = ROOT / "examples"
 
 ROSTER = "employee_id,name,level\nE1,甲,specialist\nE2,乙,team_lead\n"
 EVENTS = "employee_id,date,kind,value\nE2,2026-09-03,late,1\n"
-# E1: 180.50 + 120.00 + 3.45 + 0.00 = 303.95; net 2050.00 − 303.95 = 1746.05
+# E1: 180.50 + 120.00 + 3.45 + 0.00 = 303.95; net 1950.00 − 303.95 = 1646.05
 # E2: 200.00 + 0.00 + 0.00 + 15.50 = 215.50; net 2040.00 − 215.50 = 1824.50
 DEDUCTIONS = (
     "工号,姓名,社保个人,公积金个人,个税,其他扣款\nE1,甲,180.50,120,3.45,\nE2,乙,200,,0,15.5\n"
@@ -45,7 +49,7 @@ EXPECTED = {
         "income_tax": "3.45",
         "other": "0.00",
         "total": "303.95",
-        "net": "1746.05",
+        "net": "1646.05",
         "file": "deductions.csv",
         "row": 2,
     },
@@ -60,7 +64,7 @@ EXPECTED = {
         "row": 3,
     },
 }
-GROSS = {"E1": "2050.00", "E2": "2040.00"}
+GROSS = {"E1": "1950.00", "E2": "2040.00"}
 
 
 def cli(capsys: pytest.CaptureFixture[str], *args: object) -> tuple[int, str, str]:
@@ -83,7 +87,8 @@ def run(
     given = [] if deductions is None else ["--deductions", deductions]
     return cli(
         capsys, "run", "--month", "2026-09", "--roster", folder / "roster.csv",
-        "--events", folder / "events.csv", "--ledger", folder / "l.db", *given, *extra,
+        "--events", folder / "events.csv", "--ledger", folder / "l.db", "--allow-unappraised",
+        *given, *extra,
     )  # fmt: skip
 
 
@@ -111,8 +116,8 @@ def test_each_employee_gets_the_deductions_of_the_file_and_net_pay(
     for employee_id, expected in EXPECTED.items():
         assert people[employee_id]["pay"]["gross"] == GROSS[employee_id]
         assert people[employee_id]["deductions"] == expected
-    # 1746.05 + 1824.50 = 3570.55; 2050 + 2040 = 4090.00; 303.95 + 215.50 = 519.45
-    assert "实发工资合计 3570.55 = 应发 4090.00 − 扣款 519.45" in out
+    # 1646.05 + 1824.50 = 3470.55; 1950 + 2040 = 3990.00; 303.95 + 215.50 = 519.45
+    assert "实发工资合计 3470.55 = 应发 3990.00 − 扣款 519.45" in out
 
 
 def test_english_and_bilingual_headers_and_an_xlsx_file_read_the_same(
@@ -139,8 +144,8 @@ def test_english_and_bilingual_headers_and_an_xlsx_file_read_the_same(
 def test_deductions_larger_than_gross_are_refused_naming_the_row(
     capsys: pytest.CaptureFixture[str], month: Path
 ) -> None:
-    # E2: 2000 + 40.01 = 2040.01 > gross 2040.00 by a cent; E1: exactly 2050.00 leaves 0.00.
-    text = "employee_id,social_insurance,income_tax\nE1,2000,50\nE2,2000,40.01\n"
+    # E2: 2000 + 40.01 = 2040.01 > gross 2040.00 by a cent; E1: exactly 1950.00 leaves 0.00.
+    text = "employee_id,social_insurance,income_tax\nE1,1900,50\nE2,2000,40.01\n"
     (month / "deductions.csv").write_text(text, encoding="utf-8")
     code, out, err = run(capsys, month, month / "deductions.csv")
     assert code == 1
@@ -189,13 +194,13 @@ def test_every_problem_of_the_file_is_reported_at_once(
 def test_a_net_below_zero_is_reported_with_the_other_problems_of_the_file(
     capsys: pytest.CaptureFixture[str], month: Path
 ) -> None:
-    # E1: 2000 + 60 = 2060.00 > gross 2050.00; row 3 is E2's with a figure that is no number.
-    text = "employee_id,social_insurance,income_tax\nE1,2000,60\nE2,x,\n"
+    # E1: 1900 + 60 = 1960.00 > gross 1950.00; row 3 is E2's with a figure that is no number.
+    text = "employee_id,social_insurance,income_tax\nE1,1900,60\nE2,x,\n"
     path = month / "deductions.csv"
     path.write_text(text, encoding="utf-8")
     code, _, err = run(capsys, month, path)
     assert code == 1
-    assert f"{path}:2: 扣款合计 2060.00 超过 E1 的应发工资 2050.00" in err
+    assert f"{path}:2: 扣款合计 1960.00 超过 E1 的应发工资 1950.00" in err
     assert f"{path}:3:social_insurance: 不是数字 (not a number): 'x'" in err
     assert "2 problems in the input" in err
 
@@ -273,9 +278,9 @@ def test_other_deductions_for_a_sealed_month_need_amend(
     )
     assert code == 0, err
     assert "Amended" in out
-    # E1: 180.50 + 120.00 + 4.45 = 304.95; net 2050.00 − 304.95 = 1745.05
+    # E1: 180.50 + 120.00 + 4.45 = 304.95; net 1950.00 − 304.95 = 1645.05
     people = by_id(json.loads((month / "r.json").read_text(encoding="utf-8")))
-    assert people["E1"]["deductions"]["net"] == "1745.05"
+    assert people["E1"]["deductions"]["net"] == "1645.05"
 
 
 def test_a_month_without_deductions_is_sealed_as_before(

@@ -257,6 +257,7 @@ def test_paid_leave_reaches_the_trace_of_a_run(
     events_file.write_text("employee_id,date,kind,value,clause\nKF001,2024-03-08,paid_leave,1,年假\n", "utf-8")  # fmt: skip
     out = tmp_path / "r.json"
     args = ["run", "--month", "2024-03", "--roster", str(roster), "--events", str(events_file)]
+    args += ["--allow-unappraised"]  # no criterion or exam row: the leave is what is checked
     assert main([*args, "--ledger", str(tmp_path / "l.db"), "--json", str(out)]) == 0
     (employee,) = json.loads(out.read_text("utf-8"))["employees"]
     assert employee["pay"]["leave_deduction"] == "0.00"

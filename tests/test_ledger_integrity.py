@@ -25,6 +25,7 @@ from appraisal.audit import reissue
 from appraisal.cli import main
 from appraisal.domain.errors import WriteFailed
 from appraisal.domain.model import Month
+from appraisal.export import written as written_module
 from appraisal.ledger import ChainBroken, Ledger, NotSealed, read_sealed
 from appraisal.ledger.errors import LedgerError
 from appraisal.pipeline import RunRequest
@@ -282,7 +283,7 @@ def test_an_amendment_that_hands_on_the_same_state_leaves_nothing_stale(
 def failing_writes(monkeypatch: pytest.MonkeyPatch, failing: Sequence[str]) -> list[Path]:
     """write_atomic, except that a path ending in one of ``failing`` finds the disk full."""
     written: list[Path] = []
-    real = pipeline.write_atomic
+    real = written_module.write_atomic
 
     def write(path: str | Path, data: bytes) -> None:
         if str(path).endswith(tuple(failing)):
@@ -290,7 +291,7 @@ def failing_writes(monkeypatch: pytest.MonkeyPatch, failing: Sequence[str]) -> l
         real(path, data)
         written.append(Path(path))
 
-    monkeypatch.setattr(pipeline, "write_atomic", write)
+    monkeypatch.setattr(written_module, "write_atomic", write)
     return written
 
 

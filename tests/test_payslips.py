@@ -14,7 +14,8 @@ moved. Figures worked by hand from scheme.md:
   = 1666.66; score 15 + 65 = 80.
 
 With deductions (September 2026, the month of tests/test_deductions.py): E1 甲 gross
-2050.00 less 180.50 + 120.00 + 3.45 + 0.00 = 303.95 → 实发 1746.05; E2 乙 gross
+1000 + 900 + 50 + the monthly award 100 (E1 alone is appraised and not demoted, see the
+fixture) = 2050.00 less 180.50 + 120.00 + 3.45 + 0.00 = 303.95 → 实发 1746.05; E2 乙 gross
 2040.00 less 200.00 + 0.00 + 0.00 + 15.50 = 215.50 → 实发 1824.50.
 """
 
@@ -46,6 +47,7 @@ from appraisal.export.payslips import (
 )
 from appraisal.export.workbook import manifest_of
 from appraisal.files.xlsx import workbook_bytes
+from appraisal.i18n.sealed import sealed_text
 from appraisal.ledger.errors import NotSealed
 from appraisal.policy.loaded import load_policy_bundle
 from payroll_export.model import PAY_LABELS
@@ -141,7 +143,8 @@ def test_every_payslip_carries_the_figures_of_the_results(
                 continue  # a metric's value, a case for review: the statement's, not the slip's
             # The clause behind every point and every yuan, with what happened.
             assert flat(entry["clause"]) in joined, (who, entry["rule"])
-            assert flat(entry["effect"]) in joined, (who, entry["rule"])
+            # The effect as sealed is English; the slip words it in Chinese (release 0.2.0).
+            assert flat(sealed_text(entry["effect"], "zh")) in joined, (who, entry["rule"])
             if "yuan" in entry:
                 assert flat(f"{entry['yuan']}{entry['clause']}") in joined, (who, entry)
             if entry.get("points"):
@@ -334,7 +337,16 @@ def with_deductions(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (folder / "roster.csv").write_text(
         "employee_id,name,level\nE1,甲,specialist\nE2,乙,team_lead\n", "utf-8"
     )
-    (folder / "events.csv").write_text("employee_id,date,kind,value\nE2,2026-09-03,late,1\n")
+    # Both are appraised (the five criteria met, no exam), so the month seals without
+    # --allow-unappraised. E1: 40 + 100 = 140, not below 140, so not demoted and eligible
+    # for the monthly award (scheme §4), which E1 alone can win: E2 is late once (处罚 4,
+    # -3), 40 + 97 = 137 < 140, demoted, so not eligible. The criteria move no yuan.
+    criteria = "".join(
+        f"{who},2026-09-30,criterion,1,{n}\n" for who in ("E1", "E2") for n in range(1, 6)
+    )
+    (folder / "events.csv").write_text(
+        "employee_id,date,kind,value,clause\nE2,2026-09-03,late,1,\n" + criteria
+    )
     (folder / "deductions.csv").write_text(
         "工号,姓名,社保个人,公积金个人,个税,其他扣款\nE1,甲,180.50,120,3.45,\nE2,乙,200,,0,15.5\n",
         "utf-8",

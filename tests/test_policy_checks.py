@@ -336,7 +336,8 @@ def test_conditions_and_formulas_of_the_right_kind_load(tmp_path: Path) -> None:
 def test_the_first_lines_are_as_check_policy_has_always_printed_them() -> None:
     policy = load_policy(POLICY_2027)
     lines = policy_lines(policy, Month(2026, 12))
-    assert lines[0] == f"{POLICY_2027}: OK — cs-appraisal version 2027-01.2"
+    # 2027-01.3: the policy's third edition, with the awards' eligibility of scheme.md §4.
+    assert lines[0] == f"{POLICY_2027}: OK — cs-appraisal version 2027-01.3"
     assert lines[1].startswith(f"sha256 {policy.sha256} (")
     assert "in force for 2026-12:" in lines
     assert "  management specialist         客服专员  base 1000 + floating 900" in lines
@@ -376,7 +377,9 @@ def test_the_compliance_settings_and_the_formulas_are_listed() -> None:
     assert 'deduction_per_day "(base + floating) / pay_day_basis", points_per_day 10' in text
     assert '      sick_per_day: "base / pay_day_basis * 0.5"' in lines
     assert '      low_score: when "score < 140"' in text
-    assert '    monthly: amount 100, eligible "not dismissed"' in text
+    # scheme.md §4: appraised that month, neither dismissed nor demoted.
+    eligible = 'eligible "appraised and not dismissed and not demoted"'
+    assert f"    monthly: amount 100, {eligible}" in text
     assert "  demotion line (降级线, from demotion.triggers): a score below 140" in lines
 
 

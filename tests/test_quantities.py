@@ -33,14 +33,16 @@ POLICIES = Path(__file__).resolve().parent.parent / "policies"
 EVENT_HEADER = "employee_id,date,kind,value,clause,amount,points,flags,note"
 
 
-def _run(tmp_path: Path, capsys: pytest.CaptureFixture[str], *events: str) -> tuple[int, str]:
+def _run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], *events: str, extra: tuple[str, ...] = ()
+) -> tuple[int, str]:
     (tmp_path / "roster.csv").write_text("employee_id,name,level\nE1,甲,specialist\n")
     (tmp_path / "events.csv").write_text("\n".join([EVENT_HEADER, *events]) + "\n")
     ledger = tmp_path / "l.db"
     status = main(
         ["run", "--month", "2026-10", "--roster", str(tmp_path / "roster.csv"),
          "--events", str(tmp_path / "events.csv"), "--ledger", str(ledger),
-         "--json", str(tmp_path / "r.json")]
+         "--json", str(tmp_path / "r.json"), *extra]
     )  # fmt: skip
     err = capsys.readouterr().err
     assert "Traceback" not in err
@@ -94,7 +96,11 @@ def test_a_number_the_field_cannot_hold_is_refused_with_its_limit(
 def test_a_lateness_of_a_whole_working_day_is_accepted(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    status, err = _run(tmp_path, capsys, "E1,2026-10-09,late,480,,,,,")
+    # E1 has no criterion or exam row: sealed with the missing criteria counted as not met
+    # (the test is about the lateness, not the appraisal).
+    status, err = _run(
+        tmp_path, capsys, "E1,2026-10-09,late,480,,,,,", extra=("--allow-unappraised",)
+    )
     assert status == 0, err
 
 
@@ -159,8 +165,9 @@ def test_the_cap_is_traced_and_its_excess_reported() -> None:
     roster = [{"employee_id": "E1", "name": "甲", "level": "specialist"}]
     result = _employee(appraisal.evaluate_rows("2026-10", roster, rows))
     assert result["pay"]["absence_deduction"] == "1900.00"
-    # gross 1000 + 900 − 1900 + 50 + 100 (the monthly award: the only employee) = 150.00
-    assert result["pay"]["gross"] == "150.00"
+    # gross 1000 + 900 − 1900 + 50 = 50.00: no monthly award, though the only employee, for
+    # E1 has no criterion or exam row (not appraised, scheme.md §4)
+    assert result["pay"]["gross"] == "50.00"
     assert (
         "leave and absence deductions 1921.84 exceed the wage left after fines 1900.00: "
         "21.84 not deducted"
@@ -190,9 +197,10 @@ def test_a_stored_policy_without_the_cap_deducts_as_before(tmp_path: Path) -> No
     ]
     roster = [{"employee_id": "E1", "name": "甲", "level": "specialist"}]
     result = _employee(appraisal.evaluate_rows("2026-10", roster, rows, policy=str(old)))
-    # 1921.84 deducted in full: gross 1000 + 900 − 1921.84 + 50 + 100 (award) = 128.16.
+    # 1921.84 deducted in full: gross 1000 + 900 − 1921.84 + 50 = 28.16 (no award: E1 has
+    # no criterion or exam row, so is not appraised, scheme.md §4).
     assert result["pay"]["absence_deduction"] == "1921.84"
-    assert result["pay"]["gross"] == "128.16"
+    assert result["pay"]["gross"] == "28.16"
     assert not [t for t in result["trace"] if t["rule"] == "pay.deductions_cap"]
 
 

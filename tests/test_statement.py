@@ -20,6 +20,8 @@ from appraisal.cli import main
 from appraisal.domain.model import Month
 from appraisal.domain.results import PAY_FIELDS, MonthResults
 from appraisal.export.statement import UnknownEmployee, statement
+from appraisal.i18n import set_language
+from appraisal.i18n.sealed import sealed_text
 from appraisal.policy.loaded import load_policy
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -62,12 +64,14 @@ def person(results: dict[str, Any], employee_id: str) -> dict[str, Any]:
     return found
 
 
-def entry_lines(text: str, entry: dict[str, Any]) -> list[str]:
+def entry_lines(text: str, entry: dict[str, Any], lang: str) -> list[str]:
+    """The lines that show a trace entry: its row, its clause, its effect in ``lang``."""
     where = entry["event"] or "—"
+    effect = sealed_text(entry["effect"], lang)
     return [
         line
         for line in text.splitlines()
-        if f"  {where} " in line and line.endswith(f"{entry['clause']} — {entry['effect']}")
+        if f"  {where} " in line and line.endswith(f"{entry['clause']} — {effect}")
     ]
 
 
@@ -86,7 +90,7 @@ def test_every_trace_entry_and_total_of_every_employee(results: dict[str, Any], 
     for employee in results["employees"]:
         text = statement(MonthResults.from_json(results), employee["employee_id"], lang, TITLES)
         for entry in employee["trace"]:
-            lines = entry_lines(text, entry)
+            lines = entry_lines(text, entry, lang)
             assert lines, (employee["employee_id"], entry)
             if "points" in entry:
                 signed = f"{Decimal(str(entry['points'])):+}"
@@ -138,20 +142,24 @@ def test_kf002_in_chinese_worked_by_hand(results: dict[str, Any]) -> None:
     # 2 × 1600 / 21.75 = 147.126… → 147.13. Gross 1600 + 1000 − 10 + 147.13 + 50.
     text = statement(MonthResults.from_json(results), "KF002", "zh", TITLES)
     lines = text.splitlines()
-    assert lines[0] == "绩效考核结算单 (statement) · 2026-10"
+    assert lines[0] == "绩效考核结算单 · 2026-10"
     assert lines[1] == "工号 KF002   姓名 李秀英   部门 来宾客服组"
     assert lines[2] == "职级 客服主管 supervisor → 下月职级 客服主管 supervisor（不变）"
     assert (
         "           -3  events.csv:9   处罚 4: 迟到30分钟以内扣10元/次，并扣3分 — "
-        "late 12 min: fine 10.00, -3 points"
+        "迟到12分钟：罚款10.00元，扣3分"
     ) in lines
     assert "  减分项剩余 deduct_left = 100 − 3 = 97" in lines
     assert "  总分 total = 50 + 97 = 147" in lines
     assert (
-        "  应发合计 gross = 底薪 base 1600.00 + 浮动工资 floating 1000.00 − 罚款 fines 10.00 "
+        "  应发合计 gross = 基本工资 base 1600.00 + 浮动工资 floating 1000.00 − 罚款 fines 10.00 "
         "+ 加班工资 overtime 147.13 + 补贴 allowances 50.00 = 2787.13"
     ) in lines
-    assert "二、工资 pay（元）" in lines
+    assert "二、工资（元）" in lines
+    # The sealed results keep their English: only the statement words it in Chinese.
+    assert person(results, "KF002")["trace"][-1]["effect"] != sealed_text(
+        person(results, "KF002")["trace"][-1]["effect"], "zh"
+    )
 
 
 def test_kf013_in_english_worked_by_hand(results: dict[str, Any]) -> None:
@@ -172,8 +180,10 @@ def test_kf017_shows_the_review_items_and_the_fines_cap(results: dict[str, Any])
     # so fines show +20.00 and −20.00 and total 0.00.
     text = statement(MonthResults.from_json(results), "KF017", "zh", TITLES)
     assert "  罚款 fines                     0.00" in text.splitlines()
-    assert "四、待复核 review" in text
-    assert "  fines 20.00 exceed the floating wage 0.00: 20.00 not deducted" in text
+    assert "四、待复核" in text.splitlines()
+    assert "  罚款20.00元超过浮动工资0.00元：20.00元不予扣除" in text.splitlines()
+    english = statement(MonthResults.from_json(results), "KF017", "en", TITLES)
+    assert "  fines 20.00 exceed the floating wage 0.00: 20.00 not deducted" in english
 
 
 def test_without_level_titles_the_ids_are_shown(results: dict[str, Any]) -> None:
@@ -267,7 +277,7 @@ def test_a_floored_deduct_pool_and_a_title_without_a_chinese_name() -> None:
     assert "  减分项剩余 deduct_left = 0" in lines
     assert "               —    二 — floored at 0" in lines
     assert "  quarterly" in lines
-    assert "  劳动法 第44条: m (1.00) [e:2]" in lines
+    assert "  劳动法 第44条：m（1.00元） [e:2]" in lines
     assert "  应发合计 gross = 0.00 = 0.00" in lines
 
 
@@ -308,3 +318,32 @@ def test_explain_reports_an_unknown_employee_on_one_line(
 def test_an_unknown_language(results: dict[str, Any]) -> None:
     with pytest.raises(ValueError, match="lang must be one of zh, en"):
         statement(MonthResults.from_json(results), "KF002", "fr")
+
+
+def test_the_statement_is_in_the_current_language_by_default(results: dict[str, Any]) -> None:
+    # KF002's lateness and overtime: English in the results and the English statement,
+    # Chinese in the Chinese one, chosen by the current language.
+    month = MonthResults.from_json(results)
+    set_language("zh")
+    chinese = statement(month, "KF002", level_titles=TITLES)
+    set_language("en")
+    english = statement(month, "KF002", level_titles=TITLES)
+    assert chinese.splitlines()[0] == "绩效考核结算单 · 2026-10"
+    assert english.splitlines()[0] == "Appraisal statement · 2026-10"
+    assert "late 12 min: fine 10.00, -3 points" in english
+    assert "late 12 min" not in chinese
+    assert "  rest_day overtime 1 day(s): 147.13" not in chinese
+    assert "休息日加班1天：147.13元" in chinese
+
+
+def test_compliance_is_worded_in_chinese_with_its_law(results: dict[str, Any]) -> None:
+    # KF004 (examples): workday overtime on 2026-10-28 paid 0.00 against the statutory
+    # minimum of 150% of 1200 / 21.75 × 0.5 day = 41.379… → 41.38.
+    who = next(p for p in results["employees"] if any(
+        c["message"].startswith("workday overtime on 2026-10-28") for c in p["compliance"]
+    ))  # fmt: skip
+    text = statement(MonthResults.from_json(results), who["employee_id"], "zh", TITLES)
+    assert (
+        "  劳动法 第44条：2026-10-28工作日加班支付0.00元，低于法定最低41.38元（41.38元） "
+        "[events.csv:19]"
+    ) in text.splitlines()

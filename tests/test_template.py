@@ -181,6 +181,9 @@ def run_month(tmp_path: Path, events: Path, roster: Path = EXAMPLE_ROSTER) -> di
             str(tmp_path / "l.db"),
             "--json",
             str(tmp_path / "r.json"),
+            # The managers fill a few employees' rows only: the others are not appraised,
+            # their criteria count as not met.
+            "--allow-unappraised",
         ]
     )
     assert code == 0
@@ -202,8 +205,9 @@ def test_round_trip_through_the_pipeline(template: bytes, tmp_path: Path) -> Non
 
     # KF007: criteria 1–5 met 5+5+10+10+10 = 40; exam 96 ≥ 95 band A +10; reward 2 (range
     # 50–200 yuan, 5 points) +5 → add 55. Late 12 min ≤ 30: fine 10, −3 → deduct_left 97.
-    # Total 152, the month's top score (everyone left unfilled has 0 + 100 = 100), so the
-    # monthly title: +100. Holiday overtime 1 day: 3 × 1000 / 21.75 = 137.931… → 137.93.
+    # Total 152, the month's top score (everyone left unfilled has 0 + 100 = 100, and is
+    # not appraised, so not eligible anyway; KF010 and KF012 are demoted, scheme.md §4), so
+    # the monthly title: +100. Holiday overtime 1 day: 3 × 1000 / 21.75 = 137.931… → 137.93.
     # Gross 1000 + 900 − 10 + 137.93 + 80 + 100 + 50 (transport) = 2257.93.
     kf007 = person(document, "KF007")
     assert kf007["score"] == {"add": 55, "deduct_left": 97, "total": 152}

@@ -263,6 +263,7 @@ def test_hostile_ids_are_imported_inert_and_run_as_the_same_month(
         hostile / "l.db",
         "--json",
         hostile / "imported.json",
+        "--allow-unappraised",  # an attendance export appraises nobody
     )
     assert code == 0, err
     assert "\x1b" not in out and "\x07" not in out
@@ -297,6 +298,7 @@ def test_hostile_ids_are_imported_inert_and_run_as_the_same_month(
         hostile / "plain.db",
         "--json",
         hostile / "plain.json",
+        "--allow-unappraised",
     )
     assert code == 0, err
     plain = results(hostile, "plain")
@@ -320,12 +322,15 @@ def test_explain_shows_a_name_that_clears_the_screen_escaped(
         hostile / "export.csv",
         "--ledger",
         ledger,
+        "--allow-unappraised",  # an attendance export appraises nobody
     )
     assert code == 0, err
     # `run` on the export itself prints its review line, escaped.
     assert "\x1b" not in out and "\x07" not in out
     assert ": @KF005\\x1b]0;pwned\\x07 2026-10-16 上班缺卡 — to review" in out
-    code, out, err = cli(capsys, "explain", HYPERLINK, "--month", "2026-10", "--ledger", ledger)
+    code, out, err = cli(
+        capsys, "explain", HYPERLINK, "--month", "2026-10", "--ledger", ledger, "--lang", "zh"
+    )
     assert code == 0, err
     assert "\x1b" not in out and "\x07" not in out
     assert f"工号 {HYPERLINK}   姓名 王芳\\x1b[2J\\x07   部门" in out.splitlines()[1]

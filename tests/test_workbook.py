@@ -37,10 +37,13 @@ from appraisal.domain.model import Month
 from appraisal.domain.results import PAY_FIELDS as ENGINE_PAY_FIELDS
 from appraisal.domain.results import MonthResults
 from appraisal.export.workbook import ladder_of, manifest_of
+from appraisal.i18n.sealed import sealed_text
 from appraisal.ledger import SealedMonth
 from appraisal.pipeline import read_inputs, run_month
 from appraisal.policy.loaded import load_policy
 from payroll_export import LevelLabel, Manifest, salary_workbook
+from payroll_export.audit_sheet import CONFLICT, REVIEW
+from payroll_export.changes_sheet import NOT_APPLIED, PENDING
 from payroll_export.summary_sheet import BAND_WIDTH
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -284,7 +287,7 @@ def test_scores_list_every_item_that_carries_points_then_the_total(
             assert (row["rule"], row["clause"], row["effect"], row["event"] or "") == (
                 entry["rule"],
                 entry["clause"],
-                entry["effect"],
+                zh(entry["effect"]),  # a sealed text, worded in Chinese (payroll_export.wording)
                 entry["event"],
             )
             assert row["points"] == entry["points"]
@@ -306,8 +309,8 @@ def test_level_changes_say_what_changes_why_and_from_when(book: openpyxl.Workboo
     dismissals and what awaits a decision."""
     rows = {(r["employee_id"], r["change"]): r for r in table(book["职级变动"])}
     assert set(rows) == {
-        ("KF001", "降级未执行 demotion not applied"),  # 客服经理: the general manager decides
-        ("KF005", "晋升待批 promotion pending"),
+        ("KF001", "降级未执行"),  # 客服经理: the general manager decides
+        ("KF005", "晋升待批"),
         ("KF006", "降级 demotion"),
         ("KF007", "晋升 promotion"),
         ("KF010", "降级 demotion"),
@@ -315,7 +318,7 @@ def test_level_changes_say_what_changes_why_and_from_when(book: openpyxl.Workboo
         ("KF013", "开除 dismissal"),
         ("KF015", "开除 dismissal"),
         ("KF016", "晋升 promotion"),
-        ("KF017", "降级未执行 demotion not applied"),  # already at the lowest level
+        ("KF017", "降级未执行"),  # already at the lowest level
     }
     promotion = rows["KF007", "晋升 promotion"]
     assert (promotion["level"], promotion["next_level"]) == (
@@ -333,7 +336,7 @@ def test_level_changes_say_what_changes_why_and_from_when(book: openpyxl.Workboo
     assert dismissal["effective"] == "2026-10"  # a dismissal takes effect this month
     assert dismissal["next_level"] is None
     assert "clause_2: 处罚 2" in dismissal["reason"]
-    assert rows["KF001", "降级未执行 demotion not applied"]["effective"] is None
+    assert rows["KF001", "降级未执行"]["effective"] is None
 
 
 def test_level_changes_match_the_results(example: Month_, book: openpyxl.Workbook) -> None:
@@ -350,7 +353,7 @@ def test_level_changes_match_the_results(example: Month_, book: openpyxl.Workboo
             (row,) = (r for r in listed if r["change"] == kind)
             assert row["next_level"] == level_text(person["next_level"], example.ladder)
         else:
-            assert kinds <= {"降级未执行 demotion not applied", "晋升待批 promotion pending"}
+            assert kinds <= {NOT_APPLIED[0], PENDING[0]}
 
 
 def test_the_audit_trail_has_every_trace_entry_in_order(
@@ -362,8 +365,9 @@ def test_the_audit_trail_has_every_trace_entry_in_order(
     for seq, (row, (person, entry)) in enumerate(zip(rows, entries, strict=True), start=1):
         assert row["seq"] == seq
         assert (row["employee_id"], row["name"]) == (person["employee_id"], person["name"])
-        for field in ("rule", "clause", "effect", "file", "row", "points"):
+        for field in ("rule", "clause", "file", "row", "points"):
             assert row[field] == entry.get(field), (seq, field)
+        assert row["effect"] == zh(entry["effect"]), seq
         if "yuan" in entry:
             assert cents(row["yuan"]) == Decimal(entry["yuan"])
             assert row["pay_field"].endswith(entry["pay_field"])
@@ -375,7 +379,7 @@ def test_compliance_lists_every_conflict_and_every_review_item(
     example: Month_, book: openpyxl.Workbook
 ) -> None:
     rows = table(book["合规提示"])
-    conflicts = [r for r in rows if r["kind"] == "合规冲突 wage-law conflict"]
+    conflicts = [r for r in rows if r["kind"] == CONFLICT[0]]
     expected = [(p, c) for p in people(example.results) for c in p["compliance"]]
     assert len(expected) == 2  # the example's two: KF003 overtime, KF004 holiday comp time
     assert len(conflicts) == len(expected)
@@ -383,13 +387,14 @@ def test_compliance_lists_every_conflict_and_every_review_item(
         assert row["employee_id"] == person["employee_id"]
         assert (row["rule"], row["law"], row["message"], row["event"]) == (
             conflict["rule"],
-            conflict["law"],
-            conflict["message"],
+            zh(conflict["law"]),
+            zh(conflict["message"]),
             conflict["event"],
         )
         assert cents(row["amount"]) == Decimal(conflict["amount"])
-    reviews = [(r["employee_id"], r["message"]) for r in rows if r["kind"] == "待复核 for review"]
-    assert reviews == [(p["employee_id"], n) for p in people(example.results) for n in p["review"]]
+    reviews = [(r["employee_id"], r["message"]) for r in rows if r["kind"] == REVIEW[0]]
+    expected = [(p["employee_id"], zh(n)) for p in people(example.results) for n in p["review"]]
+    assert reviews == expected
 
 
 def test_the_manifest_ties_the_file_to_the_ledger_record(
@@ -633,7 +638,9 @@ def test_a_long_trail_goes_on_over_numbered_sheets(example: Month_) -> None:
     assert trail == ["审计轨迹", *(f"审计轨迹 ({n})" for n in range(2, parts + 1))]
     rows = [row for name in trail for row in table(book[name])]
     assert [r["seq"] for r in rows] == list(range(1, len(entries) + 1))
-    assert [(r["rule"], r["effect"]) for r in rows] == [(t["rule"], t["effect"]) for t in entries]
+    assert [(r["rule"], r["effect"]) for r in rows] == [
+        (t["rule"], zh(t["effect"])) for t in entries
+    ]
     for name in trail:
         assert book[name].max_row <= limit
         assert book[name]["A2"].value == "seq"  # each part has its headers
@@ -780,3 +787,8 @@ def test_a_policy_without_a_score_threshold_draws_no_line(example: Month_) -> No
     rows = [(r["item"], r["name"], r["value"]) for r in table(book["说明"])]
     (line,) = (value for item, _, value in rows if item == "降级线 demotion line")
     assert line.startswith("无 none")
+
+
+def zh(sealed: str) -> str:
+    """A sealed English text as the workbook of a month this release sealed shows it."""
+    return sealed_text(sealed, "zh")

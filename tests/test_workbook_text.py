@@ -25,6 +25,7 @@ from test_workbook import MAIN, Month_, formulas, pay_people, seal, sheet_xml, t
 
 from appraisal.domain.results import MonthResults
 from payroll_export import Manifest, salary_workbook
+from payroll_export.audit_sheet import REVIEW
 from payroll_export.text import clean_text
 
 HOSTILE = (
@@ -51,10 +52,13 @@ def write_roster(folder: Path) -> tuple[Path, Path]:
         lines.append(f"E{number:02d},{quoted},specialist,2020-01-01,{other}")
     roster.write_text("\n".join(lines) + "\n", encoding="utf-8")
     events = folder / "events.csv"
+    # One criterion row each, so that everyone is appraised and the month seals
+    # (a sealing run refuses anyone not appraised).
+    criteria = "".join(f"E{n:02d},2026-10-30,criterion,1,1,,,,\n" for n in range(1, 11))
     events.write_text(
         "employee_id,date,kind,value,clause,amount,points,flags,note\n"
         'E01,2026-10-05,penalty,,7,100,,,"=HYPERLINK(""http://x"",""y"")"\n'
-        "E02,2026-10-06,late,12,,,,,+1-2\n",
+        "E02,2026-10-06,late,12,,,,,+1-2\n" + criteria,
         encoding="utf-8",
     )
     return roster, events
@@ -103,7 +107,7 @@ def test_hostile_text_reads_back_as_typed_on_every_sheet(
     assert [(r["effect"], r["clause"], r["file"]) for r in trail] == [
         (t["effect"], t["clause"], t.get("file")) for t in expected
     ]
-    reviews = [r["message"] for r in table(book["合规提示"]) if r["kind"] == "待复核 for review"]
+    reviews = [r["message"] for r in table(book["合规提示"]) if r["kind"] == REVIEW[0]]
     assert reviews == [p["review"][0] for p in people]
     files = {r["name"]: r["value"] for r in table(book["说明"]) if r["item"].startswith("输入文件")}
     assert set(files) == set(HOSTILE)

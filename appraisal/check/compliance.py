@@ -15,6 +15,7 @@ from decimal import Decimal
 from appraisal.domain.model import Event, Kind, Source
 from appraisal.domain.money import plain, text
 from appraisal.domain.results import Conflict, EmployeeResult, TraceEntry
+from appraisal.i18n import sealed as texts
 from appraisal.policy.loaded import PolicyInForce
 
 __all__ = [
@@ -25,9 +26,9 @@ __all__ = [
     "overtime_below_statutory",
 ]
 
-ART_44 = "劳动法 第44条 (Labor Law art. 44)"
-ART_16 = "工资支付暂行规定 第16条 (Interim Provisions on Wage Payment art. 16)"
-MINIMUM_WAGE = "最低工资规定 (Minimum Wage Provisions)"
+ART_44 = texts.ART_44
+ART_16 = texts.ART_16
+MINIMUM_WAGE = texts.MINIMUM_WAGE
 
 Check = Callable[[PolicyInForce, EmployeeResult, Sequence[Event]], list[Conflict]]
 """(policy in force, one employee's result, that employee's rows) → its conflicts."""
@@ -96,8 +97,7 @@ def _overtime_row(
                 "holiday_overtime_comp_time",
                 ART_44,
                 owed - paid,
-                f"statutory-holiday work on {event.date} was repaid with time off (补休); "
-                f"the law requires at least 300% pay, {text(owed)} for {plain(days)} day(s)",
+                texts.HOLIDAY_COMP_TIME.format(date=event.date, owed=text(owed), days=plain(days)),
                 event.source,
             )
         ]
@@ -106,8 +106,9 @@ def _overtime_row(
             "overtime_below_statutory",
             ART_44,
             owed - paid,
-            f"{day_kind.replace('_', '-')} overtime on {event.date} paid {text(paid)}; "
-            f"the statutory minimum is {text(owed)}",
+            texts.OVERTIME_BELOW[day_kind].format(
+                date=event.date, paid=text(paid), minimum=text(owed)
+            ),
             event.source,
         )
     ]
@@ -134,8 +135,9 @@ def deductions_over_cap(
             "deductions_over_cap",
             ART_16,
             fines - cap,
-            f"fines {text(fines)} exceed {ratio:.0%} of the "
-            f"month's wage {text(wage)} (cap {text(cap)})",
+            texts.FINES_OVER_CAP.format(
+                fines=text(fines), percent=f"{ratio * 100:.0f}", wage=text(wage), cap=text(cap)
+            ),
         )
     ]
 
@@ -155,8 +157,7 @@ def below_minimum_wage(
             "below_minimum_wage",
             MINIMUM_WAGE,
             minimum - counted,
-            f"pay {text(counted)} (gross less overtime and allowances) is below the "
-            f"local minimum wage {text(minimum)}",
+            texts.BELOW_MINIMUM.format(counted=text(counted), minimum=text(minimum)),
         )
     ]
 

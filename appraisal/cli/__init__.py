@@ -26,7 +26,7 @@ from functools import partial
 from typing import TextIO
 
 from appraisal.cli import audit, drafts, lifecycle, payslips, run, tools
-from appraisal.cli.common import EXIT_PROBLEMS, WRITTEN, WRITTEN_OR_SEALED
+from appraisal.cli.common import CHANGED, EXIT_PROBLEMS, STORED, WRITTEN, WRITTEN_OR_SEALED
 from appraisal.cli.help import TranslatedHelp, translate_argparse
 from appraisal.cli.progress import progress_for
 from appraisal.domain.errors import AppraisalError, BadFile, InputError, WriteFailed
@@ -108,6 +108,14 @@ CLOSINGS = {
         N_("{count} problem in the {what}; nothing was written."),
         N_("{count} problems in the {what}; nothing was written."),
     ),
+    STORED: (
+        N_("{count} problem in the {what}; nothing was stored."),
+        N_("{count} problems in the {what}; nothing was stored."),
+    ),
+    CHANGED: (
+        N_("{count} problem in the {what}; nothing was changed."),
+        N_("{count} problems in the {what}; nothing was changed."),
+    ),
     ".": (N_("{count} problem in the {what}."), N_("{count} problems in the {what}.")),
 }
 #: What a list of problems is in (`InputError.what` and the `BadFile` kinds).
@@ -155,7 +163,7 @@ def _language_asked(arguments: Sequence[str]) -> str | None:
     asked = argparse.ArgumentParser(add_help=False)
     asked.add_argument("--lang", choices=LANGUAGES)
     try:
-        known, _ = asked.parse_known_args([a for a in arguments if a != "--"])
+        known, _rest = asked.parse_known_args([a for a in arguments if a != "--"])
     except SystemExit:  # a wrong --lang: the full parser says so, in the default language
         return None
     return known.lang  # type: ignore[no-any-return]

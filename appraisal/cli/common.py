@@ -13,9 +13,11 @@ from appraisal.i18n import _
 from appraisal.read.imports.records import ReviewItem
 
 __all__ = [
+    "CHANGED",
     "EXIT_OK",
     "EXIT_PROBLEMS",
     "EXIT_USAGE",
+    "STORED",
     "WRITTEN",
     "WRITTEN_OR_SEALED",
     "AddCommand",
@@ -28,6 +30,8 @@ EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 # How a list of problems ends, by what the command would have done.
 WRITTEN_OR_SEALED = "; nothing was written or sealed."
 WRITTEN = "; nothing was written."
+STORED = "; nothing was stored."
+CHANGED = "; nothing was changed."
 
 #: `add_parser` of the commands, with the options every command takes (--quiet): a
 #: module's ``register(command)`` adds its commands with it.

@@ -3,10 +3,319 @@ reviewed, previewed, then sealed on purpose (issue 10)."""
 
 from __future__ import annotations
 
-from appraisal.cli.common import AddCommand
+import argparse
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any, TextIO
 
-__all__ = ["register"]
+from appraisal.cli.common import (
+    CHANGED,
+    EXIT_OK,
+    EXIT_USAGE,
+    STORED,
+    WRITTEN_OR_SEALED,
+    AddCommand,
+    month_argument,
+    usage_problems,
+)
+from appraisal.domain.text import terminal_safe
+from appraisal.drafts import (
+    DAY_KINDS,
+    DraftView,
+    add_files,
+    remove,
+    resolve,
+    seal_draft,
+    show,
+)
+from appraisal.engine.roster import left
+from appraisal.export.summary import summary_lines
+from appraisal.files.clash import Output, Read
+from appraisal.ledger.drafts import DraftFile
+from appraisal.policy.lines import demotion_line
+from appraisal.policy.loaded import load_policy
+
+__all__ = ["RESOLUTIONS", "parse_resolution", "register"]
+
+#: How a review item may be resolved; ``late:MIN`` takes the minutes late.
+RESOLUTIONS = ("normal", "absent", "personal_leave", "sick_leave", "late:MIN")
 
 
 def register(command: AddCommand) -> None:
-    """Adds the draft commands (none yet)."""
+    draft = command("draft", help="gather a month's files and review decisions before the seal")
+    steps = draft.add_subparsers(dest="draft_command", required=True, metavar="STEP")
+    # Each step takes what every command takes (--quiet, --lang) and shows its help so.
+    shared: dict[str, Any] = getattr(command, "keywords", {})
+
+    def step(name: str, **options: Any) -> argparse.ArgumentParser:
+        return steps.add_parser(name, **shared, **options)
+
+    add = step("add", help="store files in the month's draft, checked as run reads them")
+    _common(add)
+    add.add_argument("--roster", type=Path, help="roster .csv or .xlsx (replaces the draft's)")
+    add.add_argument(
+        "--events",
+        type=Path,
+        action="append",
+        default=[],
+        help="events .csv or .xlsx, or an attendance export (repeatable)",
+    )
+    add.add_argument("--deductions", type=Path, help="扣款 .csv or .xlsx (deductions)")
+    add.add_argument("--by", metavar="NAME", help="who sent the files (default: the OS user)")
+    add.set_defaults(handler=_add, then=STORED)
+
+    view = step("show", help="the draft, its review items and the preview of its seal")
+    _common(view)
+    view.set_defaults(handler=_show, then=CHANGED)
+
+    decide = step("resolve", help="record a decision on a review item (待复核)")
+    _common(decide)
+    decide.add_argument("item", metavar="ITEM", help="the review item's id, as draft show gives it")
+    decide.add_argument(
+        "--as", dest="resolution", required=True, type=_resolution, help=" | ".join(RESOLUTIONS)
+    )
+    decide.add_argument("--by", metavar="NAME", help="who decided (default: the OS user)")
+    decide.add_argument("--reason", required=True, metavar="TEXT", help="why")
+    decide.set_defaults(handler=_resolve, then=CHANGED)
+
+    out = step("remove", help="take a file or a decision out of the draft")
+    _common(out, policy=False)
+    out.add_argument(
+        "what", metavar="FILE|ITEM", help="a file's name or sha256 prefix, or an item id"
+    )
+    out.set_defaults(handler=_remove, then=CHANGED)
+
+    seal = command("seal", help="seal the month's draft, as run would seal its files")
+    _common(seal)
+    seal.add_argument("--by", metavar="NAME", help="who seals (default: the OS user)")
+    seal.add_argument(
+        "--allow-unappraised",
+        action="store_true",
+        help="seal even with employees not appraised (their criteria count as not met)",
+    )
+    seal.add_argument("--amend", metavar="REASON", help="re-seal a sealed month, recording why")
+    seal.add_argument("--out", type=Path, help="salary-adjustment workbook (.xlsx)")
+    seal.add_argument("--json", type=Path, dest="json_path", help="write the results as JSON")
+    seal.set_defaults(handler=_seal, then=WRITTEN_OR_SEALED)
+
+
+def _common(parser: argparse.ArgumentParser, *, policy: bool = True) -> None:
+    parser.add_argument("--month", required=True, type=month_argument, help="YYYY-MM")
+    parser.add_argument(
+        "--ledger", type=Path, default=Path("appraisal.db"), help="ledger (default appraisal.db)"
+    )
+    if policy:
+        parser.add_argument(
+            "--policy", type=Path, help="policy file (default: the shipped customer-service policy)"
+        )
+
+
+def _resolution(text: str) -> str:
+    try:
+        return parse_resolution(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def _add(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    given = [("roster", args.roster)] if args.roster else []
+    given += [("events", path) for path in args.events]
+    given += [("deductions", args.deductions)] if args.deductions else []
+    if not given:
+        print("draft add: give at least one of --roster, --events, --deductions", file=err)
+        return EXIT_USAGE
+    reads = [Read(f"--{role}", path) for role, path in given]
+    if usage_problems(
+        err, [Output("--ledger", args.ledger)], [*reads, Read("--policy", args.policy)]
+    ):
+        return EXIT_USAGE
+    added, replaced = add_files(args.ledger, args.month, given, args.by, load_policy(args.policy))
+    for file, status in added:
+        if status == "same":
+            print(
+                terminal_safe(
+                    f"{file.name}: already in the {args.month} draft (the same bytes, sha256 {file.sha256[:12]}); nothing new stored"
+                ),
+                file=out,
+            )
+        else:
+            print(
+                terminal_safe(
+                    f"Added {file.role} {file.name} (sha256 {file.sha256[:12]}) to the {args.month} draft, from {file.added_by} at {file.added_at}"
+                ),
+                file=out,
+            )
+    for file in replaced:
+        print(
+            terminal_safe(
+                f"It replaces the roster {file.name} (sha256 {file.sha256[:12]}) sent by {file.added_by} at {file.added_at}"
+            ),
+            file=out,
+        )
+    return EXIT_OK
+
+
+def _show(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    if usage_problems(err, [], [Read("--policy", args.policy)]):
+        return EXIT_USAGE
+    policy = load_policy(args.policy)
+    view = show(args.ledger, args.month, policy)
+    print(f"Draft of {args.month} in {args.ledger}: {len(view.files)} files", file=out)
+    for file in view.files:
+        print(f"  {_file_line(file)}", file=out)
+    if view.preview is None:
+        print(
+            f"No roster yet: add one with appraisal draft add --month {args.month} --roster FILE",
+            file=out,
+        )
+    else:
+        _print_preview(view, args, out)
+    ids = {item.id for item in view.review}
+    for decision in (d for d in view.decisions if d.item_id not in ids):
+        print(
+            terminal_safe(
+                f"Decision on {decision.item_id} ({decision.resolution}) matches no review item of the draft now; it is not applied"
+            ),
+            file=out,
+        )
+    return EXIT_OK
+
+
+def _file_line(file: DraftFile) -> str:
+    return terminal_safe(
+        f"{file.role:<10} {file.name}  sha256 {file.sha256[:12]}  by {file.added_by} at {file.added_at}"
+    )
+
+
+def _print_preview(view: DraftView, args: argparse.Namespace, out: TextIO) -> None:
+    seen = view.preview
+    assert seen is not None
+    if seen.unappraised:
+        print(
+            f"Not appraised (未考评): {len(seen.unappraised)}: {', '.join(seen.unappraised)}",
+            file=out,
+        )
+    else:
+        print("Everyone on the roster is appraised.", file=out)
+    if view.review:
+        print(f"To review (待复核): {len(view.review)}", file=out)
+    for item in view.review:
+        decision = next((d for d in view.decisions if d.item_id == item.id), None)
+        said = (
+            "not resolved"
+            if decision is None
+            else (
+                f"resolved as {decision.resolution} by {decision.decided_by} at {decision.decided_at}: {decision.reason}"
+            )
+        )
+        print(f"  {item.id}  {item}", file=out)
+        print(terminal_safe(f"      {said}"), file=out)
+    if seen.issues:
+        print(f"Problems that would stop the seal: {len(seen.issues)}", file=out)
+        for issue in seen.issues:
+            print(f"  {issue}", file=out)
+    if seen.computed is not None:
+        print("Preview (草稿, not sealed):", file=out)
+        line = demotion_line(load_policy(args.policy).in_force(args.month))
+        for text in summary_lines(seen.computed.results, line):
+            print(text, file=out)
+
+
+def _resolve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    if usage_problems(err, [], [Read("--policy", args.policy)]):
+        return EXIT_USAGE
+    policy = load_policy(args.policy)
+    item, decision = resolve(
+        args.ledger, args.month, args.item, args.resolution, args.by, args.reason, policy
+    )
+    applied = (
+        "no event (counts as a normal day)"
+        if decision.resolution == "normal"
+        else f"an event {decision.resolution} from draft decision {item.id}"
+    )
+    print(
+        f"Resolved {item.id} ({item}) as {decision.resolution}, by {decision.decided_by} at {decision.decided_at}: {applied}",
+        file=out,
+    )
+    return EXIT_OK
+
+
+def _remove(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    gone = remove(args.ledger, args.month, args.what)
+    if isinstance(gone, DraftFile):
+        print(terminal_safe(f"Removed {_file_line(gone)} from the {args.month} draft"), file=out)
+    else:
+        print(
+            terminal_safe(
+                f"Removed the decision on {gone.item_id} ({gone.resolution}) from the {args.month} draft"
+            ),
+            file=out,
+        )
+    return EXIT_OK
+
+
+def _seal(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    outputs = [
+        Output("--ledger", args.ledger),
+        Output("--out", args.out, ".xlsx"),
+        Output("--json", args.json_path),
+    ]
+    if usage_problems(err, outputs, [Read("--policy", args.policy)]):
+        return EXIT_USAGE
+    policy = load_policy(args.policy)
+    with args.progress as progress:
+        sealed = seal_draft(
+            args.ledger,
+            args.month,
+            policy,
+            by=args.by,
+            amend=args.amend,
+            allow_unappraised=args.allow_unappraised,
+            json_path=args.json_path,
+            workbook_path=args.out,
+            progress=progress,
+        )
+    outcome, record = sealed.outcome, sealed.outcome.record
+    gone = left({row["employee_id"] for row in record.inputs["roster"]}, record.carried_before())
+    for line in summary_lines(outcome.results, demotion_line(policy.in_force(args.month)), gone):
+        print(line, file=out)
+    if outcome.status == "unchanged":
+        print(
+            f"Already sealed with these inputs (version {record.version}); nothing new stored.",
+            file=out,
+        )
+    elif outcome.status == "amended":
+        print(
+            f"Amended: version {record.version} supersedes the earlier one, which is kept.",
+            file=out,
+        )
+    else:
+        print(f"Sealed {record.month} in {args.ledger} (record {record.seq}).", file=out)
+    print(f"Record hash {record.record_hash}", file=out)
+    print(f"The {args.month} draft is cleared.", file=out)
+    if sealed.unresolved:
+        print(f"Not applied (review items left unresolved): {len(sealed.unresolved)}", file=out)
+        for item in sealed.unresolved:
+            print(f"  {item.id}  {item}", file=out)
+    if args.json_path is not None:
+        print(f"Results written to {args.json_path}", file=out)
+    if args.out is not None:
+        print(f"Salary-adjustment workbook (工资调整表) written to {args.out}", file=out)
+    return EXIT_OK
+
+
+def parse_resolution(text: str) -> str:
+    """``normal``, ``absent``, ``personal_leave``, ``sick_leave`` or ``late:MIN`` (MIN a
+    whole number of minutes above 0); ValueError saying why not."""
+    if text in ("normal", *DAY_KINDS):
+        return text
+    kind, _, minutes = text.partition(":")
+    if kind == "late":
+        try:
+            value = Decimal(minutes)
+        except InvalidOperation:
+            value = Decimal(0)
+        if value.is_finite() and value == value.to_integral_value() and value > 0:
+            return f"late:{int(value)}"
+        raise ValueError(f"late:MIN takes whole minutes above 0, not {minutes!r}")
+    raise ValueError(f"{text!r} is not one of {', '.join(RESOLUTIONS)}")

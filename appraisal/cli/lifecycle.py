@@ -3,10 +3,142 @@ and a draft policy tried on sealed months (issue 10)."""
 
 from __future__ import annotations
 
-from appraisal.cli.common import AddCommand
+import argparse
+from collections.abc import Callable
+from pathlib import Path
+from typing import TextIO
+
+from appraisal.cli.common import (
+    EXIT_OK,
+    EXIT_USAGE,
+    WRITTEN,
+    WRITTEN_OR_SEALED,
+    AddCommand,
+    month_argument,
+    usage_problems,
+)
+from appraisal.domain.errors import WriteFailed
+from appraisal.domain.text import terminal_safe
+from appraisal.export.changes import change_lines, changes_json_bytes, changes_workbook_bytes
+from appraisal.files.clash import Output, Read
+from appraisal.files.output import write_atomic
+from appraisal.lifecycle import reseal_after, what_if
+from appraisal.policy.loaded import load_policy
+from payroll_export.changes_model import ChangeReport
 
 __all__ = ["register"]
 
+LEDGER_HELP = "ledger (default appraisal.db)"
+OUT_HELP = "the changes as a workbook (.xlsx): a summary sheet and a sheet per month"
+JSON_HELP = "the changes as JSON"
+
 
 def register(command: AddCommand) -> None:
-    """Adds the lifecycle commands (none yet)."""
+    reseal = command(
+        "reseal",
+        help="seal again, in order, every month after M that stands on a superseded state "
+        "(after an amendment of M), and print the back pay or clawback each change makes",
+    )
+    reseal.add_argument(
+        "--after", required=True, type=month_argument, metavar="M", help="the amended month YYYY-MM"
+    )
+    reseal.add_argument("--by", metavar="NAME", help="who re-seals (default: the OS user)")
+    reseal.add_argument("--ledger", type=Path, default=Path("appraisal.db"), help=LEDGER_HELP)
+    reseal.add_argument("--out", type=Path, help=OUT_HELP)
+    reseal.add_argument("--json", type=Path, dest="json_path", help=JSON_HELP)
+    reseal.set_defaults(handler=reseal_command, then=WRITTEN_OR_SEALED, month=None)
+
+    trial = command(
+        "what-if",
+        help="evaluate the stored inputs of sealed months under a draft policy and print what "
+        "would change; seals nothing",
+    )
+    trial.add_argument("--policy", required=True, type=Path, help="the draft policy (.yaml)")
+    trial.add_argument(
+        "--from", required=True, type=month_argument, dest="first", metavar="M1", help="YYYY-MM"
+    )
+    trial.add_argument(
+        "--to", required=True, type=month_argument, dest="last", metavar="M2", help="YYYY-MM"
+    )
+    trial.add_argument("--ledger", type=Path, default=Path("appraisal.db"), help=LEDGER_HELP)
+    trial.add_argument("--out", type=Path, help=OUT_HELP)
+    trial.add_argument("--json", type=Path, dest="json_path", help=JSON_HELP)
+    trial.set_defaults(handler=what_if_command, then=WRITTEN, month=None)
+
+
+def reseal_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    outputs = [
+        Output("--ledger", args.ledger),
+        Output("--out", args.out, ".xlsx"),
+        Output("--json", args.json_path),
+    ]
+    if usage_problems(err, outputs, []):
+        return EXIT_USAGE
+    with args.progress as progress:
+        done = reseal_after(args.after, args.ledger, sealed_by=args.by, progress=progress)
+    if not done.resealed:
+        print(
+            f"Nothing to re-seal: no month after {args.after} in {args.ledger} stands on a "
+            "superseded state; nothing was sealed or written.",
+            file=out,
+        )
+        return EXIT_OK
+    print(
+        f"Re-sealed {len(done.resealed)} month(s) after {args.after} in {args.ledger}, "
+        f'each as an amendment: "{done.reason}"',
+        file=out,
+    )
+    for one in done.resealed:
+        print(
+            f"  {one.after.month}: version {one.after.version} supersedes version "
+            f"{one.before.version}, which is kept (record hash {one.after.record_hash})",
+            file=out,
+        )
+    _print_report(done.report, out)
+    sealed = ", ".join(one.after.month for one in done.resealed)
+    _write(args, done.report, out, sealed=sealed)
+    return EXIT_OK
+
+
+def what_if_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    if str(args.first) > str(args.last):
+        print(f"what-if: --from {args.first} is after --to {args.last}", file=err)
+        return EXIT_USAGE
+    outputs = [Output("--out", args.out, ".xlsx"), Output("--json", args.json_path)]
+    reads = [Read("--ledger", args.ledger), Read("--policy", args.policy)]
+    if usage_problems(err, outputs, reads):
+        return EXIT_USAGE
+    with args.progress as progress:
+        progress.stage("reading the policy")
+        policy = load_policy(args.policy)  # its problems, as check-policy reports them
+        trial = what_if(policy, args.first, args.last, args.ledger, progress)
+    print(
+        f"What-if: {args.first}..{args.last} of {args.ledger} under the draft policy "
+        f"{policy.id} {policy.version} ({args.policy}); nothing was sealed.",
+        file=out,
+    )
+    _print_report(trial.report, out)
+    _write(args, trial.report, out, sealed=None)
+    return EXIT_OK
+
+
+def _print_report(report: ChangeReport, out: TextIO) -> None:
+    for note in report.notes:
+        print(terminal_safe(f"note: {note}"), file=out)
+    for line in change_lines(report):
+        print(terminal_safe(line), file=out)
+
+
+def _write(args: argparse.Namespace, report: ChangeReport, out: TextIO, sealed: str | None) -> None:
+    files: list[tuple[Path | None, Callable[[ChangeReport], bytes], str]] = [
+        (args.json_path, changes_json_bytes, "Changes written to"),
+        (args.out, changes_workbook_bytes, "Changes workbook (变动明细) written to"),
+    ]
+    for path, make, said in files:
+        if path is None:
+            continue
+        try:
+            write_atomic(path, make(report))
+        except OSError as error:
+            raise WriteFailed(str(path), error.strerror or str(error), sealed=sealed) from error
+        print(f"{said} {path}", file=out)

@@ -21,7 +21,14 @@ from appraisal.export.payslip_read import read_passwords
 from appraisal.export.payslips import verify_payslip, write_payslips
 from appraisal.files.input import read_input
 
-__all__ = ["check_payslip", "payslips_command", "register"]
+__all__ = ["check_payslip", "payslips_command", "register", "version_argument"]
+
+
+def version_argument(text: str) -> int:
+    """The type of every --version N of a sealed month: a whole number from 1."""
+    if not text.strip().isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a version number (1, 2, …)")
+    return int(text)
 
 
 def register(command: AddCommand) -> None:
@@ -30,7 +37,9 @@ def register(command: AddCommand) -> None:
     )
     slips.add_argument("--month", required=True, type=month_argument, help="YYYY-MM")
     slips.add_argument("--ledger", type=Path, default=Path("appraisal.db"))
-    slips.add_argument("--version", type=int, help="a sealed version (default: the current one)")
+    slips.add_argument(
+        "--version", type=version_argument, help="a sealed version (default: the current one)"
+    )
     slips.add_argument("--out", required=True, type=Path, help="the folder to write them into")
     slips.add_argument(
         "--format", choices=("pdf", "xlsx"), default="pdf", help="pdf (default) or xlsx"

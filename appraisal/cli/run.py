@@ -1,4 +1,5 @@
-"""`appraisal run`: a month evaluated and sealed in one shot, and what it prints."""
+"""`appraisal run`: a month evaluated and sealed in one shot, and what it prints;
+with --dry-run, evaluated the same way and sealed nowhere (a 草稿, draft)."""
 
 from __future__ import annotations
 
@@ -19,10 +20,11 @@ from appraisal.cli.common import (
 )
 from appraisal.domain.money import text
 from appraisal.domain.results import EmployeeResult
+from appraisal.engine.completeness import not_appraised_issues
 from appraisal.engine.roster import left
 from appraisal.export.summary import summary_lines
 from appraisal.files.clash import Output, Read
-from appraisal.pipeline import Run, RunRequest, run
+from appraisal.pipeline import DryRun, Run, RunRequest, dry_run, run
 from appraisal.policy.lines import demotion_line
 
 __all__ = ["register", "run_command"]
@@ -56,6 +58,19 @@ def register(command: AddCommand) -> None:
     run.add_argument(
         "--amend", metavar="REASON", help="re-seal a sealed month with other inputs, recording why"
     )
+    run.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="evaluate and print as a run would, write --json and --out as a 草稿 (draft); "
+        "seal nothing, create or change no ledger",
+    )
+    run.add_argument(
+        "--allow-unappraised",
+        action="store_true",
+        help="seal even with employees not appraised (no criterion or exam row): "
+        "their missing criteria count as not met",
+    )
+    run.add_argument("--by", dest="sealed_by", metavar="NAME", help="who seals (default: OS user)")
     run.set_defaults(handler=run_command, then=WRITTEN_OR_SEALED)
 
 
@@ -83,11 +98,49 @@ def run_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         json_path=args.json_path,
         workbook_path=args.out,
         deductions=args.deductions,
+        dry_run=args.dry_run,
+        allow_unappraised=args.allow_unappraised,
+        sealed_by=args.sealed_by,
     )
     with args.progress as progress:
+        if args.dry_run:
+            _print_dry_run(dry_run(request, progress), args, out)
+            return EXIT_OK
         done = run(request, progress)
     _print_run(done, args, out)
     return EXIT_OK
+
+
+def _print_dry_run(done: DryRun, args: argparse.Namespace, out: TextIO) -> None:
+    """The summary, the review items and the completeness of a month not sealed."""
+    results = done.computed.results
+    print("草稿 (draft): evaluated as a run would; nothing sealed, no ledger changed.", file=out)
+    for line in summary_lines(results, demotion_line(done.policy)):
+        print(line, file=out)
+    _print_net(results.employees, out)
+    print_review(done.preview.review, out)
+    missing = done.preview.unappraised
+    if missing:
+        print(
+            f"Completeness (考核完整性): {len(missing)} of {len(results.employees)} not "
+            f"appraised; run refuses to seal until they are, or with --allow-unappraised:",
+            file=out,
+        )
+        inputs = done.computed.inputs
+        for issue in not_appraised_issues(inputs.roster, missing, inputs.month):
+            print(f"  {issue}", file=out)
+    else:
+        print(f"Completeness (考核完整性): all {len(results.employees)} appraised.", file=out)
+    if done.preview.sealed_version is not None:
+        print(
+            f"{results.month} is sealed already (version {done.preview.sealed_version}): "
+            "a run with other inputs needs --amend REASON.",
+            file=out,
+        )
+    if args.json_path is not None:
+        print(f"Draft results (草稿) written to {args.json_path}", file=out)
+    if args.out is not None:
+        print(f"Draft salary-adjustment workbook (草稿 工资调整表) written to {args.out}", file=out)
 
 
 def _print_run(done: Run, args: argparse.Namespace, out: TextIO) -> None:

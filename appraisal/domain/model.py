@@ -16,6 +16,7 @@ from enum import StrEnum
 from typing import Any
 
 from appraisal.domain.text import terminal_safe
+from appraisal.i18n import _
 
 __all__ = [
     "CarriedState",
@@ -70,11 +71,13 @@ class Month:
     def parse(cls, text: str) -> Month:
         match = _MONTH.match(text.strip())
         if not match or not 1 <= int(match.group(2)) <= 12:
-            raise ValueError(f"month must be YYYY-MM, got {text!r}")
+            raise ValueError(_("month must be YYYY-MM, got {text!r}").format(text=text))
         year = int(match.group(1))
         if not FIRST_YEAR <= year <= LAST_YEAR:
             raise ValueError(
-                f"month must be between {FIRST_YEAR}-01 and {LAST_YEAR}-12, got {text.strip()!r}"
+                _("month must be between {first_year}-01 and {last_year}-12, got {given!r}").format(
+                    first_year=FIRST_YEAR, last_year=LAST_YEAR, given=text.strip()
+                )
             )
         return cls(year, int(match.group(2)))
 

@@ -211,6 +211,9 @@ class EmployeeResult:
     trace: tuple[TraceEntry, ...]
     offences: Mapping[str, int] = field(default_factory=dict)
     deductions: Deductions | None = None  # only with a deductions file (run --deductions)
+    # False: not appraised (no criterion or exam row, not dismissed); sealed only with
+    # --allow-unappraised, its missing criteria counted as not met.
+    appraised: bool = True
 
     def to_json(self) -> dict[str, Any]:
         out = {
@@ -226,6 +229,7 @@ class EmployeeResult:
             },
             "pay": self.pay.to_json(),
             "dismissal": self.dismissal,
+            **({} if self.appraised else {"appraised": False}),  # the key only when false
             "dismissal_reasons": list(self.dismissal_reasons),
             "demotion_reasons": list(self.demotion_reasons),
             "promoted_to": self.promoted_to,
@@ -281,6 +285,9 @@ class EmployeeResult:
             deductions=None
             if deductions is None
             else Deductions.from_json(deductions, pay.gross, f"{where}.deductions"),
+            appraised=json_fields.flag(person, "appraised", where)
+            if "appraised" in person
+            else True,
         )
 
 

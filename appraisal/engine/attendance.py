@@ -15,6 +15,7 @@ from appraisal.domain.money import ZERO, plain, text
 from appraisal.domain.results import TraceEntry
 from appraisal.engine.context import MonthContext
 from appraisal.engine.effects import LATE, LEAVE, Effects, Review, Serious, fired
+from appraisal.i18n import sealed as texts
 from appraisal.read.vocabulary import LEAVE_TYPES
 
 __all__ = [
@@ -32,6 +33,13 @@ __all__ = [
 _SERIOUS_4 = Serious("4")
 
 
+# The texts of a lateness: fined, and counted as absence (旷工), by what the row is.
+_LATENESS = {
+    "late": (texts.LATE, texts.LATE_ABSENCE),
+    "early leave": (texts.EARLY, texts.EARLY_ABSENCE),
+}
+
+
 def _late(ctx: MonthContext, event: Event, what: str) -> Effects:
     lateness = ctx.policy.doc.attendance.lateness
     minutes = event.value or ZERO
@@ -41,15 +49,15 @@ def _late(ctx: MonthContext, event: Event, what: str) -> Effects:
     counted = (LATE, _SERIOUS_4) if "serious" in event.flags else (LATE,)
     rule = f"attendance.lateness.{tier_id}"
     if tier.absence_days is not None:
-        prefix = f"{what} {minutes} min: "
-        return (*counted, _absence(ctx, event, tier.absence_days, rule, tier.clause, prefix))
+        late = (_LATENESS[what][1], minutes)
+        return (*counted, _absence(ctx, event, tier.absence_days, rule, tier.clause, late))
     assert tier.fine is not None and tier.points is not None
     return (
         *counted,
         fired(
             rule,
             tier.clause,
-            f"{what} {minutes} min: fine {text(tier.fine)}, -{tier.points} points",
+            _LATENESS[what][0].format(minutes=minutes, fine=text(tier.fine), points=tier.points),
             event.source,
             -tier.points,
             "fines",
@@ -59,16 +67,25 @@ def _late(ctx: MonthContext, event: Event, what: str) -> Effects:
 
 
 def _absence(
-    ctx: MonthContext, event: Event, days: Decimal, rule: str, clause: str, prefix: str = ""
+    ctx: MonthContext,
+    event: Event,
+    days: Decimal,
+    rule: str,
+    clause: str,
+    late: tuple[str, Decimal] | None = None,
 ) -> TraceEntry:
+    """Days of absence; ``late``: the text of the lateness counted as absence, and its minutes."""
     absence = ctx.policy.doc.attendance.absence
     per_day = ctx.rate("attendance.absence.deduction_per_day") or ZERO
     amount = per_day * days
     points = absence.points_per_day * days
+    template, minutes = late or (texts.ABSENCE, ZERO)
     return fired(
         rule,
         clause,
-        f"{prefix}{plain(days)} day(s) of absence (旷工): deduct {text(amount)}, -{plain(points)} points",
+        template.format(
+            minutes=minutes, days=plain(days), amount=text(amount), points=plain(points)
+        ),
         event.source,
         -points,
         "absence_deduction",
@@ -88,16 +105,18 @@ def on_early_leave(ctx: MonthContext, event: Event) -> Effects:
     if treatment == "review":
         return (
             Review(
-                f"excused early leave {event.value} min on {event.date} ({event.source}): case by case"
+                texts.EARLY_REVIEW_ITEM.format(
+                    minutes=event.value, date=event.date, source=event.source
+                )
             ),
             fired(
                 "attendance.early_leave",
                 rules.clause,
-                "excused early leave: for review",
+                texts.EARLY_REVIEW,
                 event.source,
             ),
         )
-    return (fired("attendance.early_leave", rules.clause, "early leave: no effect", event.source),)
+    return (fired("attendance.early_leave", rules.clause, texts.EARLY_NO_EFFECT, event.source),)
 
 
 def on_absent(ctx: MonthContext, event: Event) -> Effects:
@@ -106,7 +125,7 @@ def on_absent(ctx: MonthContext, event: Event) -> Effects:
     return (_SERIOUS_4, deducted) if "serious" in event.flags else (deducted,)
 
 
-def _leave(ctx: MonthContext, event: Event, key: str, label: str) -> Effects:
+def _leave(ctx: MonthContext, event: Event, key: str, template: str) -> Effects:
     leave = ctx.policy.doc.attendance.leave
     days = event.value or ZERO
     amount = (ctx.rate(f"attendance.leave.{key}") or ZERO) * days
@@ -115,7 +134,7 @@ def _leave(ctx: MonthContext, event: Event, key: str, label: str) -> Effects:
         fired(
             f"attendance.leave.{key.removesuffix('_per_day')}",
             leave.clause,
-            f"{label} {plain(days)} day(s): deduct {text(amount)}",
+            template.format(days=plain(days), amount=text(amount)),
             event.source,
             None,
             "leave_deduction",
@@ -125,11 +144,11 @@ def _leave(ctx: MonthContext, event: Event, key: str, label: str) -> Effects:
 
 
 def on_personal_leave(ctx: MonthContext, event: Event) -> Effects:
-    return _leave(ctx, event, "personal_per_day", "personal leave (事假)")
+    return _leave(ctx, event, "personal_per_day", texts.PERSONAL_LEAVE)
 
 
 def on_sick_leave(ctx: MonthContext, event: Event) -> Effects:
-    return _leave(ctx, event, "sick_per_day", "sick leave (病假)")
+    return _leave(ctx, event, "sick_per_day", texts.SICK_LEAVE)
 
 
 def on_paid_leave(ctx: MonthContext, event: Event) -> Effects:
@@ -140,18 +159,18 @@ def on_paid_leave(ctx: MonthContext, event: Event) -> Effects:
     days = event.value or ZERO
     clause = event.clause or ""
     kind = LEAVE_TYPES.label(clause) if clause in LEAVE_TYPES.names else "带薪假"
-    what = f"paid leave ({kind}) {plain(days)} day(s)"
     if not leave.paid_share:
-        return (
-            fired("attendance.leave.paid", leave.clause, f"{what}: no deduction", event.source),
-        )
+        effect = texts.PAID_LEAVE.format(kind=kind, days=plain(days))
+        return (fired("attendance.leave.paid", leave.clause, effect, event.source),)
     per_day = (ctx.rate("attendance.leave.personal_per_day") or ZERO) * leave.paid_share
     amount = per_day * days
     return (
         fired(
             "attendance.leave.paid",
             leave.clause,
-            f"{what}: deduct {text(amount)} ({plain(leave.paid_share)} of personal leave)",
+            texts.PAID_LEAVE_PRICED.format(
+                kind=kind, days=plain(days), amount=text(amount), share=plain(leave.paid_share)
+            ),
             event.source,
             None,
             "leave_deduction",
@@ -174,18 +193,13 @@ def on_overtime(ctx: MonthContext, event: Event) -> Effects:
     unpaid = sorted(set(overtime.unpaid_flags) & event.flags)
     rate = ctx.rate(f"overtime.{day_kind}_per_day")
     amount = ZERO if unpaid or rate is None else rate * days
-    why = (
-        f" (unpaid: {', '.join(unpaid)})"
-        if unpaid
-        else ""
-        if rate is not None
-        else " (the policy pays nothing)"
-    )
+    paid, not_paid, not_priced = texts.OVERTIME[day_kind]
+    template = not_paid if unpaid else paid if rate is not None else not_priced
     return (
         fired(
             f"overtime.{day_kind}",
             overtime.clause,
-            f"{day_kind} overtime {plain(days)} day(s): {text(amount)}{why}",
+            template.format(days=plain(days), amount=text(amount), flags=", ".join(unpaid)),
             event.source,
             None,
             "overtime",
@@ -204,7 +218,9 @@ def frequent_leave(ctx: MonthContext) -> Effects:
         fired(
             "attendance.frequent_leave",
             frequent.clause,
-            f"{count} leave rows this month (≥ {frequent.at_least}): -{frequent.points} points",
+            texts.FREQUENT_LEAVE.format(
+                count=count, at_least=frequent.at_least, points=frequent.points
+            ),
             None,
             -frequent.points,
         ),

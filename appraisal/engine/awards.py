@@ -14,6 +14,7 @@ from appraisal.domain.model import Month
 from appraisal.domain.money import text
 from appraisal.engine.context import MonthContext
 from appraisal.engine.effects import Effects, Title, fired
+from appraisal.i18n import sealed as texts
 from appraisal.policy.loaded import PolicyInForce
 
 __all__ = ["award_names", "monthly", "yearly"]
@@ -37,7 +38,7 @@ def monthly(policy: PolicyInForce, month: Month, months: Sequence[MonthContext])
                 fired(
                     "awards.monthly",
                     award.clause,
-                    f"月度优秀客服代表 (top score {top}): {text(award.amount)}",
+                    texts.AWARD_MONTHLY.format(top=top, amount=text(award.amount)),
                     None,
                     None,
                     "awards",
@@ -77,7 +78,9 @@ def yearly(policy: PolicyInForce, month: Month, months: Sequence[MonthContext]) 
                 fired(
                     "awards.yearly",
                     award.clause,
-                    f"年度最佳客服代表 ({most} monthly titles in {month.year}): {text(award.amount)}",
+                    texts.AWARD_YEARLY.format(
+                        count=most, year=month.year, amount=text(award.amount)
+                    ),
                     None,
                     None,
                     "awards",
@@ -91,6 +94,7 @@ def award_names(ctx: MonthContext) -> dict[str, Decimal | bool]:
     """The names an award's `eligible` may use (`AWARD_NAMES` of the policy)."""
     return {
         **ctx.score_names(),
+        "appraised": ctx.appraised,
         "dismissed": bool(ctx.so_far.dismissal_reasons),
         "demoted": bool(ctx.so_far.demotion_reasons),
     }

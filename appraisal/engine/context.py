@@ -110,6 +110,11 @@ class MonthContext:
     def rate_names(self) -> dict[str, Decimal | bool]:
         return self.policy.rate_names(self.level)
 
+    @property
+    def appraised(self) -> bool:
+        """Appraised this month (scheme.md §4): at least one criterion or exam row."""
+        return Kind.CRITERION in self.rows or Kind.EXAM in self.rows
+
     def score_names(self) -> dict[str, Decimal | bool]:
         """The names a score expression may use (`SCORE_NAMES` of the policy)."""
         score = self.so_far.score

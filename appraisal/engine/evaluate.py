@@ -5,11 +5,12 @@ each employee, `levels.level_of_month` picks the level, then each row is handed,
 content order (never row order), to the rule for its kind, and the effects the rule
 returns (`appraisal.engine.effects`) are folded into the employee's running month
 (`appraisal.engine.fold`). The month-end rules follow, in the order of `MONTH_END`,
-and last the awards, which compare employees. Every rule that fires leaves a
-`TraceEntry` naming its clause and the input row, and money stays exact until
-`PayFields.from_exact` rounds each field once. Problems that only the carried state
-can reveal (a repeat offence that needs an amount, a promotion that skips a level)
-come back as `Issue` values, like every other input problem.
+and last the awards, which compare employees; each result is then marked if the
+month appraised the employee not at all (`appraisal.engine.completeness`). Every rule
+that fires leaves a `TraceEntry` naming its clause and the input row, and money stays
+exact until `PayFields.from_exact` rounds each field once. Problems that only the
+carried state can reveal (a repeat offence that needs an amount, a promotion that
+skips a level) come back as `Issue` values, like every other input problem.
 
 Compliance with wage law is not this stage's: `appraisal.check` lists it next.
 """
@@ -26,6 +27,7 @@ from appraisal.domain.money import CONTEXT
 from appraisal.domain.pauses import without_cycle_collection
 from appraisal.domain.results import EmployeeResult
 from appraisal.engine import attendance, awards, levels, pay, score
+from appraisal.engine.completeness import marked
 from appraisal.engine.context import MonthContext, Rates
 from appraisal.engine.effects import Effects
 from appraisal.engine.fold import RunningMonth
@@ -115,7 +117,8 @@ def evaluate(
             for this, effects in zip(running, award(policy, month, contexts), strict=True):
                 if effects:
                     this.apply(effects)
-        results = tuple(r.result() for r in running)
+        # Each result says whether the month appraised the employee (`completeness`).
+        results = tuple(marked(r.result(), ctx) for r, ctx in zip(running, contexts, strict=True))
         issues = tuple(issue for r in running for issue in r.issues)
         return Evaluation(results, issues)
 

@@ -26,6 +26,7 @@ from appraisal.engine.effects import (
     Review,
     fired,
 )
+from appraisal.i18n import sealed as texts
 from appraisal.policy.loaded import LevelInfo, PolicyInForce
 
 __all__ = ["demotion", "demotion_triggers", "dismissal", "level_of_month", "promotion"]
@@ -41,11 +42,7 @@ def level_of_month(
     level_id = employee.level
     effects: Effects = ()
     if emp_id in state.dismissed:
-        effects = (
-            Review(
-                f"rehired: dismissed in {state.dismissed[emp_id]}; level {level_id} from the roster"
-            ),
-        )
+        effects = (Review(texts.REHIRED.format(month=state.dismissed[emp_id], level=level_id)),)
     elif carried is not None and carried not in policy.levels:
         effects = (
             Problem(
@@ -59,11 +56,7 @@ def level_of_month(
         )
     elif carried is not None:
         if carried != level_id:
-            effects = (
-                Review(
-                    f"the roster says {level_id}; the ledger carries {carried} from earlier months, which is used"
-                ),
-            )
+            effects = (Review(texts.LEDGER_LEVEL.format(roster=level_id, carried=carried)),)
         level_id = carried
     return policy.levels[level_id], effects
 
@@ -87,7 +80,7 @@ def dismissal(ctx: MonthContext) -> Effects:
         if hit:
             effects.append(Dismissed(trigger_id))
             effects.append(
-                fired(f"dismissal.{trigger_id}", trigger.clause, "dismissal (开除)", fired_on)
+                fired(f"dismissal.{trigger_id}", trigger.clause, texts.DISMISSAL, fired_on)
             )
     if effects:
         effects.append(NextLevel(None))
@@ -103,20 +96,17 @@ def demotion_triggers(ctx: MonthContext) -> Effects:
         source = None
         if trigger.when is not None:
             hit = ctx.policy.expr(f"demotion.triggers.{trigger_id}.when").holds(names)
-            detail = f"{trigger.when} with score {ctx.so_far.score.total}"
+            detail = texts.DEMOTION_SCORE.format(when=trigger.when, score=ctx.so_far.score.total)
         elif trigger.event is not None:
             rows = ctx.rows.get(Kind(trigger.event), ())
-            hit, source, detail = bool(rows), rows[0].source if rows else None, trigger.event
+            hit, source = bool(rows), rows[0].source if rows else None
+            detail = texts.DEMOTION_EVENT.format(event=trigger.event)
         else:
             found = sorted(ctx.so_far.serious & set(trigger.serious_clauses or ()), key=int)
-            hit, detail = bool(found), f"serious case of clause {', '.join(found)}"
+            hit, detail = bool(found), texts.DEMOTION_SERIOUS.format(clauses=", ".join(found))
         if hit:
             effects.append(DemotionTriggered(trigger_id))
-            effects.append(
-                fired(
-                    f"demotion.{trigger_id}", trigger.clause, f"demotion trigger: {detail}", source
-                )
-            )
+            effects.append(fired(f"demotion.{trigger_id}", trigger.clause, detail, source))
     return tuple(effects)
 
 
@@ -129,10 +119,7 @@ def demotion(ctx: MonthContext) -> Effects:
     level = ctx.level
     if level.decided_by_general_manager:
         return (
-            Review(
-                f"demotion proposed ({', '.join(reasons)}): the {level.title}'s level "
-                "is decided by the general manager (总经理和副总经理决定); no change applied"
-            ),
+            Review(texts.DEMOTION_PROPOSED.format(reasons=", ".join(reasons), title=level.title)),
         )
     target = level
     for _ in range(doc.demotion.steps):
@@ -140,15 +127,13 @@ def demotion(ctx: MonthContext) -> Effects:
             break
         target = ctx.policy.levels[target.down]
     if target is level:
-        return (
-            Review(f"demotion trigger at the lowest level ({level.title}): no change, for review"),
-        )
+        return (Review(texts.DEMOTION_LOWEST.format(title=level.title)),)
     return (
         NextLevel(target.id),
         fired(
             "demotion",
             doc.demotion.clause,
-            f"{level.id} → {target.id} from {ctx.month.next()}",
+            texts.LEVEL_CHANGE.format(level=level.id, target=target.id, month=ctx.month.next()),
             None,
         ),
     )
@@ -166,12 +151,14 @@ def promotion(ctx: MonthContext) -> Effects:
     for event in ctx.rows.get(Kind.PROMOTION, ()):
         target = event.note.strip()
         if rules.requires_flag and rules.requires_flag not in event.flags:
-            effects.append(Review(f"promotion to {target} awaits approval ({event.source})"))
+            effects.append(
+                Review(texts.PROMOTION_AWAITS.format(target=target, source=event.source))
+            )
             effects.append(
                 fired(
                     "promotion.pending",
                     rules.clause,
-                    f"application to {target}: not yet approved",
+                    texts.PROMOTION_PENDING.format(target=target),
                     event.source,
                 )
             )
@@ -187,27 +174,21 @@ def promotion(ctx: MonthContext) -> Effects:
             )
             continue
         if demoted and rules.blocked_by_demotion:
+            effects.append(Review(texts.PROMOTION_DEMOTED.format(target=target)))
             effects.append(
-                Review(f"approved promotion to {target} not applied: demotion trigger this month")
-            )
-            effects.append(
-                fired(
-                    "promotion.blocked", rules.clause, "blocked by a demotion trigger", event.source
-                )
+                fired("promotion.blocked", rules.clause, texts.PROMOTION_BLOCKED, event.source)
             )
             continue
         eligible = ctx.policy.maybe_expr("promotion.eligible")
         if eligible is not None and not eligible.holds(_promotion_names(ctx, demoted)):
             effects.append(
-                Review(
-                    f"approved promotion to {target} not applied: not eligible ({rules.eligible})"
-                )
+                Review(texts.PROMOTION_INELIGIBLE.format(target=target, eligible=rules.eligible))
             )
             effects.append(
                 fired(
                     "promotion.ineligible",
                     rules.clause,
-                    f"not eligible: {rules.eligible}",
+                    texts.INELIGIBLE.format(eligible=rules.eligible),
                     event.source,
                 )
             )
@@ -227,7 +208,7 @@ def promotion(ctx: MonthContext) -> Effects:
             fired(
                 "promotion",
                 rules.clause,
-                f"{level.id} → {target} from {ctx.month.next()}",
+                texts.LEVEL_CHANGE.format(level=level.id, target=target, month=ctx.month.next()),
                 event.source,
             )
         )

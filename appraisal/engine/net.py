@@ -17,12 +17,13 @@ from appraisal.domain.deductions import Deductions
 from appraisal.domain.model import Issue
 from appraisal.domain.money import text
 from appraisal.domain.results import EmployeeResult
+from appraisal.i18n import N_, _
 
 __all__ = ["MESSAGES", "net_pay"]
 
 # What a person reads, Chinese first, kept together for a message catalogue to take over.
 MESSAGES = {
-    "negative": (
+    "negative": N_(
         "扣款合计 {total} 超过 {id} 的应发工资 {gross}，实发工资不能为负 (the deductions, "
         "{total} in all, exceed the gross pay of {id}, {gross}: HR cannot pay a negative net)"
     ),
@@ -44,7 +45,7 @@ def net_pay(
             paid.append(result)
             continue
         if own.net(result.pay.gross) < 0:
-            message = MESSAGES["negative"].format(
+            message = _(MESSAGES["negative"]).format(
                 total=text(own.total), id=result.employee_id, gross=text(result.pay.gross)
             )
             where = own.source

@@ -16,6 +16,7 @@ from appraisal.domain.model import Kind
 from appraisal.domain.money import ZERO, cents, plain, text
 from appraisal.engine.context import MonthContext
 from appraisal.engine.effects import Effect, Effects, Review, fired
+from appraisal.i18n import sealed as texts
 
 __all__ = ["allowances", "termination_without_dismissal", "wage"]
 
@@ -27,7 +28,7 @@ def allowances(ctx: MonthContext) -> Effects:
             fired(
                 f"pay.allowances.{allowance_id}",
                 allowance.clause,
-                f"{allowance.label} {text(allowance.amount)}",
+                texts.ALLOWANCE.format(label=allowance.label, amount=text(allowance.amount)),
                 None,
                 None,
                 "allowances",
@@ -53,7 +54,7 @@ def wage(ctx: MonthContext) -> Effects:
         fired(
             "pay.base",
             doc.pay.clause,
-            f"base wage ({level.title}) {text(level.base)}",
+            texts.BASE.format(title=level.title, amount=text(level.base)),
             None,
             None,
             "base",
@@ -62,7 +63,7 @@ def wage(ctx: MonthContext) -> Effects:
         fired(
             "pay.floating",
             doc.pay.clause,
-            f"floating wage {text(floating)}",
+            texts.FLOATING.format(amount=text(floating)),
             None,
             None,
             "floating",
@@ -75,14 +76,16 @@ def wage(ctx: MonthContext) -> Effects:
         excess = fines - floating
         effects.append(
             Review(
-                f"fines {text(fines)} exceed the floating wage {text(floating)}: {text(excess)} not deducted"
+                texts.FINES_OVER.format(
+                    fines=text(fines), floating=text(floating), excess=text(excess)
+                )
             )
         )
         effects.append(
             fired(
                 "pay.fines_cap",
                 doc.penalties.clause,
-                f"fines capped at the floating wage; {text(excess)} reported, not carried over",
+                texts.FINES_CAP.format(excess=text(excess)),
                 None,
                 None,
                 "fines",
@@ -116,8 +119,9 @@ def _deductions_cap(ctx: MonthContext, wage_left: Decimal) -> Effects:
     kept_leave = room - cents(kept_absence)
     effects: list[Effect] = [
         Review(
-            f"leave and absence deductions {text(deducted)} exceed the wage left after fines "
-            f"{text(room)}: {text(deducted - room)} not deducted"
+            texts.DEDUCTIONS_OVER.format(
+                deducted=text(deducted), room=text(room), excess=text(deducted - room)
+            )
         )
     ]
     for field_name, before, after in (
@@ -129,8 +133,12 @@ def _deductions_cap(ctx: MonthContext, wage_left: Decimal) -> Effects:
                 fired(
                     "pay.deductions_cap",
                     cap.clause,
-                    f"{field_name} {text(before)} capped at {text(after)}: the wage left after "
-                    f"fines is {text(room)}; {text(before - after)} reported, not carried over",
+                    texts.DEDUCTIONS_CAP[field_name].format(
+                        before=text(before),
+                        after=text(after),
+                        room=text(room),
+                        excess=text(before - after),
+                    ),
                     None,
                     None,
                     field_name,
@@ -157,19 +165,19 @@ def _settlement(ctx: MonthContext) -> Effects:
                 fired(
                     "dismissal.settlement",
                     settlement.clause,
-                    f"{field_name} {text(deducted)} not applied: replaced by the settlement",
+                    texts.REPLACED[field_name].format(amount=text(deducted)),
                     None,
                     None,
                     field_name,
                     -deducted,
                 )
             )
-    worked_text = "the whole month" if whole_month else f"{plain(worked)} working day(s)"
+    template = texts.SETTLEMENT_MONTH if whole_month else texts.SETTLEMENT_DAYS
     effects.append(
         fired(
             "dismissal.settlement",
             settlement.clause,
-            f"settlement for {worked_text}: {text(amount)}",
+            template.format(days=plain(worked), amount=text(amount)),
             rows[0].source if rows else None,
             None,
             "settlement",
@@ -184,8 +192,4 @@ def termination_without_dismissal(ctx: MonthContext) -> Effects:
     termination = ctx.rows.get(Kind.TERMINATION, ())
     if not termination or ctx.so_far.dismissal_reasons:
         return ()
-    return (
-        Review(
-            f"termination row ({termination[0].source}) without a dismissal clause: pay computed as a normal month"
-        ),
-    )
+    return (Review(texts.TERMINATION.format(source=termination[0].source)),)

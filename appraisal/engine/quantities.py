@@ -21,6 +21,7 @@ from decimal import Decimal
 
 from appraisal.domain.model import Event, Issue, Kind
 from appraisal.domain.money import plain
+from appraisal.i18n import _
 from appraisal.policy.loaded import PolicyInForce
 
 __all__ = ["absence_days_of_lateness", "quantities"]
@@ -64,10 +65,14 @@ def quantities(policy: PolicyInForce, events: Sequence[Event]) -> list[Issue]:
         key = (event.employee_id, event.date)
         if kind in _MINUTES:
             if value > working_day:
-                what = "minutes late" if kind is Kind.LATE else "minutes left early"
-                message = (
-                    f"{what} must be at most {plain(working_day)}, one working day of "
-                    f"{plain(hours)} hours (attendance.hours_per_day), got {plain(value)}"
+                what = _("minutes late") if kind is Kind.LATE else _("minutes left early")
+                message = _(
+                    "{what} must be at most {working_day}, one working day of {hours} hours (attendance.hours_per_day), got {value}"
+                ).format(
+                    what=what,
+                    working_day=plain(working_day),
+                    hours=plain(hours),
+                    value=plain(value),
                 )
                 issues.append(Issue.at(event.source, "value", message))
             elif (counted := absence_days_of_lateness(policy, event)) is not None:
@@ -77,23 +82,26 @@ def quantities(policy: PolicyInForce, events: Sequence[Event]) -> list[Issue]:
         elif kind is Kind.OVERTIME:
             overtime[key].append(event)
     for (employee_id, day), rows in days.items():
-        total = sum((counted for _, counted in rows), Decimal(0))
+        total = sum((counted for _0, counted in rows), Decimal(0))
         if total > _ONE_DAY:
-            message = (
-                f"{employee_id} on {day}: absence, leave and lateness counted as absence add "
-                f"up to {plain(total)} days ({_rows(rows)}); a date holds at most one day "
-                "(处罚 4, 5)"
-            )
+            message = _(
+                "{employee_id} on {day}: absence, leave and lateness counted as absence add up to {total} days ({rows}); a date holds at most one day (处罚 4, 5)"
+            ).format(employee_id=employee_id, day=day, total=plain(total), rows=_rows(rows))
             issues.append(Issue.at(rows[-1][0].source, "value", message))
     for (employee_id, day), worked in overtime.items():
         total = sum((event.value or Decimal(0) for event in worked), Decimal(0))
         if total * hours > HOURS_IN_A_DAY:
             most = plain(HOURS_IN_A_DAY / hours)
-            message = (
-                f"{employee_id} on {day}: overtime of {plain(total)} days is "
-                f"{plain(total * hours)} hours ({_rows([(e, e.value) for e in worked])}); a day "
-                f"has 24 hours, at most {most} days of {plain(hours)} hours "
-                "(attendance.hours_per_day)"
+            message = _(
+                "{employee_id} on {day}: overtime of {total} days is {total2} hours ({value}); a day has 24 hours, at most {most} days of {hours} hours (attendance.hours_per_day)"
+            ).format(
+                employee_id=employee_id,
+                day=day,
+                total=plain(total),
+                total2=plain(total * hours),
+                value=_rows([(e, e.value) for e in worked]),
+                most=most,
+                hours=plain(hours),
             )
             issues.append(Issue.at(worked[-1].source, "value", message))
     return issues

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 
 from appraisal.domain.model import CarriedState, Employee, Issue, Month
+from appraisal.i18n import _
 
 __all__ = ["left", "roster_against_ledger"]
 
@@ -28,11 +29,18 @@ def roster_against_ledger(roster: Sequence[Employee], state: CarriedState) -> li
         hired = employee.hire_date
         if hired is not None and hired >= after:
             continue  # a re-hire: level_of_month starts them again at the roster's level
-        given = "" if hired is None else f" with hire_date {hired.isoformat()}"
-        message = (
-            f"{employee.employee_id} was dismissed in {dismissed} (sealed in the ledger) and "
-            f"is on the roster again{given}: remove the row, or, for a re-hire, give a "
-            f"hire_date from {after.isoformat()} on"
+        given = (
+            ""
+            if hired is None
+            else _(" with hire_date {isoformat}").format(isoformat=hired.isoformat())
+        )
+        message = _(
+            "{employee_id} was dismissed in {dismissed} (sealed in the ledger) and is on the roster again{given}: remove the row, or, for a re-hire, give a hire_date from {isoformat} on"
+        ).format(
+            employee_id=employee.employee_id,
+            dismissed=dismissed,
+            given=given,
+            isoformat=after.isoformat(),
         )
         column = "employee_id" if hired is None else "hire_date"
         issues.append(Issue.at(employee.source, column, message))

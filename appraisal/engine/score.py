@@ -26,6 +26,7 @@ from appraisal.engine.effects import (
     Serious,
     fired,
 )
+from appraisal.i18n import sealed as texts
 from appraisal.policy.schema import Penalty, Range, Reward
 
 __all__ = [
@@ -48,7 +49,7 @@ def on_criterion(ctx: MonthContext, event: Event) -> Effects:
             fired(
                 f"score.criteria.{clause}",
                 criterion.clause,
-                f"{criterion.title}: {'met' if met else 'not met'}",
+                (texts.MET if met else texts.NOT_MET).format(title=criterion.title),
                 event.source,
                 criterion.points if met else ZERO,
             )
@@ -67,14 +68,13 @@ def on_exam(ctx: MonthContext, event: Event) -> Effects:
     review: Effects = ()
     if chosen is None:
         chosen = exam.below_lowest
-        review = (
-            Review(
-                f"exam score {mark} is below every band ({event.source}); band {chosen} applied"
-            ),
-        )
+        review = (Review(texts.EXAM_BELOW.format(mark=mark, source=event.source, band=chosen)),)
     if chosen is None:
-        return (*review, fired("score.exam", exam.clause, f"exam {mark}: no band", event.source))
+        effect = texts.EXAM_NO_BAND.format(mark=mark)
+        return (*review, fired("score.exam", exam.clause, effect, event.source))
     points = exam.bands[chosen].points
+    # "+0 points" as ever: the sign is part of the template, the value has none.
+    template = texts.EXAM_DOWN if f"{points:+}".startswith("-") else texts.EXAM_UP
     # Band E's -10 counts on the add side (scheme.md §3, Open: the default).
     return (
         *review,
@@ -82,7 +82,7 @@ def on_exam(ctx: MonthContext, event: Event) -> Effects:
             fired(
                 "score.exam",
                 exam.clause,
-                f"exam {mark}: band {chosen}, {points:+} points",
+                template.format(mark=mark, band=chosen, points=f"{points:+}"[1:]),
                 event.source,
                 points,
             )
@@ -100,7 +100,7 @@ def on_reward(ctx: MonthContext, event: Event) -> Effects:
             fired(
                 f"rewards.{clause}",
                 reward.clause,
-                f"{reward.title}: reward {text(amount)}, +{points} points",
+                texts.REWARD.format(title=reward.title, amount=text(amount), points=points),
                 event.source,
                 points,
                 "rewards",
@@ -121,15 +121,15 @@ def on_penalty(ctx: MonthContext, event: Event) -> Effects:
         effects.append(Serious(clause))
     fine = _charged(penalty.fine, event.amount)
     points = _given(penalty.points, event.points) if penalty.points is not None else ZERO
-    notes: list[str] = []
+    warned = not_charged = False
+    charged = fine
     if penalty.first_time is not None and first:
+        warned = True
         if not penalty.first_time.fine:
-            if fine:
-                notes.append(f"amount {text(fine)} not charged")
+            not_charged = bool(fine)
             fine = ZERO
         if not penalty.first_time.points:
             points = ZERO
-        notes.insert(0, "first offence: warning (首次警告)")
     elif isinstance(penalty.fine, Range) and not penalty.fine.optional and event.amount is None:
         effects.append(
             Problem(
@@ -141,13 +141,18 @@ def on_penalty(ctx: MonthContext, event: Event) -> Effects:
                 )
             )
         )
-    if penalty.compensation is not None and event.amount is not None:
-        notes.append(f"loss to compensate {text(event.amount)} (reported, not deducted)")
-    if fine == ZERO and not notes and penalty.fine is not None:
-        notes.append("warning")
-    effect = f"{penalty.title}: fine {text(fine)}, -{points} points"
-    if notes:
-        effect += "; " + "; ".join(notes)
+    loss = penalty.compensation is not None and event.amount is not None
+    notes = (warned, not_charged, loss)
+    template = texts.PENALTY[notes]
+    if fine == ZERO and not any(notes) and penalty.fine is not None:
+        template = texts.PENALTY_WARNING
+    effect = template.format(
+        title=penalty.title,
+        fine=text(fine),
+        points=points,
+        amount=text(charged),
+        loss=text(event.amount) if event.amount is not None else "",
+    )
     effects.append(fired(key, penalty.clause, effect, event.source, -points, "fines", fine))
     return tuple(effects)
 
@@ -167,7 +172,10 @@ def on_metric(ctx: MonthContext, event: Event) -> Effects:
     return (
         Metric(name, event.value or ZERO, event.source),
         fired(
-            f"score.metrics.{name}", metric.clause, f"{metric.title}: {event.value}", event.source
+            f"score.metrics.{name}",
+            metric.clause,
+            texts.METRIC.format(title=metric.title, value=event.value),
+            event.source,
         ),
     )
 
@@ -193,7 +201,7 @@ def criteria_met_by_metrics(ctx: MonthContext) -> Effects:
                     fired(
                         f"score.criteria.{cid}",
                         criterion.clause,
-                        f"{criterion.title}: met",
+                        texts.MET.format(title=criterion.title),
                         source,
                         criterion.points,
                     )
@@ -213,7 +221,9 @@ def score(ctx: MonthContext) -> Effects:
             fired(
                 "score.add_bounds",
                 rules.clause,
-                f"add side {add_points} kept within {rules.add_floor}–{rules.add_max}: {add}",
+                texts.ADD_BOUNDS.format(
+                    points=add_points, floor=rules.add_floor, ceiling=rules.add_max, add=add
+                ),
                 None,
             )
         )
@@ -223,7 +233,7 @@ def score(ctx: MonthContext) -> Effects:
             fired(
                 "score.deduct_floor",
                 rules.clause,
-                f"deduct pool floored at {rules.deduct_floor}",
+                texts.DEDUCT_FLOOR.format(floor=rules.deduct_floor),
                 None,
             )
         )

@@ -25,6 +25,7 @@ from appraisal.domain.model import CarriedState, Employee, Event, Issue, Kind, S
 from appraisal.domain.pauses import without_cycle_collection
 from appraisal.engine.quantities import quantities
 from appraisal.engine.roster import roster_against_ledger
+from appraisal.i18n import N_, _
 from appraisal.policy.expr import did_you_mean
 from appraisal.policy.loaded import LevelInfo, PolicyInForce
 from appraisal.policy.schema import Range
@@ -34,7 +35,7 @@ __all__ = ["MESSAGES", "LevelNames", "validate", "validate_inputs", "with_level_
 
 # What a person reads, Chinese first, kept together for a message catalogue to take over.
 MESSAGES = {
-    "ambiguous": (
+    "ambiguous": N_(
         "职级名称 {text} 对应多个职级：{choices}；请写职级 id (the title {text} names more "
         "than one level: {choices}; write the level's id)"
     ),
@@ -78,10 +79,11 @@ class LevelNames:
             return None
         if ids:
             choices = "、".join(f"{i} ({self.levels[i].title})" for i in ids)
-            return MESSAGES["ambiguous"].format(text=repr(text), choices=choices)
+            return _(MESSAGES["ambiguous"]).format(text=repr(text), choices=choices)
         names = [*self.levels, *(level.title for level in self.levels.values())]
         known = ", ".join(f"{level.id} ({level.title})" for level in self.levels.values())
-        return f"{unknown}{did_you_mean(text, names)}; levels: {known}"
+        message = _("{unknown}{hint}; levels: {known}")
+        return message.format(unknown=unknown, hint=did_you_mean(text, names), known=known)
 
 
 def _compact(text: str) -> str:
@@ -97,7 +99,9 @@ def validate(
     issues: list[Issue] = []
     names = LevelNames(policy.levels)
     for employee in roster:
-        problem = names.problem(employee.level, f"unknown level {employee.level!r}")
+        problem = names.problem(
+            employee.level, _("unknown level {level!r}").format(level=employee.level)
+        )
         if problem is not None:
             issues.append(Issue.at(employee.source, "level", problem))
     metrics_seen: dict[tuple[str, str], Event] = {}
@@ -111,7 +115,9 @@ def validate(
                     _issue(
                         event,
                         "clause",
-                        f"metric {event.clause} given twice (also row {metrics_seen[key].source.row})",
+                        _("metric {clause} given twice (also row {row})").format(
+                            clause=event.clause, row=metrics_seen[key].source.row
+                        ),
                     )
                 )
             metrics_seen[key] = event
@@ -124,7 +130,9 @@ def validate(
                 _issue(
                     extra,
                     "kind",
-                    f"a second approved promotion this month (also row {rows[0].source.row})",
+                    _("a second approved promotion this month (also row {row})").format(
+                        row=rows[0].source.row
+                    ),
                 )
             )
     return issues
@@ -139,17 +147,29 @@ def _check_event(policy: PolicyInForce, event: Event, names: LevelNames) -> list
     issues: list[Issue] = []
     allowed = FLAGS_BY_KIND.get(event.kind, frozenset())
     for flag in sorted(event.flags - allowed):
-        where = f"; it applies to {', '.join(sorted(allowed))}" if allowed else ""
+        where = (
+            _("; it applies to {allowed}").format(allowed=", ".join(sorted(allowed)))
+            if allowed
+            else ""
+        )
         issues.append(
             _issue(
-                event, "flags", f"flag {flag!r} does not apply to kind {event.kind.value}{where}"
+                event,
+                "flags",
+                _("flag {flag!r} does not apply to kind {value}{where}").format(
+                    flag=flag, value=event.kind.value, where=where
+                ),
             )
         )
     clause = event.clause or ""
     if event.kind in (Kind.LATE, Kind.EARLY_LEAVE) and event.value is not None:
         if event.value != event.value.to_integral_value():
             issues.append(
-                _issue(event, "value", f"minutes must be a whole number, not {event.value}")
+                _issue(
+                    event,
+                    "value",
+                    _("minutes must be a whole number, not {value}").format(value=event.value),
+                )
             )
     elif event.kind is Kind.CRITERION:
         criterion = doc.score.criteria.get(clause)
@@ -161,7 +181,9 @@ def _check_event(policy: PolicyInForce, event: Event, names: LevelNames) -> list
                 _issue(
                     event,
                     "clause",
-                    f"criterion {clause} is computed from metric rows ({criterion.when})",
+                    _("criterion {clause} is computed from metric rows ({when})").format(
+                        clause=clause, when=criterion.when
+                    ),
                 )
             )
     elif event.kind is Kind.METRIC:
@@ -173,10 +195,22 @@ def _check_event(policy: PolicyInForce, event: Event, names: LevelNames) -> list
             issues.append(_unknown_clause(event, "reward", clause, list(doc.rewards.items)))
         else:
             issues.extend(
-                _quantity(event, "amount", f"reward clause {clause}", reward.amount, event.amount)
+                _quantity(
+                    event,
+                    "amount",
+                    _("reward clause {clause}").format(clause=clause),
+                    reward.amount,
+                    event.amount,
+                )
             )
             issues.extend(
-                _quantity(event, "points", f"reward clause {clause}", reward.points, event.points)
+                _quantity(
+                    event,
+                    "points",
+                    _("reward clause {clause}").format(clause=clause),
+                    reward.points,
+                    event.points,
+                )
             )
     elif event.kind is Kind.PENALTY:
         penalty = doc.penalties.items.get(clause)
@@ -185,14 +219,15 @@ def _check_event(policy: PolicyInForce, event: Event, names: LevelNames) -> list
                 _issue(
                     event,
                     "clause",
-                    f"penalty clause {clause} comes from attendance rows "
-                    "(late, early_leave, absent, personal_leave, sick_leave), not from a penalty row",
+                    _(
+                        "penalty clause {clause} comes from attendance rows (late, early_leave, absent, personal_leave, sick_leave), not from a penalty row"
+                    ).format(clause=clause),
                 )
             )
         elif penalty is None:
             issues.append(_unknown_clause(event, "penalty", clause, list(doc.penalties.items)))
         else:
-            what = f"penalty clause {clause}"
+            what = _("penalty clause {clause}").format(clause=clause)
             money_rule = penalty.fine if penalty.fine is not None else penalty.compensation
             issues.extend(
                 _quantity(
@@ -203,7 +238,9 @@ def _check_event(policy: PolicyInForce, event: Event, names: LevelNames) -> list
             issues.extend(_quantity(event, "points", what, penalty.points, points))
     elif event.kind is Kind.PROMOTION:
         target = event.note.strip()
-        problem = target and names.problem(target, f"promotion target {target!r} is not a level")
+        problem = target and names.problem(
+            target, _("promotion target {target!r} is not a level").format(target=target)
+        )
         if problem:  # an empty note is read's to report
             issues.append(_issue(event, "note", problem))
     return issues
@@ -270,7 +307,11 @@ def _quantity(
     """An amount or points against the rule: a fixed value, a range, or nothing."""
     if rule is None:
         if given is not None and given != 0:
-            return [_issue(event, column, f"{what} takes no {column}")]
+            return [
+                _issue(
+                    event, column, _("{what} takes no {column}").format(what=what, column=column)
+                )
+            ]
         return []
     if isinstance(rule, Range):
         if given is None:
@@ -281,11 +322,23 @@ def _quantity(
             return [_issue(event, column, f"{what} needs {column} {rule.describe()}")]
         if not rule.contains(given):
             return [
-                _issue(event, column, f"{column} {given} is outside {rule.describe()} for {what}")
+                _issue(
+                    event,
+                    column,
+                    _("{column} {given} is outside {describe} for {what}").format(
+                        column=column, given=given, describe=rule.describe(), what=what
+                    ),
+                )
             ]
         return []
     if given is not None and given != rule:
         return [
-            _issue(event, column, f"{what} has a fixed {column} of {rule}; {given} is not allowed")
+            _issue(
+                event,
+                column,
+                _("{what} has a fixed {column} of {rule}; {given} is not allowed").format(
+                    what=what, column=column, rule=rule, given=given
+                ),
+            )
         ]
     return []

@@ -8,7 +8,10 @@ deduct side, and the totals they come to) and the clause behind each yuan the tr
 moved. `appraisal.export.payslip_pdf` and `appraisal.export.payslip_xlsx` lay it out.
 
 Every word a person reads is in `TEXT`, in Chinese, so that a message catalogue can take
-them over; the pay labels are the workbook's own (`payroll_export.model.PAY_LABELS`),
+them over. A payslip is Chinese whatever ``--lang`` says, so that a sealed month's
+payslips have one set of bytes (replay verifies them): the sealed English effects are
+shown in Chinese (or as sealed, for a month an earlier release sealed:
+`payroll_export.wording`); the pay labels are the workbook's own (`payroll_export.model.PAY_LABELS`),
 so a payslip and the pay sheet name each line the same way.
 """
 
@@ -22,6 +25,7 @@ from appraisal.domain.deductions import DEDUCTION_FIELDS, DEDUCTION_TITLES
 from appraisal.domain.results import PAY_FIELDS, EmployeeResult, TraceEntry
 from appraisal.export.statement import score_side
 from payroll_export.model import PAY_LABELS
+from payroll_export.wording import shown
 
 __all__ = [
     "TEXT",
@@ -66,6 +70,7 @@ TEXT: Mapping[str, str] = {
     "month_end": "月末",
     "footer": "账本记录 {record} · 第 {version} 版 · 政策 {policy} {policy_version}",
 }
+
 
 # Rules whose points count on the add side whatever their sign (the exam's band E is -10
 # on the add side, scheme.md §3); other rules add when positive and deduct otherwise.
@@ -224,7 +229,8 @@ def _details(trace: tuple[TraceEntry, ...]) -> tuple[tuple[str, tuple[SlipEntry,
 
 
 def _entry(entry: TraceEntry, figure: str) -> SlipEntry:
-    return SlipEntry(figure, entry.clause, entry.effect, entry.event or TEXT["month_end"])
+    effect = shown(entry.effect)
+    return SlipEntry(figure, entry.clause, effect, entry.event or TEXT["month_end"])
 
 
 def points_text(value: Decimal) -> str:

@@ -37,12 +37,11 @@ from appraisal.export.payslip_read import payslip_differences, read_passwords
 from appraisal.export.payslip_xlsx import payslip_xlsx
 from appraisal.export.statement import UnknownEmployee
 from appraisal.files.output import write_atomic
-from appraisal.ledger.errors import ChainBroken, LedgerError, NotSealed
 from appraisal.ledger.records import SealedMonth
-from appraisal.ledger.store import Ledger
 from appraisal.ledger.writer import read_sealed
 from appraisal.policy.loaded import load_policy_bundle
 from payroll_export.model import pay_date
+from payroll_export.wording import wording_of
 
 __all__ = [
     "FORMATS",
@@ -171,20 +170,7 @@ def sealed_version(
 ) -> SealedMonth:
     """The month's current record (`read_sealed`), or its ``version``, once the chain up
     to that record is verified (`ChainBroken`). `NotSealed` names the versions there are."""
-    if version is None:
-        return read_sealed(ledger_path, month)
-    if not Path(ledger_path).exists():
-        raise LedgerError("no ledger file")
-    with Ledger(ledger_path) as ledger:
-        versions = ledger.versions(str(month))
-        record = next((r for r in versions if r.version == version), None)
-        if record is None:
-            there = ", ".join(str(r.version) for r in versions) or "none: the month is not sealed"
-            raise NotSealed(f"{month} has no version {version} (versions: {there})")
-        problems = ledger.verify_chain(through_seq=record.seq)
-    if problems:
-        raise ChainBroken(problems)
-    return record
+    return read_sealed(ledger_path, month, version)
 
 
 def payslip_name(employee_id: str, name: str, month: str, fmt: str) -> str:
@@ -231,16 +217,17 @@ class _Payslips:
 
     def slip(self, person: EmployeeResult) -> Slip:
         record = self.record
-        return slip_of(
-            person,
-            month=record.month,
-            organisation=self.organisation,
-            level_titles=self.level_titles,
-            pay_date=self.pay_date,
-            record=record.record_hash,
-            version=record.version,
-            policy=(record.policy_id, record.policy_version),
-        )
+        with wording_of(record.engine_version):  # as the release that sealed it worded it
+            return slip_of(
+                person,
+                month=record.month,
+                organisation=self.organisation,
+                level_titles=self.level_titles,
+                pay_date=self.pay_date,
+                record=record.record_hash,
+                version=record.version,
+                policy=(record.policy_id, record.policy_version),
+            )
 
 
 def _passwords_for(

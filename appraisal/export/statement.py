@@ -6,14 +6,16 @@ the same whenever it is printed (`appraisal explain EMPLOYEE --month M`). The sc
 input row, and adds them up to ``add`` / ``deduct_left`` / ``total``; the pay lists,
 under each pay field, the trace entries that moved yuan into it, summing to the field,
 then ``gross`` as the signed sum of the fields. Every trace entry is printed somewhere,
-so nothing in the results goes unexplained. Labels are Chinese (``zh``, with the English
-ids) or English (``en``). Names, notes and the other input text in it are shown with
+so nothing in the results goes unexplained. Its words are the one catalogue's
+(`appraisal.i18n`): Chinese (``zh``, with the ids of the results' fields) or English
+(``en``), and the sealed English texts of the results (effects, compliance, review) are
+worded in that language too (`sealed_text`). Names, notes and the other input text in it are shown with
 their control characters escaped (`terminal_safe`), as every line printed to a terminal.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 
 from appraisal.domain.money import text
@@ -27,8 +29,11 @@ from appraisal.domain.results import (
 )
 from appraisal.domain.suggest import closest
 from appraisal.domain.text import display_width, terminal_safe
+from appraisal.i18n import LANGUAGES, N_, _, in_language, language
+from appraisal.i18n.sealed import sealed_text
+from payroll_export.model import PAY_LABELS
 
-__all__ = ["LANGUAGES", "UnknownEmployee", "score_side", "statement"]
+__all__ = ["UnknownEmployee", "score_side", "statement"]
 
 
 class UnknownEmployee(KeyError):
@@ -40,90 +45,28 @@ class UnknownEmployee(KeyError):
         self.suggestion = suggestion
 
     def __str__(self) -> str:
-        hint = f"; did you mean {self.suggestion!r}?" if self.suggestion else ""
-        return f"no employee {self.employee_id!r} in the month's results{hint}"
+        if self.suggestion:
+            message = _(
+                "no employee {employee_id} in the month's results; did you mean {suggestion}?"
+            )
+        else:
+            message = _("no employee {employee_id} in the month's results")
+        return message.format(employee_id=repr(self.employee_id), suggestion=repr(self.suggestion))
 
 
-_ZH = {
-    "title": "绩效考核结算单 (statement)",
-    "employee": "工号",
-    "name": "姓名",
-    "department": "部门",
-    "policy": "政策",
-    "level": "职级",
-    "next": "下月职级",
-    "unchanged": "不变",
-    "promoted": "晋升",
-    "demoted": "降级",
-    "dismissed": "无（开除 dismissed）",
-    "score": "考核分数 score (总分 = 加分项 + 减分项剩余)",
-    "add_side": "加分项 add side",
-    "add": "加分项合计 add",
-    "bounded": "按上下限",
-    "deduct_side": "减分项 deduct side",
-    "deduct_left": "减分项剩余 deduct_left",
-    "total": "总分 total",
-    "none": "（无）",
-    "pay": "工资 pay（元）",
-    "rounding": "分项舍入 rounding",
-    "gross": "应发合计 gross",
-    "levels": "职级 level",
-    "demotion": "降级原因 demotion",
-    "dismissal": "开除原因 dismissal",
-    "promotion": "晋升 promotion",
-    "titles": "评优 titles",
-    "compliance": "合规提示 compliance",
-    "review": "待复核 review",
-    "other": "其他记录 other trace",
+# The statement's words, English msgids of the one catalogue, in the statement's language.
+_HEADINGS = {
+    "score": N_("Score (total = add side + what is left of the deduct pool)"),
+    "pay": N_("Pay (yuan)"),
+    "levels": N_("Level"),
+    "titles": N_("Titles"),
+    "compliance": N_("Compliance (PRC wage law)"),
+    "review": N_("For review"),
+    "other": N_("Other trace entries"),
 }
-_EN = {
-    "title": "Appraisal statement",
-    "employee": "Employee",
-    "name": "Name",
-    "department": "Department",
-    "policy": "Policy",
-    "level": "Level",
-    "next": "next month",
-    "unchanged": "unchanged",
-    "promoted": "promoted",
-    "demoted": "demoted",
-    "dismissed": "none (dismissed)",
-    "score": "Score (total = add side + what is left of the deduct pool)",
-    "add_side": "Add side",
-    "add": "add",
-    "bounded": "within bounds",
-    "deduct_side": "Deduct side",
-    "deduct_left": "deduct_left",
-    "total": "total",
-    "none": "(none)",
-    "pay": "Pay (yuan)",
-    "rounding": "rounding of the field",
-    "gross": "gross",
-    "levels": "Level",
-    "demotion": "demotion",
-    "dismissal": "dismissal",
-    "promotion": "promotion",
-    "titles": "Titles",
-    "compliance": "Compliance (PRC wage law)",
-    "review": "For review",
-    "other": "Other trace entries",
-}
-LANGUAGES: Mapping[str, Mapping[str, str]] = {"zh": _ZH, "en": _EN}
-_NUMBERS = {"zh": "一二三四五六七八九", "en": "123456789"}
-_NUMBERED = {"zh": "{}、{}", "en": "{}. {}"}
+# Section numbers: 1. 2. … in English, 一、二、… in Chinese.
+_NUMBERS = N_("1 2 3 4 5 6 7 8 9")
 
-_PAY_ZH = {
-    "base": "底薪",
-    "floating": "浮动工资",
-    "fines": "罚款",
-    "leave_deduction": "请假扣款",
-    "absence_deduction": "旷工扣款",
-    "overtime": "加班工资",
-    "rewards": "奖金",
-    "awards": "评优奖金",
-    "allowances": "补贴",
-    "settlement": "开除结算",
-}
 _TITLES = {"monthly": "月度优秀客服代表", "yearly": "年度最佳客服代表"}
 # Rules whose points count on the add side whatever their sign (the exam's band E is -10
 # on the add side, scheme.md §3); other rules add when positive and deduct otherwise.
@@ -149,21 +92,23 @@ _FIELD_WIDTH = 24  # 旷工扣款 absence_deduction
 def statement(
     results: MonthResults,
     employee_id: str,
-    lang: str = "zh",
+    lang: str | None = None,
     level_titles: Mapping[str, str] | None = None,
 ) -> str:
-    """One employee's statement of the month, as text lines ending in a newline."""
+    """One employee's statement of the month, as text lines ending in a newline, in
+    ``lang`` (default: the current language, `appraisal.i18n.language`)."""
+    lang = lang or language()
     if lang not in LANGUAGES:
         raise ValueError(f"lang must be one of {', '.join(LANGUAGES)}, got {lang!r}")
     person = _find(results, employee_id)
-    writer = _Statement(person, LANGUAGES[lang], lang, level_titles or {})
+    writer = _Statement(person, lang, level_titles or {})
     writer.heading(results)
     writer.score()
     writer.pay()
     writer.levels()
     writer.listing("titles", [writer.title(t) for t in person.titles])
-    writer.listing("compliance", [_conflict(c) for c in person.compliance])
-    writer.listing("review", list(person.review))
+    writer.listing("compliance", [writer.conflict(c) for c in person.compliance])
+    writer.listing("review", [sealed_text(item, lang) for item in person.review])
     writer.rest()
     return "\n".join(terminal_safe(line) for line in writer.lines) + "\n"
 
@@ -185,14 +130,9 @@ def _find(results: MonthResults, employee_id: str) -> EmployeeResult:
 class _Statement:
     """The lines of one statement, and which trace entries they have shown."""
 
-    def __init__(
-        self,
-        person: EmployeeResult,
-        words: Mapping[str, str],
-        lang: str,
-        level_titles: Mapping[str, str],
-    ) -> None:
-        self.person, self.words, self.lang, self.level_titles = person, words, lang, level_titles
+    def __init__(self, person: EmployeeResult, lang: str, level_titles: Mapping[str, str]) -> None:
+        self.person, self.lang, self.level_titles = person, lang, level_titles
+        self.say: Callable[[str], str] = lambda message: in_language(message, lang)
         self.trace = person.trace
         self.shown: set[int] = set()
         self.lines: list[str] = []
@@ -201,41 +141,45 @@ class _Statement:
         self.where_width = max((display_width(_where(t)) for t in self.trace), default=1)
 
     def heading(self, results: MonthResults) -> None:
-        w, p = self.words, self.person
+        say, p = self.say, self.person
         policy = results.policy
         self.lines += [
-            f"{w['title']} · {results.month}",
-            f"{w['employee']} {p.employee_id}   {w['name']} {p.name}   "
-            f"{w['department']} {p.department or '—'}",
-            f"{w['level']} {self.level(p.level)} → {w['next']} {self.next_level()}",
-            f"{w['policy']} {policy.id} {policy.version}".rstrip(),
+            say(N_("Appraisal statement · {month}")).format(month=results.month),
+            say(N_("Employee {employee_id}   Name {name}   Department {department}")).format(
+                employee_id=p.employee_id, name=p.name, department=p.department or "—"
+            ),
+            say(N_("Level {level} → next month {next}")).format(
+                level=self.level(p.level), next=self.next_level()
+            ),
+            say(N_("Policy {policy} {version}"))
+            .format(policy=policy.id, version=policy.version)
+            .rstrip(),
         ]
 
     def level(self, level_id: str) -> str:
         title = self.level_titles.get(level_id)
         if not title:
             return level_id
-        return f"{title} {level_id}" if self.lang == "zh" else f"{level_id} ({title})"
+        return self.say(N_("{id} ({title})")).format(id=level_id, title=title)
 
     def next_level(self) -> str:
-        p, w = self.person, self.words
+        p, say = self.person, self.say
         if p.next_level is None:
-            return w["dismissed"]
+            return say(N_("none (dismissed)"))
         if p.promoted_to:
-            change = w["promoted"]
+            change = say(N_("promoted"))
         elif p.next_level != p.level:
-            change = w["demoted"]
+            change = say(N_("demoted"))
         else:
-            change = w["unchanged"]
-        if self.lang == "zh":
-            return f"{self.level(p.next_level)}（{change}）"
-        return f"{self.level(p.next_level)}, {change}"
+            change = say(N_("unchanged"))
+        return say(N_("{level}, {change}")).format(level=self.level(p.next_level), change=change)
 
     def section(self, key: str) -> None:
         """A numbered section heading, after a blank line; numbers skip no empty section."""
-        number = _NUMBERS[self.lang][self.sections]
+        number = self.say(_NUMBERS).split()[self.sections]
         self.sections += 1
-        self.lines += ["", _NUMBERED[self.lang].format(number, self.words[key])]
+        heading = self.say(N_("{number}. {heading}"))
+        self.lines += ["", heading.format(number=number, heading=self.say(_HEADINGS[key]))]
 
     def entry(self, index: int, amount: str) -> str:
         """One trace entry as a line: amount, input row, clause, effect."""
@@ -243,10 +187,11 @@ class _Statement:
         t = self.trace[index]
         where = _where(t)
         padding = " " * (self.where_width - display_width(where))
-        return f"    {amount:>9}  {where}{padding}  {t.clause} — {t.effect}"
+        effect = sealed_text(t.effect, self.lang)
+        return f"    {amount:>9}  {where}{padding}  {t.clause} — {effect}"
 
     def score(self) -> None:
-        w, score = self.words, self.person.score
+        say, score = self.say, self.person.score
         add_side: list[tuple[int, Decimal]] = []
         deduct_side: list[tuple[int, Decimal]] = []
         for index, t in enumerate(self.trace):
@@ -254,29 +199,35 @@ class _Statement:
             if t.points is not None and side in ("add", "deduct"):
                 (add_side if side == "add" else deduct_side).append((index, t.points))
         self.section("score")
-        self.lines.append(f"  {w['add_side']}")
-        self.lines += [self.entry(i, f"{pts:+}") for i, pts in add_side] or [f"    {w['none']}"]
+        none = f"    {say(N_('(none)'))}"
+        self.lines.append(f"  {say(N_('Add side'))}")
+        self.lines += [self.entry(i, f"{pts:+}") for i, pts in add_side] or [none]
         added = sum((pts for _, pts in add_side), Decimal(0))
         add = score.add
-        line = f"  {w['add']} = {_points(added)}"
         if added != add:
-            line += f" → {w['bounded']} {_points(add)}"
-        self.lines.append(line)
+            line = say(N_("add = {added} → within bounds {add}"))
+        else:
+            line = say(N_("add = {added}"))
+        self.lines.append("  " + line.format(added=_points(added), add=_points(add)))
         self.bounds("score.add_bounds")
-        self.lines.append(f"  {w['deduct_side']}")
-        self.lines += [self.entry(i, f"{pts:+}") for i, pts in deduct_side] or [f"    {w['none']}"]
+        self.lines.append(f"  {say(N_('Deduct side'))}")
+        self.lines += [self.entry(i, f"{pts:+}") for i, pts in deduct_side] or [none]
         deducted = -sum((pts for _, pts in deduct_side), Decimal(0))
         left = score.deduct_left
         if any(t.rule == "score.deduct_floor" for t in self.trace):
-            self.lines.append(f"  {w['deduct_left']} = {_points(left)}")
+            line = say(N_("deduct_left = {left}")).format(left=_points(left))
+            self.lines.append(f"  {line}")
             self.bounds("score.deduct_floor")
         else:  # the pool is what is left plus what was deducted
             pool = left + deducted
+            line = say(N_("deduct_left = {pool} − {deducted} = {left}"))
             self.lines.append(
-                f"  {w['deduct_left']} = {_points(pool)} − {_points(deducted)} = {_points(left)}"
+                "  "
+                + line.format(pool=_points(pool), deducted=_points(deducted), left=_points(left))
             )
+        line = say(N_("total = {add} + {left} = {total}"))
         self.lines.append(
-            f"  {w['total']} = {_points(add)} + {_points(left)} = {_points(score.total)}"
+            "  " + line.format(add=_points(add), left=_points(left), total=_points(score.total))
         )
 
     def bounds(self, rule: str) -> None:
@@ -285,7 +236,7 @@ class _Statement:
                 self.lines.append(self.entry(index, ""))
 
     def pay(self) -> None:
-        w, pay = self.words, self.person.pay
+        say, pay = self.say, self.person.pay
         self.section("pay")
         terms = []
         for name in PAY_FIELDS:
@@ -303,25 +254,32 @@ class _Statement:
             self.lines += [self.entry(i, text(yuan)) for i, yuan in moved]
             rounding = value - sum((yuan for _, yuan in moved), Decimal(0))
             if moved and rounding:
-                self.lines.append(f"    {rounding:>+9.2f}  {w['rounding']}")
+                self.lines.append(f"    {rounding:>+9.2f}  {say(N_('rounding of the field'))}")
             if value:
                 sign = "+" if PAY_SIGNS[name] > 0 else "−"
                 terms.append(f"{sign} {self.field(name)} {value:.2f}")
         formula = " ".join(terms).removeprefix("+ ") or "0.00"
-        self.lines.append(f"  {w['gross']} = {formula} = {pay.gross:.2f}")
+        line = say(N_("gross = {formula} = {gross}")).format(
+            formula=formula, gross=f"{pay.gross:.2f}"
+        )
+        self.lines.append(f"  {line}")
 
     def field(self, name: str) -> str:
-        return f"{_PAY_ZH[name]} {name}" if self.lang == "zh" else name
+        """A pay field: its id, and in Chinese the pay sheet's label before it."""
+        return self.say(N_("{field_id}")).format(field_id=name, label=PAY_LABELS[name][0])
 
     def levels(self) -> None:
-        w, p = self.words, self.person
+        say, p = self.say, self.person
         facts = []
         if p.demotion_reasons:
-            facts.append(f"  {w['demotion']}: {', '.join(p.demotion_reasons)}")
+            reasons = ", ".join(p.demotion_reasons)
+            facts.append("  " + say(N_("demotion: {reasons}")).format(reasons=reasons))
         if p.dismissal_reasons:
-            facts.append(f"  {w['dismissal']}: {', '.join(p.dismissal_reasons)}")
+            reasons = ", ".join(p.dismissal_reasons)
+            facts.append("  " + say(N_("dismissal: {reasons}")).format(reasons=reasons))
         if p.promoted_to:
-            facts.append(f"  {w['promotion']}: {self.level(p.promoted_to)}")
+            level = self.level(p.promoted_to)
+            facts.append("  " + say(N_("promotion: {level}")).format(level=level))
         entries = [
             self.entry(i, "")
             for i, t in enumerate(self.trace)
@@ -335,7 +293,15 @@ class _Statement:
         name = _TITLES.get(title)
         if name is None:
             return title
-        return f"{name} {title}" if self.lang == "zh" else f"{title} ({name})"
+        return self.say(N_("{id} ({title})")).format(id=title, title=name)
+
+    def conflict(self, conflict: Conflict) -> str:
+        line = self.say(N_("{law}: {message} ({amount})")).format(
+            law=sealed_text(conflict.law, self.lang),
+            message=sealed_text(conflict.message, self.lang),
+            amount=text(conflict.amount),
+        )
+        return f"{line} [{conflict.event}]" if conflict.event else line
 
     def listing(self, key: str, items: Sequence[str]) -> None:
         if items:
@@ -360,8 +326,3 @@ def _points(value: Decimal) -> str:
     """Points as the results hold them: 147, 8.5 (never 147.0 or 1.47E+2)."""
     digits = f"{value:f}"
     return digits.rstrip("0").rstrip(".") if "." in digits else digits
-
-
-def _conflict(conflict: Conflict) -> str:
-    where = f" [{conflict.event}]" if conflict.event else ""
-    return f"{conflict.law}: {conflict.message} ({text(conflict.amount)}){where}"

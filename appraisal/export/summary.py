@@ -57,6 +57,12 @@ def summary_lines(
         f"Dismissals (开除): {len(dismissed)}"
         + _names(dismissed, lambda e: ",".join(e.dismissal_reasons))
     )
+    missing = [e for e in employees if not e.appraised]
+    if missing:
+        lines.append(
+            f"Not appraised (未考核, no criterion or exam row; criteria counted as not met): "
+            f"{len(missing)}" + _names(missing, lambda e: e.level, limit=len(missing))
+        )
     if left:
         lines.append(
             f"Left (离职, on last month's payroll, not on this roster): {len(left)} — "

@@ -3,6 +3,8 @@
 The last stage of the pipeline. Everything here is a function of the sealed ledger
 record alone (its results, its stored policy texts, its hashes), never of today's
 files, so `appraisal replay --workbook` rebuilds the very same bytes from the ledger.
+The one exception is a 草稿 (draft, `draft_workbook`): a month evaluated and sealed
+nowhere (`appraisal run --dry-run`), marked as such in its title and its 说明.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 import io
 import itertools
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import openpyxl
@@ -18,6 +20,7 @@ from openpyxl.utils import get_column_letter
 
 from appraisal.domain.model import Month
 from appraisal.domain.results import MonthResults
+from appraisal.domain.version import __version__
 from appraisal.files.zipcheck import XLSX_ERRORS, xlsx_problem
 from appraisal.ledger.records import SealedMonth
 from appraisal.policy.lines import demotion_line
@@ -25,6 +28,7 @@ from appraisal.policy.loaded import Policy, PolicyInForce, load_policy_bundle
 from payroll_export import LevelLabel, Manifest, salary_workbook
 
 __all__ = [
+    "draft_workbook",
     "ladder_of",
     "manifest_of",
     "salary_workbook_of",
@@ -48,6 +52,28 @@ def salary_workbook_of(
     if results is None:
         results = MonthResults.from_json(record.results)
     return salary_workbook(results, manifest_of(record, in_force), ladder_of(in_force))
+
+
+def draft_workbook(results: MonthResults, policy: Policy, input_files: Mapping[str, str]) -> bytes:
+    """The workbook of a month evaluated but not sealed: a 草稿 (draft), with no ledger
+    record (its 说明 says so, and gives no record hash)."""
+    in_force = policy.in_force(Month.parse(results.month))
+    manifest = Manifest(
+        month=results.month,
+        policy_id=in_force.id,
+        policy_version=in_force.version,
+        policy_sha256=in_force.sha256,
+        input_files=dict(sorted(input_files.items())),
+        engine_version=__version__,
+        record_hash="",
+        ledger_version=0,
+        ledger_seq=0,
+        pay_day_of_month=in_force.doc.pay.pay_day_of_month,
+        demotion_line=demotion_line(in_force),
+        organisation=in_force.doc.organisation,
+        draft=True,
+    )
+    return salary_workbook(results.as_sealed(), manifest, ladder_of(in_force))
 
 
 def manifest_of(record: SealedMonth, in_force: PolicyInForce) -> Manifest:

@@ -16,6 +16,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from appraisal.i18n import _
+
 __all__ = ["Output", "Read", "output_problems", "same_file"]
 
 
@@ -56,15 +58,17 @@ def output_problems(outputs: Sequence[Output], reads: Sequence[Read]) -> list[st
         for read in reads:
             if read.path is not None and same_file(path, read.path):
                 problems.append(
-                    f"{path}: {output.option} names the file {read.option} reads ({read.path});"
-                    " a file the program writes never replaces one it reads"
+                    _(
+                        "{path}: {option} names the file {option2} reads ({path2}); a file the program writes never replaces one it reads"
+                    ).format(path=path, option=output.option, option2=read.option, path2=read.path)
                 )
         for other in written:
             assert other.path is not None
             if same_file(path, other.path):
                 problems.append(
-                    f"{path}: {output.option} and {other.option} name the same file; "
-                    "give each output its own file"
+                    _(
+                        "{path}: {option} and {option2} name the same file; give each output its own file"
+                    ).format(path=path, option=output.option, option2=other.option)
                 )
         written.append(output)
     return problems
@@ -72,19 +76,33 @@ def output_problems(outputs: Sequence[Output], reads: Sequence[Read]) -> list[st
 
 def _place_problems(option: str, path: Path, suffix: str | None) -> list[str]:
     if suffix is not None and path.suffix.lower() != suffix:
-        return [f"{path}: the file to write must end in {suffix}"]
+        return [
+            _("{path}: the file to write must end in {suffix}").format(path=path, suffix=suffix)
+        ]
     if path.is_dir():
         return [f"{path}: is a directory"]
     if not path.parent.is_dir():
-        return [f"{path}: the folder {path.parent} does not exist"]
+        return [
+            _("{path}: the folder {parent} does not exist").format(path=path, parent=path.parent)
+        ]
     try:
         mode = path.lstat().st_mode
     except FileNotFoundError:
         return []
     except OSError as error:
-        return [f"{path}: cannot be written: {error.strerror}"]
+        return [
+            _("{path}: cannot be written: {strerror}").format(path=path, strerror=error.strerror)
+        ]
     if stat.S_ISLNK(mode) and path.exists() and not path.is_file():
-        return [f"{path}: {option} names a link to something other than a regular file"]
+        return [
+            _("{path}: {option} names a link to something other than a regular file").format(
+                path=path, option=option
+            )
+        ]
     if not stat.S_ISLNK(mode) and not stat.S_ISREG(mode):
-        return [f"{path}: {option} names a device, pipe or socket, not a regular file"]
+        return [
+            _("{path}: {option} names a device, pipe or socket, not a regular file").format(
+                path=path, option=option
+            )
+        ]
     return []

@@ -15,6 +15,8 @@ import csv
 import io
 from collections.abc import Iterator
 
+from appraisal.i18n import _
+
 __all__ = ["MAX_FIELD_CHARS", "CsvProblem", "careful_records", "csv_records", "iter_csv_records"]
 
 MAX_FIELD_CHARS = 10_000  # one CSV field; a note longer than this is not a note
@@ -95,14 +97,23 @@ def careful_records(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]
         line = reader.line_num + 1
 
 
-def _too_long(length: int, spans_lines: bool) -> str:
-    message = (
-        f"a field of {length:,} characters; a field may hold at most "
-        f"{MAX_FIELD_CHARS:,} (MAX_FIELD_CHARS)"
-    )
-    if spans_lines:
-        message += '; it runs over several lines, as after a quote (") that is never closed'
-    return message
+def _too_long(length: int, spans_lines: bool, *, more_than: bool = False) -> str:
+    if more_than:
+        message = _(
+            "a field of more than {length:,} characters; a field may hold at most "
+            "{limit:,} (MAX_FIELD_CHARS)"
+        )
+    elif spans_lines:
+        message = _(
+            "a field of {length:,} characters; a field may hold at most {limit:,} "
+            '(MAX_FIELD_CHARS); it runs over several lines, as after a quote (") that is '
+            "never closed"
+        )
+    else:
+        message = _(
+            "a field of {length:,} characters; a field may hold at most {limit:,} (MAX_FIELD_CHARS)"
+        )
+    return message.format(length=length, limit=MAX_FIELD_CHARS)
 
 
 def _csv_problem(
@@ -113,14 +124,16 @@ def _csv_problem(
     opened = _open_quote(text, delimiter, start)
     if opened is not None:
         line, column = opened
-        runs = f"runs on to line {end}" if end > line else "runs on"
+        runs = _("runs on to line {end}").format(end=end) if end > line else _("runs on")
         if limit:
-            runs += f" and past {MAX_FIELD_CHARS:,} characters (MAX_FIELD_CHARS)"
-        message = (
-            f'a quote (") opens a field on line {line} of the file and is not closed '
-            f"where the field ends: it {runs}, swallowing the rows after it; close the "
-            f'quote, or double a quote inside a quoted field ("")'
-        )
+            runs = _("{runs} and past {limit:,} characters (MAX_FIELD_CHARS)").format(
+                runs=runs, limit=MAX_FIELD_CHARS
+            )
+        message = _(
+            'a quote (") opens a field on line {line} of the file and is not closed '
+            "where the field ends: it {runs}, swallowing the rows after it; close the "
+            'quote, or double a quote inside a quoted field ("")'
+        ).format(line=line, runs=runs)
         return number, column, message
     if limit:  # unquoted, so on the record's one line: find the field by its delimiters
         record = io.StringIO(text, newline="").readlines()[start - 1]
@@ -129,8 +142,12 @@ def _csv_problem(
         if index is not None:
             return number, index, _too_long(len(fields[index]), False)
         longest = csv.field_size_limit()
-        return number, None, _too_long(longest, False).replace("of", "of more than", 1)
-    return number, None, f"cannot read as CSV (line {end} of the file): {error}"
+        return number, None, _too_long(longest, False, more_than=True)
+    return (
+        number,
+        None,
+        _("cannot read as CSV (line {end} of the file): {error}").format(end=end, error=error),
+    )
 
 
 def _open_quote(text: str, delimiter: str, start: int) -> tuple[int, int] | None:

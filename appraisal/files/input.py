@@ -20,6 +20,7 @@ from pathlib import Path
 
 from appraisal.domain.canonical import sha256_bytes
 from appraisal.domain.model import Issue
+from appraisal.i18n import _
 
 __all__ = ["MAX_INPUT_BYTES", "InputFile", "file_sha256", "read_input"]
 
@@ -51,14 +52,16 @@ def read_input(path: str | Path | InputFile) -> tuple[InputFile | None, list[Iss
     try:
         data = _read_regular(file)
     except FileNotFoundError:
-        return None, [Issue(file, None, None, "file not found")]
+        return None, [Issue(file, None, None, _("file not found"))]
     except IsADirectoryError:
         return None, [Issue(file, None, None, "is a directory, not a file")]
     except _NotRegular as refused:
         return None, [Issue(file, None, None, str(refused))]
     except OSError as error:
         reason = error.strerror or str(error)
-        return None, [Issue(file, None, None, f"cannot read the file: {reason}")]
+        return None, [
+            Issue(file, None, None, _("cannot read the file: {reason}").format(reason=reason))
+        ]
     return InputFile(file, data, sha256_bytes(data)), []
 
 
@@ -76,11 +79,16 @@ def _read_regular(file: str) -> bytes:
         if stat.S_ISDIR(status.st_mode):
             raise IsADirectoryError(file)
         if not stat.S_ISREG(status.st_mode):
-            raise _NotRegular(f"not a regular file (it is {_kind(status.st_mode)}); give a file")
+            raise _NotRegular(
+                _("not a regular file (it is {st_mode}); give a file").format(
+                    st_mode=_kind(status.st_mode)
+                )
+            )
         if status.st_size > MAX_INPUT_BYTES:
             raise _NotRegular(
-                f"{status.st_size / 2**20:,.0f} MB; an input file may be at most "
-                f"{MAX_INPUT_BYTES // 2**20:,} MB (MAX_INPUT_BYTES)"
+                _(
+                    "{st_size:,.0f} MB; an input file may be at most {max_input_bytes:,} MB (MAX_INPUT_BYTES)"
+                ).format(st_size=status.st_size / 2**20, max_input_bytes=MAX_INPUT_BYTES // 2**20)
             )
         chunks = []
         left = MAX_INPUT_BYTES + 1  # a file that grows while it is read is still capped
@@ -89,8 +97,9 @@ def _read_regular(file: str) -> bytes:
             left -= len(chunk)
         if left <= 0:
             raise _NotRegular(
-                f"more than {MAX_INPUT_BYTES // 2**20:,} MB; an input file may be at most "
-                f"{MAX_INPUT_BYTES // 2**20:,} MB (MAX_INPUT_BYTES)"
+                _(
+                    "more than {max_input_bytes:,} MB; an input file may be at most {max_input_bytes:,} MB (MAX_INPUT_BYTES)"
+                ).format(max_input_bytes=MAX_INPUT_BYTES // 2**20)
             )
         return b"".join(chunks)
     finally:
@@ -99,12 +108,12 @@ def _read_regular(file: str) -> bytes:
 
 def _kind(mode: int) -> str:
     if stat.S_ISFIFO(mode):
-        return "a FIFO, a named pipe"
+        return _("a FIFO, a named pipe")
     if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
+        return _("a device")
     if stat.S_ISSOCK(mode):
-        return "a socket"
-    return "not a plain file"
+        return _("a socket")
+    return _("not a plain file")
 
 
 def file_sha256(path: str | Path) -> str:

@@ -14,6 +14,8 @@ from io import BytesIO
 from xml.etree import ElementTree
 from xml.etree.ElementTree import ParseError
 
+from appraisal.i18n import _
+
 __all__ = ["package_problem"]
 
 _RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
@@ -26,19 +28,23 @@ def _parts_problem(data: bytes) -> str | None:
     with zipfile.ZipFile(BytesIO(data)) as archive:
         names = set(archive.namelist())
         if "[Content_Types].xml" not in names:
-            return "no [Content_Types].xml: not a complete Excel package"
+            return _("no [Content_Types].xml: not a complete Excel package")
         try:
             documents = _targets(archive, "_rels/.rels", "", kind="/officeDocument")
             workbook = documents[0] if documents else None
             if workbook is None or workbook not in names:
-                return f"the workbook part {workbook or '(none named)'} is missing"
+                return _("the workbook part {value} is missing").format(
+                    value=workbook or _("(none named)")
+                )
             folder = workbook.rpartition("/")[0]
             rels = f"{folder}/_rels/{workbook.rpartition('/')[2]}.rels"
             for target in _targets(archive, rels, folder):
                 if "worksheets/" in target and target not in names:
-                    return f"the sheet part {target}, which the workbook lists, is missing"
+                    return _(
+                        "the sheet part {target}, which the workbook lists, is missing"
+                    ).format(target=target)
         except (KeyError, ParseError) as error:
-            return f"the package's relationships cannot be read ({error})"
+            return _("the package's relationships cannot be read ({error})").format(error=error)
     return None
 
 
@@ -71,13 +77,15 @@ def _styles_problem(data: bytes) -> str | None:
     try:
         root = ElementTree.fromstring(text)
     except ParseError as error:
-        return f"xl/styles.xml is not well-formed XML ({error})"
+        return _("xl/styles.xml is not well-formed XML ({error})").format(error=error)
     for element in root.iter():
         for name in _STYLE_IDS:
             value = element.get(name)
             if value is not None and not value.isdigit():
                 tag = element.tag.rpartition("}")[2]
-                return f'xl/styles.xml: <{tag} {name}="{value}"> is not a whole number'
+                return _('xl/styles.xml: <{tag} {name}="{value}"> is not a whole number').format(
+                    tag=tag, name=name, value=value
+                )
     return None
 
 

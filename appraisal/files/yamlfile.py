@@ -43,6 +43,7 @@ from appraisal.files.yamlnodes import (
     compose,
     syntax_issue,
 )
+from appraisal.i18n import _
 
 __all__ = [
     "MAX_ALIASES",
@@ -100,7 +101,7 @@ def read_yaml(text: str, file: str, kind: YamlKind) -> tuple[YamlTree | None, li
     except yaml.YAMLError as error:
         return None, [syntax_issue(error, text, file, kind)]
     if node is None:
-        return None, [Issue(file, 1, None, kind.empty)]
+        return None, [Issue(file, 1, None, _(kind.empty))]
     builder = Builder(file, kind)
     try:
         value = builder.build(node, ())
@@ -109,7 +110,7 @@ def read_yaml(text: str, file: str, kind: YamlKind) -> tuple[YamlTree | None, li
     if builder.problems:
         return None, builder.problems
     if not isinstance(value, dict):
-        return None, [Issue(file, 1, None, kind.not_a_mapping)]
+        return None, [Issue(file, 1, None, _(kind.not_a_mapping))]
     return YamlTree(file, value, builder.lines, builder.marks, builder.keys), []
 
 
@@ -140,12 +141,12 @@ def model_problems(
         if err["type"] == "extra_forbidden":
             word = str(path[-1])
             match = closest(word, keys_at(model, path[:-1]))
-            hint = f" (did you mean {match!r}?)" if match else ""
-            problems.append((path, f"unknown key {word!r}{hint}"))
+            hint = _(" (did you mean {match!r}?)").format(match=match) if match else ""
+            problems.append((path, _("unknown key {word!r}{hint}").format(word=word, hint=hint)))
         elif err["type"] == "missing":
-            problems.append((path, "missing"))
+            problems.append((path, _("missing")))
         elif err["type"] in _EXPECTS_A_MAPPING and err.get("input", "") is None:
-            problems.append((path, "empty: give its values"))
+            problems.append((path, _("empty: give its values")))
         elif kind.value_error_prefix:
             problems.append((path, str(err["msg"])))
         else:

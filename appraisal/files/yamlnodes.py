@@ -20,6 +20,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from appraisal.domain.model import Issue
 from appraisal.domain.suggest import FULL_WIDTH, full_width_slip
+from appraisal.i18n import _
 
 __all__ = [
     "MAX_ALIASES",
@@ -99,9 +100,11 @@ def compose(text: str) -> Node | None:
         line, column = before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1
         raise Refused(
             line,
-            f"not valid YAML: control character U+{error.character:04X}",
+            _("not valid YAML: control character U+{character:04X}").format(
+                character=error.character
+            ),
             column,
-            " (only printable characters, tabs and line ends may be written)",
+            _(" (only printable characters, tabs and line ends may be written)"),
         ) from None
     try:
         node = loader.get_single_node()
@@ -133,9 +136,9 @@ def syntax_issue(error: yaml.YAMLError, text: str, file: str, kind: YamlKind) ->
     if context is not None and "could not find expected ':'" in problem:
         mark = context
     if mark is None:
-        return Issue(file, None, None, f"not valid YAML: {problem}")
+        return Issue(file, None, None, _("not valid YAML: {problem}").format(problem=problem))
     line, column = _line(mark), _column(mark)
-    message = f"not valid YAML: {problem}"
+    message = _("not valid YAML: {problem}").format(problem=problem)
     lines = text.splitlines()
     # "name： 早班" then "grace:" reads as one text running onto the next line, whose
     # colon PyYAML then refuses: the slip is on the line before.
@@ -145,10 +148,9 @@ def syntax_issue(error: yaml.YAMLError, text: str, file: str, kind: YamlKind) ->
         slip = full_width_slip(written)
         if slip is not None:
             char, line, column = written[slip], number, slip + 1
-            message = (
-                f"not valid YAML: a full-width {char!r} where YAML expects {FULL_WIDTH[char]!r}"
-                " (switch the input method to half-width)"
-            )
+            message = _(
+                "not valid YAML: a full-width {char!r} where YAML expects {full_width!r} (switch the input method to half-width)"
+            ).format(char=char, full_width=FULL_WIDTH[char])
             break
     return Issue(file, line, str(column) if kind.columns else None, message)
 
@@ -168,18 +170,23 @@ class _LimitedLoader(yaml.SafeLoader):
             if self.aliases > MAX_ALIASES:
                 raise Refused.at(
                     event.start_mark,
-                    f"more than {MAX_ALIASES} aliases (*name): write the values out",
+                    _("more than {max_aliases} aliases (*name): write the values out").format(
+                        max_aliases=MAX_ALIASES
+                    ),
                 )
         tag = getattr(event, "tag", None)
         if tag is not None:
             shown = tag.replace("tag:yaml.org,2002:", "!!")
             raise Refused.at(
                 event.start_mark,
-                f"tags are not allowed ({shown}): write plain values only",
+                _("tags are not allowed ({shown}): write plain values only").format(shown=shown),
             )
         self.depth += 1
         if self.depth > MAX_DEPTH:
-            raise Refused.at(event.start_mark, f"nested more than {MAX_DEPTH} levels deep")
+            raise Refused.at(
+                event.start_mark,
+                _("nested more than {max_depth} levels deep").format(max_depth=MAX_DEPTH),
+            )
         try:
             return super().compose_node(parent, index)
         finally:
@@ -192,7 +199,7 @@ def _expanded_size(node: Node, sizes: dict[int, int], open_nodes: set[int]) -> i
     if id(node) in sizes:
         return sizes[id(node)]
     if id(node) in open_nodes:
-        raise Refused.at(node.start_mark, "an alias (*name) refers to a value it is part of")
+        raise Refused.at(node.start_mark, _("an alias (*name) refers to a value it is part of"))
     open_nodes.add(id(node))
     size = 1
     if isinstance(node, MappingNode):
@@ -206,7 +213,9 @@ def _expanded_size(node: Node, sizes: dict[int, int], open_nodes: set[int]) -> i
     if size > MAX_VALUES:
         raise Refused.at(
             node.start_mark,
-            f"more than {MAX_VALUES:,} values once its aliases (*name) are expanded",
+            _("more than {max_values:,} values once its aliases (*name) are expanded").format(
+                max_values=MAX_VALUES
+            ),
         )
     sizes[id(node)] = size
     return size
@@ -242,17 +251,19 @@ class Builder:
             out: dict[Any, Any] = {}
             for key_node, value_node in node.value:
                 if not isinstance(key_node, ScalarNode):
-                    self.problem(key_node.start_mark, "a key must be a plain value")
+                    self.problem(key_node.start_mark, _("a key must be a plain value"))
                     continue
                 key = self.scalar(key_node)
                 if isinstance(key, bool | float | Decimal) or key is None:
-                    message = f"the key {key_node.value} is not a name (write it in quotes)"
+                    message = _("the key {value} is not a name (write it in quotes)").format(
+                        value=key_node.value
+                    )
                     self.problem(key_node.start_mark, message)
                     continue
                 if self.kind.integer_keys_as_text and isinstance(key, int):
                     key = str(key)
                 if key in out:
-                    self.problem(key_node.start_mark, self.kind.duplicate_key.format(key=key))
+                    self.problem(key_node.start_mark, _(self.kind.duplicate_key).format(key=key))
                     if not self.kind.every_duplicate:
                         raise FirstProblem
                     continue
@@ -282,9 +293,9 @@ class Builder:
             shown = str(node.value)
             shown = shown if len(shown) <= 40 else shown[:40] + "…"
             if node.tag == "tag:yaml.org,2002:merge":
-                message = "merge keys (<<) are not supported: write the values out"
+                message = _("merge keys (<<) are not supported: write the values out")
             elif node.tag == "tag:yaml.org,2002:int":
-                message = f"not a valid number: {shown} (too many digits)"
+                message = _("not a valid number: {shown} (too many digits)").format(shown=shown)
             else:
                 reason = error.problem if isinstance(error, yaml.MarkedYAMLError) else str(error)
                 message = f"not a valid {what}: {shown} ({reason})"

@@ -29,6 +29,7 @@ from xml.etree.ElementTree import ParseError
 from openpyxl.utils.exceptions import InvalidFileException
 
 from appraisal.files.package import package_problem
+from appraisal.i18n import _
 
 __all__ = [
     "MAX_CELLS",
@@ -91,9 +92,11 @@ def xlsx_problem(data: bytes) -> str | None:
         with zipfile.ZipFile(BytesIO(data)) as archive:
             members = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as error:
-        return f"a damaged zip archive ({error})"
+        return _("a damaged zip archive ({error})").format(error=error)
     if len(members) > MAX_MEMBERS:
-        return f"{len(members):,} parts in the zip archive; at most {MAX_MEMBERS:,} are read"
+        return _("{members:,} parts in the zip archive; at most {max_members:,} are read").format(
+            members=len(members), max_members=MAX_MEMBERS
+        )
     declared = sum(info.file_size for info in members)
     if declared > MAX_UNCOMPRESSED_BYTES:
         return _too_big(declared)
@@ -107,10 +110,9 @@ def xlsx_problem(data: bytes) -> str | None:
 
 
 def _too_big(size: int) -> str:
-    return (
-        f"inflates to {_mb(size)} or more; at most {_mb(MAX_UNCOMPRESSED_BYTES)} "
-        "(MAX_UNCOMPRESSED_BYTES) is read"
-    )
+    return _(
+        "inflates to {size} or more; at most {max_uncompressed_bytes} (MAX_UNCOMPRESSED_BYTES) is read"
+    ).format(size=_mb(size), max_uncompressed_bytes=_mb(MAX_UNCOMPRESSED_BYTES))
 
 
 def _mb(size: int) -> str:
@@ -123,20 +125,24 @@ def _inflate(data: bytes, info: zipfile.ZipInfo, budget: int) -> tuple[str | Non
     start = info.header_offset
     header = data[start : start + _LOCAL_HEADER.size]
     if len(header) < _LOCAL_HEADER.size or not header.startswith(b"PK\x03\x04"):
-        return f"a damaged zip archive (no local header for {part})", 0
+        return _("a damaged zip archive (no local header for {part})").format(part=part), 0
     name_length, extra_length = _LOCAL_HEADER.unpack(header)[1:]
     begin = start + _LOCAL_HEADER.size + name_length + extra_length
     compressed = memoryview(data)[begin : begin + info.compress_size]
     if len(compressed) < info.compress_size:
-        return f"a damaged zip archive ({part} is cut short)", 0
+        return _("a damaged zip archive ({part} is cut short)").format(part=part), 0
     if info.flag_bits & 0x1:
-        return f"{part} is encrypted: a password-protected workbook cannot be read", 0
+        return _("{part} is encrypted: a password-protected workbook cannot be read").format(
+            part=part
+        ), 0
     if info.compress_type == zipfile.ZIP_STORED:
         inflate = None
     elif info.compress_type == zipfile.ZIP_DEFLATED:
         inflate = zlib.decompressobj(-zlib.MAX_WBITS)
     else:
-        return f"{part} is compressed with method {info.compress_type}; only deflate is read", 0
+        return _("{part} is compressed with method {compress_type}; only deflate is read").format(
+            part=part, compress_type=info.compress_type
+        ), 0
     cap = min(budget, max(info.file_size, 0)) + 1  # one byte more than declared is a lie
     scan = _SheetScan(part) if _is_sheet_name(part) else None
     size, crc, position, pending = 0, 0, 0, b""
@@ -151,7 +157,9 @@ def _inflate(data: bytes, info: zipfile.ZipInfo, budget: int) -> tuple[str | Non
             try:
                 chunk = inflate.decompress(pending, min(_CHUNK, cap - size))
             except zlib.error as error:
-                return f"a damaged zip archive ({part}: corrupt compressed data, {error})", size
+                return _("a damaged zip archive ({part}: corrupt compressed data, {error})").format(
+                    part=part, error=error
+                ), size
             pending = inflate.unconsumed_tail
         if not chunk:
             if inflate is not None and not inflate.eof and (pending or position < len(compressed)):
@@ -161,10 +169,14 @@ def _inflate(data: bytes, info: zipfile.ZipInfo, budget: int) -> tuple[str | Non
         if size >= cap:
             if size > budget:
                 return _too_big(MAX_UNCOMPRESSED_BYTES - budget + size), size
-            return f"a damaged zip archive ({part} inflates to more than it declares)", size
+            return _("a damaged zip archive ({part} inflates to more than it declares)").format(
+                part=part
+            ), size
         if size > RATIO_GRACE_BYTES and size > MAX_RATIO * max(info.compress_size, 1):
             return (
-                f"{part} inflates more than {MAX_RATIO}:1 (MAX_RATIO), as a zip bomb does",
+                _("{part} inflates more than {max_ratio}:1 (MAX_RATIO), as a zip bomb does").format(
+                    part=part, max_ratio=MAX_RATIO
+                ),
                 size,
             )
         crc = zlib.crc32(chunk, crc)
@@ -173,9 +185,9 @@ def _inflate(data: bytes, info: zipfile.ZipInfo, budget: int) -> tuple[str | Non
         if scan is not None and (problem := scan.feed(chunk)) is not None:
             return problem, size
     if inflate is not None and not inflate.eof:
-        return f"a damaged zip archive ({part} is cut short)", size
+        return _("a damaged zip archive ({part} is cut short)").format(part=part), size
     if size != info.file_size or crc != info.CRC:
-        return f"a damaged zip archive ({part} fails its checksum)", size
+        return _("a damaged zip archive ({part} fails its checksum)").format(part=part), size
     return (scan.finish() if scan is not None else None), size
 
 
@@ -247,7 +259,7 @@ class _SheetScan:
             # a tag that starts in the carried bytes was not whole in the last chunk
             self.row_tags += text.count(tag, max(0, edge - len(tag) + 1))
         if self.row_tags > MAX_ROWS:
-            return self._rows_problem(self.row_tags, "rows")
+            return self._rows_problem(self.row_tags, last_row=False)
         if not self.seen_start:
             self.seen_start = True
             root = _WORKSHEET.search(text)
@@ -307,35 +319,59 @@ class _SheetScan:
     def _extent_problem(self) -> str | None:
         used = self._used()
         if used.rows > MAX_ROWS:
-            return self._rows_problem(used.rows, "as its last row")
+            return self._rows_problem(used.rows, last_row=True)
         if used.columns > MAX_COLUMNS:
-            return (
-                f"{self._sheet()} has a cell in column {used.columns:,}; at most "
-                f"{MAX_COLUMNS:,} (MAX_COLUMNS, column {column_letters(MAX_COLUMNS)}) are read"
+            return _(
+                "the sheet {part} has a cell in column {columns:,}; at most "
+                "{max_columns:,} (MAX_COLUMNS, column {letters}) are read"
+            ).format(
+                part=self.part,
+                columns=used.columns,
+                max_columns=MAX_COLUMNS,
+                letters=column_letters(MAX_COLUMNS),
             )
         if used.rows * max(used.columns, 1) > MAX_CELLS:
-            return (
-                f"{self._sheet()} uses {used.rows:,} rows × {used.columns:,} columns "
-                f"(up to {column_letters(used.columns)}{used.rows}) = "
-                f"{used.rows * used.columns:,} cells; at most {MAX_CELLS:,} (MAX_CELLS) are read"
+            return _(
+                "the sheet {part} uses {rows:,} rows × {columns:,} columns "
+                "(up to {last_cell}) = {cells:,} cells; at most {max_cells:,} (MAX_CELLS) are read"
+            ).format(
+                part=self.part,
+                rows=used.rows,
+                columns=used.columns,
+                last_cell=f"{column_letters(used.columns)}{used.rows}",
+                cells=used.rows * used.columns,
+                max_cells=MAX_CELLS,
             )
         return None
 
     def finish(self) -> str | None:
         return self._extent_problem()
 
-    def _sheet(self) -> str:
-        return f"the sheet {self.part}"
-
-    def _rows_problem(self, rows: int, what: str) -> str:
-        return f"{self._sheet()} has {rows:,} {what}; at most {MAX_ROWS:,} (MAX_ROWS) are read"
+    def _rows_problem(self, rows: int, *, last_row: bool) -> str:
+        if last_row:
+            message = _(
+                "the sheet {part} has {rows:,} as its last row; at most {max_rows:,} (MAX_ROWS) are read"
+            )
+        else:
+            message = _(
+                "the sheet {part} has {rows:,} rows; at most {max_rows:,} (MAX_ROWS) are read"
+            )
+        return message.format(part=self.part, rows=rows, max_rows=MAX_ROWS)
 
     def _dimension_problem(self, extent: _Extent) -> str:
         where = f"A1:{column_letters(extent.columns)}{extent.rows}"
-        return (
-            f"{self._sheet()} declares its size as {where} ({extent.rows:,} rows × "
-            f"{extent.columns:,} columns); at most {MAX_ROWS:,} rows (MAX_ROWS), "
-            f"{MAX_COLUMNS:,} columns (MAX_COLUMNS) and {MAX_CELLS:,} cells (MAX_CELLS) are read"
+        return _(
+            "the sheet {part} declares its size as {where} ({rows:,} rows × "
+            "{columns:,} columns); at most {max_rows:,} rows (MAX_ROWS), "
+            "{max_columns:,} columns (MAX_COLUMNS) and {max_cells:,} cells (MAX_CELLS) are read"
+        ).format(
+            part=self.part,
+            where=where,
+            rows=extent.rows,
+            columns=extent.columns,
+            max_rows=MAX_ROWS,
+            max_columns=MAX_COLUMNS,
+            max_cells=MAX_CELLS,
         )
 
 

@@ -7,7 +7,9 @@ variable ``APPRAISAL_LANG`` says otherwise (`set_language`, `language`).
 
 Only what people read is translated, never what is sealed: the results JSON keeps the
 English texts it has always had, so a month replays identically whatever the language.
-JSON keys and command-line flags are the interface and stay English.
+JSON keys and command-line flags are the interface and stay English. Those sealed
+English texts are worded in the reader's language where they are shown: `sealed_text`
+(`appraisal.i18n.sealed`).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import os
 from functools import cache
 from pathlib import Path
 
-__all__ = ["LANGUAGES", "N_", "_", "language", "set_language"]
+__all__ = ["LANGUAGES", "N_", "_", "in_language", "language", "set_language"]
 
 LANGUAGES = ("zh", "en")
 DOMAIN = "appraisal"
@@ -59,6 +61,13 @@ def _catalogue(lang: str) -> gettext.NullTranslations:
 def _(message: str) -> str:
     """``message`` (an English msgid of the catalogue) in the current language."""
     return _catalogue(language()).gettext(message)
+
+
+def in_language(message: str, lang: str) -> str:
+    """``message`` in ``lang`` whatever the current language: for what is always written
+    in one language (the workbook and the payslips are Chinese, so that their bytes do
+    not depend on ``--lang``)."""
+    return _catalogue(lang).gettext(message)
 
 
 def N_(message: str) -> str:

@@ -3,8 +3,10 @@
 - `records`: what is sealed (`NewSeal`) and what is stored (`SealedMonth`);
 - `chain`: each record's hash, a run's fingerprint, and the checks of the chain;
 - `store`: `Ledger`, the SQLite file that keeps the records and refuses bad seals;
-- `writer`: one writer at a time (`writing`), and a sealed month read once its chain
-  holds (`read_sealed`);
+- `schema`: its tables (schema 2: with when and by whom each record was sealed, and the
+  draft area); `migrate`: a file of an older schema migrated in place when opened;
+- `writer`: one writer at a time (`writing`), and a sealed month, or any version of it,
+  read once its chain holds (`read_sealed`);
 - `errors`: `LedgerError` and why a seal is refused;
 - `carry`: what a month hands to the next (levels, offences, titles, recent scores).
 """

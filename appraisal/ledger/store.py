@@ -9,7 +9,8 @@ never sealed, or go back in time (`appraisal.ledger.errors`), and ``verify_chain
 finds any edit made behind its back; ``trusted_current`` reads a month only once the
 chain up to it holds. ``write_lock`` holds the one write lock (SQLite's BEGIN IMMEDIATE)
 across a run's opening, computation and seal, and ``stale_months`` names the months an
-amendment has left standing on a superseded state.
+amendment has left standing on a superseded state. ``query`` and ``transaction`` are
+the way in for the ledger's other tables (the draft area, `appraisal.ledger.drafts`).
 """
 
 from __future__ import annotations
@@ -41,8 +42,9 @@ from appraisal.ledger.errors import (
     OutOfOrder,
     PolicyVersionReused,
 )
+from appraisal.ledger.migrate import prepare
 from appraisal.ledger.records import JSON_FIELDS, NewSeal, SealedMonth
-from appraisal.ledger.schema import FORMAT, SCHEMA, SCHEMA_VERSION
+from appraisal.ledger.schema import SCHEMA_VERSION, SealNote, seal_note
 
 __all__ = ["SCHEMA_VERSION", "WAIT_FOR_WRITER_SECONDS", "Ledger"]
 
@@ -64,12 +66,12 @@ class Ledger:
         self.wait = WAIT_FOR_WRITER_SECONDS if wait is None else wait
         self._holding = False
         try:
-            # Autocommit: every write goes through _transaction's explicit BEGIN/COMMIT.
+            # Autocommit: every write goes through `transaction`'s explicit BEGIN/COMMIT.
             self._db = sqlite3.connect(self.path, isolation_level=None, timeout=self.wait)
         except sqlite3.Error as exc:
             raise LedgerError(f"{self.path}: cannot open the ledger: {exc}") from exc
         try:
-            self._prepare_schema()
+            prepare(self._db, self.path, self.transaction)
         except BaseException:
             self._db.close()
             raise
@@ -99,6 +101,17 @@ class Ledger:
         """Every version of ``month``, oldest first, superseded ones included."""
         return self._records("WHERE month = ? ORDER BY version", (_month_key(month),))
 
+    def version(self, month: str, number: int) -> SealedMonth | None:
+        """Version ``number`` of ``month``, current or superseded, or None."""
+        rows = self._records("WHERE month = ? AND version = ?", (_month_key(month), number))
+        return rows[0] if rows else None
+
+    def seal_notes(self) -> dict[int, SealNote]:
+        """When and by whom each record was sealed, by seq; a record sealed before the
+        ledger's schema 2 has none."""
+        rows = self.query("SELECT seq, sealed_at, sealed_by FROM seal_note")
+        return {int(seq): SealNote(str(at), str(by)) for seq, at, by in rows}
+
     def previous_current(self, month: str) -> SealedMonth | None:
         """The newest version of the latest sealed month before ``month``: its
         ``state_after`` is where ``month`` starts."""
@@ -108,23 +121,28 @@ class Ledger:
         return rows[0] if rows else None
 
     def sealed_months(self) -> list[str]:
-        return [m for (m,) in self._query("SELECT DISTINCT month FROM sealed_month ORDER BY 1")]
+        return [m for (m,) in self.query("SELECT DISTINCT month FROM sealed_month ORDER BY 1")]
 
     def months_after(self, month: str) -> list[str]:
         """Sealed months after ``month``: an amendment of ``month`` makes their start stale."""
         sql = "SELECT DISTINCT month FROM sealed_month WHERE month > ? ORDER BY 1"
-        return [m for (m,) in self._query(sql, (_month_key(month),))]
+        return [m for (m,) in self.query(sql, (_month_key(month),))]
 
     def head_hash(self) -> str:
         """The newest record's hash ("" when empty): keep a copy to anchor the chain."""
-        rows = self._query("SELECT record_hash FROM sealed_month ORDER BY seq DESC LIMIT 1")
+        rows = self.query("SELECT record_hash FROM sealed_month ORDER BY seq DESC LIMIT 1")
         return str(rows[0][0]) if rows else ""
 
     # -- sealing -------------------------------------------------------------------
 
-    def seal(self, new: NewSeal, amend_reason: str | None = None) -> SealedMonth:
+    def seal(
+        self, new: NewSeal, amend_reason: str | None = None, *, sealed_by: str | None = None
+    ) -> SealedMonth:
         """Store ``new`` as the month's first version, or with ``amend_reason`` as the next
-        version of an already sealed month. All or nothing."""
+        version of an already sealed month. All or nothing.
+
+        Its `seal_note` (outside the hash) says when, and who: ``sealed_by``, or the OS user.
+        """
         month = _month_key(new.month)
         if amend_reason is not None and not amend_reason.strip():
             raise LedgerError(f"amending {month} needs a reason, got a blank one")
@@ -135,12 +153,10 @@ class Ledger:
         except (TypeError, ValueError) as exc:
             raise LedgerError(f"cannot seal {month}: not JSON data: {exc}") from exc
 
-        with self._transaction(f"seal {month}"):
+        with self.transaction(f"seal {month}"):
             version, supersedes = self._next_version(month, amend_reason)
             self._refuse_reused_policy_version(new)
-            last = self._query(
-                "SELECT seq, record_hash FROM sealed_month ORDER BY seq DESC LIMIT 1"
-            )
+            last = self.query("SELECT seq, record_hash FROM sealed_month ORDER BY seq DESC LIMIT 1")
             seq, prev_hash = (1, "") if not last else (int(last[0][0]) + 1, str(last[0][1]))
             requested = {f.name: getattr(new, f.name) for f in fields(NewSeal)}
             unhashed = SealedMonth(
@@ -164,12 +180,17 @@ class Ledger:
                 f"INSERT INTO sealed_month ({', '.join(_COLUMNS)}) VALUES ({placeholders})",
                 values,
             )
+            note = seal_note(sealed_by)
+            self._db.execute(
+                "INSERT INTO seal_note (seq, sealed_at, sealed_by) VALUES (?, ?, ?)",
+                (seq, note.sealed_at, note.sealed_by),
+            )
         return record
 
     def policy_text_sealed_as(self, policy_id: str, version: str, sha256: str) -> str | None:
         """Where another text of this policy id and version was sealed ("2026-10 v1,
         sha256 …"), or None: one version of a policy names one text."""
-        rows = self._query(
+        rows = self.query(
             "SELECT month, version, policy_sha256 FROM sealed_month WHERE policy_id = ? "
             "AND policy_version = ? AND policy_sha256 != ? ORDER BY seq LIMIT 1",
             (policy_id, version, sha256),
@@ -181,7 +202,7 @@ class Ledger:
 
     def latest_policy_text(self, policy_id: str) -> tuple[str, str, dict[str, str]] | None:
         """The month, version and texts of the policy ``policy_id`` sealed last, or None."""
-        rows = self._query(
+        rows = self.query(
             "SELECT month, policy_version, policy_sources FROM sealed_month "
             "WHERE policy_id = ? ORDER BY seq DESC LIMIT 1",
             (policy_id,),
@@ -210,7 +231,7 @@ class Ledger:
             return current.version + 1, current.seq
         if amend_reason is not None:
             raise NothingToAmend(f"cannot amend {month}: it was never sealed")
-        latest = self._query("SELECT MAX(month) FROM sealed_month")[0][0]
+        latest = self.query("SELECT MAX(month) FROM sealed_month")[0][0]
         if latest is not None and month < latest:
             raise OutOfOrder(
                 f"cannot seal {month}: {latest} is already sealed,"
@@ -235,7 +256,7 @@ class Ledger:
         """The newest version of ``month`` once the chain up to it is verified, or None
         if it was never sealed. Raises `ChainBroken`, naming every record that is wrong."""
         with self.snapshot():  # the record read is the record verified
-            found = self._query(
+            found = self.query(
                 "SELECT seq FROM sealed_month WHERE month = ? ORDER BY version DESC LIMIT 1",
                 (_month_key(month),),
             )
@@ -250,7 +271,7 @@ class Ledger:
         """The sealed months to re-seal, in order: the first whose state before differs
         from the state the sealed month before it hands on (that month was amended after
         it was sealed), and every sealed month after it. [] when none is stale."""
-        rows = self._query(
+        rows = self.query(
             "SELECT month, state_before, state_after FROM sealed_month AS s"
             " WHERE version = (SELECT MAX(version) FROM sealed_month WHERE month = s.month)"
             " ORDER BY month"
@@ -265,38 +286,8 @@ class Ledger:
 
     # -- plumbing ------------------------------------------------------------------
 
-    def _prepare_schema(self) -> None:
-        tables = self._tables()
-        if not tables:
-            # Checked again under the write lock: another process may be creating it too.
-            with self._transaction("create the ledger"):
-                if not self._tables():
-                    for statement in SCHEMA:
-                        self._db.execute(statement)
-                    self._db.executemany(
-                        "INSERT INTO meta (key, value) VALUES (?, ?)",
-                        [("format", FORMAT), ("schema_version", str(SCHEMA_VERSION))],
-                    )
-            tables = self._tables()
-        if not {"meta", "sealed_month"} <= tables:
-            raise LedgerError(
-                f"{self.path}: not an appraisal ledger"
-                f" (it holds other tables: {', '.join(sorted(tables))})"
-            )
-        meta = dict(self._query("SELECT key, value FROM meta"))
-        if meta.get("format") != FORMAT:
-            raise LedgerError(f"{self.path}: not an appraisal ledger (no format mark in meta)")
-        if meta.get("schema_version") != str(SCHEMA_VERSION):
-            raise LedgerError(
-                f"{self.path}: ledger schema version {meta.get('schema_version')},"
-                f" this engine reads version {SCHEMA_VERSION}"
-            )
-
-    def _tables(self) -> set[str]:
-        sql = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-        return {str(name) for (name,) in self._query(sql)}
-
-    def _query(self, sql: str, params: tuple[object, ...] = ()) -> list[tuple[Any, ...]]:
+    def query(self, sql: str, params: tuple[object, ...] = ()) -> list[tuple[Any, ...]]:
+        """The rows of one SQL statement; write statements belong in `transaction`."""
         try:
             return list(self._db.execute(sql, params))
         except sqlite3.DatabaseError as exc:
@@ -311,7 +302,7 @@ class Ledger:
 
     def _records(self, where: str, params: tuple[object, ...]) -> list[SealedMonth]:
         records = []
-        for row in self._query(f"{_SELECT} {where}", params):
+        for row in self.query(f"{_SELECT} {where}", params):
             stored = dict(zip(_COLUMNS, row, strict=True))
             try:
                 records.append(record_from_stored(stored))
@@ -365,7 +356,10 @@ class Ledger:
                 self._db.execute("COMMIT")
 
     @contextmanager
-    def _transaction(self, action: str) -> Iterator[None]:
+    def transaction(self, action: str) -> Iterator[None]:
+        """The block's writes, all or nothing: under the write lock (BEGIN IMMEDIATE), or
+        a savepoint committed with the lock's block inside `write_lock`. ``action`` names
+        what is done, for the message if it cannot be ("seal 2026-10")."""
         if self._holding:  # inside write_lock: a savepoint, committed with the lock's block
             begin, commit, undo = (
                 "SAVEPOINT seal",

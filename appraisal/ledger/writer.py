@@ -23,7 +23,7 @@ from appraisal.ledger.errors import ChainBroken, LedgerError, NotSealed, StaleMo
 from appraisal.ledger.records import NewSeal, SealedMonth
 from appraisal.ledger.store import Ledger
 
-__all__ = ["LedgerChanged", "Opening", "Writer", "read_sealed", "writing"]
+__all__ = ["LedgerChanged", "Opening", "Writer", "read_sealed", "unknown_version", "writing"]
 
 
 class LedgerChanged(LedgerError):
@@ -80,7 +80,9 @@ class Writer:
     def stale_months(self) -> list[str]:
         return self._ledger.stale_months() if self._ledger else []
 
-    def seal(self, new: NewSeal, amend_reason: str | None = None) -> SealedMonth:
+    def seal(
+        self, new: NewSeal, amend_reason: str | None = None, *, sealed_by: str | None = None
+    ) -> SealedMonth:
         """`Ledger.seal`, committed when the `writing` block ends; creates the file if
         there is none, and raises `LedgerChanged` if another run sealed in it first."""
         if self._ledger is None:
@@ -89,7 +91,7 @@ class Writer:
             if ledger.head_hash():
                 raise LedgerChanged(f"{self.path}: months were sealed meanwhile")
             self._ledger, self._verified = ledger, True
-        return self._ledger.seal(new, amend_reason)
+        return self._ledger.seal(new, amend_reason, sealed_by=sealed_by)
 
 
 @contextmanager
@@ -108,17 +110,37 @@ def writing(path: str | Path) -> Iterator[Writer]:
         yield Writer(target, stack.enter_context(ledger.write_lock()), stack)
 
 
-def read_sealed(path: str | Path, month: Month | str) -> SealedMonth:
-    """The current version of a sealed month, once the chain up to it is verified.
+def read_sealed(path: str | Path, month: Month | str, version: int | None = None) -> SealedMonth:
+    """The current version of a sealed month, or its ``version`` (current or superseded),
+    once the chain up to that record is verified: every reader of a sealed month, and
+    every command's ``--version N``, comes in here.
 
     Raises `LedgerError` (no ledger file), `NotSealed` (the message lists the sealed
-    months) or `ChainBroken` (naming every record that is wrong).
+    months, or the month's versions) or `ChainBroken` (naming every record that is wrong).
     """
     if not Path(path).exists():
         raise LedgerError("no ledger file")
-    with Ledger(path) as ledger:
-        record = ledger.trusted_current(str(month))
-        sealed = ledger.sealed_months() if record is None else []
-    if record is None:
-        raise NotSealed(f"{month} is not sealed (sealed months: {', '.join(sealed) or 'none'})")
+    with Ledger(path) as ledger, ledger.snapshot():  # the record read is the record verified
+        if version is None:
+            record = ledger.trusted_current(str(month))
+            sealed = ledger.sealed_months() if record is None else []
+            if record is None:
+                listed = ", ".join(sealed) or "none"
+                raise NotSealed(f"{month} is not sealed (sealed months: {listed})")
+            return record
+        record = ledger.version(str(month), version)
+        if record is None:
+            raise NotSealed(unknown_version(ledger, str(month), version))
+        problems = ledger.verify_chain(through_seq=record.seq)
+    if problems:
+        raise ChainBroken(problems)
     return record
+
+
+def unknown_version(ledger: Ledger, month: str, version: int) -> str:
+    """Why ``version`` of ``month`` cannot be read, naming the versions there are."""
+    there = [str(r.version) for r in ledger.versions(month)]
+    if not there:
+        sealed = ", ".join(ledger.sealed_months()) or "none"
+        return f"{month} is not sealed (sealed months: {sealed})"
+    return f"{month} has no version {version} (versions: {', '.join(there)})"

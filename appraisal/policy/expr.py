@@ -26,6 +26,7 @@ from typing import Any
 from simpleeval import SimpleEval
 
 from appraisal.domain.suggest import closest
+from appraisal.i18n import _
 
 __all__ = [
     "NUMBER",
@@ -83,7 +84,7 @@ class ExpressionError(ValueError):
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """' (did you mean 'x'?)' for the closest choice, or '' when none is close."""
     close = closest(word, choices)
-    return f" (did you mean {close!r}?)" if close else ""
+    return _(" (did you mean {close!r}?)").format(close=close) if close else ""
 
 
 @dataclass(frozen=True)
@@ -103,12 +104,18 @@ class Expression:
             return result
         if isinstance(result, int):
             return Decimal(result)
-        raise ExpressionError(f"{self.text!r} gave {result!r}, not a number or a truth value")
+        raise ExpressionError(
+            _("{text!r} gave {result!r}, not a number or a truth value").format(
+                text=self.text, result=result
+            )
+        )
 
     def money(self, names: Mapping[str, Value]) -> Decimal:
         result = self.evaluate(names)
         if isinstance(result, bool):
-            raise ExpressionError(f"{self.text!r} is a condition, a yuan amount was expected")
+            raise ExpressionError(
+                _("{text!r} is a condition, a yuan amount was expected").format(text=self.text)
+            )
         return result
 
     def holds(self, names: Mapping[str, Value]) -> bool:
@@ -129,35 +136,50 @@ def compile_expression(
     """
     allowed = frozenset(allowed_names)
     if len(text) > MAX_EXPRESSION_LENGTH:
-        raise ExpressionError(f"expression longer than {MAX_EXPRESSION_LENGTH} characters")
+        raise ExpressionError(
+            _("expression longer than {max_expression_length} characters").format(
+                max_expression_length=MAX_EXPRESSION_LENGTH
+            )
+        )
     source = text.strip()
     try:
         tree = ast.parse(source, mode="eval")
     except SyntaxError as error:
-        raise ExpressionError(f"not a valid expression: {text!r} ({error.msg})") from None
+        raise ExpressionError(
+            _("not a valid expression: {text!r} ({msg})").format(text=text, msg=error.msg)
+        ) from None
 
     problems: list[str] = []
     used: set[str] = set()
     for node in ast.walk(tree):
         if not isinstance(node, _ALLOWED_NODES):
-            problems.append(f"{type(node).__name__} is not allowed in a policy expression")
+            problems.append(
+                _("{node_type} is not allowed in a policy expression").format(
+                    node_type=type(node).__name__
+                )
+            )
         elif isinstance(node, ast.Call):
             if not isinstance(node.func, ast.Name) or node.func.id not in FUNCTIONS:
                 called = node.func.id if isinstance(node.func, ast.Name) else "that"
                 problems.append(
-                    f"function {called!r} is not available (only {', '.join(FUNCTIONS)})"
+                    _("function {called!r} is not available (only {functions})").format(
+                        called=called, functions=", ".join(FUNCTIONS)
+                    )
                     + did_you_mean(called, FUNCTIONS)
                 )
             if node.keywords:
-                problems.append("keyword arguments are not allowed")
+                problems.append(_("keyword arguments are not allowed"))
         elif isinstance(node, ast.Name):
             if node.id in FUNCTIONS:
                 continue
             used.add(node.id)
             if node.id not in allowed:
                 problems.append(
-                    f"unknown name {node.id!r}{did_you_mean(node.id, allowed)}; "
-                    f"names here: {', '.join(sorted(allowed)) or 'none'}"
+                    _("unknown name {name!r}{hint}; names here: {names}").format(
+                        name=node.id,
+                        hint=did_you_mean(node.id, allowed),
+                        names=", ".join(sorted(allowed)) or _("none"),
+                    )
                 )
         elif isinstance(node, ast.Constant):
             if isinstance(node.value, bool):
@@ -165,11 +187,17 @@ def compile_expression(
             if isinstance(node.value, int | float):
                 written = Decimal(repr(node.value))
                 if not written.is_finite():
-                    problems.append(f"the number {_segment(source, node)} is too large")
+                    problems.append(
+                        _("the number {source} is too large").format(source=_segment(source, node))
+                    )
                 # Written numbers are exact decimals: 0.5 means Decimal("0.5").
                 node.value = written  # type: ignore[assignment]  # simpleeval returns it as is
             else:
-                problems.append(f"only numbers may be written in an expression, not {node.value!r}")
+                problems.append(
+                    _("only numbers may be written in an expression, not {value!r}").format(
+                        value=node.value
+                    )
+                )
     if not problems:
         checker = _Types(source, frozenset(yes_no_names), problems)
         kind = checker.kind(tree.body)
@@ -182,8 +210,10 @@ def compile_expression(
 
 def _wrong_result(kind: str, result: str) -> str:
     if result == NUMBER:
-        return f"gives {kind}, but this field needs a number (a yuan amount)"
-    return f"gives {kind}, but this field needs yes/no (a condition such as score < 140)"
+        return _("gives {kind}, but this field needs a number (a yuan amount)").format(kind=kind)
+    return _("gives {kind}, but this field needs yes/no (a condition such as score < 140)").format(
+        kind=kind
+    )
 
 
 def _segment(source: str, node: ast.AST) -> str:
@@ -228,11 +258,13 @@ class _Types:
         if isinstance(node, ast.Compare):
             return self.compare(node)
         if isinstance(node, ast.IfExp):
-            self.expect(node.test, YES_NO, "the test of … if … else …")
+            self.expect(node.test, YES_NO, _("the test of … if … else …"))
             body, orelse = self.kind(node.body), self.kind(node.orelse)
             if body is not None and orelse is not None and body != orelse:
                 self.problems.append(
-                    f"{self.text(node)}: one branch gives {body}, the other {orelse}"
+                    _("{node}: one branch gives {body}, the other {orelse}").format(
+                        node=self.text(node), body=body, orelse=orelse
+                    )
                 )
                 return None
             return body or orelse
@@ -246,7 +278,9 @@ class _Types:
         for op, (left, right) in zip(node.ops, itertools.pairwise(kinds), strict=True):
             if isinstance(op, _ORDERING):
                 if YES_NO in (left, right):
-                    self.problems.append(f"{self.text(node)}: only numbers can be ordered")
+                    self.problems.append(
+                        _("{node}: only numbers can be ordered").format(node=self.text(node))
+                    )
             elif left is not None and right is not None and left != right:
                 self.problems.append(f"{self.text(node)}: compares {left} with {right}")
         return YES_NO
@@ -254,11 +288,17 @@ class _Types:
     def call(self, node: ast.Call, function: str) -> str:
         count = len(node.args)
         if function == "abs" and count != 1:
-            self.problems.append(f"{self.text(node)}: abs() takes one number, given {count}")
+            self.problems.append(
+                _("{node}: abs() takes one number, given {count}").format(
+                    node=self.text(node), count=count
+                )
+            )
         elif function in ("min", "max") and count < 2:
             given = "none" if count == 0 else "one"
             self.problems.append(
-                f"{self.text(node)}: {function}() takes two numbers or more, given {given}"
+                _("{node}: {function}() takes two numbers or more, given {given}").format(
+                    node=self.text(node), function=function, given=given
+                )
             )
         for argument in node.args:
             self.expect(argument, NUMBER, f"{function}()")

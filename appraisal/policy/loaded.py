@@ -25,6 +25,7 @@ from pydantic import ValidationError
 from appraisal.domain.errors import PolicyError
 from appraisal.domain.model import Issue, Month
 from appraisal.files.yamlfile import Path_, dotted
+from appraisal.i18n import _
 from appraisal.policy.expr import Expression, did_you_mean
 from appraisal.policy.messages import date_words, policy_problems
 from appraisal.policy.schema import PolicyDoc
@@ -146,7 +147,7 @@ def _checked(read: Callable[[], PolicySource], path: Path | None) -> Policy:
     issues = _rule_dates(source)
     seen: set[tuple[str, int | None, str | None, str]] = set()
     for day in source.effective_dates():
-        _, found = _resolve(source, day)
+        _0, found = _resolve(source, day)
         for issue in found:
             # A problem of every version is reported once, for the first date it has.
             same = (issue.file, issue.row, issue.column, issue.message.removesuffix(_as_of(day)))
@@ -231,7 +232,7 @@ def _resolve(source: PolicySource, day: date) -> tuple[PolicyInForce | None, lis
 
 
 def _as_of(day: date) -> str:
-    return "" if day == date.min else f" (as in force from {day})"
+    return "" if day == date.min else _(" (as in force from {day})").format(day=day)
 
 
 def _rate_names(doc: PolicyDoc, level: LevelInfo) -> dict[str, Decimal | bool]:
@@ -245,7 +246,9 @@ def _ladder(doc: PolicyDoc, problem: Any) -> dict[str, LevelInfo]:
         for i, level_id in enumerate(ids):
             level = track.levels[level_id]
             if level_id in levels:
-                problem(("ladder", "tracks", track_id, "levels", level_id), "level id used twice")
+                problem(
+                    ("ladder", "tracks", track_id, "levels", level_id), _("level id used twice")
+                )
                 continue
             levels[level_id] = LevelInfo(
                 id=level_id,
@@ -267,26 +270,31 @@ def _cross_check(doc: PolicyDoc, problem: Any) -> None:
             if clause not in penalty_clauses:
                 problem(
                     ("demotion", "triggers", tid, "serious_clauses"),
-                    f"no penalty clause {clause!r}{did_you_mean(clause, penalty_clauses)}",
+                    _("no penalty clause {clause!r}{hint}").format(
+                        clause=clause, hint=did_you_mean(clause, penalty_clauses)
+                    ),
                 )
     for tid, dismissal in doc.dismissal.triggers.items():
         if dismissal.penalty is not None and dismissal.penalty not in doc.penalties.items:
             problem(
                 ("dismissal", "triggers", tid, "penalty"),
-                f"no penalty clause {dismissal.penalty!r}"
+                _("no penalty clause {penalty!r}").format(penalty=dismissal.penalty)
                 + did_you_mean(dismissal.penalty, doc.penalties.items),
             )
     bands = doc.score.exam.bands
     if doc.score.exam.below_lowest is not None and doc.score.exam.below_lowest not in bands:
         problem(
             ("score", "exam", "below_lowest"),
-            f"no band {doc.score.exam.below_lowest!r}{did_you_mean(doc.score.exam.below_lowest, bands)}",
+            _("no band {below_lowest!r}{hint}").format(
+                below_lowest=doc.score.exam.below_lowest,
+                hint=did_you_mean(doc.score.exam.below_lowest, bands),
+            ),
         )
     for cid, penalty in doc.penalties.items.items():
         if penalty.first_time is not None and penalty.fine is None and penalty.points is None:
             problem(
                 ("penalties", "items", cid, "first_time"),
-                "a warning needs a fine or points to waive",
+                _("a warning needs a fine or points to waive"),
             )
         if cid in doc.penalties.attendance_clauses:
-            problem(("penalties", "items", cid), "this clause comes from attendance rows")
+            problem(("penalties", "items", cid), _("this clause comes from attendance rows"))

@@ -31,6 +31,7 @@ from pydantic import BaseModel, ValidationError
 
 from appraisal.domain.suggest import FULL_WIDTH, closest, date_meant
 from appraisal.files.yamlfile import Path_, dotted, keys_at, models_at
+from appraisal.i18n import N_, _
 
 __all__ = ["Problem", "date_words", "policy_problems"]
 
@@ -90,11 +91,13 @@ def date_words(written: str) -> str:
     meant = date_meant(written)
     if meant:
         if meant == written:
-            return f"a date is written YYYY-MM-DD without quotes: {meant}"
-        return f"a date is written YYYY-MM-DD; did you mean {meant}?"
+            return _("a date is written YYYY-MM-DD without quotes: {meant}").format(meant=meant)
+        return _("a date is written YYYY-MM-DD; did you mean {meant}?").format(meant=meant)
     if meant == "":
-        return f"a date is written YYYY-MM-DD, and {written} is no date of the calendar"
-    return f"a date is written YYYY-MM-DD, not {_shown(written)}"
+        return _("a date is written YYYY-MM-DD, and {written} is no date of the calendar").format(
+            written=written
+        )
+    return _("a date is written YYYY-MM-DD, not {written}").format(written=_shown(written))
 
 
 def _clean(loc: Path_) -> tuple[Path_, Path_ | None, bool]:
@@ -116,17 +119,23 @@ def _clean(loc: Path_) -> tuple[Path_, Path_ | None, bool]:
 def _words(err: Any, path: Path_, model: type[BaseModel], union: Path_ | None) -> Problem:
     kind, value, ctx = err["type"], err.get("input"), err.get("ctx") or {}
     if path and path[-1] == "[key]":
-        return Problem(path[:-1], f"the key {_shown(value)} is not a name (write it in quotes)")
+        return Problem(
+            path[:-1],
+            _("the key {value} is not a name (write it in quotes)").format(value=_shown(value)),
+        )
     if kind == "extra_forbidden":
         return _unknown_key(path, model)
     if kind == "missing":
-        return Problem(path, "missing")
+        return Problem(path, _("missing"))
     if kind in ("model_type", "dict_type", "model_attributes_type"):
         if value is None:
-            return Problem(path, "empty: give its values")
-        return Problem(path, f"write its keys and values (key: value), not {_shown(value)}")
+            return Problem(path, _("empty: give its values"))
+        return Problem(
+            path,
+            _("write its keys and values (key: value), not {value}").format(value=_shown(value)),
+        )
     if kind == "too_short":
-        return Problem(path, "empty: give at least one entry")
+        return Problem(path, _("empty: give at least one entry"))
     if kind.startswith("date"):
         return Problem(path, date_words(str(value)))
     if kind.startswith("decimal") or kind in ("finite_number", "float_parsing", "float_type"):
@@ -135,28 +144,40 @@ def _words(err: Any, path: Path_, model: type[BaseModel], union: Path_ | None) -
         either = f"a number, or a range {_RANGE}" if union is not None else "a number"
         return Problem(path, f"write {either}, not {_shown(value)}")
     if kind.startswith("int"):
-        return Problem(path, f"write a whole number, not {_shown(value)}")
+        return Problem(path, _("write a whole number, not {value}").format(value=_shown(value)))
     if kind.startswith("bool"):
-        return Problem(path, f"write true or false, not {_shown(value)}")
+        return Problem(path, _("write true or false, not {value}").format(value=_shown(value)))
     if kind.startswith("string_type"):
-        return Problem(path, f"write text (in quotes), not {_shown(value)}")
+        return Problem(path, _("write text (in quotes), not {value}").format(value=_shown(value)))
     if kind == "string_too_short":
         return Problem(path, "empty: write a value")
     if kind == "list_type":
-        return Problem(path, f"write a list such as [a, b], not {_shown(value)}")
+        return Problem(
+            path, _("write a list such as [a, b], not {value}").format(value=_shown(value))
+        )
     if kind == "literal_error":
         choices = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
         match = closest(str(value), choices)
-        hint = f"; did you mean {match!r}?" if match else ""
-        return Problem(path, f"write one of {', '.join(choices)}, not {_shown(value)}{hint}")
+        hint = _("; did you mean {match!r}?").format(match=match) if match else ""
+        return Problem(
+            path,
+            _("write one of {choices}, not {value}{hint}").format(
+                choices=", ".join(choices), value=_shown(value), hint=hint
+            ),
+        )
     bounds = {
-        "greater_than": "more than {gt}",
-        "greater_than_equal": "{ge} or more",
-        "less_than": "less than {lt}",
-        "less_than_equal": "{le} or less",
+        "greater_than": N_("more than {gt}"),
+        "greater_than_equal": N_("{ge} or more"),
+        "less_than": N_("less than {lt}"),
+        "less_than_equal": N_("{le} or less"),
     }
     if kind in bounds:
-        return Problem(path, f"must be {bounds[kind].format(**ctx)}, not {_shown(value)}")
+        return Problem(
+            path,
+            _("must be {bound}, not {value}").format(
+                bound=_(bounds[kind]).format(**ctx), value=_shown(value)
+            ),
+        )
     return Problem(path, str(err["msg"]).removeprefix("Value error, "))
 
 
@@ -168,16 +189,25 @@ def _unknown_key(path: Path_, model: type[BaseModel]) -> Problem:
         char = word[slips[0]]
         return Problem(
             path,
-            f"a full-width {char!r} where YAML expects {FULL_WIDTH[char]!r} "
-            "(switch the input method to half-width)",
+            _(
+                "a full-width {char!r} where YAML expects {full_width!r} (switch the input method to half-width)"
+            ).format(char=char, full_width=FULL_WIDTH[char]),
             at_key=True,
             offset=slips[0],
         )
     match = closest(word, keys)
     if match:
-        return Problem(path, f"unknown key {word!r} (did you mean {match!r}?)", at_key=True)
+        return Problem(
+            path,
+            _("unknown key {word!r} (did you mean {match!r}?)").format(word=word, match=match),
+            at_key=True,
+        )
     return Problem(
-        path, f"unknown key {word!r} (keys here: {', '.join(sorted(keys))})", at_key=True
+        path,
+        _("unknown key {word!r} (keys here: {keys})").format(
+            word=word, keys=", ".join(sorted(keys))
+        ),
+        at_key=True,
     )
 
 
@@ -214,8 +244,9 @@ def _near_misses(
             out.append(
                 Problem(
                     entry,
-                    f"unknown {noun} {name!r} (did you mean {match!r}?): a new {noun} "
-                    f"is declared with all its fields, and this one lacks {', '.join(lacks)}",
+                    _(
+                        "unknown {noun} {name!r} (did you mean {match!r}?): a new {noun} is declared with all its fields, and this one lacks {lacks}"
+                    ).format(noun=noun, name=name, match=match, lacks=", ".join(lacks)),
                     at_key=True,
                 )
             )

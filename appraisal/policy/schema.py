@@ -283,15 +283,20 @@ class Dismissal(Rule):
     settlement: Settlement
 
 
+# scheme.md §4: who may win an award unless the policy says otherwise; a demotion
+# contradicts 整体表现优秀 (good overall performance).
+AWARD_ELIGIBLE = "appraised and not dismissed and not demoted"
+
+
 class MonthlyAward(Rule):
     amount: Money
-    eligible: Expr = "not dismissed"
+    eligible: Expr = AWARD_ELIGIBLE
 
 
 class YearlyAward(Rule):
     amount: Money
     year_end_month: Annotated[int, Field(ge=1, le=12)] = 12
-    eligible: Expr = "not dismissed"
+    eligible: Expr = AWARD_ELIGIBLE
 
 
 class Awards(Strict):

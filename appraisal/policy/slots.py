@@ -35,9 +35,10 @@ RATE_NAMES = frozenset({"base", "floating", "pay_day_basis"})
 SCORE_NAMES = frozenset({"score", "add", "deduct_left"})
 FLOATING_NAMES = RATE_NAMES | SCORE_NAMES
 PROMOTION_NAMES = SCORE_NAMES | {"demoted", "avg_score_3m", "months_scored"}
-AWARD_NAMES = SCORE_NAMES | {"dismissed", "demoted"}
+# appraised: at least one criterion or exam row in the month (scheme.md §4)
+AWARD_NAMES = SCORE_NAMES | {"appraised", "dismissed", "demoted"}
 #: The names that hold yes/no; every other name holds a number.
-YES_NO_NAMES = frozenset({"demoted", "dismissed"})
+YES_NO_NAMES = frozenset({"appraised", "demoted", "dismissed"})
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,7 @@ from appraisal.domain.errors import PolicyError
 from appraisal.domain.model import Issue
 from appraisal.domain.suggest import date_meant
 from appraisal.files.yamlfile import Path_, YamlKind, dotted, read_yaml
+from appraisal.i18n import N_, _
 
 __all__ = [
     "POLICY_YAML",
@@ -44,9 +45,9 @@ __all__ = [
 
 #: How a policy file is read and its problems worded (see `YamlKind`).
 POLICY_YAML = YamlKind(
-    empty="the policy file is empty",
-    not_a_mapping="a policy file must be a mapping of sections",
-    duplicate_key="duplicate key {key!r}",
+    empty=N_("the policy file is empty"),
+    not_a_mapping=N_("a policy file must be a mapping of sections"),
+    duplicate_key=N_("duplicate key {key!r}"),
     every_duplicate=True,
     integer_keys_as_text=True,  # clause numbers written bare: 1 and "1" are the same key
     at_key_line=False,
@@ -180,21 +181,23 @@ class _Files:
     def fetch(self, key: str) -> str:
         if self.bundle is not None:
             if key not in self.bundle:
-                raise _problem(key, None, "policy file missing from the stored bundle")
+                raise _problem(key, None, _("policy file missing from the stored bundle"))
             return self.bundle[key]
         assert self.main is not None
         path = self.paths.get(key, self.main.parent / key)
         try:
             if not stat.S_ISREG(path.stat().st_mode):  # a FIFO would block, a device never end
-                raise _problem(self.display(key), None, "not a regular file")
+                raise _problem(self.display(key), None, _("not a regular file"))
             # Bytes decoded as they are (no newline translation), so the sha256 of a
             # single-file policy is the sha256 of the file.
             return path.read_bytes().decode("utf-8")
         except FileNotFoundError:
-            raise _problem(self.display(key), None, "policy file not found") from None
+            raise _problem(self.display(key), None, _("policy file not found")) from None
         except (OSError, UnicodeDecodeError) as error:
             raise _problem(
-                self.display(key), None, f"cannot read the policy file: {error}"
+                self.display(key),
+                None,
+                _("cannot read the policy file: {error}").format(error=error),
             ) from None
 
     def base_key(self, key: str, extends: str, line: int) -> str:
@@ -231,8 +234,9 @@ class _Files:
         raise _problem(
             self.display(key),
             line,
-            f"extends {extends}: a policy extends only a file in its own folder ({folder}) "
-            f"or a shipped policy ({names})",
+            _(
+                "extends {extends}: a policy extends only a file in its own folder ({folder}) or a shipped policy ({names})"
+            ).format(extends=extends, folder=folder, names=names),
         )
 
     def display(self, key: str) -> str:
@@ -254,14 +258,16 @@ def read_policy_bundle(texts: Mapping[str, str]) -> PolicySource:
     files = _Files(bundle=texts)
     bases = set()
     for key, text in texts.items():
-        parsed, _ = read_yaml(text, key, POLICY_YAML)  # what is wrong is reported by _read
+        parsed, _issues = read_yaml(text, key, POLICY_YAML)  # what is wrong is reported by _read
         extends = parsed.value.get("extends") if parsed is not None else None
         if isinstance(extends, str):
             bases.add(files.base_key(key, extends, 1))
     mains = sorted(set(texts) - bases)
     if len(mains) != 1:
         raise _problem(
-            "(stored policy)", None, f"cannot tell the main policy file among {sorted(texts)}"
+            "(stored policy)",
+            None,
+            _("cannot tell the main policy file among {texts}").format(texts=sorted(texts)),
         )
     return _read(mains[0], files, seen=())
 
@@ -278,9 +284,9 @@ def _read(key: str, files: _Files, seen: tuple[str, ...]) -> PolicySource:
     if mixed:
         raise PolicyError(
             [
-                Issue(shown, line, str(column), f"{dotted(path)}: {MIXED_KEYS}")
+                Issue(shown, line, str(column), f"{dotted(path)}: {_(MIXED_KEYS)}")
                 for path in mixed
-                for _, line, column in [where[path]]
+                for _file, line, column in [where[path]]
             ]
         )
     tree = dict(parsed.value)
@@ -289,7 +295,7 @@ def _read(key: str, files: _Files, seen: tuple[str, ...]) -> PolicySource:
         return PolicySource(tree, where, {key: text}, shown)
     line = where.get(("extends",), (shown, 1, None))[1]
     if not isinstance(base_name, str):
-        raise _problem(shown, line, "extends: give the file name of the base policy")
+        raise _problem(shown, line, _("extends: give the file name of the base policy"))
     base_key = files.base_key(key, base_name, line)
     if base_key in seen or base_key == key:
         raise _problem(shown, line, f"extends {base_name} in a loop")
@@ -303,7 +309,7 @@ def _read(key: str, files: _Files, seen: tuple[str, ...]) -> PolicySource:
     return PolicySource(merged, merged_where, {**base.texts, key: text}, shown)
 
 
-MIXED_KEYS = "mixes dates and names as keys (a dated value has dates only)"
+MIXED_KEYS = N_("mixes dates and names as keys (a dated value has dates only)")
 
 
 def _mixed_keys(value: Any, path: Path_) -> list[Path_]:

@@ -16,6 +16,7 @@ from collections.abc import Iterator, Mapping
 from decimal import Decimal, Overflow
 
 from appraisal.files.yamlfile import Path_
+from appraisal.i18n import _
 from appraisal.policy.expr import NUMBER, ExpressionError, Value
 from appraisal.policy.schema import PolicyDoc
 from appraisal.policy.slots import RATE_NAMES, SCORE_NAMES, YES_NO_NAMES, Compiled
@@ -56,7 +57,9 @@ def _failure(item: Compiled, names: Trial) -> str | None:
     if item.slot.result != NUMBER or isinstance(result, bool):
         return None
     if not result.is_finite() or abs(result) > LARGEST_YUAN:
-        return f"gives {result}, more than {LARGEST_YUAN:,} yuan"
+        return _("gives {result}, more than {largest_yuan:,} yuan").format(
+            result=result, largest_yuan=LARGEST_YUAN
+        )
     return None
 
 
@@ -66,10 +69,10 @@ def _reason(error: Exception) -> str:
     if isinstance(error, ZeroDivisionError) or any(
         isinstance(s, type) and issubclass(s, ZeroDivisionError) for s in signals
     ):
-        return "divides by zero"
+        return _("divides by zero")
     if isinstance(error, Overflow) or Overflow in signals:
         return "overflows"
-    return f"cannot be worked out ({type(error).__name__})"
+    return _("cannot be worked out ({error_type})").format(error_type=type(error).__name__)
 
 
 def _trials(

@@ -16,6 +16,7 @@ from decimal import Decimal
 from appraisal.domain.deductions import DEDUCTION_FIELDS
 from appraisal.domain.model import Issue, Kind
 from appraisal.domain.suggest import closest
+from appraisal.i18n import _
 from appraisal.read.tables import Table, plain_header
 from appraisal.read.vocabulary import COLUMNS, KINDS, Vocabulary
 from appraisal.read.vocabulary import FLAGS as FLAG_WORDS
@@ -68,7 +69,7 @@ def fits(number: Decimal, before: int, after: int) -> bool:
         return True
     if number.adjusted() >= before:
         return False
-    _, digits, exponent = number.as_tuple()
+    _0, digits, exponent = number.as_tuple()
     assert isinstance(exponent, int)  # a finite number: cells.number admits no other
     places = -exponent
     for digit in reversed(digits):
@@ -82,18 +83,35 @@ def number_limit(column: str) -> str:
     """What a column of `NUMBER_LIMITS` holds, for the message refusing a number."""
     before, after = NUMBER_LIMITS[column]
     largest = f"{'9' * before}.{'9' * after}"
-    what = {"amount": "an amount (yuan) holds", "points": "points hold"}.get(
-        column, "a deduction (yuan) holds" if column in DEDUCTION_FIELDS else "a value holds"
-    )
-    return f"{what} at most {before} digits before the point and {after} after (up to {largest})"
+    if column == "amount":
+        message = _(
+            "an amount (yuan) holds at most {before} digits before the point and {after} "
+            "after (up to {largest})"
+        )
+    elif column == "points":
+        message = _(
+            "points hold at most {before} digits before the point and {after} after "
+            "(up to {largest})"
+        )
+    elif column in DEDUCTION_FIELDS:
+        message = _(
+            "a deduction (yuan) holds at most {before} digits before the point and {after} "
+            "after (up to {largest})"
+        )
+    else:
+        message = _(
+            "a value holds at most {before} digits before the point and {after} after "
+            "(up to {largest})"
+        )
+    return message.format(before=before, after=after, largest=largest)
 
 
 def suggest_word(word: str, choices: Iterable[str], chinese: Iterable[str] = ()) -> str:
     """'; did you mean X?' from the ids and their Chinese names, or the list of ids."""
     options = sorted(choices)
     if (match := closest(word, [*options, *chinese])) is not None:
-        return f"; did you mean {match!r}?"
-    return f" (expected one of: {', '.join(options)})"
+        return _("; did you mean {match!r}?").format(match=match)
+    return _(" (expected one of: {options})").format(options=", ".join(options))
 
 
 def chinese_names(vocabulary: Vocabulary, words: Iterable[str]) -> list[str]:
@@ -110,18 +128,28 @@ def header_columns(
         if not column:  # a nameless column is harmless while it stays empty
             for row, cells in table.rows:
                 if cells[position].strip():
-                    message = f"a value in column {position + 1}, which has no name in the header"
+                    message = _(
+                        "a value in column {position}, which has no name in the header"
+                    ).format(position=position + 1)
                     issues.append(Issue(table.file, row, None, message))
                     break
         elif column in positions:
             first = positions[column]
-            twice = f"columns {first + 1} and {position + 1}"
-            message = f"column {column!r} appears twice ({twice})"
+            twice = _("columns {first} and {position}").format(
+                first=first + 1, position=position + 1
+            )
+            message = _("column {column!r} appears twice ({twice})").format(
+                column=column, twice=twice
+            )
             if plain_header(titles[first]) != plain_header(titles[position]):
                 # Two spellings of one column, such as 工号 and employee_id.
-                message = (
-                    f"columns {titles[first]!r} and {titles[position]!r} both mean {column!r} "
-                    f"({twice}); keep one of them"
+                message = _(
+                    "columns {first_title!r} and {second_title!r} both mean {column!r} ({twice}); keep one of them"
+                ).format(
+                    first_title=titles[first],
+                    second_title=titles[position],
+                    column=column,
+                    twice=twice,
                 )
             issues.append(Issue(table.file, table.header_row, column, message))
         else:
@@ -130,11 +158,16 @@ def header_columns(
                 shown = plain_header(titles[position])  # as written: 条款内容, not clause_title
                 hint = suggest_word(shown, known, chinese_names(COLUMNS, known))
                 issues.append(
-                    Issue(table.file, table.header_row, shown, f"unknown column {shown!r}{hint}")
+                    Issue(
+                        table.file,
+                        table.header_row,
+                        shown,
+                        _("unknown column {shown!r}{hint}").format(shown=shown, hint=hint),
+                    )
                 )
     for column in required:
         if column not in positions:
-            message = f"missing required column {column!r}"
+            message = _("missing required column {column!r}").format(column=column)
             issues.append(Issue(table.file, table.header_row, column, message))
     return {column: i for column, i in positions.items() if column in known}
 
@@ -161,13 +194,13 @@ class CellValues:
         """A date, or the message saying why the text is not one."""
         if text not in self._dates:
             match = _DATE.fullmatch(text.translate(_FULL_WIDTH))
-            result: date | str = f"not a date: {text!r} (expected YYYY-MM-DD)"
+            result: date | str = _("not a date: {text!r} (expected YYYY-MM-DD)").format(text=text)
             if match:
                 year, month, day = int(match[1]), int(match[3]), int(match[4])
                 try:
                     result = date(year, month, day)
                 except ValueError:
-                    result = f"not a date: {text!r} (no such day)"
+                    result = _("not a date: {text!r} (no such day)").format(text=text)
             self._dates[text] = result
         return self._dates[text]
 

@@ -25,6 +25,7 @@ from appraisal.domain.model import Employee, Issue, Source
 from appraisal.domain.money import cents
 from appraisal.domain.suggest import closest
 from appraisal.files.input import InputFile, read_input
+from appraisal.i18n import N_, _
 from appraisal.read.cells import NUMBER_LIMITS, CellValues, cell_at, fits, header_columns, shown
 from appraisal.read.tables import Table, read_table
 from appraisal.read.vocabulary import COLUMNS
@@ -38,27 +39,33 @@ _NONE = cents(Decimal(0))
 
 # What a person reads, Chinese first, kept together for a message catalogue to take over.
 MESSAGES = {
-    "missing_id": "缺少工号 (required value is missing)",
-    "no_amounts": "没有扣款列 (no deduction column): 应有 {columns} 中的至少一列 (give at least one)",
-    "not_number": "不是数字 (not a number): {cell}",
-    "negative": "扣款不能为负数 (a deduction must not be negative), got {cell}",
-    "digits": (
+    "missing_id": N_("缺少工号 (required value is missing)"),
+    "no_amounts": N_(
+        "没有扣款列 (no deduction column): 应有 {columns} 中的至少一列 (give at least one)"
+    ),
+    "not_number": N_("不是数字 (not a number): {cell}"),
+    "negative": N_("扣款不能为负数 (a deduction must not be negative), got {cell}"),
+    "digits": N_(
         "扣款以元计，最多 {before} 位整数、{after} 位小数 (a deduction in yuan holds at most "
         "{before} digits before the point and {after} after, to the cent), got {cell}"
     ),
-    "twice": "工号 {id} 重复，另见第 {row} 行 (duplicate employee_id {id}, also row {row}): 每人一行 (one row per employee)",
-    "unknown": "工号 {id} 不在名册中 (unknown employee {id}: not in the roster){hint}",
-    "hint": "；是否应为 {match}？(did you mean {match}?)",
-    "other_name": "姓名 {cell} 与名册中 {id} 的姓名 {name} 不符 (the name is not the roster's for {id}: {name}, {source})",
-    "missing": (
+    "twice": N_(
+        "工号 {id} 重复，另见第 {row} 行 (duplicate employee_id {id}, also row {row}): 每人一行 (one row per employee)"
+    ),
+    "unknown": N_("工号 {id} 不在名册中 (unknown employee {id}: not in the roster){hint}"),
+    "hint": N_("；是否应为 {match}？(did you mean {match}?)"),
+    "other_name": N_(
+        "姓名 {cell} 与名册中 {id} 的姓名 {name} 不符 (the name is not the roster's for {id}: {name}, {source})"
+    ),
+    "missing": N_(
         "名册中的 {id}（{name}，{source}）没有扣款行 (no deductions row for {id} of the roster): "
         "没有扣款也写一行，金额留空 (with none, give a row with empty cells)"
     ),
-    "same_name": (
+    "same_name": N_(
         "另一个输入文件也叫 {name} (another input is named {name}: {path}): 请改名 (rename one, so "
         "the audit trail can tell their rows apart)"
     ),
-    "same_file": (
+    "same_file": N_(
         "--deductions 与 {option} 是同一个文件 (--deductions is the same file as {option} "
         "{path}: the same bytes, sha256 {sha}…)"
     ),
@@ -83,7 +90,7 @@ def read_deductions(
         return None, None, issues
     if file.sha256 in given:
         option, first = given[file.sha256]
-        message = MESSAGES["same_file"].format(option=option, path=first, sha=file.sha256[:12])
+        message = _(MESSAGES["same_file"]).format(option=option, path=first, sha=file.sha256[:12])
         return None, file, [Issue(file.path, None, None, message)]
     table, issues = read_table(file)
     if table is None:
@@ -100,7 +107,7 @@ def _parse(table: Table, columns: Mapping[str, int], issues: list[Issue]) -> dic
     amounts = [field for field in DEDUCTION_FIELDS if field in columns]
     if not amounts:
         names = ", ".join(COLUMNS.label(field) for field in DEDUCTION_FIELDS)
-        message = MESSAGES["no_amounts"].format(columns=names)
+        message = _(MESSAGES["no_amounts"]).format(columns=names)
         issues.append(Issue(table.file, table.header_row, None, message))
     if "employee_id" not in columns or not amounts:
         return {}
@@ -111,9 +118,9 @@ def _parse(table: Table, columns: Mapping[str, int], issues: list[Issue]) -> dic
         before = len(issues)
         employee_id = cell_at(cells, columns["employee_id"])
         if not employee_id:
-            issues.append(Issue(table.file, row, "employee_id", MESSAGES["missing_id"]))
+            issues.append(Issue(table.file, row, "employee_id", _(MESSAGES["missing_id"])))
         elif employee_id in first_row:
-            message = MESSAGES["twice"].format(id=repr(employee_id), row=first_row[employee_id])
+            message = _(MESSAGES["twice"]).format(id=repr(employee_id), row=first_row[employee_id])
             issues.append(Issue(table.file, row, "employee_id", message))
         else:
             first_row[employee_id] = row
@@ -136,12 +143,12 @@ def _yuan(values: CellValues, field: str, text: str) -> Decimal | str:
         return _NONE
     number = values.number(text)
     if number is None:
-        return MESSAGES["not_number"].format(cell=shown(text))
+        return _(MESSAGES["not_number"]).format(cell=shown(text))
     before, after = NUMBER_LIMITS[field]
     if not fits(number, before, after):
-        return MESSAGES["digits"].format(before=before, after=after, cell=shown(text))
+        return _(MESSAGES["digits"]).format(before=before, after=after, cell=shown(text))
     if number < 0:
-        return MESSAGES["negative"].format(cell=shown(text))
+        return _(MESSAGES["negative"]).format(cell=shown(text))
     return cents(number)  # exact: it has at most two places
 
 
@@ -156,20 +163,20 @@ def _against_roster(
         employee = people.get(employee_id)
         if employee_id and employee is None:
             match = closest(employee_id, people)
-            hint = MESSAGES["hint"].format(match=repr(match)) if match else ""
-            message = MESSAGES["unknown"].format(id=repr(employee_id), hint=hint)
+            hint = _(MESSAGES["hint"]).format(match=repr(match)) if match else ""
+            message = _(MESSAGES["unknown"]).format(id=repr(employee_id), hint=hint)
             issues.append(Issue(table.file, row, "employee_id", message))
             continue
         name = cell_at(cells, columns.get("name"))
         if employee is not None and name and employee.name and name != employee.name:
-            message = MESSAGES["other_name"].format(
+            message = _(MESSAGES["other_name"]).format(
                 cell=shown(name), id=employee_id, name=employee.name, source=employee.source
             )
             issues.append(Issue(table.file, row, "name", message))
-    covered = {cell_at(cells, columns.get("employee_id")) for _, cells in table.rows}
+    covered = {cell_at(cells, columns.get("employee_id")) for _0, cells in table.rows}
     for employee in roster:
         if employee.employee_id not in covered:
-            message = MESSAGES["missing"].format(
+            message = _(MESSAGES["missing"]).format(
                 id=employee.employee_id, name=employee.name or "?", source=employee.source
             )
             issues.append(Issue(table.file, None, "employee_id", message))

@@ -25,6 +25,7 @@ from appraisal.domain.model import Employee, Event, Issue, Kind, Month, Source
 from appraisal.domain.money import text
 from appraisal.domain.pauses import without_cycle_collection
 from appraisal.files.input import read_input
+from appraisal.i18n import _
 from appraisal.read.deductions import MESSAGES, read_deductions
 from appraisal.read.imports.convert import detect_profile, import_export
 from appraisal.read.imports.records import ReviewItem
@@ -92,7 +93,7 @@ def read_inputs(
     events: list[Event] = []
     tables: list[Table] = []
     files: dict[str, str] = {}
-    roster_file, _ = read_input(roster_path)
+    roster_file, _0 = read_input(roster_path)
     roster_table, found = read_roster_table(roster_file or roster_path)
     issues += found
     if roster_table is not None and roster_file is not None:
@@ -108,7 +109,7 @@ def read_inputs(
     review: list[ReviewItem] = []
     seen: dict[str, str] = {}  # sha256 -> the events file first given with those bytes
     for number, path in enumerate(event_paths):
-        given, _ = read_input(path)
+        given, _1 = read_input(path)
         if given is None:
             issues += read_event_tables(path)[1]  # says why, as for any file that cannot be read
             continue
@@ -158,7 +159,7 @@ def read_inputs(
             deductions_path, known if readable else None, read_already
         )
         if file is not None and file.name in paths and not found:
-            message = MESSAGES["same_name"].format(name=file.name, path=paths[file.name])
+            message = _(MESSAGES["same_name"]).format(name=file.name, path=paths[file.name])
             found = [Issue(file.path, None, None, message)]
         issues += found
         if file is not None:
@@ -179,10 +180,9 @@ def read_inputs(
 def _given_twice(path: str, number: int, first: str, sha256: str) -> Issue:
     """The same events twice would count every event twice: the same bytes are one file,
     however its path is written (``e.csv``, ``./e.csv``, a link, a copy)."""
-    message = (
-        f"--events number {number + 1} is the same file as --events {first} (the same "
-        f"bytes, sha256 {sha256[:12]}…); each events file is given once"
-    )
+    message = _(
+        "--events number {number} is the same file as --events {first} (the same bytes, sha256 {sha256}…); each events file is given once"
+    ).format(number=number + 1, first=first, sha256=sha256[:12])
     return Issue(path, None, None, message)
 
 

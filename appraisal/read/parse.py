@@ -21,6 +21,7 @@ from datetime import date
 from decimal import Decimal
 
 from appraisal.domain.model import Employee, Event, Issue, Kind, Month, Source
+from appraisal.i18n import _
 from appraisal.read.cells import (
     NUMBER_LIMITS,
     CellValues,
@@ -32,6 +33,7 @@ from appraisal.read.cells import (
     shown,
     suggest_word,
 )
+from appraisal.read.row_wording import VALUE_MEANING, row_needs
 from appraisal.read.tables import Table
 from appraisal.read.vocabulary import FLAGS as FLAG_WORDS
 from appraisal.read.vocabulary import KINDS, LEAVE_TYPES
@@ -65,34 +67,6 @@ _MINUTES = (Kind.LATE, Kind.EARLY_LEAVE)
 _HALF_DAYS = (Kind.ABSENT, Kind.PERSONAL_LEAVE, Kind.SICK_LEAVE, Kind.PAID_LEAVE)
 _NEEDS_CLAUSE = (Kind.CRITERION, Kind.REWARD, Kind.PENALTY, Kind.METRIC)
 _ONCE_A_MONTH = (Kind.CRITERION, Kind.EXAM, Kind.TERMINATION)
-# What `value` means for each kind that requires one (used in messages).
-_VALUE_MEANING = {
-    Kind.LATE: "minutes late",
-    Kind.EARLY_LEAVE: "minutes left early",
-    Kind.ABSENT: "days absent",
-    Kind.PERSONAL_LEAVE: "days of leave",
-    Kind.SICK_LEAVE: "days of leave",
-    Kind.PAID_LEAVE: "days of leave",
-    Kind.OVERTIME: "days worked",
-    Kind.CRITERION: "1 met, 0 not met",
-    Kind.EXAM: "the exam score",
-    Kind.TERMINATION: "working days worked",
-    Kind.METRIC: "the measured figure",
-}
-_CLAUSE_MEANING = {
-    Kind.CRITERION: "the criterion number",
-    Kind.REWARD: "the reward clause number",
-    Kind.PENALTY: "the penalty clause number",
-    Kind.METRIC: "the metric's name",
-}
-
-
-# --- helpers ---------------------------------------------------------------------------
-
-
-def _a(kind: Kind) -> str:
-    return f"an {kind.value}" if kind.value[0] in "aeiou" else f"a {kind.value}"
-
 
 # --- roster ------------------------------------------------------------------------------
 
@@ -110,10 +84,12 @@ def parse_roster(table: Table) -> tuple[list[Employee], list[Issue]]:
         before = len(issues)
         for column in ROSTER_REQUIRED:
             if at[column] is not None and not cell_at(cells, at[column]):
-                issues.append(Issue(table.file, row, column, "required value is missing"))
+                issues.append(Issue(table.file, row, column, _("required value is missing")))
         employee_id = cell_at(cells, at["employee_id"])
         if employee_id in first_row:
-            message = f"duplicate employee_id {employee_id!r} (also row {first_row[employee_id]})"
+            message = _("duplicate employee_id {employee_id!r} (also row {first_row})").format(
+                employee_id=employee_id, first_row=first_row[employee_id]
+            )
             issues.append(Issue(table.file, row, "employee_id", message))
         elif employee_id:
             first_row[employee_id] = row
@@ -217,7 +193,7 @@ class _EventRows:
         if text not in self.dates:
             day = self.values.date(text)
             if isinstance(day, date) and not self.month.contains(day):
-                day = f"date {day} is outside the month {self.month}"
+                day = _("date {day} is outside the month {month}").format(day=day, month=self.month)
             self.dates[text] = day
         return self.dates[text]
 
@@ -251,7 +227,11 @@ class _EventRows:
             kind = values.kind(kind_text) if kind_text else None
             if kind is None and kind_text:
                 hint = suggest_word(kind_text.lower(), _KIND_IDS, chinese_names(KINDS, _KIND_IDS))
-                issue(row, "kind", f"unknown kind {kind_text!r}{hint}")
+                issue(
+                    row,
+                    "kind",
+                    _("unknown kind {kind_text!r}{hint}").format(kind_text=kind_text, hint=hint),
+                )
 
             value_text = value_text.strip()
             amount_text = amount_text.strip()
@@ -260,39 +240,51 @@ class _EventRows:
             amount = number(row, "amount", amount_text) if amount_text else None
             points = number(row, "points", points_text) if points_text else None
             if amount is not None and amount < 0:
-                issue(row, "amount", f"amount must not be negative, got {shown(amount_text)}")
+                issue(
+                    row,
+                    "amount",
+                    _("amount must not be negative, got {amount_text}").format(
+                        amount_text=shown(amount_text)
+                    ),
+                )
             clause_text = clause_text.strip()
             clause = values.clause(clause_text) if clause_text else None
             if clause is not None and len(clause) > CLAUSE_DIGITS and clause.isdecimal():
-                message = (
-                    f"a clause number has at most {CLAUSE_DIGITS} digits, got {shown(clause_text)}"
-                )
+                message = _(
+                    "a clause number has at most {clause_digits} digits, got {clause_text}"
+                ).format(clause_digits=CLAUSE_DIGITS, clause_text=shown(clause_text))
                 issue(row, "clause", message)
             flags = _NO_FLAGS
             if flags_text := flags_text.strip():
                 flags, unknown_flags = values.flags(flags_text)
                 for word in unknown_flags:
                     hint = suggest_word(word, FLAGS, chinese_names(FLAG_WORDS, FLAGS))
-                    issue(row, "flags", f"unknown flag {word!r}{hint}")
+                    issue(
+                        row, "flags", _("unknown flag {word!r}{hint}").format(word=word, hint=hint)
+                    )
 
             if kind is not None:
-                if kind in _VALUE_MEANING and (value is not None or not value_text):
+                if kind in VALUE_MEANING and (value is not None or not value_text):
                     key = (kind, value_text)
                     problem = problems[key] if key in problems else self.value_problem(*key, value)
                     if problem:
                         issue(row, "value", problem)
                 if kind in _NEEDS_CLAUSE and clause is None:
-                    message = f"{_a(kind)} row needs a clause ({_CLAUSE_MEANING[kind]})"
+                    message = row_needs(kind, "clause")
                     issue(row, "clause", message)
                 if kind is Kind.PAID_LEAVE and clause is not None:
                     clause = self.leave_type(row, clause)
                 if kind is Kind.OVERTIME and "holiday" in flags and "rest_day" in flags:
-                    issue(row, "flags", "an overtime row cannot be both 'holiday' and 'rest_day'")
+                    issue(
+                        row, "flags", _("an overtime row cannot be both 'holiday' and 'rest_day'")
+                    )
                 if kind is Kind.PROMOTION:
                     note = note.strip()  # the target level, its id or title: validate resolves it
                     if not note:
-                        message = "a promotion row needs a note (the target level id, "
-                        issue(row, "note", message + "e.g. team_lead)")
+                        message = _(
+                            "a promotion row needs a note (the target level id, e.g. team_lead)"
+                        )
+                        issue(row, "note", message)
                 if employee_id and kind in _ONCE_A_MONTH:  # cheap test first: most rows are not
                     self.check_once(row, employee_id, kind, clause)
 
@@ -318,7 +310,13 @@ class _EventRows:
         found = LEAVE_TYPES.lookup(clause)
         if found is None:
             known = ", ".join(LEAVE_TYPES.label(word) for word in LEAVE_TYPES.names)
-            self.issue(row, "clause", f"unknown paid leave type {clause!r}; types: {known}")
+            self.issue(
+                row,
+                "clause",
+                _("unknown paid leave type {clause!r}; types: {known}").format(
+                    clause=clause, known=known
+                ),
+            )
         return found or clause
 
     def report_missing(self, row: int, employee_id: str, date_text: str, kind_text: str) -> None:
@@ -326,36 +324,43 @@ class _EventRows:
         texts = (employee_id, date_text, kind_text)
         for column, text in zip(EVENT_REQUIRED, texts, strict=True):
             if not text and column in self.required:
-                self.issue(row, column, "required value is missing")
+                self.issue(row, column, _("required value is missing"))
 
     def value_problem(self, kind: Kind, value_text: str, value: Decimal | None) -> str | None:
         """What is wrong with a row's value for its kind (interface.md), or None."""
-        meaning = _VALUE_MEANING[kind]
+        meaning = _(VALUE_MEANING[kind])
         problem = None
         if value is None:
-            problem = f"{_a(kind)} row needs a value ({meaning})"
+            problem = row_needs(kind, "value")
         elif kind in _MINUTES or kind is Kind.OVERTIME:
             if value <= 0:
-                problem = f"{meaning} must be more than 0, got {shown(value_text)}"
+                problem = _("{meaning} must be more than 0, got {value_text}").format(
+                    meaning=meaning, value_text=shown(value_text)
+                )
         elif kind in _HALF_DAYS:
             if value <= 0 or value % _HALF != 0:
-                problem = f"{meaning} must be a positive multiple of 0.5, got {shown(value_text)}"
+                problem = _(
+                    "{meaning} must be a positive multiple of 0.5, got {value_text}"
+                ).format(meaning=meaning, value_text=shown(value_text))
             elif value > _ONE_DAY:
                 # A row is dated: it holds at most the one day of its date (处罚 4, 5).
-                problem = (
-                    f"{meaning} must be 0.5 or 1: a row is one date, and a date holds at most "
-                    f"one day, got {shown(value_text)}"
-                )
+                problem = _(
+                    "{meaning} must be 0.5 or 1: a row is one date, and a date holds at most one day, got {value_text}"
+                ).format(meaning=meaning, value_text=shown(value_text))
         elif kind is Kind.CRITERION:
             if value not in (0, 1):
-                problem = (
-                    f"a criterion value must be 1 (met) or 0 (not met), got {shown(value_text)}"
-                )
+                problem = _(
+                    "a criterion value must be 1 (met) or 0 (not met), got {value_text}"
+                ).format(value_text=shown(value_text))
         elif kind is Kind.EXAM:
             if not 0 <= value <= EXAM_MAX:
-                problem = f"the exam score must be between 0 and 100, got {shown(value_text)}"
+                problem = _("the exam score must be between 0 and 100, got {value_text}").format(
+                    value_text=shown(value_text)
+                )
         elif kind is Kind.TERMINATION and not 0 <= value <= MONTH_MAX_DAYS:
-            problem = f"working days worked must be between 0 and 31, got {shown(value_text)}"
+            problem = _("working days worked must be between 0 and 31, got {value_text}").format(
+                value_text=shown(value_text)
+            )
         self.problems[kind, value_text] = problem
         return problem
 
@@ -365,8 +370,12 @@ class _EventRows:
             key, what, column = once
             first = self.once.setdefault(key, row)
             if first != row:
-                message = f"more than one {what} row for {employee_id!r} this month"
-                self.issue(row, column, f"{message} (also row {first})")
+                message = _(
+                    "more than one {what} row for {employee_id!r} this month (also row {first})"
+                )
+                self.issue(
+                    row, column, message.format(what=what, employee_id=employee_id, first=first)
+                )
 
 
 def once_a_month(

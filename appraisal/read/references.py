@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 
 from appraisal.domain.model import Employee, Event, Issue, Kind, Source
 from appraisal.domain.suggest import closest
+from appraisal.i18n import _
 from appraisal.read.parse import once_a_month
 from appraisal.read.tables import Table
 
@@ -30,10 +31,9 @@ def check_references(
     paths: dict[str, str] = {}
     for table in tables:
         if paths.setdefault(table.name, table.file) != table.file:
-            message = (
-                f"two events files are named {table.name!r} ({paths[table.name]} and "
-                f"{table.file}); rename one, so the audit trail can tell their rows apart"
-            )
+            message = _(
+                "two events files are named {name!r} ({paths} and {file}); rename one, so the audit trail can tell their rows apart"
+            ).format(name=table.name, paths=paths[table.name], file=table.file)
             issues.append(Issue(table.file, None, None, message))
     known = {employee.employee_id for employee in roster}
     hints: dict[str, str] = {}
@@ -43,7 +43,9 @@ def check_references(
         if event.employee_id not in known:
             if event.employee_id not in hints:
                 hints[event.employee_id] = _close_id(event.employee_id, known)
-            message = f"unknown employee {event.employee_id!r}: not in the roster"
+            message = _("unknown employee {employee_id!r}: not in the roster").format(
+                employee_id=event.employee_id
+            )
             issues.append(Issue.at(source, "employee_id", message + hints[event.employee_id]))
         once = once_a_month(event.employee_id, event.kind, event.clause)
         if once is None:
@@ -51,14 +53,13 @@ def check_references(
         key, what, column = once
         earlier = first.setdefault(key, source)
         if earlier.file != source.file:
-            message = (
-                f"more than one {what} row for {event.employee_id!r} this month "
-                f"(also row {earlier.row} of {earlier.where})"
-            )
+            message = _(
+                "more than one {what} row for {employee_id!r} this month (also row {row} of {where})"
+            ).format(what=what, employee_id=event.employee_id, row=earlier.row, where=earlier.where)
             issues.append(Issue.at(source, column, message))
     return issues
 
 
 def _close_id(employee_id: str, known: set[str]) -> str:
     match = closest(employee_id, known)
-    return f"; did you mean {match!r}?" if match else ""
+    return _("; did you mean {match!r}?").format(match=match) if match else ""

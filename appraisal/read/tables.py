@@ -29,6 +29,7 @@ from appraisal.domain.text import from_csv_cell
 from appraisal.files.csvtext import csv_records
 from appraisal.files.input import InputFile, read_input
 from appraisal.files.zipcheck import MAX_COLUMNS, MAX_ROWS, XLSX_ERRORS, xlsx_problem
+from appraisal.i18n import N_, _
 from appraisal.read.vocabulary import COLUMNS
 
 __all__ = [
@@ -46,7 +47,7 @@ __all__ = [
     "unreadable_workbook",
 ]
 
-SAVE_AS_UTF8 = 'in Excel, use Save As and choose "CSV UTF-8 (Comma delimited) (*.csv)"'
+SAVE_AS_UTF8 = N_('in Excel, use Save As and choose "CSV UTF-8 (Comma delimited) (*.csv)"')
 # The sheets of the managers' workbook (payroll_export.template) that hold the inputs.
 ROSTER_SHEET = "名册"
 EVENT_SHEETS = ("考勤", "考评")
@@ -99,8 +100,15 @@ def _read(path: str | Path | InputFile, sheets: Sequence[str]) -> tuple[list[Tab
     if given is None:
         return [], issues
     if suffix not in (".csv", ".xlsx"):
-        shown = repr(Path(file).suffix) if suffix else "(no extension)"
-        return [], [Issue(file, None, None, f"unsupported file type {shown} (.csv or .xlsx)")]
+        shown = repr(Path(file).suffix) if suffix else _("(no extension)")
+        return [], [
+            Issue(
+                file,
+                None,
+                None,
+                _("unsupported file type {shown} (.csv or .xlsx)").format(shown=shown),
+            )
+        ]
     if suffix == ".csv":
         table, issues = _read_csv(file, given.name, given.data)
         return ([] if table is None else [table]), issues
@@ -109,11 +117,11 @@ def _read(path: str | Path | InputFile, sheets: Sequence[str]) -> tuple[list[Tab
 
 # The first bytes of files that are not text, and what each looks like.
 _SIGNATURES = {
-    b"PK\x03\x04": "an Excel workbook or another zip archive",
-    b"\xd0\xcf\x11\xe0": "an old .xls workbook or a password-protected workbook",
-    b"\xff\xfe": "UTF-16 text, Excel's 'Unicode Text'",
-    b"\xfe\xff": "UTF-16 text, Excel's 'Unicode Text'",
-    b"%PDF": "a PDF document",
+    b"PK\x03\x04": N_("an Excel workbook or another zip archive"),
+    b"\xd0\xcf\x11\xe0": N_("an old .xls workbook or a password-protected workbook"),
+    b"\xff\xfe": N_("UTF-16 text, Excel's 'Unicode Text'"),
+    b"\xfe\xff": N_("UTF-16 text, Excel's 'Unicode Text'"),
+    b"%PDF": N_("a PDF document"),
 }
 
 
@@ -121,23 +129,33 @@ def _looks_like(data: bytes) -> str | None:
     """What a file that is not CSV text looks like, or None when it may be CSV text."""
     for signature, what in _SIGNATURES.items():
         if data.startswith(signature):
-            return what
-    return "a binary file" if b"\x00" in data else None
+            return _(what)
+    return _("a binary file") if b"\x00" in data else None
 
 
 def _read_csv(file: str, name: str, data: bytes) -> tuple[Table | None, list[Issue]]:
     if looks_like := _looks_like(data):
-        return None, [Issue(file, None, None, f"not a CSV file (looks like {looks_like})")]
+        return None, [
+            Issue(
+                file,
+                None,
+                None,
+                _("not a CSV file (looks like {looks_like})").format(looks_like=looks_like),
+            )
+        ]
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         try:
             data.decode("gb18030")
-            guess = "it looks like GBK/GB18030, the Chinese Windows encoding; "
+            message = _(
+                "not UTF-8 text (it looks like GBK/GB18030, the Chinese Windows encoding; "
+                "first bad byte on line {line}): {save_as}"
+            )
         except UnicodeDecodeError:
-            guess = ""
-        message = f"not UTF-8 text ({guess}first bad byte on line {line}): {SAVE_AS_UTF8}"
+            message = _("not UTF-8 text (first bad byte on line {line}): {save_as}")
+        message = message.format(line=line, save_as=_(SAVE_AS_UTF8))
         return None, [Issue(file, None, None, message)]
 
     first_line = next((line for line in text.splitlines() if line.strip()), "")
@@ -170,7 +188,7 @@ def _read_csv(file: str, name: str, data: bytes) -> tuple[Table | None, list[Iss
         named = header[column] if header and column is not None and column < len(header) else None
         issues.append(Issue(file, line, named and plain_header(named), message))
     if header is None:
-        return None, [*issues, Issue(file, None, None, "the file is empty (no header row)")]
+        return None, [*issues, Issue(file, None, None, _("the file is empty (no header row)"))]
     return _table(file, name, header, rows, header_row), issues
 
 
@@ -178,30 +196,42 @@ def _read_xlsx(
     file: str, name: str, data: bytes, sheets: Sequence[str]
 ) -> tuple[list[Table], list[Issue]]:
     if not data.startswith(b"PK\x03\x04"):
-        looks_like = _looks_like(data) or "a text file, perhaps a CSV renamed .xlsx"
-        message = f"not an Excel workbook (looks like {looks_like})"
+        looks_like = _looks_like(data) or _("a text file, perhaps a CSV renamed .xlsx")
+        message = _("not an Excel workbook (looks like {looks_like})").format(looks_like=looks_like)
         return [], [Issue(file, None, None, message)]
     if problem := xlsx_problem(data):
-        return [], [Issue(file, None, None, f"not a readable Excel workbook: {problem}")]
+        return [], [
+            Issue(
+                file,
+                None,
+                None,
+                _("not a readable Excel workbook: {problem}").format(problem=problem),
+            )
+        ]
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except XLSX_ERRORS as error:
         return [], [Issue(file, None, None, unreadable_workbook(error))]
     try:
         if not workbook.worksheets:
-            return [], [Issue(file, None, None, "the workbook has no worksheet")]
+            return [], [Issue(file, None, None, _("the workbook has no worksheet"))]
         # The managers' workbook is told apart by its sheet names; any other workbook is
         # read from its first sheet, as it always was.
         by_title = {worksheet.title: worksheet for worksheet in workbook.worksheets}
         chosen = [sheet for sheet in sheets if sheet in by_title]
         if not chosen:
-            table, issues = _read_sheet(file, name, workbook.worksheets[0], "the first worksheet")
+            table, issues = _read_sheet(
+                file, name, workbook.worksheets[0], _("the first worksheet")
+            )
             return ([] if table is None else [table]), issues
         tables: list[Table] = []
         issues = []
         for sheet in chosen:
             table, found = _read_sheet(
-                f"{file}[{sheet}]", f"{name}[{sheet}]", by_title[sheet], f"the sheet {sheet}"
+                f"{file}[{sheet}]",
+                f"{name}[{sheet}]",
+                by_title[sheet],
+                _("the sheet {sheet}").format(sheet=sheet),
             )
             issues += found
             if table is not None:
@@ -230,14 +260,26 @@ def _read_sheet(file: str, name: str, sheet: Any, what: str) -> tuple[Table | No
             width = len(header)
             extra = next((i for i in range(width, len(cells)) if cells[i].strip()), None)
             if extra is not None:
-                message = f"a value in column {extra + 1}, which has no name in the header"
+                message = _("a value in column {extra}, which has no name in the header").format(
+                    extra=extra + 1
+                )
                 issues.append(Issue(file, number, None, message))
             cells = cells[:width] + [""] * (width - len(cells))
             rows.append((number, tuple(cells)))
     except UnreadableSheet as error:
-        issues.append(Issue(file, error.row, error.cell, f"{what} cannot be read: {error}"))
+        issues.append(
+            Issue(
+                file,
+                error.row,
+                error.cell,
+                _("{what} cannot be read: {error}").format(what=what, error=error),
+            )
+        )
     if header is None:
-        return None, [*issues, Issue(file, None, None, f"{what} is empty (no header)")]
+        return None, [
+            *issues,
+            Issue(file, None, None, _("{what} is empty (no header)").format(what=what)),
+        ]
     return _table(file, name, header, rows, header_row), issues
 
 
@@ -251,10 +293,9 @@ class UnreadableSheet(Exception):
 
 def unreadable_workbook(error: Exception) -> str:
     """The message for a workbook openpyxl cannot open (`XLSX_ERRORS`)."""
-    return (
-        "not an Excel workbook (a zip archive without a readable workbook in it: "
-        f"{_library_error(error)})"
-    )
+    return _(
+        "not an Excel workbook (a zip archive without a readable workbook in it: {error})"
+    ).format(error=_library_error(error))
 
 
 def _library_error(error: Exception) -> str:
@@ -275,10 +316,14 @@ def sheet_rows(sheet: Any) -> Iterator[tuple[int, tuple[object, ...]]]:
         sheet.reset_dimensions()  # a stale stored size would cut columns off or pad rows
         for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
             if number > MAX_ROWS:
-                raise UnreadableSheet(f"more than {MAX_ROWS:,} rows (MAX_ROWS)", number)
+                raise UnreadableSheet(
+                    _("more than {max_rows:,} rows (MAX_ROWS)").format(max_rows=MAX_ROWS), number
+                )
             if len(values) > MAX_COLUMNS:
                 cell = f"{get_column_letter(MAX_COLUMNS)}{number}"
-                message = f"a cell past column {MAX_COLUMNS:,} (MAX_COLUMNS)"
+                message = _("a cell past column {max_columns:,} (MAX_COLUMNS)").format(
+                    max_columns=MAX_COLUMNS
+                )
                 raise UnreadableSheet(message, number, cell)
             yield number, values
     except XLSX_ERRORS as error:

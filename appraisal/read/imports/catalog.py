@@ -16,6 +16,7 @@ from pathlib import Path
 from appraisal.domain.errors import ProfileError
 from appraisal.domain.model import Issue
 from appraisal.files.yamlfile import YamlKind, read_yaml, validate
+from appraisal.i18n import N_, _
 from appraisal.policy.expr import did_you_mean
 from appraisal.read.imports.profile import Profile
 
@@ -23,9 +24,9 @@ __all__ = ["PROFILE_YAML", "ProfileError", "load_profile", "shipped_profiles"]
 
 #: How a profile file is read and its problems worded (see `YamlKind`).
 PROFILE_YAML = YamlKind(
-    empty="the file is empty",
-    not_a_mapping="a profile must be a mapping of keys",
-    duplicate_key="key {key!r} given twice",
+    empty=N_("the file is empty"),
+    not_a_mapping=N_("a profile must be a mapping of keys"),
+    duplicate_key=N_("key {key!r} given twice"),
     every_duplicate=False,
     integer_keys_as_text=False,
     at_key_line=True,
@@ -41,7 +42,9 @@ def load_profile(name_or_path: str | Path) -> Profile:
         shipped = {profile.id: profile for profile in shipped_profiles()}
         if text in shipped:
             return shipped[text]
-        message = f"no shipped import profile {text!r}{did_you_mean(text, shipped)}"
+        message = _("no shipped import profile {text!r}{hint}").format(
+            text=text, hint=did_you_mean(text, shipped)
+        )
         raise ProfileError([Issue(text, None, None, f"{message} (shipped: {', '.join(shipped)})")])
     return _load_file(Path(name_or_path))
 
@@ -63,9 +66,11 @@ def _load_file(path: Path) -> Profile:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise ProfileError([Issue(file, None, None, "profile file not found")]) from None
+        raise ProfileError([Issue(file, None, None, _("profile file not found"))]) from None
     except (OSError, UnicodeDecodeError) as error:
-        raise ProfileError([Issue(file, None, None, f"cannot read the profile: {error}")]) from None
+        raise ProfileError(
+            [Issue(file, None, None, _("cannot read the profile: {error}").format(error=error))]
+        ) from None
     tree, issues = read_yaml(text, file, PROFILE_YAML)
     if tree is None:
         raise ProfileError(issues)

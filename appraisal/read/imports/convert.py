@@ -17,6 +17,7 @@ from pathlib import Path
 
 from appraisal.domain.model import Employee, Issue, Month
 from appraisal.files.input import InputFile
+from appraisal.i18n import _
 from appraisal.read.imports.catalog import shipped_profiles
 from appraisal.read.imports.crosscheck import Found, by_preference, cross_check
 from appraisal.read.imports.day_columns import read_day_columns
@@ -49,7 +50,7 @@ def detect_profile(
     canonical events file, another workbook, a file that cannot be opened)."""
     file = _path(path)
     # openpyxl streams the first rows; calamine would load whole sheets (only .xls needs it).
-    book, _ = open_book(path, engine="auto" if Path(file).suffix.lower() == ".xls" else "openpyxl")
+    book, _0 = open_book(path, engine="auto" if Path(file).suffix.lower() == ".xls" else "openpyxl")
     if book is None:
         return None
     with book:  # rows that cannot be read raise InputError, naming the sheet and cell
@@ -69,7 +70,7 @@ def _detect_all(book: Book, file: str, profiles: Sequence[Profile]) -> list[Prof
     """Each export the book holds, the one to read first (see `crosscheck`)."""
     found: list[Found] = []
     for position, profile in enumerate(profiles):
-        located, _ = locate(book, profile, file, year=2000)  # the year only fills in "10-09"
+        located, _1 = locate(book, profile, file, year=2000)  # the year only fills in "10-09"
         if located is not None and _looks_complete(profile, located):
             # The profile that asks most of the header is the most specific match.
             found.append((located.sheet, -len(profile.header.required), position, profile))
@@ -86,7 +87,7 @@ def _looks_complete(profile: Profile, located: Located) -> bool:
         below = itertools.islice(located.rows, profile.header.search_rows)
         return any(
             normalise(value) in labels
-            for _, values in below
+            for _2, values in below
             for value in values
             if value is not None
         )
@@ -119,10 +120,9 @@ def import_export(
             found = _detect_all(book, file, shipped_profiles())
             if not found:
                 known = ", ".join(f"{p.id} ({p.title})" for p in shipped_profiles())
-                message = (
-                    f"not an attendance export this version knows (known: {known}); "
-                    "name a profile for another layout"
-                )
+                message = _(
+                    "not an attendance export this version knows (known: {known}); name a profile for another layout"
+                ).format(known=known)
                 return _failed(None, file, [Issue(file, None, None, message)])
             profile, checks = found[0], found[1:]
         reading, issues = _read(book, profile, file, month, hours_per_day)
@@ -131,8 +131,10 @@ def import_export(
         others = [_read(book, check, file, month, hours_per_day) for check in checks]
     matched, issues = match_people(reading.people, roster, file)
     if not reading.people and not reading.issues:
-        where = f"{reading.located.sheet} below the header (row {reading.located.header_row})"
-        issues.append(Issue(file, None, None, f"no employee rows in {where}"))
+        where = _("{sheet} below the header (row {header_row})").format(
+            sheet=reading.located.sheet, header_row=reading.located.header_row
+        )
+        issues.append(Issue(file, None, None, _("no employee rows in {where}").format(where=where)))
     cross: list[ReviewItem] = []
     for other, other_issues in others:
         issues += other_issues
@@ -185,9 +187,8 @@ def _check_period(file: str, located: Located, month: Month) -> Issue | None:
     start, end = located.period
     if month.contains(start) and month.contains(end):
         return None
-    message = (
-        f"the export covers {start.isoformat()} to {end.isoformat()}, "
-        f"not the month being run ({month})"
+    message = _("the export covers {start} to {end}, not the month being run ({month})").format(
+        start=start.isoformat(), end=end.isoformat(), month=month
     )
     return Issue(file, None, located.period_cell, message)
 

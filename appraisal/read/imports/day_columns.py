@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from appraisal.i18n import _
 from appraisal.read.imports.day_rows import add_event
 from appraisal.read.imports.locate import day_of
 from appraisal.read.imports.profile import CellRule
@@ -46,7 +47,9 @@ def read_day_columns(reading: Reading) -> None:
         if day is not None:
             days.append((column.index, day))
     if not days:
-        message = f"the header has no day columns (headers like {spec.day_header!r})"
+        message = _("the header has no day columns (headers like {day_header!r})").format(
+            day_header=spec.day_header
+        )
         reading.issue(reading.header_cell, message)
     if who_of is None or reading.issues:
         return
@@ -93,14 +96,16 @@ def _parse(reading: Reading, text: str, separators: re.Pattern[str]) -> list[_Pa
             ((r, m) for r in spec.rules if (m := re.fullmatch(r.match, piece))), (None, None)
         )
         if rule is None or match is None:
-            return f"day cell {text!r}: {piece!r} is not a wording the profile knows"
+            return _("day cell {text!r}: {piece!r} is not a wording the profile knows").format(
+                text=text, piece=piece
+            )
         value: Decimal | None = rule.value
         unit: str | None = rule.unit
         groups = match.groupdict()
         if groups.get("duration") is not None:
             read = _duration(reading, groups["duration"])
             if isinstance(read, str):
-                return f"day cell {text!r}: {read}"
+                return _("day cell {text!r}: {read}").format(text=text, read=read)
             value, unit = read
         if groups.get("value") is not None:
             value = Decimal(groups["value"])
@@ -108,9 +113,9 @@ def _parse(reading: Reading, text: str, separators: re.Pattern[str]) -> list[_Pa
             unit = reading.profile.unit_of(groups["unit"])
             if unit is None:
                 known = ", ".join(reading.profile.units)
-                return (
-                    f"day cell {text!r}: unit {groups['unit']!r} is not understood (known: {known})"
-                )
+                return _(
+                    "day cell {text!r}: unit {groups!r} is not understood (known: {known})"
+                ).format(text=text, groups=groups["unit"], known=known)
         parts.append(_Part(piece, rule, value, unit))
     return parts
 
@@ -124,13 +129,15 @@ def _duration(reading: Reading, text: str) -> tuple[Decimal, str] | str:
     ``8小时`` → (8, hour). Or what is wrong with it."""
     pairs = _PAIR.findall(text)
     if not pairs or "".join(n + u for n, u in pairs) != re.sub(r"\s+", "", text):
-        return f"{text!r} is not a duration (numbers with units: 1小时5分钟)"
+        return _("{text!r} is not a duration (numbers with units: 1小时5分钟)").format(text=text)
     read: list[tuple[Decimal, str]] = []
     for number, word in pairs:
         unit = reading.profile.unit_of(word)
         if unit is None:
             known = ", ".join(reading.profile.units)
-            return f"unit {word!r} is not understood (known: {known})"
+            return _("unit {word!r} is not understood (known: {known})").format(
+                word=word, known=known
+            )
         read.append((Decimal(number), unit))
     if len(read) == 1:
         return read[0]
@@ -147,7 +154,10 @@ def _apply(
     elif rule.event is not None:
         assert part.value is not None and part.unit is not None
         if part.value <= 0:
-            reading.issue(reading.cell(row, index), f"day cell {part.text!r}: not more than 0")
+            reading.issue(
+                reading.cell(row, index),
+                _("day cell {text!r}: not more than 0").format(text=part.text),
+            )
             return
         shown = f"{day.day}日={part.text}"
         add_event(

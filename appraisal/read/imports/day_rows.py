@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date, time
 from decimal import Decimal
 
+from appraisal.i18n import _
 from appraisal.read.imports.locate import Column
 from appraisal.read.imports.profile import Column as ColumnSpec
 from appraisal.read.imports.profile import DayRows, ShiftPunches
@@ -61,7 +62,7 @@ def read_day_rows(reading: Reading) -> None:
         who = who_of(values, row)
         if who is None:
             if any(not reading.blank(v) for v in values):
-                reading.issue(reading.cell(row, 0), "a row without an employee (no id, no name)")
+                reading.issue(reading.cell(row, 0), _("a row without an employee (no id, no name)"))
             continue
         raw_day = values[date_column.index] if date_column.index < len(values) else None
         day = reading.day(raw_day, reading.cell(row, date_column.index))
@@ -142,7 +143,10 @@ def _read_cell(
     cell = reading.cell(row, index)
     if number is None or number < 0:
         reading.issue(
-            cell, f"{mapped.column.text}: not a number of at least 0: {cell_text(value)!r}"
+            cell,
+            _("{text}: not a number of at least 0: {value!r}").format(
+                text=mapped.column.text, value=cell_text(value)
+            ),
         )
         return
     if number == 0:
@@ -181,7 +185,9 @@ def add_event(
     hours is an issue."""
     converted = in_events_unit(amount, unit, kind, reading.hours_per_day)
     if converted is None:
-        message = f"{shown}: more than the 24 hours of one day ({unit}s)"
+        message = _("{shown}: more than the 24 hours of one day ({unit}s)").format(
+            shown=shown, unit=unit
+        )
         reading.issue(reading.cell(row, column), message)
         return
     if converted.rounded:
@@ -225,7 +231,7 @@ def _split(
     kind = mapped.spec.event
     assert kind is not None and mapped.unit is not None and mapped.count is not None
     found = _occurrences(values, kind, punches) if punches else []
-    minutes = [m for m, _, _ in found]
+    minutes = [m for m, _0, _1 in found]
     total_minutes = total * (60 if mapped.unit == "hour" else 1)
     if mapped.unit == "day" or len(found) != count or sum(minutes) != total_minutes:
         what = (

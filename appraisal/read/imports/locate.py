@@ -19,6 +19,7 @@ from datetime import date
 
 from appraisal.domain.model import Issue
 from appraisal.domain.suggest import closest
+from appraisal.i18n import _
 from appraisal.read.imports.profile import Profile
 from appraisal.read.imports.values import as_date, normalise, split_unit
 from appraisal.read.imports.workbook import Book, Row, cell_name
@@ -74,9 +75,12 @@ def locate(
         pattern = re.compile(profile.sheet)
         sheets = [name for name in sheets if pattern.fullmatch(name)]
         if not sheets:
-            message = (
-                f"no sheet named like {profile.sheet!r} for {profile.title} "
-                f"(the workbook has: {', '.join(book.sheet_names) or 'no sheets'})"
+            message = _(
+                "no sheet named like {sheet!r} for {title} (the workbook has: {value})"
+            ).format(
+                sheet=profile.sheet,
+                title=profile.title,
+                value=", ".join(book.sheet_names) or _("no sheets"),
             )
             return None, [Issue(file, None, None, message)]
     closest: _Miss | None = None
@@ -105,7 +109,7 @@ def _has_people(profile: Profile, rows: list[tuple[int, Row]]) -> bool:
     labels = set(profile.employee.ids) | (
         {profile.employee.name} if profile.employee.name else set()
     )
-    for _, values in rows:
+    for _number, values in rows:
         texts = [normalise(v) if v is not None and str(v).strip() else "" for v in values]
         for index, text in enumerate(texts):
             if text in labels:
@@ -217,13 +221,23 @@ def _period(
             where = f"{sheet}!{cell_name(number, index)}"
             start, end = _period_dates(match["start"], match["end"], year)
             if start is None or end is None or end < start:
-                return None, where, [Issue(file, None, where, f"cannot read the period {value!r}")]
+                return (
+                    None,
+                    where,
+                    [
+                        Issue(
+                            file,
+                            None,
+                            where,
+                            _("cannot read the period {value!r}").format(value=value),
+                        )
+                    ],
+                )
             return (start, end), where, []
     if profile.period.required:
-        message = (
-            f"the export does not say which dates it covers (no cell above the header "
-            f"matches {profile.period.pattern!r}); its days are numbers without a month"
-        )
+        message = _(
+            "the export does not say which dates it covers (no cell above the header matches {pattern!r}); its days are numbers without a month"
+        ).format(pattern=profile.period.pattern)
         return None, None, [Issue(file, None, None, message)]
     return None, None, []
 
@@ -266,20 +280,26 @@ def _closest_miss(profile: Profile, sheet: str, seen: list[tuple[int, Row]]) -> 
 
 
 def _not_found(profile: Profile, sheets: list[str], closest: _Miss | None) -> str:
-    where = f"the first {profile.header.search_rows} rows of sheet {', '.join(sheets)}"
+    where = _("the first {search_rows} rows of sheet {sheets}").format(
+        search_rows=profile.header.search_rows, sheets=", ".join(sheets)
+    )
     if profile.layout == "punch_grid":
         assert profile.punch_grid is not None
         labels = ", ".join((*profile.employee.ids, *filter(None, [profile.employee.name])))
-        return (
-            f"not a {profile.title} export: no row of day numbers "
-            f"(at least {profile.punch_grid.min_days}) with a person's labels ({labels}) "
-            f"below it in {where}"
+        return _(
+            "not a {title} export: no row of day numbers (at least {min_days}) with a person's labels ({labels}) below it in {where}"
+        ).format(
+            title=profile.title, min_days=profile.punch_grid.min_days, labels=labels, where=where
         )
     wanted = ", ".join(profile.header.required)
-    message = f"not a {profile.title} export: no header row with {wanted} in {where}"
+    message = _("not a {title} export: no header row with {wanted} in {where}").format(
+        title=profile.title, wanted=wanted, where=where
+    )
     if closest is not None:
         hints = [f"{m!r}{_close(m, closest.names)}" for m in closest.missing]
-        message += f" (the nearest, {closest.sheet} row {closest.row}, lacks {', '.join(hints)})"
+        message += _(" (the nearest, {sheet} row {row}, lacks {hints})").format(
+            sheet=closest.sheet, row=closest.row, hints=", ".join(hints)
+        )
     return message
 
 
@@ -296,4 +316,4 @@ def day_of(pattern: str, column: Column) -> int | None:
 
 def _close(word: str, names: set[str]) -> str:
     match = closest(word, names)
-    return f" (did you mean {match!r}?)" if match else ""
+    return _(" (did you mean {match!r}?)").format(match=match) if match else ""

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from appraisal.domain.model import Employee, Issue
+from appraisal.i18n import _
 from appraisal.read.imports.records import Who
 
 __all__ = ["match_people"]
@@ -34,19 +35,22 @@ def match_people(
     matched: dict[Who, str] = {}
     unmatched: list[str] = []
     for who, cell in people.items():
-        found = next((value for _, value in who.ids if value in by_id), None)
+        found = next((value for _0, value in who.ids if value in by_id), None)
         namesakes = by_name.get(who.name, []) if who.name else []
         if found is None and len(namesakes) == 1:
             found = namesakes[0]
         if found is not None:
             matched[who] = found
             continue
-        reason = f" (the name is shared by {', '.join(namesakes)})" if len(namesakes) > 1 else ""
-        unmatched.append(f"{who} at {cell}{reason}")
+        if len(namesakes) > 1:
+            shared = _("{who} at {cell} (the name is shared by {namesakes})")
+        else:
+            shared = _("{who} at {cell}")
+        unmatched.append(shared.format(who=who, cell=cell, namesakes=", ".join(namesakes)))
     return matched, _unmatched_issue(
         unmatched,
         file,
-        "matched no roster employee by id or by a name only one roster employee has",
+        _("matched no roster employee by id or by a name only one roster employee has"),
     )
 
 
@@ -54,15 +58,15 @@ def _ids_as_written(people: Mapping[Who, str], file: str) -> tuple[dict[Who, str
     matched: dict[Who, str] = {}
     unmatched: list[str] = []
     for who, cell in people.items():
-        found = next((value for _, value in who.ids if value), None)
+        found = next((value for _1, value in who.ids if value), None)
         if found is None:
-            unmatched.append(f"{who} at {cell}")
+            unmatched.append(_("{who} at {cell}").format(who=who, cell=cell))
         else:
             matched[who] = found
     return matched, _unmatched_issue(
         unmatched,
         file,
-        "without an id (工号), and no roster was given to match names: give --roster",
+        _("without an id (工号), and no roster was given to match names: give --roster"),
     )
 
 
@@ -70,5 +74,9 @@ def _unmatched_issue(unmatched: Sequence[str], file: str, why: str) -> list[Issu
     if not unmatched:
         return []
     count = len(unmatched)
-    people = f"{count} {'people' if count > 1 else 'person'} in the export"
-    return [Issue(file, None, None, f"{people} {why}: {'; '.join(unmatched)}")]
+    if count > 1:
+        message = _("{count} people in the export {why}: {unmatched}")
+    else:
+        message = _("{count} person in the export {why}: {unmatched}")
+    listed = _("; ").join(unmatched)
+    return [Issue(file, None, None, message.format(count=count, why=why, unmatched=listed))]

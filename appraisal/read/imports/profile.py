@@ -28,6 +28,7 @@ from pydantic import (
     model_validator,
 )
 
+from appraisal.i18n import _
 from appraisal.read.imports.values import normalise
 
 __all__ = ["Profile"]
@@ -44,7 +45,7 @@ def _regex(text: str) -> str:
     try:
         re.compile(text)
     except re.error as error:
-        raise ValueError(f"not a valid regular expression: {error}") from None
+        raise ValueError(_("not a valid regular expression: {error}").format(error=error)) from None
     return text
 
 
@@ -52,7 +53,7 @@ def _clock(value: object) -> object:
     # YAML reads 18:00 unquoted as the sexagesimal number 1080; say so instead of
     # letting pydantic take it for 1080 seconds past midnight.
     if not isinstance(value, str | time):
-        raise ValueError("write a time of day in quotes, e.g. '09:00'")
+        raise ValueError(_("write a time of day in quotes, e.g. '09:00'"))
     return value
 
 
@@ -81,11 +82,11 @@ class Effect(Strict):
     @model_validator(mode="after")
     def _one_meaning(self) -> Effect:
         if self.event is not None and self.review is not None:
-            raise ValueError("give either event or review, not both")
+            raise ValueError(_("give either event or review, not both"))
         if self.event is None and (self.flags or self.unit):
-            raise ValueError("flags and unit belong to an event")
+            raise ValueError(_("flags and unit belong to an event"))
         if self.flags and self.event != "overtime":
-            raise ValueError("flags are for overtime events")
+            raise ValueError(_("flags are for overtime events"))
         return self
 
 
@@ -103,9 +104,9 @@ class Column(Effect):
     @model_validator(mode="after")
     def _meaningful(self) -> Column:
         if self.event is None and self.review is None:
-            raise ValueError("a column needs an event or a review")
+            raise ValueError(_("a column needs an event or a review"))
         if self.count is not None and self.event not in ("late", "early_leave"):
-            raise ValueError("count is for late and early_leave columns")
+            raise ValueError(_("count is for late and early_leave columns"))
         return self
 
     @property
@@ -125,7 +126,7 @@ class ShiftPunches(Strict):
     @model_validator(mode="after")
     def _checked(self) -> ShiftPunches:
         if not {"start", "end"} <= _groups(self.segment):
-            raise ValueError("segment needs the groups (?P<start>…) and (?P<end>…)")
+            raise ValueError(_("segment needs the groups (?P<start>…) and (?P<end>…)"))
         for text in (self.on_duty, self.off_duty):
             _template(text, {"n"})
         return self
@@ -150,7 +151,7 @@ class DayRows(Strict):
     def _split_needs_punches(self) -> DayRows:
         _some(self.columns, "columns")
         if any(c.count for c in self.columns) and self.punches is None:
-            raise ValueError("a column with count needs punches: (where the punch times are)")
+            raise ValueError(_("a column with count needs punches: (where the punch times are)"))
         return self
 
 
@@ -166,18 +167,19 @@ class CellRule(Effect):
     def _value_known(self) -> CellRule:
         groups = _groups(self.match)
         if "duration" in groups and groups & {"value", "unit"}:
-            raise ValueError("a (?P<duration>…) group takes the place of value and unit")
+            raise ValueError(_("a (?P<duration>…) group takes the place of value and unit"))
         if self.event is not None:
             given = ("value" in groups) + ("duration" in groups) + (self.value is not None)
             if given != 1:
                 raise ValueError(
-                    "an event rule needs one of a (?P<value>…) group, a (?P<duration>…) "
-                    "group, or a value"
+                    _(
+                        "an event rule needs one of a (?P<value>…) group, a (?P<duration>…) group, or a value"
+                    )
                 )
             if "duration" not in groups and "unit" not in groups and self.unit is None:
-                raise ValueError("an event rule needs a (?P<unit>…) group or a unit")
+                raise ValueError(_("an event rule needs a (?P<unit>…) group or a unit"))
         elif self.value is not None:
-            raise ValueError("value belongs to an event")
+            raise ValueError(_("value belongs to an event"))
         if self.review is not None:
             _template(self.review, {"text"})
         return self
@@ -194,7 +196,7 @@ class DayColumns(Strict):
     def _day_group(self) -> DayColumns:
         _some(self.rules, "rules")
         if "day" not in _groups(self.day_header):
-            raise ValueError("day_header needs the group (?P<day>…)")
+            raise ValueError(_("day_header needs the group (?P<day>…)"))
         return self
 
 
@@ -209,7 +211,7 @@ class ResultRule(Strict):
     @model_validator(mode="after")
     def _one_meaning(self) -> ResultRule:
         if self.event is not None and self.review is not None:
-            raise ValueError("give either event or review, not both")
+            raise ValueError(_("give either event or review, not both"))
         if self.review is not None:
             _template(self.review, {"duty"})
         return self
@@ -230,7 +232,7 @@ class PunchRows(Strict):
     def _groups_given(self) -> PunchRows:
         _some(self.results, "results")
         if not {"duty", "time"} <= _groups(self.scheduled_pattern):
-            raise ValueError("scheduled_pattern needs the groups (?P<duty>…) and (?P<time>…)")
+            raise ValueError(_("scheduled_pattern needs the groups (?P<duty>…) and (?P<time>…)"))
         return self
 
 
@@ -244,7 +246,7 @@ class PunchGrid(Strict):
     @model_validator(mode="after")
     def _day_group(self) -> PunchGrid:
         if "day" not in _groups(self.day_header):
-            raise ValueError("day_header needs the group (?P<day>…)")
+            raise ValueError(_("day_header needs the group (?P<day>…)"))
         return self
 
 
@@ -298,7 +300,7 @@ class Period(Strict):
     @model_validator(mode="after")
     def _groups_given(self) -> Period:
         if not {"start", "end"} <= _groups(self.pattern):
-            raise ValueError("pattern needs the groups (?P<start>…) and (?P<end>…)")
+            raise ValueError(_("pattern needs the groups (?P<start>…) and (?P<end>…)"))
         return self
 
 
@@ -311,7 +313,7 @@ class Employee(Strict):
     @model_validator(mode="after")
     def _some(self) -> Employee:
         if not self.ids and self.name is None:
-            raise ValueError("give ids or a name (or both)")
+            raise ValueError(_("give ids or a name (or both)"))
         return self
 
 
@@ -344,24 +346,30 @@ class Profile(Strict):
     def _layout_sections(self) -> Profile:
         for section in _SECTIONS:
             if getattr(self, section) is not None and section != self.layout:
-                raise ValueError(f"{section}: belongs to layout {section}, not {self.layout}")
+                raise ValueError(
+                    _("{section}: belongs to layout {section}, not {layout}").format(
+                        section=section, layout=self.layout
+                    )
+                )
         if getattr(self, self.layout) is None:
             raise ValueError(f"layout {self.layout} needs a {self.layout}: section")
         if not self.units:
-            raise ValueError("units: name at least one unit word")
+            raise ValueError(_("units: name at least one unit word"))
         punch_only = self.layout in ("punch_rows", "punch_grid")
         if punch_only != (self.schedule is not None):
-            raise ValueError("schedule: is for the punch layouts, and they need it")
+            raise ValueError(_("schedule: is for the punch layouts, and they need it"))
         if self.layout == "punch_grid":
             assert self.schedule is not None
             if self.schedule.start is None or self.schedule.end is None:
-                raise ValueError("a punch_grid schedule needs start and end")
+                raise ValueError(_("a punch_grid schedule needs start and end"))
             if self.period is None or not self.period.required:
-                raise ValueError("a punch_grid needs a required period (its days are numbers)")
+                raise ValueError(_("a punch_grid needs a required period (its days are numbers)"))
         elif not self.header.required:
-            raise ValueError("header.required: name the columns that identify the header row")
+            raise ValueError(_("header.required: name the columns that identify the header row"))
         if self.layout == "day_columns" and (self.period is None or not self.period.required):
-            raise ValueError("a day_columns export needs a required period (its days are numbers)")
+            raise ValueError(
+                _("a day_columns export needs a required period (its days are numbers)")
+            )
         return self
 
     def unit_of(self, word: str) -> str | None:
@@ -372,11 +380,15 @@ def _some(items: tuple[object, ...], what: str) -> None:
     # Checked here, not with Field(min_length=1): pydantic would add "at least 1 item"
     # to the errors of a list whose every item is wrong.
     if not items:
-        raise ValueError(f"{what}: give at least one")
+        raise ValueError(_("{what}: give at least one").format(what=what))
 
 
 def _template(text: str, allowed: set[str]) -> None:
-    used = {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
+    used = {name for _0, name, _1, _2 in string.Formatter().parse(text) if name is not None}
     if not used <= allowed:
         unknown = ", ".join(sorted(used - allowed))
-        raise ValueError(f"{text!r}: unknown placeholder {unknown} (allowed: {sorted(allowed)})")
+        raise ValueError(
+            _("{text!r}: unknown placeholder {unknown} (allowed: {allowed})").format(
+                text=text, unknown=unknown, allowed=sorted(allowed)
+            )
+        )

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date, time
 from decimal import Decimal
 
+from appraisal.i18n import _
 from appraisal.read.imports.locate import Column
 from appraisal.read.imports.profile import PunchRows, ResultRule, Schedule
 from appraisal.read.imports.reading import Reading, cell_text
@@ -74,7 +75,9 @@ def read_punch_rows(reading: Reading) -> None:
             rules[result] = next((r for r in spec.results if re.fullmatch(r.match, result)), None)
         rule = rules[result]
         if rule is None:
-            message = f"{spec.result} {result!r} is not a result the profile knows"
+            message = _("{result} {result2!r} is not a result the profile knows").format(
+                result=spec.result, result2=result
+            )
             reading.issue(reading.cell(row, columns.result), message)
             continue
         _read_punch(reading, spec, log, pending, who, day, row, values, columns, rule, result)
@@ -117,7 +120,7 @@ def _read_punch(
     found = as_punch(_at(values, columns.punched))
     if found is None:
         if rule.review is None:  # a 缺卡 row has no time; any other row needs one
-            message = f"no punch time in {spec.punched}"
+            message = _("no punch time in {punched}").format(punched=spec.punched)
             reading.issue(reading.cell(row, columns.punched), message)
         return
     punched, days_later = found  # 次日 01:10: the next day's 01:10
@@ -127,7 +130,14 @@ def _read_punch(
         return
     due = as_time(scheduled["time"]) if scheduled is not None else None
     if due is None:
-        message = f"{spec.result} {result!r} needs the time in {spec.scheduled}: {scheduled_text!r}"
+        message = _(
+            "{result} {result2!r} needs the time in {scheduled}: {scheduled_text!r}"
+        ).format(
+            result=spec.result,
+            result2=result,
+            scheduled=spec.scheduled,
+            scheduled_text=scheduled_text,
+        )
         reading.issue(reading.cell(row, columns.scheduled), message)
         return
     minutes = minutes_between(due, punched, days_later)

@@ -15,6 +15,7 @@ from datetime import date
 from decimal import Decimal
 
 from appraisal.domain.model import Issue, Month
+from appraisal.i18n import _
 from appraisal.read.imports.locate import Column, Located
 from appraisal.read.imports.profile import Profile
 from appraisal.read.imports.records import Draft, Who
@@ -75,7 +76,9 @@ class Reading:
         found = self.located.find(names)
         if found is None:
             shown = " or ".join(repr(n) for n in names)
-            message = f"the header has no {what} column {shown} ({self.profile.title})"
+            message = _("the header has no {what} column {shown} ({title})").format(
+                what=what, shown=shown, title=self.profile.title
+            )
             self.issue(self.header_cell, message)
         return found
 
@@ -84,7 +87,9 @@ class Reading:
         (``review``: named in the review list by `unit_assumed`)."""
         if column.unit is None:
             if default is None:
-                message = f"column {column.text!r} gives no unit, and the profile none"
+                message = _("column {text!r} gives no unit, and the profile none").format(
+                    text=column.text
+                )
                 self.issue(self.located.at(column), message)
             elif review:
                 self._assumed[column.index] = (column, default)
@@ -92,9 +97,9 @@ class Reading:
         unit = self.profile.unit_of(column.unit)
         if unit is None:
             known = ", ".join(self.profile.units)
-            message = (
-                f"unit {column.unit!r} of column {column.text!r} is not understood (known: {known})"
-            )
+            message = _(
+                "unit {unit!r} of column {text!r} is not understood (known: {known})"
+            ).format(unit=column.unit, text=column.text, known=known)
             self.issue(self.located.at(column), message)
         return unit
 
@@ -119,7 +124,9 @@ class Reading:
         name_column = self.located.find((spec.name,)) if spec.name else None
         if not ids and name_column is None:
             wanted = ", ".join(repr(n) for n in (*spec.ids, *([spec.name] if spec.name else [])))
-            message = f"the header has none of the employee columns {wanted}"
+            message = _("the header has none of the employee columns {wanted}").format(
+                wanted=wanted
+            )
             self.issue(self.header_cell, message)
             return None
         name_index = name_column.index if name_column else None
@@ -127,7 +134,7 @@ class Reading:
         def who(values: Row, row: int) -> Who | None:
             found = tuple((text, _at(values, index)) for text, index in ids)
             name = _at(values, name_index) if name_index is not None else ""
-            if not name and not any(value for _, value in found):
+            if not name and not any(value for _0, value in found):
                 return None
             person = Who(found, name)
             if person not in self.people:
@@ -155,10 +162,15 @@ class Reading:
         if self.outside:
             cell, day = self.outside[0]
             count = len(self.outside)
-            message = (
-                f"{count} row{'s' if count > 1 else ''} dated outside the month being run "
-                f"({self.month}), the first {day.isoformat()}"
-            )
+            if count > 1:
+                message = _(
+                    "{count} rows dated outside the month being run ({month}), the first {day}"
+                )
+            else:
+                message = _(
+                    "{count} row dated outside the month being run ({month}), the first {day}"
+                )
+            message = message.format(count=count, month=self.month, day=day.isoformat())
             self.issue(cell, message)
 
     # --- what it means -------------------------------------------------------------------

@@ -9,6 +9,7 @@ export's people are matched to the roster.
 from __future__ import annotations
 
 import datetime
+import hashlib
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -31,6 +32,17 @@ class ReviewItem:
     file: str
     cell: str  # sheet!C12
     applied: bool = False  # a value imported as rounded (0.52 h → 31 min): shown for review
+
+    @property
+    def id(self) -> str:
+        """The item's stable id, as `appraisal draft resolve` takes it: R-KF005-1014-3fa2.
+
+        Made of what the item is (who, which day, what the export says), not of where it
+        sits, so it is the same on every `draft show` and when the export is sent again.
+        An export has one item per employee, day and wording (`import_export`).
+        """
+        wording = hashlib.sha256(self.what.encode()).hexdigest()[:4]
+        return f"R-{self.employee_id}-{self.date:%m%d}-{wording}"
 
     def __str__(self) -> str:
         """The item as a terminal shows it: the export's text with its controls escaped."""

@@ -31,6 +31,7 @@ from appraisal.domain.model import Issue
 from appraisal.files.csvtext import CsvProblem, careful_records
 from appraisal.files.input import InputFile, read_input
 from appraisal.files.zipcheck import XLSX_ERRORS, xlsx_problem
+from appraisal.i18n import N_, _
 from appraisal.read.tables import UnreadableSheet, sheet_rows, unreadable_workbook
 
 __all__ = ["Book", "cell_name", "open_book"]
@@ -40,13 +41,13 @@ Row = Sequence[object]
 _ZIP = b"PK\x03\x04"
 _OLE = b"\xd0\xcf\x11\xe0"  # .xls, or an .xlsx with a password
 _SIGNATURES = {
-    _ZIP: "an Excel workbook or another zip archive",
-    _OLE: "an old .xls workbook or a password-protected workbook",
-    b"%PDF": "a PDF document",
-    b"\xff\xfe": "UTF-16 text",
-    b"\xfe\xff": "UTF-16 text",
+    _ZIP: N_("an Excel workbook or another zip archive"),
+    _OLE: N_("an old .xls workbook or a password-protected workbook"),
+    b"%PDF": N_("a PDF document"),
+    b"\xff\xfe": N_("UTF-16 text"),
+    b"\xfe\xff": N_("UTF-16 text"),
 }
-_SAVE_AS = "open it in Excel and save it as .xlsx"
+_SAVE_AS = N_("open it in Excel and save it as .xlsx")
 
 
 def cell_name(row: int, column: int) -> str:
@@ -82,11 +83,13 @@ class _OpenpyxlBook(Book):
     def rows(self, sheet: str) -> Iterator[Row]:
         # Rows come as tuples of values; gaps between stored rows come as empty rows.
         try:
-            for _, values in sheet_rows(self._workbook[sheet]):
+            for _0, values in sheet_rows(self._workbook[sheet]):
                 yield values
         except UnreadableSheet as error:
             where = f"{sheet}!{error.cell or f'A{error.row}'}" if error.row else sheet
-            message = f"the sheet {sheet} cannot be read: {error}"
+            message = _("the sheet {sheet} cannot be read: {error}").format(
+                sheet=sheet, error=error
+            )
             raise InputError([Issue(self._file, None, where, message)], what="export") from None
 
     def close(self) -> None:
@@ -110,7 +113,7 @@ class _CalamineBook(Book):
             values_of = data.iter_rows()
         except Exception as error:  # calamine raises its own types, and more, on bad XML
             raise self._unreadable(sheet, None, error) from None
-        yield from ([] for _ in range(first_row))
+        yield from ([] for _1 in range(first_row))
         lead: list[object] = [None] * first_column
         number = first_row
         while True:
@@ -126,7 +129,9 @@ class _CalamineBook(Book):
     def _unreadable(self, sheet: str, row: int | None, error: Exception) -> InputError:
         where = f"{sheet}!A{row}" if row else sheet
         detail = str(error).strip().splitlines()[0][:200] if str(error).strip() else ""
-        message = f"the sheet {sheet} cannot be read ({type(error).__name__}: {detail})"
+        message = _("the sheet {sheet} cannot be read ({error_type}: {detail})").format(
+            sheet=sheet, error_type=type(error).__name__, detail=detail
+        )
         return InputError([Issue(self._file, None, where, message)], what="export")
 
     def close(self) -> None:
@@ -142,7 +147,7 @@ class _CsvBook(Book):
     def rows(self, sheet: str) -> Iterator[Row]:
         try:
             # Record by record: recognising an export reads only its first rows.
-            for _, fields in careful_records(self._text, ","):
+            for _2, fields in careful_records(self._text, ","):
                 yield [field if field.strip() else None for field in fields]
         except CsvProblem as problem:
             # "input": `run` meets a CSV here too, while it tells exports from events files
@@ -174,39 +179,67 @@ def open_book(
     head = data[:8]
     calamine = _calamine() if engine != "openpyxl" else None
     if engine == "calamine" and calamine is None:
-        return None, [Issue(file, None, None, "python-calamine is not installed")]
+        return None, [Issue(file, None, None, _("python-calamine is not installed"))]
     if suffix in (".xlsx", ".xlsm"):
         if not head.startswith(_ZIP):
             return None, [
-                Issue(file, None, None, f"not an Excel workbook (looks like {_looks_like(head)})")
+                Issue(
+                    file,
+                    None,
+                    None,
+                    _("not an Excel workbook (looks like {head})").format(head=_looks_like(head)),
+                )
             ]
         return _open_xlsx(file, data, calamine)
     if suffix == ".xls":
         if not head.startswith(_OLE):
             return None, [
-                Issue(file, None, None, f"not an .xls workbook (looks like {_looks_like(head)})")
+                Issue(
+                    file,
+                    None,
+                    None,
+                    _("not an .xls workbook (looks like {head})").format(head=_looks_like(head)),
+                )
             ]
         if calamine is None:
-            return None, [Issue(file, None, None, f"an old .xls workbook: {_SAVE_AS}")]
+            return None, [
+                Issue(
+                    file,
+                    None,
+                    None,
+                    _("an old .xls workbook: {save_as}").format(save_as=_(_SAVE_AS)),
+                )
+            ]
         return _open_calamine(file, data, calamine)
     if suffix == ".csv":
         return _open_csv(file, data)
-    shown = repr(Path(file).suffix) if suffix else "(no extension)"
-    return None, [Issue(file, None, None, f"unsupported file type {shown} (.xlsx or .csv)")]
+    shown = repr(Path(file).suffix) if suffix else _("(no extension)")
+    return None, [
+        Issue(
+            file, None, None, _("unsupported file type {shown} (.xlsx or .csv)").format(shown=shown)
+        )
+    ]
 
 
 def _looks_like(head: bytes) -> str:
     for signature, what in _SIGNATURES.items():
         if head.startswith(signature):
-            return what
-    return "a binary file" if b"\x00" in head else "a text file, perhaps a CSV renamed"
+            return _(what)
+    return _("a binary file") if b"\x00" in head else _("a text file, perhaps a CSV renamed")
 
 
 def _open_xlsx(
     file: str, data: bytes, calamine: ModuleType | None
 ) -> tuple[Book | None, list[Issue]]:
     if problem := xlsx_problem(data):
-        return None, [Issue(file, None, None, f"not a readable Excel workbook: {problem}")]
+        return None, [
+            Issue(
+                file,
+                None,
+                None,
+                _("not a readable Excel workbook: {problem}").format(problem=problem),
+            )
+        ]
     if calamine is not None:
         return _open_calamine(file, data, calamine)
     try:
@@ -220,19 +253,28 @@ def _open_calamine(file: str, data: bytes, calamine: ModuleType) -> tuple[Book |
     try:
         workbook = calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     except Exception as error:  # calamine raises its own error types for unreadable files
-        message = f"not a readable Excel workbook ({type(error).__name__}: {error})"
+        message = _("not a readable Excel workbook ({error_type}: {error})").format(
+            error_type=type(error).__name__, error=error
+        )
         return None, [Issue(file, None, None, message)]
     return _CalamineBook(file, workbook), []
 
 
 def _open_csv(file: str, data: bytes) -> tuple[Book | None, list[Issue]]:
     if data.startswith((_ZIP, _OLE)) or b"\x00" in data[:4096]:
-        return None, [Issue(file, None, None, f"not a CSV file (looks like {_looks_like(data)})")]
+        return None, [
+            Issue(
+                file,
+                None,
+                None,
+                _("not a CSV file (looks like {data})").format(data=_looks_like(data)),
+            )
+        ]
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         try:  # Excel on Chinese Windows saves CSV as GBK
             text = data.decode("gb18030")
         except UnicodeDecodeError:
-            return None, [Issue(file, None, None, "not UTF-8 or GBK text")]
+            return None, [Issue(file, None, None, _("not UTF-8 or GBK text"))]
     return _CsvBook(file, Path(file).stem, text), []

@@ -1,0 +1,273 @@
+"""The changes between two results of the same month, as `appraisal reseal` and
+`appraisal what-if` report them: per employee (score, level, each pay field, awards,
+the rules responsible), with totals per month and per department.
+
+read → … → seal → **export**
+
+`month_changes` compares two `MonthResults` of one month; `change_lines` is what the
+command prints, `changes_json` the ``--json`` file, and `changes_workbook_bytes` the
+``--out`` workbook (`payroll_export.changes_workbook`). The rules responsible are the
+rule ids whose trace entries differ between the two results (the trace names every
+rule that fired, with its points and yuan), so HR can follow each yuan of back pay to
+the rule that moved it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import Any
+
+from appraisal.domain.money import text
+from appraisal.domain.results import PAY_FIELDS, EmployeeResult, MonthResults, TraceEntry, number
+from payroll_export.changes_model import (
+    BACK_PAY,
+    CLAWBACK,
+    ChangeReport,
+    EmployeeChange,
+    FieldChange,
+    MonthChanges,
+)
+from payroll_export.changes_workbook import changes_workbook
+
+__all__ = [
+    "change_lines",
+    "changes_json",
+    "changes_json_bytes",
+    "changes_workbook_bytes",
+    "month_changes",
+]
+
+ZERO = Decimal("0.00")
+
+
+def month_changes(
+    before: MonthResults, after: MonthResults, before_label: str, after_label: str
+) -> MonthChanges:
+    """Every employee of the month whose figures differ between ``before`` and ``after``
+    (score, level, next month's level, dismissal, awards, any pay field), by employee_id."""
+    old = {person.employee_id: person for person in before.employees}
+    new = {person.employee_id: person for person in after.employees}
+    changes = []
+    for employee_id in sorted(old.keys() | new.keys()):
+        change = _employee_change(after.month, old.get(employee_id), new.get(employee_id))
+        if change is not None:
+            changes.append(change)
+    return MonthChanges(
+        after.month, len(old.keys() | new.keys()), tuple(changes), before_label, after_label
+    )
+
+
+def _employee_change(
+    month: str, before: EmployeeResult | None, after: EmployeeResult | None
+) -> EmployeeChange | None:
+    person = after or before
+    assert person is not None
+    pay = tuple(
+        FieldChange(name, _pay(before, name), _pay(after, name))
+        for name in PAY_FIELDS
+        if _pay(before, name) != _pay(after, name)
+    )
+    change = EmployeeChange(
+        month=month,
+        employee_id=person.employee_id,
+        name=person.name,
+        department=person.department,
+        status="removed" if after is None else "added" if before is None else "changed",
+        score_before=before.score.total if before else None,
+        score_after=after.score.total if after else None,
+        level_before=before.level if before else None,
+        level_after=after.level if after else None,
+        next_level_before=before.next_level if before else None,
+        next_level_after=after.next_level if after else None,
+        titles_before=before.titles if before else (),
+        titles_after=after.titles if after else (),
+        dismissal_before=before.dismissal if before else False,
+        dismissal_after=after.dismissal if after else False,
+        gross=FieldChange("gross", _pay(before, "gross"), _pay(after, "gross")),
+        pay=pay,
+        rules=_rules_responsible(before, after),
+    )
+    same = (
+        change.status == "changed"
+        and not pay
+        and change.score_before == change.score_after
+        and change.level_before == change.level_after
+        and change.next_level_before == change.next_level_after
+        and change.titles_before == change.titles_after
+        and change.dismissal_before == change.dismissal_after
+    )
+    return None if same else change
+
+
+def _pay(person: EmployeeResult | None, name: str) -> Decimal:
+    return person.pay[name] if person is not None else ZERO
+
+
+def _rules_responsible(
+    before: EmployeeResult | None, after: EmployeeResult | None
+) -> tuple[str, ...]:
+    """The rule ids whose trace entries (points, yuan, effect, input row) differ."""
+    old = Counter(_entry_key(e) for e in (before.trace if before else ()))
+    new = Counter(_entry_key(e) for e in (after.trace if after else ()))
+    differing = (old - new) + (new - old)
+    return tuple(sorted({key[0] for key in differing}))
+
+
+def _entry_key(entry: TraceEntry) -> tuple[str, str, str, str, str, str]:
+    points = "" if entry.points is None else str(number(entry.points))
+    yuan = "" if entry.yuan is None else text(entry.yuan)
+    return (entry.rule, entry.effect, entry.event, points, entry.pay_field or "", yuan)
+
+
+# -- what the command prints -------------------------------------------------------
+
+
+def change_lines(report: ChangeReport) -> Iterator[str]:
+    """The report as the command prints it: each month's changed employees, one line
+    each with every figure that changed, then the month's and the departments' totals."""
+    for month in report.months:
+        yield f"{month.month} ({month.before_label} → {month.after_label}): " + (
+            f"{len(month.changes)} of {month.employees} employees change"
+            if month.changes
+            else f"no change for any of {month.employees} employees"
+        )
+        for change in month.changes:
+            yield f"  {change.employee_id} {change.name} ({change.department}): " + "; ".join(
+                _change_parts(change)
+            )
+            if change.rules:
+                yield f"    rules: {', '.join(change.rules)}"
+        if month.changes:
+            yield f"  {month.month} total: {_settlement(month.back_pay, month.clawback)}"
+            for department in month.departments():
+                yield (
+                    f"    {department.department}: {department.employees} employee(s), "
+                    f"{_settlement(department.back_pay, department.clawback)}"
+                )
+    yield (
+        f"Total over {len(report.months)} month(s): {report.changed} change(s); "
+        f"{_settlement(report.back_pay, report.clawback)}"
+    )
+
+
+def _change_parts(change: EmployeeChange) -> Iterator[str]:
+    if change.status != "changed":
+        yield {"added": "only after", "removed": "only before"}[change.status]
+    if change.score_before != change.score_after:
+        yield f"总分 score {_number(change.score_before)} → {_number(change.score_after)}"
+    if change.level_before != change.level_after:
+        yield f"职级 level {change.level_before or '—'} → {change.level_after or '—'}"
+    if change.next_level_before != change.next_level_after:
+        yield (
+            f"下月职级 next level {change.next_level_before or '—'} → "
+            f"{change.next_level_after or '—'}"
+        )
+    if change.dismissal_before != change.dismissal_after:
+        yield f"开除 dismissal {_yes(change.dismissal_before)} → {_yes(change.dismissal_after)}"
+    if change.titles_before != change.titles_after:
+        yield (
+            f"评优 awards {', '.join(change.titles_before) or '—'} → "
+            f"{', '.join(change.titles_after) or '—'}"
+        )
+    for field in change.pay:
+        yield f"{field.name} {text(field.before)} → {text(field.after)}"
+    gross = change.gross
+    if gross.delta:
+        label = BACK_PAY if gross.delta > 0 else CLAWBACK
+        yield f"gross {text(gross.before)} → {text(gross.after)} ({label} {text(abs(gross.delta))})"
+
+
+def _settlement(back_pay: Decimal, clawback: Decimal) -> str:
+    return (
+        f"{BACK_PAY} {text(back_pay)}, {CLAWBACK} {text(clawback)}, "
+        f"net {_signed(back_pay - clawback)}"
+    )
+
+
+def _signed(amount: Decimal) -> str:
+    return f"+{text(amount)}" if amount > 0 else text(amount)
+
+
+def _number(value: Decimal | None) -> str:
+    return "—" if value is None else str(number(value))
+
+
+def _yes(value: bool) -> str:
+    return "yes" if value else "no"
+
+
+# -- the --json file and the --out workbook ----------------------------------------
+
+
+def changes_json(report: ChangeReport) -> dict[str, Any]:
+    """The report as JSON: money as decimal strings, as the results file writes it."""
+    return {
+        "kind": report.kind,
+        "title": report.title,
+        "notes": list(report.notes),
+        "totals": _totals(report.back_pay, report.clawback),
+        "months": [_month_json(month) for month in report.months],
+    }
+
+
+def changes_json_bytes(report: ChangeReport) -> bytes:
+    return (json.dumps(changes_json(report), ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+def changes_workbook_bytes(report: ChangeReport) -> bytes:
+    return changes_workbook(report)
+
+
+def _month_json(month: MonthChanges) -> dict[str, Any]:
+    return {
+        "month": month.month,
+        "before": month.before_label,
+        "after": month.after_label,
+        "employees": month.employees,
+        "totals": _totals(month.back_pay, month.clawback),
+        "departments": [
+            {"department": d.department, "employees": d.employees}
+            | _totals(d.back_pay, d.clawback)
+            | {"gross_before": text(d.gross_before), "gross_after": text(d.gross_after)}
+            for d in month.departments()
+        ],
+        "changes": [_change_json(change) for change in month.changes],
+    }
+
+
+def _change_json(change: EmployeeChange) -> dict[str, Any]:
+    return {
+        "employee_id": change.employee_id,
+        "name": change.name,
+        "department": change.department,
+        "status": change.status,
+        "score": _pair(_json_number(change.score_before), _json_number(change.score_after)),
+        "level": _pair(change.level_before, change.level_after),
+        "next_level": _pair(change.next_level_before, change.next_level_after),
+        "dismissal": _pair(change.dismissal_before, change.dismissal_after),
+        "titles": _pair(list(change.titles_before), list(change.titles_after)),
+        "pay": {
+            field.name: _pair(text(field.before), text(field.after)) | {"change": text(field.delta)}
+            for field in (*change.pay, change.gross)
+        },
+        "rules": list(change.rules),
+    }
+
+
+def _pair(before: Any, after: Any) -> dict[str, Any]:
+    return {"before": before, "after": after}
+
+
+def _json_number(value: Decimal | None) -> int | float | None:
+    return None if value is None else number(value)
+
+
+def _totals(back_pay: Decimal, clawback: Decimal) -> dict[str, str]:
+    return {
+        "back_pay": text(back_pay),
+        "clawback": text(clawback),
+        "net": text(back_pay - clawback),
+    }
