@@ -18,6 +18,7 @@ from appraisal.engine.validate import validate, with_level_ids
 from appraisal.export.statement import statement
 from appraisal.export.workbook import salary_workbook_of, workbook_differences
 from appraisal.files.zipcheck import MAX_ROWS
+from appraisal.i18n import _
 from appraisal.ledger.records import SealedMonth
 from appraisal.ledger.store import Ledger
 from appraisal.ledger.writer import read_sealed
@@ -52,11 +53,11 @@ def input_form(
     roster = _roster(roster_path, in_force)
     # Past a worksheet's rows, neither Excel nor `run` could read the form back.
     if (rows := appraisal_rows(roster, in_force)) > MAX_ROWS:
-        message = (
-            f"{len(roster):,} employees make {rows:,} rows in the 考评 sheet, and a worksheet "
-            f"holds at most {MAX_ROWS:,} (MAX_ROWS, Excel's limit): split the roster, by "
+        message = _(
+            "{employees} employees make {rows} rows in the 考评 sheet, and a worksheet "
+            "holds at most {limit} (MAX_ROWS, Excel's limit): split the roster, by "
             "department for instance, and write a workbook for each part"
-        )
+        ).format(employees=f"{len(roster):,}", rows=f"{rows:,}", limit=f"{MAX_ROWS:,}")
         raise InputError([Issue(str(roster_path), None, None, message)], what="roster")
     progress.stage("making the workbook")
     return template_workbook(month, roster, in_force), len(roster)
@@ -124,20 +125,26 @@ def policy_warnings(policy: Policy, ledger_path: Path | None) -> list[str]:
     if ledger_path is None:
         return warnings
     if not ledger_path.is_file():
-        return [*warnings, f"{ledger_path}: no ledger file, so nothing to compare with"]
+        nothing = _("{ledger}: no ledger file, so nothing to compare with")
+        return [*warnings, nothing.format(ledger=ledger_path)]
     with Ledger(ledger_path) as ledger:
         reused = ledger.policy_text_sealed_as(policy.id, policy.version, policy.sha256)
         latest = ledger.latest_policy_text(policy.id)
     if reused is not None:
+        message = _(
+            "{ledger}: version {version} of {policy} was sealed with another "
+            "text ({reused}); run will refuse this one: give it a new version"
+        )
         warnings.append(
-            f"{ledger_path}: version {policy.version} of {policy.id} was sealed with another "
-            f"text ({reused}); run will refuse this one: give it a new version"
+            message.format(
+                ledger=ledger_path, version=policy.version, policy=policy.id, reused=reused
+            )
         )
     if latest is not None and latest[1] != policy.version:
         month, version, texts = latest
         sealed = load_policy_bundle(texts)
         dates = sealed.source.effective_dates()
-        since = f"since version {version}, sealed in {month}"
+        since = _("since version {version}, sealed in {month}").format(version=version, month=month)
         warnings += stale_clauses_between(
             sealed.in_force_on(dates[-1]),
             policy.in_force_on(policy.source.effective_dates()[-1]),

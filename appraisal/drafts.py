@@ -24,6 +24,7 @@ from appraisal.domain.errors import AppraisalError, InputError
 from appraisal.domain.model import Event, Issue, Kind, Month, Source
 from appraisal.domain.suggest import closest
 from appraisal.files.input import read_input
+from appraisal.i18n import _
 from appraisal.ledger.drafts import (
     Decision,
     DraftFile,
@@ -197,7 +198,7 @@ def show(ledger_path: Path, month: Month, policy: Policy) -> DraftView:
     if not roster:
         return DraftView(month, tuple(files), tuple(made), (), None)
     with _materialised(files) as (inputs_of, tidy):
-        inputs, _ = inputs_of(month, policy)
+        inputs, _issues = inputs_of(month, policy)
         applied = _with_decisions(inputs, made)
         seen = preview(policy, applied, ledger_path)
         seen = dataclasses.replace(seen, issues=[tidy(i) for i in seen.issues])
@@ -214,18 +215,17 @@ def resolve(
     policy: Policy,
 ) -> tuple[ReviewItem, Decision]:
     """`draft resolve`: a decision on one of the draft's review items, by its id."""
-    files, _ = _draft_of(ledger_path, month)
+    files, _made = _draft_of(ledger_path, month)
     if not any(f.role == "roster" for f in files):
-        raise DraftError(f"the {month} draft has no roster yet, so no review items to resolve")
+        message = _("the {month} draft has no roster yet, so no review items to resolve")
+        raise DraftError(message.format(month=month))
     with _materialised(files) as (inputs_of, _tidy):
-        inputs, _ = inputs_of(month, policy)
+        inputs, _issues = inputs_of(month, policy)
     items = {item.id: item for item in inputs.review}
     if item_id not in items:
-        known = ", ".join(items) or "none"
-        hint = _hint(item_id, items)
-        raise DraftError(
-            f"no review item {item_id} in the {month} draft{hint} (its items: {known})"
-        )
+        message = _("no review item {item} in the {month} draft{hint} (its items: {known})")
+        hint, known = _hint(item_id, items), ", ".join(items) or _("none")
+        raise DraftError(message.format(item=item_id, month=month, hint=hint, known=known))
     decision = Decision(str(month), item_id, resolution, reason, who(by), now())
     with Ledger(ledger_path) as ledger:
         store_decision(ledger, decision)
@@ -249,16 +249,13 @@ def remove(ledger_path: Path, month: Month, what: str) -> DraftFile | Decision:
             return named[0]
     if named:
         shas = ", ".join(f"{f.name} {f.sha256[:12]}" for f in named)
-        raise DraftError(
-            f"{what} names {len(named)} files of the {month} draft ({shas}); give its sha256 prefix"
-        )
-    choices = [f.name for f in files] + [d.item_id for d in made]
-    hint = _hint(what, choices)
-    raise DraftError(
-        f"no file or decision {what} in the {month} draft{hint}"
-        f" (files: {', '.join(f.name for f in files) or 'none'};"
-        f" decisions: {', '.join(d.item_id for d in made) or 'none'})"
-    )
+        message = _("{what} names {count} files of the {month} draft ({shas}); give its sha256 prefix")  # fmt: skip
+        raise DraftError(message.format(what=what, count=len(named), month=month, shas=shas))
+    hint = _hint(what, [f.name for f in files] + [d.item_id for d in made])
+    message = _("no file or decision {what} in the {month} draft{hint} (files: {files}; decisions: {decisions})")  # fmt: skip
+    names, ids = ", ".join(f.name for f in files), ", ".join(d.item_id for d in made)
+    listed = {"files": names or _("none"), "decisions": ids or _("none")}
+    raise DraftError(message.format(what=what, month=month, hint=hint, **listed))
 
 
 def seal_draft(
@@ -277,10 +274,10 @@ def seal_draft(
     outputs written, then the draft cleared. Nothing is sealed or cleared on a problem."""
     files, made = _draft_of(ledger_path, month)
     if not any(f.role == "roster" for f in files):
-        raise DraftError(f"the {month} draft has no roster; nothing to seal")
+        raise DraftError(_("the {month} draft has no roster; nothing to seal").format(month=month))
     progress.stage("reading")
     with _materialised(files) as (inputs_of, tidy):
-        inputs, _ = inputs_of(month, policy)
+        inputs, _issues = inputs_of(month, policy)
         applied = _with_decisions(inputs, made)
         try:
             outcome = run_month(
@@ -314,20 +311,22 @@ def seal_draft(
 def _draft_of(ledger_path: Path, month: Month) -> tuple[list[DraftFile], list[Decision]]:
     """The month's draft, or `DraftError`: no ledger there, or no draft for the month."""
     if not ledger_path.is_file():
-        raise DraftError(f"no ledger at {ledger_path}; start a draft with appraisal draft add")
+        message = _("no ledger at {ledger}; start a draft with appraisal draft add")
+        raise DraftError(message.format(ledger=ledger_path))
     with Ledger(ledger_path) as ledger:
         files, made = draft_files(ledger, str(month)), decisions(ledger, str(month))
     if not files and not made:
-        raise DraftError(
-            f"no draft for {month} in {ledger_path}; start one with"
-            f" appraisal draft add --month {month} --roster FILE"
+        message = _(
+            "no draft for {month} in {ledger}; start one with"
+            " appraisal draft add --month {month} --roster FILE"
         )
+        raise DraftError(message.format(month=month, ledger=ledger_path))
     return files, made
 
 
 def _hint(word: str, choices: Iterable[str]) -> str:
     meant = closest(word, choices)
-    return f"; did you mean {meant}?" if meant else ""
+    return _("; did you mean {meant}?").format(meant=meant) if meant else ""
 
 
 InputsOf = Callable[[Month, Policy], tuple[MonthInputs, list[Issue]]]

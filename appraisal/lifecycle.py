@@ -27,6 +27,8 @@ from appraisal.domain.errors import InputError
 from appraisal.domain.model import CarriedState, Issue, Month
 from appraisal.domain.pauses import without_cycle_collection
 from appraisal.export.changes import month_changes
+from appraisal.i18n import _
+from appraisal.i18n import sealed as texts
 from appraisal.ledger.errors import ChainBroken, LedgerError, NotSealed
 from appraisal.ledger.records import SealedMonth
 from appraisal.ledger.store import Ledger
@@ -83,7 +85,7 @@ def reseal_after(
     """
     path = Path(ledger_path)
     if not path.exists():
-        raise LedgerError("no ledger file")
+        raise LedgerError(_("no ledger file"))
     progress.stage("reading the ledger")
     with writing(path) as writer, without_cycle_collection():
         writer.verified()  # ChainBroken before anything is read
@@ -95,10 +97,8 @@ def reseal_after(
             return ResealOutcome(str(after), (), _report_of((), after), None)
         handed_by = writer.previous_current(stale[0])
         assert handed_by is not None  # the first month is never stale
-        reason = (
-            f"re-sealed after {handed_by.month} v{handed_by.version} changed the state it "
-            "starts from (reseal)"
-        )
+        # Sealed as the amendment's reason: English, worded where it is shown.
+        reason = texts.RESEALED.format(month=handed_by.month, version=handed_by.version)
         resealed = list(_reseal_each(writer, reason, sealed_by, progress))
     return ResealOutcome(str(after), tuple(resealed), _report_of(resealed, after), reason)
 
@@ -117,7 +117,8 @@ def _reseal_each(
         opening = writer.opening(before.period, reason)
         computed, issues = compute(policy, before.month_inputs(), opening.state)
         if computed is None:
-            raise InputError(_stored(month, issues), what=f"stored inputs of {month}")
+            what = _("stored inputs of {month}").format(month=month)
+            raise InputError(_stored(month, issues), what=what)
         # A month once sealed is not refused for completeness on a re-seal (issue 10, D).
         outcome = seal(
             writer, policy, opening, computed, reason, allow_unappraised=True, sealed_by=sealed_by
@@ -140,22 +141,24 @@ def _report_of(resealed: list[Resealed] | tuple[Resealed, ...], after: Month) ->
 
 def _refuse_unsealed(writer: Writer, month: Month) -> None:
     if writer.current(str(month)) is None:
-        raise NotSealed(f"{month} is not sealed (sealed months: {_sealed_list(writer.path)})")
+        message = _("{month} is not sealed (sealed months: {sealed})")
+        raise NotSealed(message.format(month=month, sealed=_sealed_list(writer.path)))
 
 
 def _stale_before(writer: Writer, after: Month, stale: list[str]) -> str:
     handed_by = writer.previous_current(stale[0])
     start = handed_by.month if handed_by else stale[0]
-    return (
-        f"cannot re-seal after {after}: {stale[0]} is stale (过期) itself, sealed on the state "
-        f"{start} handed on before {start} was amended; re-seal from there: "
-        f"appraisal reseal --after {start} (stale months: {', '.join(stale)})"
+    message = _(
+        "cannot re-seal after {after}: {month} is stale (过期) itself, sealed on the state "
+        "{start} handed on before {start} was amended; re-seal from there: "
+        "appraisal reseal --after {start} (stale months: {stale})"
     )
+    return message.format(after=after, month=stale[0], start=start, stale=", ".join(stale))
 
 
 def _sealed_list(path: Path) -> str:
     with Ledger(path) as ledger:
-        return ", ".join(ledger.sealed_months()) or "none"
+        return ", ".join(ledger.sealed_months()) or _("none")
 
 
 def _stored(month: str, issues: list[Issue]) -> list[Issue]:
@@ -190,7 +193,7 @@ def what_if(
     """
     path = Path(ledger_path)
     if not path.exists():
-        raise LedgerError("no ledger file")
+        raise LedgerError(_("no ledger file"))
     progress.stage("reading the ledger")
     with Ledger(path) as ledger, ledger.snapshot():
         problems = ledger.verify_chain()
@@ -201,15 +204,17 @@ def what_if(
             str(m) for m, r in zip(months_between(first, last), records, strict=True) if r is None
         ]
         if missing:
+            message = _("{missing} in {first}..{last} not sealed (sealed months: {sealed})")
+            sealed_months = ", ".join(ledger.sealed_months()) or _("none")
+            missed = ", ".join(missing)
             raise NotSealed(
-                f"{', '.join(missing)} in {first}..{last} not sealed "
-                f"(sealed months: {', '.join(ledger.sealed_months()) or 'none'})"
+                message.format(missing=missed, first=first, last=last, sealed=sealed_months)
             )
         previous = ledger.previous_current(str(first))
         stale = set(ledger.stale_months())
     sealed = tuple(r for r in records if r is not None)
     state = previous.carried_after() if previous else CarriedState()
-    label = f"draft {policy.id} {policy.version}"
+    label = _("draft {policy} {version}").format(policy=policy.id, version=policy.version)
     months, issues = [], []
     with without_cycle_collection():
         for record in sealed:
@@ -223,16 +228,17 @@ def what_if(
                 month_changes(
                     record.month_results(),
                     computed.results.as_sealed(),
-                    f"sealed v{record.version} ({record.policy_id} {record.policy_version})",
+                    _("sealed v{version} ({policy} {policy_version})").format(
+                        version=record.version,
+                        policy=record.policy_id,
+                        policy_version=record.policy_version,
+                    ),
                     label,
                 )
             )
     if issues:
-        raise InputError(issues, what=f"stored inputs under {label}")
-    notes = tuple(
-        f"{r.month} is stale (过期): its sealed results stand on a superseded state"
-        for r in sealed
-        if r.month in stale
-    )
-    title = f"what-if {label}, {first}..{last}"
+        raise InputError(issues, what=_("stored inputs under {label}").format(label=label))
+    stale_note = _("{month} is stale (过期): its sealed results stand on a superseded state")
+    notes = tuple(stale_note.format(month=r.month) for r in sealed if r.month in stale)
+    title = _("what-if {label}, {first}..{last}").format(label=label, first=first, last=last)
     return WhatIf(policy, sealed, ChangeReport("what-if", title, tuple(months), notes))

@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from appraisal.domain.pauses import without_cycle_collection
 from appraisal.files.xlsx import workbook_bytes
+from appraisal.i18n import N_, _
 from payroll_export.changes_model import ChangeReport, EmployeeChange, MonthChanges
 from payroll_export.model import PAY_LABELS
 from payroll_export.sheet import (
@@ -31,8 +32,8 @@ from payroll_export.sheet import (
 __all__ = ["MONTH_COLUMNS", "SUMMARY_COLUMNS", "SUMMARY_SHEET", "changes_workbook"]
 
 SUMMARY_SHEET = "汇总"
-ALL_DEPARTMENTS = "合计 total"
-ALL_MONTHS = "总计 all months"
+ALL_DEPARTMENTS = N_("合计 total")  # in the language of the command, as its report
+ALL_MONTHS = N_("总计 all months")
 ZERO = Decimal("0.00")
 # The pay fields whose difference has a column of its own (gross has three, below).
 DIFFERENCE_FIELDS = tuple(name for name in PAY_LABELS if name != "gross")
@@ -77,7 +78,7 @@ MONTH_COLUMNS = (
 def changes_workbook(report: ChangeReport, *, max_rows: int = MAX_SHEET_ROWS) -> bytes:
     """The report as an .xlsx: 汇总 first, then one sheet per month, in calendar order."""
     if not report.months:
-        raise ValueError("a changes workbook needs at least one month")
+        raise ValueError(_("a changes workbook needs at least one month"))
     first = report.months[0].month
     book = Book(first, "")
     try:
@@ -96,7 +97,7 @@ def changes_workbook(report: ChangeReport, *, max_rows: int = MAX_SHEET_ROWS) ->
             book.workbook,
             rows=[(sheet.ws, sheet.spool) for sheet in book.sheets],
             month=first,
-            title=f"变动明细 changes: {report.title}",
+            title=_("变动明细 changes: {title}").format(title=report.title),
             description="; ".join(report.notes),
         )
     finally:
@@ -123,7 +124,7 @@ def _summary_rows(report: ChangeReport) -> Iterator[Row]:
         yield Row(
             (
                 month.month,
-                ALL_DEPARTMENTS,
+                _(ALL_DEPARTMENTS),
                 len(month.changes),
                 sum((c.gross.before for c in month.changes), ZERO),
                 sum((c.gross.after for c in month.changes), ZERO),
@@ -136,8 +137,8 @@ def _summary_rows(report: ChangeReport) -> Iterator[Row]:
         )
     yield Row(
         (
-            ALL_MONTHS,
-            ALL_DEPARTMENTS,
+            _(ALL_MONTHS),
+            _(ALL_DEPARTMENTS),
             report.changed,
             None,
             None,

@@ -12,6 +12,7 @@ from collections.abc import Iterator, Mapping, Sequence
 
 from payroll_export.model import DRAFT, Manifest, pay_date
 from payroll_export.sheet import HEADER_ROWS, MAX_SHEET_ROWS, Book, Column, Part, Row, write_table
+from payroll_export.wording import label
 
 __all__ = ["MANIFEST_SHEET", "write_manifest_sheet"]
 
@@ -48,55 +49,76 @@ def _items(
     max_rows: int,
 ) -> Iterator[tuple[str, str | None, str]]:
     if manifest.draft:
-        yield DRAFT, None, "草稿：未封存 not sealed (appraisal run --dry-run): no ledger record"
-    yield "考核月份 month", None, manifest.month
+        draft = label("草稿：未封存（appraisal run --dry-run），无账本记录", "草稿：未封存 not sealed (appraisal run --dry-run): no ledger record")  # fmt: skip
+        yield DRAFT, None, draft
+    yield label("考核月份", "考核月份 month"), None, manifest.month
     yield (
-        "发薪日 pay date",
+        label("发薪日", "发薪日 pay date"),
         "pay_day_of_month",
         pay_date(manifest.month, manifest.pay_day_of_month).isoformat(),
     )
-    yield "政策 policy", "id", manifest.policy_id
-    yield "政策 policy", "version", manifest.policy_version
-    yield "政策 policy", "sha256", manifest.policy_sha256
-    yield "降级线 demotion line", "demotion_line", _demotion_line(manifest.demotion_line)
+    policy = label("制度", "政策 policy")
+    yield policy, "id", manifest.policy_id
+    yield policy, "version", manifest.policy_version
+    yield policy, "sha256", manifest.policy_sha256
+    demotion = label("降级线", "降级线 demotion line")
+    yield demotion, "demotion_line", _demotion_line(manifest.demotion_line)
     for name in sorted(manifest.input_files):
-        yield "输入文件 input file (sha256)", name, manifest.input_files[name]
-    yield "引擎版本 engine version", None, manifest.engine_version
+        yield (
+            label("输入文件 (sha256)", "输入文件 input file (sha256)"),
+            name,
+            manifest.input_files[name],
+        )
+    yield label("引擎版本", "引擎版本 engine version"), None, manifest.engine_version
+    record = label("账本记录", "账本记录 ledger record")
     if manifest.draft:
-        yield "账本记录 ledger record", None, "无 none: a draft is sealed nowhere, and has no hash"
+        nowhere = label("无：草稿未封存，没有哈希", "无 none: a draft is sealed nowhere, and has no hash")  # fmt: skip
+        yield record, None, nowhere
     else:
-        yield "账本记录 ledger record", "record_hash", manifest.record_hash
-        yield "账本记录 ledger record", "version", str(manifest.ledger_version)
-        yield "账本记录 ledger record", "seq", str(manifest.ledger_seq)
-        reason = manifest.amend_reason or "无 none (original seal)"
-        yield "更正原因 amendment", "amend_reason", reason
-    yield "员工人数 employees", None, str(employees)
-    yield "审计轨迹 audit trail", "entries", str(trace_entries)
+        yield record, "record_hash", manifest.record_hash
+        yield record, "version", str(manifest.ledger_version)
+        yield record, "seq", str(manifest.ledger_seq)
+        reason = manifest.amend_reason or label("无（首次封存）", "无 none (original seal)")
+        yield label("更正原因", "更正原因 amendment"), "amend_reason", reason
+    yield label("员工人数", "员工人数 employees"), None, str(employees)
+    yield label("审计轨迹", "审计轨迹 audit trail"), "entries", str(trace_entries)
+    split = label("分页", "分页 split")
     for table, sheets in parts.items():
         if len(sheets) == 1:
-            yield "分页 split", table, f"否 no: one sheet, {sheets[0].title}"
+            one = label(f"否：一张工作表，{sheets[0].title}", f"否 no: one sheet, {sheets[0].title}")  # fmt: skip
+            yield split, table, one
             continue
         capacity = max_rows - HEADER_ROWS
-        yield (
-            "分页 split",
-            table,
+        several = label(
+            f"是：{len(sheets)}张工作表，每张至多{capacity:,}行"
+            f"（Excel 每张工作表可容{MAX_SHEET_ROWS:,}行，此处上限为{max_rows:,}行）",
             f"是 yes: {len(sheets)} sheets of at most {capacity:,} rows each "
             f"(Excel holds {MAX_SHEET_ROWS:,} rows a sheet, the limit used here is {max_rows:,})",
         )
+        yield split, table, several
         for part in sheets:
-            yield "分页 split", part.title, f"rows {part.first:,}–{part.last:,} of {table}"
+            rows = label(
+                f"{table}的第{part.first:,}–{part.last:,}行",
+                f"rows {part.first:,}–{part.last:,} of {table}",
+            )
+            yield split, part.title, rows
+    verify = label("核对", "核对 verify")
     if manifest.draft:
-        yield "核对 verify", None, "草稿 a draft: pay nothing from it; seal the month first."
+        yield verify, None, label("草稿：不得据此发薪；请先封存该月。", "草稿 a draft: pay nothing from it; seal the month first.")  # fmt: skip
         return
     yield (
-        "核对 verify",
+        verify,
         None,
-        f"appraisal replay --month {manifest.month} recomputes this month from the ledger "
-        "and must report it identical; the record hash above must match the ledger's.",
+        label(
+            f"appraisal replay --month {manifest.month} 从账本重算本月，结果须为一致；"
+            "上面的记录哈希须与账本中的相同。",
+            f"appraisal replay --month {manifest.month} recomputes this month from the ledger "
+            "and must report it identical; the record hash above must match the ledger's.",
+        ),
     )
 
 
 def _demotion_line(line: int | None) -> str:
     if line is None:
-        return "无 none: the policy demotes on no score threshold"
-    return f"总分低于{line}分 score < {line}"
+        return label("无：本制度不按分数降级", "无 none: the policy demotes on no score threshold")  # fmt: skip
+    return label(f"总分低于{line}分（score < {line}）", f"总分低于{line}分 score < {line}")

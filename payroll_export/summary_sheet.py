@@ -42,13 +42,15 @@ from payroll_export.pay_sheet import PayLayout
 from payroll_export.print_layout import first_page_columns
 from payroll_export.sheet import HEADER_ROWS, Book, Column, Formula, Row, Sheet
 from payroll_export.text import clean_text, money_sum
+from payroll_export.wording import label
 
 __all__ = ["BY_DEPARTMENT", "BY_LEVEL", "SUMMARY_SHEET", "write_summary_sheet"]
 
 SUMMARY_SHEET = "汇总"
-BY_LEVEL = "按职级 by level"
-BY_DEPARTMENT = "按部门 by department"
-BLANK = "(未填 blank)"
+# label(now, before 0.2.0): read as the workbook is written, in its wording.
+BY_LEVEL = ("按职级", "按职级 by level")
+BY_DEPARTMENT = ("按部门", "按部门 by department")
+BLANK = ("(未填)", "(未填 blank)")
 BAND_WIDTH = 10  # points per bar of the score distribution; bands have an edge at the line
 CM_PER_WIDTH = 0.185  # a column width unit in Excel: one digit of Calibri 11, 7 pixels
 BELOW_COLOUR = "C00000"  # the bars of scores below the demotion line
@@ -78,8 +80,12 @@ def _band_columns(demotion_line: int | None) -> tuple[Column, ...]:
     line = demotion_line
     return (
         Column("分数段", "score_band"),
-        Column(f"低于{line}分 (降级)", f"below {line} (demotion)", kind="number"),
-        Column(f"{line}分及以上", f"{line} or more", kind="number"),
+        Column(
+            f"低于{line}分 (降级)",
+            label(f"score < {line}", f"below {line} (demotion)"),
+            kind="number",
+        ),
+        Column(f"{line}分及以上", label(f"score >= {line}", f"{line} or more"), kind="number"),
     )
 
 
@@ -107,11 +113,11 @@ def write_summary_sheet(
     department_figures = [_figures(by_department[name]) for name in departments]
     group_rows = [
         *(
-            _group(BY_LEVEL, label, track, "level", people, row, figures, pay)
-            for (label, track), row, figures in zip(levels, level_rows, level_figures, strict=True)
+            _group(label(*BY_LEVEL), label_, track, "level", people, row, figures, pay)
+            for (label_, track), row, figures in zip(levels, level_rows, level_figures, strict=True)
         ),
         *(
-            _group(BY_DEPARTMENT, name, "", "department", people, row, figures, pay)
+            _group(label(*BY_DEPARTMENT), name, "", "department", people, row, figures, pay)
             for name, row, figures in zip(
                 departments, department_rows, department_figures, strict=True
             )
@@ -119,10 +125,12 @@ def write_summary_sheet(
     ]
     sheet = book.sheet(SUMMARY_SHEET, COLUMNS, ruled=True)
     written = [sheet.append(row) for row in group_rows[: len(levels)]]
-    sheet.append(_totals(f"{BY_LEVEL} 合计 total", level_rows, level_figures))
+    level_total = label("按职级合计", "按职级 by level 合计 total")
+    sheet.append(_totals(level_total, level_rows, level_figures))
     written += [sheet.append(row) for row in group_rows[len(levels) :]]
     assert written == level_rows + department_rows, "summary rows out of place"
-    sheet.append(_totals(f"{BY_DEPARTMENT} 合计 total", department_rows, department_figures))
+    department_total = label("按部门合计", "按部门 by department 合计 total")
+    sheet.append(_totals(department_total, department_rows, department_figures))
     filter_to = sheet.last_filtered
 
     sheet.append_blank()
@@ -165,7 +173,8 @@ def _not_appraised(sheet: Sheet, employees: Sequence[EmployeeResult]) -> None:
     if not missing:
         return
     sheet.append_blank()
-    sheet.append(Row((NOT_APPRAISED, "考核标准按未达到计 criteria not met", None, len(missing))))
+    said = label("考核标准按未达到计", "考核标准按未达到计 criteria not met")
+    sheet.append(Row((NOT_APPRAISED, said, None, len(missing))))
     for person in missing:
         sheet.append(Row((None, f"{person.employee_id} {person.name}")))
 
@@ -203,7 +212,7 @@ def _group(
     copied into a formula (where Excel would also cap it at 255 characters).
     """
     if not people:
-        return Row((grouping, name or BLANK, track, 0, *("0.00" for _ in PAY_COLUMNS)))
+        return Row((grouping, name or label(*BLANK), track, 0, *("0.00" for _ in PAY_COLUMNS)))
     criterion = f"$B{row}" if name else '""'  # a blank department is shown as BLANK
     members = f"EXACT({pay.range(field)},{criterion})*{pay.employees_only()}"
     head_count, totals = figures
@@ -212,7 +221,7 @@ def _group(
         Formula(f"=SUMPRODUCT({members}*{pay.range(pay_field)})", total)
         for pay_field, total in zip(PAY_COLUMNS, totals, strict=True)
     )
-    return Row((grouping, name or BLANK, track, count, *sums))
+    return Row((grouping, name or label(*BLANK), track, count, *sums))
 
 
 def _totals(label: str, rows: Sequence[int], groups: Sequence[Figures]) -> Row:
@@ -259,17 +268,20 @@ def _score_chart(
 ) -> BarChart:
     # Split at the demotion line, two series: the colour changes where the line falls,
     # and the legend names it. Without a line, one series needs no legend.
-    title = "分数分布 score distribution"
+    title = label("分数分布", "分数分布 score distribution")
     if demotion_line is not None:
-        title += f" ({demotion_line}分降级线 demotion line)"
-    chart = _bar_chart(title, "总分 total score", "人数 head count", width)
+        title += label(f"（{demotion_line}分降级线）", f" ({demotion_line}分降级线 demotion line)")
+    axes = label("总分", "总分 total score"), label("人数", "人数 head count")
+    chart = _bar_chart(title, *axes, width)
     columns = _band_columns(demotion_line)
     colours = (BAR_COLOUR,) if demotion_line is None else (BELOW_COLOUR, BAR_COLOUR)
     first, last = rows[0], rows[-1]
     for column, colour in enumerate(colours, start=2):
         series = Series(
             Reference(sheet.ws, min_col=column, min_row=first, max_row=last),
-            title=f"{columns[column - 1].zh} {columns[column - 1].en}",
+            title=label(
+                columns[column - 1].zh, f"{columns[column - 1].zh} {columns[column - 1].en}"
+            ),
         )
         series.graphicalProperties.solidFill = colour
         series.graphicalProperties.line.solidFill = colour
@@ -289,11 +301,16 @@ def _score_chart(
 def _payroll_chart(
     sheet: Sheet, rows: Sequence[int], width: float, gross_totals: Sequence[Decimal]
 ) -> BarChart:
-    chart = _bar_chart("各职级应发工资 payroll (gross) by level", "职级 level", "元 yuan", width)
+    chart = _bar_chart(
+        label("各职级应发工资", "各职级应发工资 payroll (gross) by level"),
+        label("职级", "职级 level"),
+        label("元", "元 yuan"),
+        width,
+    )
     gross = _MONEY_START + PAY_COLUMNS.index("gross")
     series = Series(
         Reference(sheet.ws, min_col=gross, min_row=rows[0], max_row=rows[-1]),
-        title="应发工资 gross",
+        title=label("应发工资", "应发工资 gross"),
     )
     series.graphicalProperties.solidFill = BAR_COLOUR
     chart.series.append(series)

@@ -25,7 +25,7 @@ from appraisal.ledger.errors import NotSealed
 from appraisal.ledger.store import Ledger
 from appraisal.lifecycle import months_between, what_if
 from appraisal.pipeline import RunRequest, run
-from appraisal.policy.loaded import load_policy
+from appraisal.policy.loaded import as_of, load_policy
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "tests" / "fixtures" / "ledger_v1"
@@ -187,3 +187,22 @@ def test_an_employee_in_only_one_result_counts_whole(ledger: Path) -> None:
 def test_months_between_counts_calendar_months() -> None:
     months = months_between(Month.parse("2026-11"), Month.parse("2027-02"))
     assert [str(m) for m in months] == ["2026-11", "2026-12", "2027-01", "2027-02"]
+
+
+def test_as_of_tries_the_amendment_on_a_month_before_it_takes_effect(ledger: Path) -> None:
+    """`what-if --as-of 2027-01`: December 2026 under the values the amendment puts in
+    force in January. December's events are January's (November's, moved), so the
+    lateness fines change exactly as in January: KF002 and KF005 (within 30 min) 10 → 20,
+    KF004 and KF009 (within the hour) 30 → 50; 60.00 clawed back in all."""
+    draft = as_of(load_policy(POLICY_2027), Month.parse("2027-01"))
+    trial = what_if(draft, Month.parse("2026-12"), Month.parse("2026-12"), ledger)
+    (december,) = trial.report.months
+    changed = {c.employee_id: c for c in december.changes}
+    for person, delta in (("KF002", -10), ("KF005", -10), ("KF004", -20), ("KF009", -20)):
+        assert changed[person].gross.delta == Decimal(delta), person
+    assert december.clawback == Decimal("60.00") and december.back_pay == Decimal("0.00")
+    # Without --as-of, December is evaluated under December's values: nothing changes.
+    plain = what_if(
+        load_policy(POLICY_2027), Month.parse("2026-12"), Month.parse("2026-12"), ledger
+    )
+    assert plain.report.months[0].changes == ()

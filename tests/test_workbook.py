@@ -181,12 +181,12 @@ def check_summary(ws: Worksheet, month: Month_) -> None:
     rows = table(ws, last=ws.max_row)
     groups: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
     for person in month.results["employees"]:
-        groups["按职级 by level", str(level_text(person["level"], month.ladder))].append(person)
-        groups["按部门 by department", person["department"]].append(person)
+        groups["按职级", str(level_text(person["level"], month.ladder))].append(person)
+        groups["按部门", person["department"]].append(person)
     checked = 0
     for row in rows:
         key = (row["grouping"], row["group"])
-        if row["grouping"] not in ("按职级 by level", "按部门 by department"):
+        if row["grouping"] not in ("按职级", "按部门"):
             continue
         members = groups.get(key, [])
         assert row["head_count"] == len(members), key
@@ -197,7 +197,7 @@ def check_summary(ws: Worksheet, month: Month_) -> None:
     departments = {person["department"] for person in month.results["employees"]}
     assert checked == len(month.ladder) + len(departments)
     everyone = month.results["employees"]
-    for label in ("按职级 by level 合计 total", "按部门 by department 合计 total"):
+    for label in ("按职级合计", "按部门合计"):
         (total,) = (r for r in rows if r["grouping"] == label)
         assert total["head_count"] == len(everyone)
         for field in PAY_FIELDS:
@@ -404,15 +404,15 @@ def test_the_manifest_ties_the_file_to_the_ledger_record(
     record = example.record
     for name, path in (("roster.csv", EXAMPLE_ROSTER), ("events.csv", EXAMPLE_EVENTS)):
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
-        assert ("输入文件 input file (sha256)", name, digest) in rows
-    assert ("考核月份 month", None, MONTH) in rows
-    assert ("政策 policy", "sha256", record.policy_sha256) in rows
-    assert ("政策 policy", "id", "cs-appraisal") in rows
-    assert ("账本记录 ledger record", "record_hash", record.record_hash) in rows
-    assert ("账本记录 ledger record", "version", "1") in rows
-    assert ("账本记录 ledger record", "seq", str(record.seq)) in rows
-    assert ("引擎版本 engine version", None, record.engine_version) in rows
-    assert ("分页 split", "审计轨迹 audit trail", "否 no: one sheet, 审计轨迹") in rows
+        assert ("输入文件 (sha256)", name, digest) in rows
+    assert ("考核月份", None, MONTH) in rows
+    assert ("制度", "sha256", record.policy_sha256) in rows
+    assert ("制度", "id", "cs-appraisal") in rows
+    assert ("账本记录", "record_hash", record.record_hash) in rows
+    assert ("账本记录", "version", "1") in rows
+    assert ("账本记录", "seq", str(record.seq)) in rows
+    assert ("引擎版本", None, record.engine_version) in rows
+    assert ("分页", "审计轨迹 audit trail", "否：一张工作表，审计轨迹") in rows
 
 
 def test_the_summary_sums_by_formula_over_the_salary_sheet(
@@ -420,12 +420,12 @@ def test_the_summary_sums_by_formula_over_the_salary_sheet(
 ) -> None:
     ws = book["汇总"]
     rows = table(ws, last=ws.max_row)
-    by_level = [r for r in rows if r["grouping"] == "按职级 by level"]
+    by_level = [r for r in rows if r["grouping"] == "按职级"]
     assert [r["group"] for r in by_level] == [
         level_text(lv.id, example.ladder) for lv in example.ladder
     ]
     departments = sorted({p["department"] for p in example.results["employees"]})
-    assert [r["group"] for r in rows if r["grouping"] == "按部门 by department"] == departments
+    assert [r["group"] for r in rows if r["grouping"] == "按部门"] == departments
     found = formulas(sheet_xml(example_xlsx)["汇总"])
     # The groups are EXACT matches over 工资调整 (never SUMIF, which reads patterns).
     groups = [f for f in found.values() if "SUMPRODUCT" in f]
@@ -646,11 +646,11 @@ def test_a_long_trail_goes_on_over_numbered_sheets(example: Month_) -> None:
         assert book[name]["A2"].value == "seq"  # each part has its headers
     manifest = [(r["item"], r["name"], r["value"]) for r in table(book["说明"])]
     split = [m for m in manifest if m[1] == "审计轨迹 audit trail"]
-    assert split and split[0][2].startswith(f"是 yes: {parts} sheets")
+    assert split and split[0][2].startswith(f"是：{parts}张工作表")
     assert (
-        "分页 split",
+        "分页",
         "审计轨迹 (2)",
-        f"rows {limit - 1}–{2 * (limit - 2)} of 审计轨迹 audit trail",
+        f"审计轨迹 audit trail的第{limit - 1}–{2 * (limit - 2)}行",
     ) in manifest
 
 
@@ -697,7 +697,7 @@ def test_pay_date_falls_on_the_last_day_of_a_short_month(example: Month_) -> Non
     data = salary_workbook(MonthResults.from_json(results), manifest)
     book = openpyxl.load_workbook(io.BytesIO(data))
     assert pay_people(book["工资调整"])[0]["pay_date"] == datetime(2027, 2, 28)
-    pay_day = [r["value"] for r in table(book["说明"]) if r["item"] == "发薪日 pay date"]
+    pay_day = [r["value"] for r in table(book["说明"]) if r["item"] == "发薪日"]
     assert pay_day == [date(2027, 2, 28).isoformat()]
 
 
@@ -749,7 +749,7 @@ def test_the_score_bands_split_at_the_policys_demotion_line(example: Month_, lin
     book = openpyxl.load_workbook(io.BytesIO(data))
     zh, en, bands = score_bands(book["汇总"])
     assert zh == ("分数段", f"低于{line}分 (降级)", f"{line}分及以上")
-    assert en == ("score_band", f"below {line} (demotion)", f"{line} or more")
+    assert en == ("score_band", f"score < {line}", f"score >= {line}")
     scores = [Decimal(str(p["score"]["total"])) for p in example.results["employees"]]
     lows = [int(label.split("–")[0]) for label, _, _ in bands]
     assert line in lows  # a band begins at the line
@@ -762,13 +762,13 @@ def test_the_score_bands_split_at_the_policys_demotion_line(example: Month_, lin
     demoted = sum(below for _, below, _ in bands)
     assert demoted == {140: 6, 150: 16, 145: sum(score < 145 for score in scores)}[line]
     heading, series = chart(data, "分数分布")
-    assert heading.startswith(f"分数分布 score distribution ({line}分降级线 demotion line)")
+    assert heading.startswith(f"分数分布（{line}分降级线）")
     assert series == [
-        (f"低于{line}分 (降级) below {line} (demotion)", "C00000"),  # red: demoted
-        (f"{line}分及以上 {line} or more", "2E75B6"),
+        (f"低于{line}分 (降级)", "C00000"),  # red: demoted
+        (f"{line}分及以上", "2E75B6"),
     ]
     rows = [(r["item"], r["name"], r["value"]) for r in table(book["说明"])]
-    assert ("降级线 demotion line", "demotion_line", f"总分低于{line}分 score < {line}") in rows
+    assert ("降级线", "demotion_line", f"总分低于{line}分（score < {line}）") in rows
 
 
 def test_a_policy_without_a_score_threshold_draws_no_line(example: Month_) -> None:
@@ -780,13 +780,13 @@ def test_a_policy_without_a_score_threshold_draws_no_line(example: Month_) -> No
     assert [label for label, _ in bands][:2] == ["80–89", "90–99"]  # bands on the tens
     assert sum(count for _, count in bands) == len(example.results["employees"])
     heading, series = chart(data, "分数分布")
-    assert heading == "分数分布 score distribution"
-    assert series == [("人数 head_count", "2E75B6")]  # one colour: no line to mark
+    assert heading == "分数分布"
+    assert series == [("人数", "2E75B6")]  # one colour: no line to mark
     summary = sheet_xml(data)["汇总"]
     assert not any("降级" in (t.text or "") for t in summary.iter(f"{MAIN}t"))
     rows = [(r["item"], r["name"], r["value"]) for r in table(book["说明"])]
-    (line,) = (value for item, _, value in rows if item == "降级线 demotion line")
-    assert line.startswith("无 none")
+    (line,) = (value for item, _, value in rows if item == "降级线")
+    assert line.startswith("无：")
 
 
 def zh(sealed: str) -> str:

@@ -26,6 +26,7 @@ from test_workbook import MAIN, Month_, formulas, pay_people, seal, sheet_xml, t
 from appraisal.domain.results import MonthResults
 from payroll_export import Manifest, salary_workbook
 from payroll_export.audit_sheet import REVIEW
+from payroll_export.summary_sheet import BLANK
 from payroll_export.text import clean_text
 
 HOSTILE = (
@@ -111,7 +112,7 @@ def test_hostile_text_reads_back_as_typed_on_every_sheet(
     assert reviews == [p["review"][0] for p in people]
     files = {r["name"]: r["value"] for r in table(book["说明"]) if r["item"].startswith("输入文件")}
     assert set(files) == set(HOSTILE)
-    groups = {r["group"] for r in table(book["汇总"]) if r["grouping"] == "按部门 by department"}
+    groups = {r["group"] for r in table(book["汇总"]) if r["grouping"] == "按部门"}
     assert groups == {p["department"] for p in people}  # the reader strips " =1+1"
     assert set(HOSTILE) - groups == {" =1+1"}
 
@@ -285,11 +286,9 @@ def test_stored_totals_are_the_exact_sums(
     departments = len({name for _, name in staff})
     assert cells[f"F{5 + len(staff) + departments}"] == f"{total:.2f}"
     summary = openpyxl.load_workbook(io.BytesIO(data), data_only=True)["汇总"]
-    rows = [
-        r for r in table(summary, last=summary.max_row) if r["grouping"] == "按部门 by department"
-    ]
+    rows = [r for r in table(summary, last=summary.max_row) if r["grouping"] == "按部门"]
     for row in rows:
-        department = "" if row["group"] == "(未填 blank)" else row["group"]
+        department = "" if row["group"] == BLANK[0] else row["group"]
         members = [amount for amount, name in staff if name == department]
         assert row["head_count"] == len(members), department
         assert Decimal(str(row["base"])) == sum(members, Decimal(0)), department

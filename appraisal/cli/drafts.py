@@ -31,6 +31,7 @@ from appraisal.drafts import (
 from appraisal.engine.roster import left
 from appraisal.export.summary import summary_lines
 from appraisal.files.clash import Output, Read
+from appraisal.i18n import N_, _
 from appraisal.ledger.drafts import DraftFile
 from appraisal.policy.lines import demotion_line
 from appraisal.policy.loaded import load_policy
@@ -39,6 +40,8 @@ __all__ = ["RESOLUTIONS", "parse_resolution", "register"]
 
 #: How a review item may be resolved; ``late:MIN`` takes the minutes late.
 RESOLUTIONS = ("normal", "absent", "personal_leave", "sick_leave", "late:MIN")
+#: The roles of a draft's files, as its lines name them.
+ROLES = (N_("roster"), N_("events"), N_("deductions"))
 
 
 def register(command: AddCommand) -> None:
@@ -122,7 +125,7 @@ def _add(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     given += [("events", path) for path in args.events]
     given += [("deductions", args.deductions)] if args.deductions else []
     if not given:
-        print("draft add: give at least one of --roster, --events, --deductions", file=err)
+        print(_("draft add: give at least one of --roster, --events, --deductions"), file=err)
         return EXIT_USAGE
     reads = [Read(f"--{role}", path) for role, path in given]
     if usage_problems(
@@ -132,26 +135,29 @@ def _add(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     added, replaced = add_files(args.ledger, args.month, given, args.by, load_policy(args.policy))
     for file, status in added:
         if status == "same":
-            print(
-                terminal_safe(
-                    f"{file.name}: already in the {args.month} draft (the same bytes, sha256 {file.sha256[:12]}); nothing new stored"
-                ),
-                file=out,
+            message = _(
+                "{file}: already in the {month} draft (the same bytes, sha256 {sha256}); "
+                "nothing new stored"
             )
         else:
-            print(
-                terminal_safe(
-                    f"Added {file.role} {file.name} (sha256 {file.sha256[:12]}) to the {args.month} draft, from {file.added_by} at {file.added_at}"
-                ),
-                file=out,
+            message = _(
+                "Added {role} {file} (sha256 {sha256}) to the {month} draft, from {by} at {at}"
             )
-    for file in replaced:
-        print(
-            terminal_safe(
-                f"It replaces the roster {file.name} (sha256 {file.sha256[:12]}) sent by {file.added_by} at {file.added_at}"
-            ),
-            file=out,
+        said = message.format(
+            role=_(file.role),
+            file=file.name,
+            sha256=file.sha256[:12],
+            month=args.month,
+            by=file.added_by,
+            at=file.added_at,
         )
+        print(terminal_safe(said), file=out)
+    for file in replaced:
+        message = _("It replaces the roster {file} (sha256 {sha256}) sent by {by} at {at}")
+        said = message.format(
+            file=file.name, sha256=file.sha256[:12], by=file.added_by, at=file.added_at
+        )
+        print(terminal_safe(said), file=out)
     return EXIT_OK
 
 
@@ -160,62 +166,69 @@ def _show(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return EXIT_USAGE
     policy = load_policy(args.policy)
     view = show(args.ledger, args.month, policy)
-    print(f"Draft of {args.month} in {args.ledger}: {len(view.files)} files", file=out)
+    heading = _("Draft of {month} in {ledger}: {count} files")
+    print(heading.format(month=args.month, ledger=args.ledger, count=len(view.files)), file=out)
     for file in view.files:
         print(f"  {_file_line(file)}", file=out)
     if view.preview is None:
-        print(
-            f"No roster yet: add one with appraisal draft add --month {args.month} --roster FILE",
-            file=out,
-        )
+        hint = _("No roster yet: add one with appraisal draft add --month {month} --roster FILE")
+        print(hint.format(month=args.month), file=out)
     else:
         _print_preview(view, args, out)
     ids = {item.id for item in view.review}
     for decision in (d for d in view.decisions if d.item_id not in ids):
-        print(
-            terminal_safe(
-                f"Decision on {decision.item_id} ({decision.resolution}) matches no review item of the draft now; it is not applied"
-            ),
-            file=out,
+        message = _(
+            "Decision on {item} ({resolution}) matches no review item of the draft now; "
+            "it is not applied"
         )
+        said = message.format(item=decision.item_id, resolution=decision.resolution)
+        print(terminal_safe(said), file=out)
     return EXIT_OK
 
 
 def _file_line(file: DraftFile) -> str:
-    return terminal_safe(
-        f"{file.role:<10} {file.name}  sha256 {file.sha256[:12]}  by {file.added_by} at {file.added_at}"
+    line = _("{role} {file}  sha256 {sha256}  by {by} at {at}").format(
+        role=f"{_(file.role):<10}",
+        file=file.name,
+        sha256=file.sha256[:12],
+        by=file.added_by,
+        at=file.added_at,
     )
+    return terminal_safe(line)
 
 
 def _print_preview(view: DraftView, args: argparse.Namespace, out: TextIO) -> None:
     seen = view.preview
     assert seen is not None
     if seen.unappraised:
-        print(
-            f"Not appraised (未考评): {len(seen.unappraised)}: {', '.join(seen.unappraised)}",
-            file=out,
-        )
+        unappraised = _("Not appraised (未考评): {count}: {who}")
+        who = ", ".join(seen.unappraised)
+        print(unappraised.format(count=len(seen.unappraised), who=who), file=out)
     else:
-        print("Everyone on the roster is appraised.", file=out)
+        print(_("Everyone on the roster is appraised."), file=out)
     if view.review:
-        print(f"To review (待复核): {len(view.review)}", file=out)
+        print(_("To review (待复核): {count}").format(count=len(view.review)), file=out)
     for item in view.review:
         decision = next((d for d in view.decisions if d.item_id == item.id), None)
         said = (
-            "not resolved"
+            _("not resolved")
             if decision is None
-            else (
-                f"resolved as {decision.resolution} by {decision.decided_by} at {decision.decided_at}: {decision.reason}"
+            else _("resolved as {resolution} by {by} at {at}: {reason}").format(
+                resolution=decision.resolution,
+                by=decision.decided_by,
+                at=decision.decided_at,
+                reason=decision.reason,
             )
         )
         print(f"  {item.id}  {item}", file=out)
         print(terminal_safe(f"      {said}"), file=out)
     if seen.issues:
-        print(f"Problems that would stop the seal: {len(seen.issues)}", file=out)
+        stopping = _("Problems that would stop the seal: {count}")
+        print(stopping.format(count=len(seen.issues)), file=out)
         for issue in seen.issues:
             print(f"  {issue}", file=out)
     if seen.computed is not None:
-        print("Preview (草稿, not sealed):", file=out)
+        print(_("Preview (草稿, not sealed):"), file=out)
         line = demotion_line(load_policy(args.policy).in_force(args.month))
         for text in summary_lines(seen.computed.results, line):
             print(text, file=out)
@@ -229,28 +242,36 @@ def _resolve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         args.ledger, args.month, args.item, args.resolution, args.by, args.reason, policy
     )
     applied = (
-        "no event (counts as a normal day)"
+        _("no event (counts as a normal day)")
         if decision.resolution == "normal"
-        else f"an event {decision.resolution} from draft decision {item.id}"
+        else _("an event {resolution} from draft decision {item}").format(
+            resolution=decision.resolution, item=item.id
+        )
     )
-    print(
-        f"Resolved {item.id} ({item}) as {decision.resolution}, by {decision.decided_by} at {decision.decided_at}: {applied}",
-        file=out,
+    message = _("Resolved {item} ({what}) as {resolution}, by {by} at {at}: {applied}")
+    said = message.format(
+        item=item.id,
+        what=item,
+        resolution=decision.resolution,
+        by=decision.decided_by,
+        at=decision.decided_at,
+        applied=applied,
     )
+    print(said, file=out)
     return EXIT_OK
 
 
 def _remove(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     gone = remove(args.ledger, args.month, args.what)
     if isinstance(gone, DraftFile):
-        print(terminal_safe(f"Removed {_file_line(gone)} from the {args.month} draft"), file=out)
-    else:
-        print(
-            terminal_safe(
-                f"Removed the decision on {gone.item_id} ({gone.resolution}) from the {args.month} draft"
-            ),
-            file=out,
+        said = _("Removed {file} from the {month} draft").format(
+            file=_file_line(gone), month=args.month
         )
+    else:
+        said = _("Removed the decision on {item} ({resolution}) from the {month} draft").format(
+            item=gone.item_id, resolution=gone.resolution, month=args.month
+        )
+    print(terminal_safe(said), file=out)
     return EXIT_OK
 
 
@@ -280,27 +301,27 @@ def _seal(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     for line in summary_lines(outcome.results, demotion_line(policy.in_force(args.month)), gone):
         print(line, file=out)
     if outcome.status == "unchanged":
-        print(
-            f"Already sealed with these inputs (version {record.version}); nothing new stored.",
-            file=out,
-        )
+        said = _("Already sealed with these inputs (version {version}); nothing new stored.")
     elif outcome.status == "amended":
-        print(
-            f"Amended: version {record.version} supersedes the earlier one, which is kept.",
-            file=out,
-        )
+        said = _("Amended: version {version} supersedes the earlier one, which is kept.")
     else:
-        print(f"Sealed {record.month} in {args.ledger} (record {record.seq}).", file=out)
-    print(f"Record hash {record.record_hash}", file=out)
-    print(f"The {args.month} draft is cleared.", file=out)
+        said = _("Sealed {month} in {ledger} (record {seq}).")
+    print(
+        said.format(version=record.version, month=record.month, ledger=args.ledger, seq=record.seq),
+        file=out,
+    )
+    print(_("Record hash {hash}").format(hash=record.record_hash), file=out)
+    print(_("The {month} draft is cleared.").format(month=args.month), file=out)
     if sealed.unresolved:
-        print(f"Not applied (review items left unresolved): {len(sealed.unresolved)}", file=out)
+        left_open = _("Not applied (review items left unresolved): {count}")
+        print(left_open.format(count=len(sealed.unresolved)), file=out)
         for item in sealed.unresolved:
             print(f"  {item.id}  {item}", file=out)
     if args.json_path is not None:
-        print(f"Results written to {args.json_path}", file=out)
+        print(_("Results written to {path}").format(path=args.json_path), file=out)
     if args.out is not None:
-        print(f"Salary-adjustment workbook (工资调整表) written to {args.out}", file=out)
+        written = _("Salary-adjustment workbook (工资调整表) written to {path}")
+        print(written.format(path=args.out), file=out)
     return EXIT_OK
 
 
@@ -309,7 +330,7 @@ def parse_resolution(text: str) -> str:
     whole number of minutes above 0); ValueError saying why not."""
     if text in ("normal", *DAY_KINDS):
         return text
-    kind, _, minutes = text.partition(":")
+    kind, _colon, minutes = text.partition(":")
     if kind == "late":
         try:
             value = Decimal(minutes)
@@ -317,5 +338,7 @@ def parse_resolution(text: str) -> str:
             value = Decimal(0)
         if value.is_finite() and value == value.to_integral_value() and value > 0:
             return f"late:{int(value)}"
-        raise ValueError(f"late:MIN takes whole minutes above 0, not {minutes!r}")
-    raise ValueError(f"{text!r} is not one of {', '.join(RESOLUTIONS)}")
+        message = _("late:MIN takes whole minutes above 0, not {minutes}")
+        raise ValueError(message.format(minutes=repr(minutes)))
+    message = _("{text} is not one of {resolutions}")
+    raise ValueError(message.format(text=repr(text), resolutions=", ".join(RESOLUTIONS)))

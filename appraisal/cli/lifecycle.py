@@ -22,8 +22,10 @@ from appraisal.domain.text import terminal_safe
 from appraisal.export.changes import change_lines, changes_json_bytes, changes_workbook_bytes
 from appraisal.files.clash import Output, Read
 from appraisal.files.output import write_atomic
+from appraisal.i18n import N_, _
+from appraisal.i18n.sealed import sealed_text
 from appraisal.lifecycle import reseal_after, what_if
-from appraisal.policy.loaded import load_policy
+from appraisal.policy.loaded import as_of, load_policy
 from payroll_export.changes_model import ChangeReport
 
 __all__ = ["register"]
@@ -60,6 +62,13 @@ def register(command: AddCommand) -> None:
     trial.add_argument(
         "--to", required=True, type=month_argument, dest="last", metavar="M2", help="YYYY-MM"
     )
+    trial.add_argument(
+        "--as-of",
+        type=month_argument,
+        metavar="YYYY-MM",
+        help="evaluate every month under the values the draft has in force in this month "
+        "(to try an amendment on months before it takes effect)",
+    )
     trial.add_argument("--ledger", type=Path, default=Path("appraisal.db"), help=LEDGER_HELP)
     trial.add_argument("--out", type=Path, help=OUT_HELP)
     trial.add_argument("--json", type=Path, dest="json_path", help=JSON_HELP)
@@ -77,23 +86,27 @@ def reseal_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     with args.progress as progress:
         done = reseal_after(args.after, args.ledger, sealed_by=args.by, progress=progress)
     if not done.resealed:
-        print(
-            f"Nothing to re-seal: no month after {args.after} in {args.ledger} stands on a "
-            "superseded state; nothing was sealed or written.",
-            file=out,
+        nothing = _(
+            "Nothing to re-seal: no month after {after} in {ledger} stands on a "
+            "superseded state; nothing was sealed or written."
         )
+        print(nothing.format(after=args.after, ledger=args.ledger), file=out)
         return EXIT_OK
-    print(
-        f"Re-sealed {len(done.resealed)} month(s) after {args.after} in {args.ledger}, "
-        f'each as an amendment: "{done.reason}"',
-        file=out,
+    resealed = _(
+        'Re-sealed {count} month(s) after {after} in {ledger}, each as an amendment: "{reason}"'
+    )
+    counts = {"count": len(done.resealed), "after": args.after, "ledger": args.ledger}
+    print(resealed.format(reason=sealed_text(done.reason or ""), **counts), file=out)
+    each = _(
+        "  {month}: version {version} supersedes version {before}, which is kept "
+        "(record hash {hash})"
     )
     for one in done.resealed:
-        print(
-            f"  {one.after.month}: version {one.after.version} supersedes version "
-            f"{one.before.version}, which is kept (record hash {one.after.record_hash})",
-            file=out,
+        after, before = one.after, one.before
+        said = each.format(
+            month=after.month, version=after.version, before=before.version, hash=after.record_hash
         )
+        print(said, file=out)
     _print_report(done.report, out)
     sealed = ", ".join(one.after.month for one in done.resealed)
     _write(args, done.report, out, sealed=sealed)
@@ -102,7 +115,8 @@ def reseal_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def what_if_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if str(args.first) > str(args.last):
-        print(f"what-if: --from {args.first} is after --to {args.last}", file=err)
+        wrong = _("what-if: --from {first} is after --to {last}")
+        print(wrong.format(first=args.first, last=args.last), file=err)
         return EXIT_USAGE
     outputs = [Output("--out", args.out, ".xlsx"), Output("--json", args.json_path)]
     reads = [Read("--ledger", args.ledger), Read("--policy", args.policy)]
@@ -111,12 +125,18 @@ def what_if_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     with args.progress as progress:
         progress.stage("reading the policy")
         policy = load_policy(args.policy)  # its problems, as check-policy reports them
+        if args.as_of is not None:
+            policy = as_of(policy, args.as_of)
         trial = what_if(policy, args.first, args.last, args.ledger, progress)
-    print(
-        f"What-if: {args.first}..{args.last} of {args.ledger} under the draft policy "
-        f"{policy.id} {policy.version} ({args.policy}); nothing was sealed.",
-        file=out,
+    heading = _(
+        "What-if: {first}..{last} of {ledger} under the draft policy "
+        "{policy} {version} ({path}); nothing was sealed."
     )
+    where = {"first": args.first, "last": args.last, "ledger": args.ledger, "path": args.policy}
+    print(heading.format(policy=policy.id, version=policy.version, **where), file=out)
+    if args.as_of is not None:
+        said = _("Every month evaluated under the values the draft has in force in {month}.")
+        print(said.format(month=args.as_of), file=out)
     _print_report(trial.report, out)
     _write(args, trial.report, out, sealed=None)
     return EXIT_OK
@@ -124,15 +144,15 @@ def what_if_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def _print_report(report: ChangeReport, out: TextIO) -> None:
     for note in report.notes:
-        print(terminal_safe(f"note: {note}"), file=out)
+        print(terminal_safe(_("note: {note}").format(note=note)), file=out)
     for line in change_lines(report):
         print(terminal_safe(line), file=out)
 
 
 def _write(args: argparse.Namespace, report: ChangeReport, out: TextIO, sealed: str | None) -> None:
     files: list[tuple[Path | None, Callable[[ChangeReport], bytes], str]] = [
-        (args.json_path, changes_json_bytes, "Changes written to"),
-        (args.out, changes_workbook_bytes, "Changes workbook (变动明细) written to"),
+        (args.json_path, changes_json_bytes, N_("Changes written to {path}")),
+        (args.out, changes_workbook_bytes, N_("Changes workbook (变动明细) written to {path}")),
     ]
     for path, make, said in files:
         if path is None:
@@ -141,4 +161,4 @@ def _write(args: argparse.Namespace, report: ChangeReport, out: TextIO, sealed: 
             write_atomic(path, make(report))
         except OSError as error:
             raise WriteFailed(str(path), error.strerror or str(error), sealed=sealed) from error
-        print(f"{said} {path}", file=out)
+        print(_(said).format(path=path), file=out)

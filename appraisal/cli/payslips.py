@@ -20,6 +20,7 @@ from appraisal.domain.model import Issue
 from appraisal.export.payslip_read import read_passwords
 from appraisal.export.payslips import verify_payslip, write_payslips
 from appraisal.files.input import read_input
+from appraisal.i18n import _
 
 __all__ = ["check_payslip", "payslips_command", "register", "version_argument"]
 
@@ -27,7 +28,8 @@ __all__ = ["check_payslip", "payslips_command", "register", "version_argument"]
 def version_argument(text: str) -> int:
     """The type of every --version N of a sealed month: a whole number from 1."""
     if not text.strip().isdigit() or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a version number (1, 2, …)")
+        message = _("{text} is not a version number (1, 2, …)")
+        raise argparse.ArgumentTypeError(message.format(text=repr(text)))
     return int(text)
 
 
@@ -52,7 +54,8 @@ def register(command: AddCommand) -> None:
 
 def payslips_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.out.exists() and not args.out.is_dir():
-        print(f"{args.out}: --out names a file; give a folder for the payslips", file=err)
+        message = _("{out}: --out names a file; give a folder for the payslips")
+        print(message.format(out=args.out), file=err)
         return EXIT_USAGE
     with args.progress as progress:
         progress.stage("writing the payslips")
@@ -64,18 +67,19 @@ def payslips_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             fmt=args.format,
             passwords=args.passwords,
         )
-    locked = " (each encrypted with its employee's password)" if args.passwords else ""
-    print(
-        f"{len(written)} 工资条 (payslips) of {args.month} written to {args.out}{locked}",
-        file=out,
-    )
+    said = (
+        _("{count} 工资条 (payslips) of {month} written to {out} (each encrypted with its employee's password)")
+        if args.passwords
+        else _("{count} 工资条 (payslips) of {month} written to {out}")
+    )  # fmt: skip
+    print(said.format(count=len(written), month=args.month, out=args.out), file=out)
     return EXIT_OK
 
 
 def check_payslip(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """`replay --payslip FILE --employee ID [--passwords FILE]`, after the replay itself."""
     if args.employee is None:
-        print("replay --payslip: give --employee ID, whose payslip the file is", file=err)
+        print(_("replay --payslip: give --employee ID, whose payslip the file is"), file=err)
         return EXIT_USAGE
     given, problems = read_input(args.payslip)  # a regular file only: never a FIFO
     if given is None:
@@ -87,14 +91,16 @@ def check_payslip(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             raise InputError(problems, what="passwords")
         password = passwords.get(args.employee)
         if password is None:
-            message = f"no password for {args.employee}"
+            message = _("no password for {employee}").format(employee=args.employee)
             raise InputError([Issue(str(args.passwords), None, None, message)], what="passwords")
     checked = verify_payslip(given.data, args.ledger, args.month, args.employee, password=password)
     path = args.payslip
     if not checked.identical:
         for line in checked.differences:
             print(f"{path}: {line}", file=err)
-        print(f"{path} is not the payslip of {args.employee} for {args.month}.", file=err)
+        wrong = _("{path} is not the payslip of {employee} for {month}.")
+        print(wrong.format(path=path, employee=args.employee, month=args.month), file=err)
         return EXIT_PROBLEMS
-    print(f"{path}: byte-identical to the payslip of {args.employee} the ledger gives.", file=out)
+    same = _("{path}: byte-identical to the payslip of {employee} the ledger gives.")
+    print(same.format(path=path, employee=args.employee), file=out)
     return EXIT_OK

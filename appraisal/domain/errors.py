@@ -35,6 +35,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from appraisal.domain.model import Issue
+from appraisal.i18n import _
 
 __all__ = [
     "AppraisalError",
@@ -102,9 +103,15 @@ class WriteFailed(AppraisalError):
         self, path: str, reason: str, *, sealed: str | None = None, rebuild: str | None = None
     ) -> None:
         self.path, self.reason, self.sealed, self.rebuild = path, reason, sealed, rebuild
-        message = f"{path}: cannot write the file: {reason}"
-        if sealed is not None:
-            message += f"; {sealed} is sealed in the ledger all the same"
-            if rebuild:
-                message += f". To write the file again from the ledger: {rebuild}"
+        message = _("{path}: cannot write the file: {reason}").format(path=path, reason=reason)
+        if sealed is not None and rebuild:
+            message = _(
+                "{path}: cannot write the file: {reason}; {sealed} is sealed in the ledger all "
+                "the same. To write the file again from the ledger: {rebuild}"
+            ).format(path=path, reason=reason, sealed=sealed, rebuild=rebuild)
+        elif sealed is not None:
+            message = _(
+                "{path}: cannot write the file: {reason}; {sealed} is sealed in the ledger all "
+                "the same"
+            ).format(path=path, reason=reason, sealed=sealed)
         super().__init__(message)

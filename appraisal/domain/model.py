@@ -234,7 +234,7 @@ class CarriedState:
         def mapping(key: str) -> Mapping[str, Any]:
             value = data.get(key, {})
             if not isinstance(value, Mapping):
-                raise ValueError(f"carried state: {key} is not a mapping")
+                raise ValueError(_("carried state: {key} is not a mapping").format(key=key))
             return value
 
         levels = {str(k): (None if v is None else str(v)) for k, v in mapping("levels").items()}

@@ -112,13 +112,17 @@ def _rows(rows: Sequence[tuple[Event, Decimal | None]]) -> str:
     last = rows[-1][0].source
     named = []
     for event, counted in rows:
-        where = f"row {event.source.row}"
+        where = _("row {row}").format(row=event.source.row)
         if event.source.where != last.where:
             where = f"{event.source.where}:{event.source.row}"
         value = plain(event.value) if event.value is not None else ""
         if event.kind in _MINUTES:
-            said = f"{event.kind.value} {value} min = {plain(counted or Decimal(0))} day"
+            said = _("{kind} {value} min = {days} day").format(
+                kind=event.kind.value, value=value, days=plain(counted or Decimal(0))
+            )
+        elif event.value == 1:
+            said = _("{kind} {value} day").format(kind=event.kind.value, value=value)
         else:
-            said = f"{event.kind.value} {value} day{'s' if event.value != 1 else ''}"
-        named.append(f"{where}: {said}")
+            said = _("{kind} {value} days").format(kind=event.kind.value, value=value)
+        named.append(_("{where}: {said}").format(where=where, said=said))
     return ", ".join(named)

@@ -22,9 +22,8 @@ from typing import Any
 
 from appraisal.domain.money import text
 from appraisal.domain.results import PAY_FIELDS, EmployeeResult, MonthResults, TraceEntry, number
+from appraisal.i18n import N_, _
 from payroll_export.changes_model import (
-    BACK_PAY,
-    CLAWBACK,
     ChangeReport,
     EmployeeChange,
     FieldChange,
@@ -41,6 +40,8 @@ __all__ = [
 ]
 
 ZERO = Decimal("0.00")
+#: An employee in only one of the two results.
+ONLY_ONE_SIDE = {"added": N_("only after"), "removed": N_("only before")}
 
 
 def month_changes(
@@ -129,62 +130,84 @@ def change_lines(report: ChangeReport) -> Iterator[str]:
     """The report as the command prints it: each month's changed employees, one line
     each with every figure that changed, then the month's and the departments' totals."""
     for month in report.months:
-        yield f"{month.month} ({month.before_label} → {month.after_label}): " + (
-            f"{len(month.changes)} of {month.employees} employees change"
+        said = (
+            _("{month} ({before} → {after}): {changed} of {employees} employees change")
             if month.changes
-            else f"no change for any of {month.employees} employees"
+            else _("{month} ({before} → {after}): no change for any of {employees} employees")
+        )
+        yield said.format(
+            month=month.month,
+            before=month.before_label,
+            after=month.after_label,
+            changed=len(month.changes),
+            employees=month.employees,
         )
         for change in month.changes:
-            yield f"  {change.employee_id} {change.name} ({change.department}): " + "; ".join(
-                _change_parts(change)
-            )
+            who = f"{change.employee_id} {change.name}"
+            if change.department:  # a roster without departments names none
+                who += f" ({change.department})"
+            yield f"  {who}: " + "; ".join(_change_parts(change))
             if change.rules:
-                yield f"    rules: {', '.join(change.rules)}"
+                yield _("    rules: {rules}").format(rules=", ".join(change.rules))
         if month.changes:
-            yield f"  {month.month} total: {_settlement(month.back_pay, month.clawback)}"
+            settled = _settlement(month.back_pay, month.clawback)
+            yield _("  {month} total: {settled}").format(month=month.month, settled=settled)
             for department in month.departments():
-                yield (
-                    f"    {department.department}: {department.employees} employee(s), "
-                    f"{_settlement(department.back_pay, department.clawback)}"
+                yield _("    {department}: {employees} employee(s), {settled}").format(
+                    department=department.department or _(NO_DEPARTMENT),
+                    employees=department.employees,
+                    settled=_settlement(department.back_pay, department.clawback),
                 )
-    yield (
-        f"Total over {len(report.months)} month(s): {report.changed} change(s); "
-        f"{_settlement(report.back_pay, report.clawback)}"
-    )
+    total = _("Total over {months} month(s): {changed} change(s); {settled}")
+    settled = _settlement(report.back_pay, report.clawback)
+    yield total.format(months=len(report.months), changed=report.changed, settled=settled)
 
 
 def _change_parts(change: EmployeeChange) -> Iterator[str]:
     if change.status != "changed":
-        yield {"added": "only after", "removed": "only before"}[change.status]
+        yield _(ONLY_ONE_SIDE[change.status])
     if change.score_before != change.score_after:
-        yield f"总分 score {_number(change.score_before)} → {_number(change.score_after)}"
+        yield _("总分 score {before} → {after}").format(
+            before=_number(change.score_before), after=_number(change.score_after)
+        )
     if change.level_before != change.level_after:
-        yield f"职级 level {change.level_before or '—'} → {change.level_after or '—'}"
+        yield _("职级 level {before} → {after}").format(
+            before=change.level_before or "—", after=change.level_after or "—"
+        )
     if change.next_level_before != change.next_level_after:
-        yield (
-            f"下月职级 next level {change.next_level_before or '—'} → "
-            f"{change.next_level_after or '—'}"
+        yield _("下月职级 next level {before} → {after}").format(
+            before=change.next_level_before or "—", after=change.next_level_after or "—"
         )
     if change.dismissal_before != change.dismissal_after:
-        yield f"开除 dismissal {_yes(change.dismissal_before)} → {_yes(change.dismissal_after)}"
+        yield _("开除 dismissal {before} → {after}").format(
+            before=_yes(change.dismissal_before), after=_yes(change.dismissal_after)
+        )
     if change.titles_before != change.titles_after:
-        yield (
-            f"评优 awards {', '.join(change.titles_before) or '—'} → "
-            f"{', '.join(change.titles_after) or '—'}"
+        yield _("评优 awards {before} → {after}").format(
+            before=", ".join(change.titles_before) or "—",
+            after=", ".join(change.titles_after) or "—",
         )
     for field in change.pay:
         yield f"{field.name} {text(field.before)} → {text(field.after)}"
     gross = change.gross
     if gross.delta:
-        label = BACK_PAY if gross.delta > 0 else CLAWBACK
-        yield f"gross {text(gross.before)} → {text(gross.after)} ({label} {text(abs(gross.delta))})"
+        moved = (
+            _("gross {before} → {after} (补发 back pay {amount})")
+            if gross.delta > 0
+            else _("gross {before} → {after} (扣回 clawback {amount})")
+        )
+        amount = text(abs(gross.delta))
+        yield moved.format(before=text(gross.before), after=text(gross.after), amount=amount)
+
+
+#: How a department is named when the roster gives none.
+NO_DEPARTMENT = N_("(no department)")
 
 
 def _settlement(back_pay: Decimal, clawback: Decimal) -> str:
-    return (
-        f"{BACK_PAY} {text(back_pay)}, {CLAWBACK} {text(clawback)}, "
-        f"net {_signed(back_pay - clawback)}"
-    )
+    settled = _("补发 back pay {back_pay}, 扣回 clawback {clawback}, net {net}")
+    net = _signed(back_pay - clawback)
+    return settled.format(back_pay=text(back_pay), clawback=text(clawback), net=net)
 
 
 def _signed(amount: Decimal) -> str:
@@ -196,7 +219,7 @@ def _number(value: Decimal | None) -> str:
 
 
 def _yes(value: bool) -> str:
-    return "yes" if value else "no"
+    return _("yes") if value else _("no")
 
 
 # -- the --json file and the --out workbook ----------------------------------------

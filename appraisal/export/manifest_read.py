@@ -19,15 +19,17 @@ from openpyxl.utils import get_column_letter
 from appraisal.domain.errors import InputError
 from appraisal.domain.model import Issue, Month
 from appraisal.files.zipcheck import XLSX_ERRORS, xlsx_problem
+from appraisal.i18n import _
 from payroll_export.manifest_sheet import MANIFEST_SHEET
 
 __all__ = ["DRAFT_MARK", "WorkbookManifest", "read_manifest"]
 
 DRAFT_MARK = "草稿"
-# The manifest's rows as `payroll_export.manifest_sheet` writes them: (项目, 名称) → 值.
-MONTH_ROW = ("考核月份 month", None)
-VERSION_ROW = ("账本记录 ledger record", "version")
-HASH_ROW = ("账本记录 ledger record", "record_hash")
+# The manifest's rows as `payroll_export.manifest_sheet` writes them, (项目, 名称) → 值:
+# labelled in Chinese from 0.2.0, bilingually before (`payroll_export.wording`).
+MONTH_ROWS = (("考核月份", None), ("考核月份 month", None))
+VERSION_ROWS = (("账本记录", "version"), ("账本记录 ledger record", "version"))
+HASH_ROWS = (("账本记录", "record_hash"), ("账本记录 ledger record", "record_hash"))
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 # Far more than the manifest of any month: it lists the input files and the split sheets.
 MAX_MANIFEST_ROWS = 10_000
@@ -52,7 +54,7 @@ def read_manifest(data: bytes, path: Path | str) -> WorkbookManifest:
     """
     where = f"{path}[{MANIFEST_SHEET}]"
     problem = (
-        "the file is not an Excel workbook"
+        _("the file is not an Excel workbook")
         if not data.startswith(b"PK\x03\x04")
         else xlsx_problem(data)
     )
@@ -61,14 +63,14 @@ def read_manifest(data: bytes, path: Path | str) -> WorkbookManifest:
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except XLSX_ERRORS as error:
-        message = f"cannot be read as a workbook: {error}"
+        message = _("cannot be read as a workbook: {error}").format(error=error)
         raise InputError([Issue(str(path), None, None, message)], what="workbook") from error
     try:
         if MANIFEST_SHEET not in book.sheetnames:
-            message = (
-                f"no {MANIFEST_SHEET} (manifest) sheet: not a salary-adjustment workbook"
-                " written by appraisal run or export"
-            )
+            message = _(
+                "no {sheet} (manifest) sheet: not a salary-adjustment workbook written by "
+                "appraisal run or export"
+            ).format(sheet=MANIFEST_SHEET)
             raise InputError([Issue(str(path), None, None, message)], what="workbook")
         cells = _cells(book[MANIFEST_SHEET])
     finally:
@@ -89,25 +91,35 @@ def _cells(sheet: object) -> dict[tuple[str, str | None], tuple[int, str]]:
     return cells
 
 
+def _row(
+    cells: dict[tuple[str, str | None], tuple[int, str]],
+    keys: tuple[tuple[str, str | None], ...],
+) -> tuple[int, str] | None:
+    """The row of the first of ``keys`` the sheet has (its label as one release wrote it)."""
+    return next((cells[key] for key in keys if key in cells), None)
+
+
 def _manifest(cells: dict[tuple[str, str | None], tuple[int, str]], where: str) -> WorkbookManifest:
     value_column = get_column_letter(3)
     issues: list[Issue] = []
-    month_at = cells.get(MONTH_ROW)
+    month_at = _row(cells, MONTH_ROWS)
     month = ""
     if month_at is None:
-        issues.append(Issue(where, None, None, "no 考核月份 month row: which month is this?"))
+        issues.append(Issue(where, None, None, _("no 考核月份 month row: which month is this?")))
     else:
         try:
             month = str(Month.parse(month_at[1]))
         except ValueError as error:
-            issues.append(Issue(where, month_at[0], value_column, f"the month: {error}"))
+            issues.append(
+                Issue(where, month_at[0], value_column, _("the month: {error}").format(error=error))
+            )
     # Only the sheet's own labels count, and a value that starts with the mark: an amend
     # reason that mentions 草稿 does not make a sealed month's workbook a draft.
     draft = any(
         DRAFT_MARK in item or DRAFT_MARK in (name or "") or value.startswith(DRAFT_MARK)
-        for (item, name), (_, value) in cells.items()
+        for (item, name), (_number, value) in cells.items()
     )
-    hash_at = cells.get(HASH_ROW)
+    hash_at = _row(cells, HASH_ROWS)
     if hash_at is None or not _SHA256.fullmatch(hash_at[1]):
         draft = True  # a preview has no record: no hash to tie it to the ledger
     if draft:
@@ -115,12 +127,14 @@ def _manifest(cells: dict[tuple[str, str | None], tuple[int, str]], where: str) 
             raise InputError(issues, what="workbook")
         return WorkbookManifest(month, None, None, True)
     assert hash_at is not None
-    version_at = cells.get(VERSION_ROW)
+    version_at = _row(cells, VERSION_ROWS)
     version = None
     if version_at is None:
-        issues.append(Issue(where, None, None, "no 账本记录 ledger record version row"))
+        issues.append(Issue(where, None, None, _("no 账本记录 ledger record version row")))
     elif not version_at[1].isdigit():
-        message = f"the ledger version is {version_at[1]!r}, not a version number"
+        message = _("the ledger version is {value}, not a version number").format(
+            value=repr(version_at[1])
+        )
         issues.append(Issue(where, version_at[0], value_column, message))
     else:
         version = int(version_at[1])

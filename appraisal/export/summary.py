@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from appraisal.domain.results import EmployeeResult, MonthResults
 from appraisal.domain.text import terminal_safe
+from appraisal.i18n import _
 
 __all__ = ["summary_lines"]
 
@@ -32,14 +33,20 @@ def summary_lines(
     their control characters are shown escaped (`terminal_safe`)."""
     employees = results.employees
     policy = results.policy
+    heading = _("Appraisal {month} — policy {policy} {version} (sha256 {sha256}…)")
     lines = [
-        f"Appraisal {results.month} — policy {policy.id} {policy.version} (sha256 {policy.sha256[:12]}…)",
-        f"Head count: {len(employees)}",
+        heading.format(
+            month=results.month,
+            policy=policy.id,
+            version=policy.version,
+            sha256=policy.sha256[:12],
+        ),
+        _("Head count: {count}").format(count=len(employees)),
     ]
     counts = Counter(_band(e.score.total) for e in employees)
     markers = _markers(demotion_line)
-    lines.append("Scores (总分):")
-    for _, label in BANDS:
+    lines.append(_("Scores (总分):"))
+    for _floor, label in BANDS:
         bar = "#" * round(BAR_WIDTH * counts[label] / max(len(employees), 1))
         lines.append(f"  {label:>7}  {counts[label]:>5}  {bar}{markers.get(label, '')}")
     demoted = [
@@ -48,40 +55,56 @@ def summary_lines(
     promoted = [e for e in employees if e.promoted_to]
     dismissed = [e for e in employees if e.dismissal]
     lines.append(
-        f"Demotions (降级): {len(demoted)}" + _names(demoted, lambda e: f"{e.level}→{e.next_level}")
+        _("Demotions (降级): {count}").format(count=len(demoted))
+        + _names(demoted, lambda e: f"{e.level}→{e.next_level}")
     )
     lines.append(
-        f"Promotions (晋升): {len(promoted)}" + _names(promoted, lambda e: f"→{e.promoted_to}")
+        _("Promotions (晋升): {count}").format(count=len(promoted))
+        + _names(promoted, lambda e: f"→{e.promoted_to}")
     )
     lines.append(
-        f"Dismissals (开除): {len(dismissed)}"
+        _("Dismissals (开除): {count}").format(count=len(dismissed))
         + _names(dismissed, lambda e: ",".join(e.dismissal_reasons))
     )
     missing = [e for e in employees if not e.appraised]
     if missing:
+        unappraised = _(
+            "Not appraised (未考核, no criterion or exam row; criteria counted as not met): {count}"
+        )
         lines.append(
-            f"Not appraised (未考核, no criterion or exam row; criteria counted as not met): "
-            f"{len(missing)}" + _names(missing, lambda e: e.level, limit=len(missing))
+            unappraised.format(count=len(missing))
+            + _names(missing, lambda e: e.level, limit=len(missing))
         )
     if left:
-        lines.append(
-            f"Left (离职, on last month's payroll, not on this roster): {len(left)} — "
-            + ", ".join(left)
-        )
+        gone = _("Left (离职, on last month's payroll, not on this roster): {count} — {who}")
+        lines.append(gone.format(count=len(left), who=", ".join(left)))
     review = sum(len(e.review) for e in employees)
     conflicts = sum(len(e.compliance) for e in employees)
-    lines.append(f"For review: {review} item(s); compliance conflicts (合规提示): {conflicts}")
+    counted = _("For review: {review} item(s); compliance conflicts (合规提示): {conflicts}")
+    lines.append(counted.format(review=review, conflicts=conflicts))
 
     def total(field: str) -> Decimal:
         return sum((e.pay[field] for e in employees), Decimal(0))
 
     contract = total("base") + total("floating") + total("allowances")
     gross = total("gross")
+    payroll = _(
+        "Payroll (应发): gross {gross}; appraisal change {change} (fines -{fines}, "
+        "leave -{leave}, absence -{absence}, overtime +{overtime}, rewards +{rewards}, "
+        "awards +{awards}, settlements +{settlements})"
+    )
     lines.append(
-        f"Payroll (应发): gross {gross:,.2f}; appraisal change {gross - contract:+,.2f} "
-        f"(fines -{total('fines'):,.2f}, leave -{total('leave_deduction'):,.2f}, "
-        f"absence -{total('absence_deduction'):,.2f}, overtime +{total('overtime'):,.2f}, "
-        f"rewards +{total('rewards'):,.2f}, awards +{total('awards'):,.2f}, settlements +{total('settlement'):,.2f})"
+        payroll.format(
+            gross=f"{gross:,.2f}",
+            change=f"{gross - contract:+,.2f}",
+            fines=f"{total('fines'):,.2f}",
+            leave=f"{total('leave_deduction'):,.2f}",
+            absence=f"{total('absence_deduction'):,.2f}",
+            overtime=f"{total('overtime'):,.2f}",
+            rewards=f"{total('rewards'):,.2f}",
+            awards=f"{total('awards'):,.2f}",
+            settlements=f"{total('settlement'):,.2f}",
+        )
     )
     return [terminal_safe(line) for line in lines]
 
@@ -102,8 +125,10 @@ def _markers(demotion_line: int | None) -> dict[str, str]:
     for floor, label in BANDS:
         if floor < demotion_line:
             if demotion_line == ceiling:
-                return {label: f"  ← below {demotion_line} demotes"}
-            return {label: f"  ← below {demotion_line} demotes (within this band)"}
+                mark = _("  ← below {line} demotes")
+            else:
+                mark = _("  ← below {line} demotes (within this band)")
+            return {label: mark.format(line=demotion_line)}
         ceiling = floor
     return {}  # a line at or below the lowest score demotes no one
 
@@ -114,5 +139,5 @@ def _names(
     if not people:
         return ""
     shown = [f"{e.employee_id} {e.name} ({detail(e)})" for e in people[:limit]]
-    more = f", … {len(people) - limit} more" if len(people) > limit else ""
+    more = _(", … {count} more").format(count=len(people) - limit) if len(people) > limit else ""
     return " — " + ", ".join(shown) + more

@@ -160,6 +160,9 @@ TERMINATION = N_(
 AWARD_MONTHLY = N_("月度优秀客服代表 (top score {top}): {amount}")
 AWARD_YEARLY = N_("年度最佳客服代表 ({count} monthly titles in {year}): {amount}")
 
+# --- the reason of a reseal's amendment (lifecycle.reseal_after) ----------------------
+RESEALED = N_("re-sealed after {month} v{version} changed the state it starts from (reseal)")
+
 # --- compliance (check.compliance) --------------------------------------------------
 ART_44 = N_("劳动法 第44条 (Labor Law art. 44)")
 ART_16 = N_("工资支付暂行规定 第16条 (Interim Provisions on Wage Payment art. 16)")

@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from appraisal.domain.money import plain
+from appraisal.i18n import _
 from appraisal.policy.loaded import Policy, PolicyInForce
 
 __all__ = ["stale_clauses", "stale_clauses_between"]
@@ -27,7 +28,9 @@ def stale_clauses(policy: Policy) -> list[str]:
     found: list[str] = []
     for before, after in itertools.pairwise(dates):
         found += stale_clauses_between(
-            policy.in_force_on(before), policy.in_force_on(after), f"from {after.isoformat()}"
+            policy.in_force_on(before),
+            policy.in_force_on(after),
+            _("from {date}").format(date=after.isoformat()),
         )
     return found
 
@@ -48,11 +51,19 @@ def _walk(old: Any, new: Any, path: str, when: str, found: list[str]) -> None:
             for key, value in new.items():
                 was = old.get(key)
                 if _stale(clause, was, value):
+                    message = _(
+                        "{field}: {was} → {value} {when}, but its clause still reads "
+                        "{clause}: update the clause text, which statements and the "
+                        "workbook show"
+                    )
                     found.append(
-                        f"{path}.{key}".lstrip(".")
-                        + f": {plain(Decimal(str(was)))} → {plain(Decimal(str(value)))} "
-                        f"{when}, but its clause still reads {clause!r}: update the "
-                        "clause text, which statements and the workbook show"
+                        message.format(
+                            field=f"{path}.{key}".lstrip("."),
+                            was=plain(Decimal(str(was))),
+                            value=plain(Decimal(str(value))),
+                            when=when,
+                            clause=repr(clause),
+                        )
                     )
         for key in new:
             if key in old:

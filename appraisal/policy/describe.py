@@ -23,6 +23,7 @@ from pydantic import BaseModel
 from appraisal.domain.model import Month
 from appraisal.domain.money import plain
 from appraisal.files.yamlfile import Path_
+from appraisal.i18n import _
 from appraisal.policy.lines import demotion_line
 from appraisal.policy.loaded import Policy, PolicyInForce
 from appraisal.policy.schema import Range
@@ -40,26 +41,30 @@ def policy_lines(policy: Policy, month: Month | None) -> list[str]:
     """
     shown = str(policy.path) if policy.path is not None else policy.source.main_file
     lines = [
-        f"{shown}: OK — {policy.id} version {policy.version}",
+        _("{file}: OK — {policy} version {version}").format(
+            file=shown, policy=policy.id, version=policy.version
+        ),
         f"sha256 {policy.sha256} ({', '.join(sorted(policy.texts))})",
     ]
     dates = [d for d in policy.source.effective_dates() if d.year > 1]
     if dates:
-        lines.append(f"values change on: {', '.join(d.isoformat() for d in dates)}")
+        changes = ", ".join(d.isoformat() for d in dates)
+        lines.append(_("values change on: {dates}").format(dates=changes))
     if month is not None:
         day = month.first_day
         in_force = policy.in_force(month)
-        lines.append(f"in force for {month}:")
+        lines.append(_("in force for {month}:").format(month=month))
     elif dates:
         day = dates[-1]
         in_force = policy.in_force_on(day)
-        lines.append(f"in force from {day} (the latest values; --month YYYY-MM for a month):")
+        latest = _("in force from {day} (the latest values; --month YYYY-MM for a month):")
+        lines.append(latest.format(day=day))
     else:
         day = BEGINNING
         in_force = policy.in_force_on(day)
-        lines.append("in force (no value of this policy is dated):")
+        lines.append(_("in force (no value of this policy is dated):"))
     lines.extend(_brief(in_force))
-    lines.append("every value in force:")
+    lines.append(_("every value in force:"))
     lines.extend(_Listing(policy.source.tree, day, in_force).lines())
     return lines
 
@@ -67,18 +72,23 @@ def policy_lines(policy: Policy, month: Month | None) -> list[str]:
 def _brief(in_force: PolicyInForce) -> list[str]:
     """The ladder and the lateness tiers in brief, as check-policy has always shown them."""
     doc = in_force.doc
+    wage = _("base {base} + floating {floating}")
     lines = [
-        f"  {level.track:<10} {level.id:<18} {level.title}  base {level.base} + floating {level.floating}"
+        f"  {level.track:<10} {level.id:<18} {level.title}  "
+        + wage.format(base=level.base, floating=level.floating)
         for level in in_force.levels.values()
     ]
     for tier_id, tier in doc.attendance.lateness.tiers.items():
         effect = (
-            f"fine {tier.fine}, -{tier.points}"
+            _("fine {fine}, -{points}").format(fine=tier.fine, points=tier.points)
             if tier.absence_days is None
-            else "one day's absence"
+            else _("one day's absence")
         )
-        lines.append(f"  lateness {tier_id:<12} ≤ {tier.max_minutes or '∞'} min: {effect}")
-    lines.append(f"  criteria: {', '.join(doc.score.criteria)}")
+        tier_line = _("  lateness {tier} ≤ {minutes} min: {effect}")
+        minutes = tier.max_minutes or "∞"
+        lines.append(tier_line.format(tier=f"{tier_id:<12}", minutes=minutes, effect=effect))
+    criteria = ", ".join(doc.score.criteria)
+    lines.append(_("  criteria: {criteria}").format(criteria=criteria))
     return lines
 
 
@@ -96,8 +106,13 @@ class _Listing:
         for name in type(doc).model_fields:
             out.extend(self.field(name, getattr(doc, name), (name,), 1))
         line = demotion_line(self.in_force)
-        below = f"a score below {line}" if line is not None else "none (no trigger on the score)"
-        out.append(f"{INDENT}demotion line (降级线, from demotion.triggers): {below}")
+        below = (
+            _("a score below {line}").format(line=line)
+            if line is not None
+            else _("none (no trigger on the score)")
+        )
+        said = _("demotion line (降级线, from demotion.triggers): {below}").format(below=below)
+        out.append(f"{INDENT}{said}")
         return out
 
     def field(self, name: Any, value: Any, path: Path_, depth: int) -> list[str]:
@@ -158,8 +173,8 @@ class _Listing:
             parent = path[:-1]
         if (start, end) == _dates(self.tree, parent, self.day):
             return ""
-        parts = [f"from {start}"] if start is not None else []
-        parts += [f"until {end}"] if end is not None else []
+        parts = [_("from {date}").format(date=start)] if start is not None else []
+        parts += [_("until {date}").format(date=end)] if end is not None else []
         return f" ({', '.join(parts)})" if parts else ""
 
 
@@ -221,17 +236,24 @@ def _simple_model(model: BaseModel, nested: bool = True) -> bool:
 
 def _text(value: Any) -> str:
     if value is None:
-        return "none"
+        return _("none")
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return _("yes") if value else _("no")
     if isinstance(value, Decimal):
         return plain(value)
     if isinstance(value, Range):
-        return value.describe() + (" (optional)" if value.optional else "")
+        return _range(value) + (_(" (optional)") if value.optional else "")
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, list):
-        return ", ".join(_text(v) for v in value) if value else "none"
+        return ", ".join(_text(v) for v in value) if value else _("none")
     if isinstance(value, Mapping):
-        return ", ".join(f"{k} {_text(v)}" for k, v in value.items()) if value else "none"
+        return ", ".join(f"{k} {_text(v)}" for k, v in value.items()) if value else _("none")
     return str(value)
+
+
+def _range(value: Range) -> str:
+    """A range as `Range.describe` words it, in the reader's language."""
+    if value.max is None:
+        return _("at least {min}").format(min=value.min)
+    return value.describe()

@@ -126,6 +126,23 @@ class Policy:
         return str(self.source.tree.get("version", ""))
 
 
+@dataclass
+class PolicyAsOf(Policy):
+    """A policy whose values in force are those of one month, whatever month asks:
+    `appraisal what-if --as-of`, which tries an amendment's values on months before the
+    date the amendment gives them."""
+
+    as_of: Month | None = None
+
+    def in_force(self, month: Month) -> PolicyInForce:
+        return super().in_force(self.as_of or month)
+
+
+def as_of(policy: Policy, month: Month) -> Policy:
+    """``policy`` with the values it has in force in ``month`` in force in every month."""
+    return PolicyAsOf(policy.source, policy.path, as_of=month)
+
+
 def default_policy_path() -> Path:
     """The shipped customer-service policy (policies/customer_service.yaml)."""
     return Path(str(resources.files("policies").joinpath(DEFAULT_POLICY)))

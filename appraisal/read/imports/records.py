@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from appraisal.domain.model import Issue
 from appraisal.domain.text import terminal_safe
+from appraisal.i18n import _
 from appraisal.read.tables import Table
 
 __all__ = ["EVENTS_HEADER", "Draft", "Imported", "ReviewItem", "Who"]
@@ -47,9 +48,14 @@ class ReviewItem:
     def __str__(self) -> str:
         """The item as a terminal shows it: the export's text with its controls escaped."""
         where = f"{self.file}:{self.cell}" if self.cell else self.file
-        ending = "imported as rounded" if self.applied else "no penalty applied"
+        said = (
+            _("{where}: {employee} {date} {what} — to review, imported as rounded")
+            if self.applied
+            else _("{where}: {employee} {date} {what} — to review, no penalty applied")
+        )
+        day = self.date.isoformat()
         return terminal_safe(
-            f"{where}: {self.employee_id} {self.date.isoformat()} {self.what} — to review, {ending}"
+            said.format(where=where, employee=self.employee_id, date=day, what=self.what)
         )
 
 
