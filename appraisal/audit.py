@@ -16,24 +16,29 @@ from pathlib import Path
 from typing import Any
 
 from appraisal.domain.model import Month
-from appraisal.domain.version import release
 from appraisal.export.results_file import results_file_bytes
 from appraisal.export.workbook import salary_workbook_of
-from appraisal.ledger.compare import diff
+from appraisal.i18n import _
+from appraisal.ledger.chain import record_from_stored, where_of
 from appraisal.ledger.errors import ChainBroken, LedgerError, stale_note
 from appraisal.ledger.records import SealedMonth
 from appraisal.ledger.schema import SealNote
 from appraisal.ledger.store import Ledger
 from appraisal.ledger.writer import read_sealed, unknown_version
-from appraisal.pipeline import compute, write_files
-from appraisal.policy.loaded import Policy, PolicyError, load_policy_bundle
+from appraisal.pipeline import write_files
+from appraisal.policy.loaded import Policy
 from appraisal.progress import NO_PROGRESS, Progress
+from appraisal.scale.recompute import RECORDED_FROM, as_recorded_by, recompute, stored_policy
+from appraisal.scale.stored import link_problems, record_problems, stored_records
 
 __all__ = [
+    "RECORDED_FROM",
     "LedgerListing",
     "ReplayOutcome",
     "SealedVersion",
+    "as_recorded_by",
     "export_month",
+    "listing_json",
     "reissue",
     "replay_month",
     "sealed_months",
@@ -87,15 +92,6 @@ def reissue(
     )
 
 
-def stored_policy(record: SealedMonth) -> Policy:
-    """The policy of a sealed month, from the texts the ledger stored, never today's files."""
-    try:
-        return load_policy_bundle(record.policy_sources)
-    except PolicyError as error:
-        error.what = f"stored {error.what}"
-        raise
-
-
 @dataclass(frozen=True)
 class ReplayOutcome:
     """A sealed month recomputed: its record, every difference, and the policy it used.
@@ -120,52 +116,70 @@ def replay_month(
     """`appraisal replay`: recompute a sealed month from the ledger alone and compare.
 
     ``version`` (default: the current one) may be a superseded version: it is recomputed
-    on its own stored state before, as it was sealed.
+    on its own stored state before, as it was sealed. Only the record replayed is read
+    whole: the chain's links are checked over the whole ledger and the content of that
+    record (`appraisal.scale.stored`), so a replay costs the same however long the
+    ledger is.
     """
     progress.stage("reading the ledger")
     if not Path(ledger_path).exists():
-        return ReplayOutcome(None, [f"{ledger_path}: no ledger file"])
+        return ReplayOutcome(None, [_("{ledger}: no ledger file").format(ledger=ledger_path)])
+    key = str(month)
     with Ledger(ledger_path) as ledger, ledger.snapshot():
-        differences = [f"ledger chain: {p}" for p in ledger.verify_chain()]
-        current = ledger.current(str(month))
-        record = current if version is None else ledger.version(str(month), version)
-        if record is None:
-            missing = unknown_version(ledger, str(month), version or 0)
-            return ReplayOutcome(None, [*differences, missing])
-        previous, stale = ledger.previous_current(str(month)), ledger.stale_months()
-        standing = _standing(record, ledger.versions(str(month)), ledger.seal_notes())
-    if current is not None and record.seq == current.seq and str(month) in stale:
-        differences.append(stale_note(str(month), stale, previous.month if previous else None))
-    policy = stored_policy(record)
-    if policy.sha256 != record.policy_sha256:
-        differences.append(f"policy text: sha256 {policy.sha256} != sealed {record.policy_sha256}")
+        chain = link_problems(ledger)
+        versions = ledger.query(
+            "SELECT seq, version, supersedes FROM sealed_month WHERE month = ? ORDER BY version",
+            (key,),
+        )
+        wanted = [row for row in versions if version is None or row[1] == version][-1:]
+        if not wanted:
+            missing = unknown_version(ledger, key, version or 0)
+            return ReplayOutcome(None, [*_chain(chain), missing])
+        seq, current_seq = int(wanted[0][0]), int(versions[-1][0])
+        (stored,) = stored_records(ledger, [seq])
+        stale = ledger.stale_months() if seq == current_seq else []
+        before = ledger.query("SELECT MAX(month) FROM sealed_month WHERE month < ?", (key,))[0][0]
+        standing = _standing(seq, versions, ledger.seal_notes())
+    differences = _chain([*chain, *record_problems(stored)])
+    try:
+        record = record_from_stored(stored)
+    except ValueError as exc:  # as `Ledger.current` says it
+        raise LedgerError(f"{ledger_path}: {where_of(stored)}: {exc}") from exc
+    if key in stale:
+        differences.append(stale_note(key, stale, before))
     progress.stage("evaluating")
-    computed, issues = compute(policy, record.month_inputs(), record.carried_before())
-    if computed is None:
-        problems = [*differences, *(f"stored input: {i}" for i in issues)]
-        return ReplayOutcome(record, problems, policy, standing)
+    found, policy = recompute(record)
     progress.stage("comparing")
-    recomputed = as_recorded_by(computed.results_json, record.engine_version)
-    differences += diff("results", record.results, recomputed)
-    differences += diff("state after", record.state_after, computed.state_after.to_json())
-    return ReplayOutcome(record, differences, policy, standing)
+    return ReplayOutcome(record, differences + found, policy, standing)
 
 
-def _standing(record: SealedMonth, versions: list[SealedMonth], notes: dict[int, SealNote]) -> str:
-    later = [r for r in versions if r.supersedes == record.seq]
+def _chain(problems: list[str]) -> list[str]:
+    return [_("ledger chain: {problem}").format(problem=p) for p in problems]
+
+
+def _standing(seq: int, versions: list[tuple[Any, ...]], notes: dict[int, SealNote]) -> str:
+    later = [(int(s), int(v)) for s, v, supersedes in versions if supersedes == seq]
     if not later:
-        return "the current version"
-    note = notes.get(later[0].seq)
-    when = f"on {note.sealed_at} by {note.sealed_by}" if note else ", sealed at a time unknown"
-    return f"superseded by version {later[0].version}{' ' if note else ''}{when}"
+        return _("the current version")
+    later_seq, later_version = later[0]
+    note = notes.get(later_seq)
+    if note is None:
+        return _("superseded by version {version}, sealed at a time unknown").format(
+            version=later_version
+        )
+    return _("superseded by version {version} on {sealed_at} by {sealed_by}").format(
+        version=later_version, sealed_at=note.sealed_at, sealed_by=note.sealed_by
+    )
 
 
 def sealed_when(note: SealNote | None) -> str:
     """ "sealed 2026-11-03T09:12:00Z by hr", or "time unknown": a record sealed before the
     ledger's schema 2 noted when and by whom."""
     if note is None:
-        return "time unknown"
-    return f"sealed {note.sealed_at} by {note.sealed_by}"
+        return _("time unknown")
+    return _("sealed {sealed_at} by {sealed_by}").format(
+        sealed_at=note.sealed_at, sealed_by=note.sealed_by
+    )
 
 
 @dataclass(frozen=True)
@@ -232,19 +246,27 @@ def sealed_months(ledger_path: str | Path, progress: Progress = NO_PROGRESS) -> 
     return LedgerListing(listed, tuple(stale), before.month if before else None)
 
 
-#: What a release began to record of each employee, by key: a month an earlier release
-#: sealed is compared without it, since that release could not record it.
-RECORDED_FROM = {"appraised": (0, 2, 0)}  # issue 10: "appraised": false
-
-
-def as_recorded_by(results: dict[str, Any], engine_version: str) -> dict[str, Any]:
-    """``results`` as the release ``engine_version`` recorded them: without the keys of
-    each employee that a later release began to record (`RECORDED_FROM`)."""
-    unknown = {key for key, first in RECORDED_FROM.items() if release(engine_version) < first}
-    if not unknown:
-        return results
-    employees = [
-        {key: value for key, value in person.items() if key not in unknown}
-        for person in results.get("employees", [])
-    ]
-    return {**results, "employees": employees}
+def listing_json(listing: LedgerListing) -> dict[str, object]:
+    """`appraisal months --json`: the listing for tools."""
+    return {
+        "months": [
+            {
+                "month": v.month,
+                "version": v.version,
+                "seq": v.seq,
+                "current": v.superseded_by is None,
+                "superseded_by": v.superseded_by,
+                "stale": v.superseded_by is None and v.month in listing.stale,
+                "sealed_at": v.note.sealed_at if v.note else None,
+                "sealed_by": v.note.sealed_by if v.note else None,
+                "amend_reason": v.amend_reason,
+                "record_hash": v.record_hash,
+                "policy": {"id": v.policy_id, "version": v.policy_version},
+                "employees": v.employees,
+                "gross": str(v.gross),
+            }
+            for v in listing.versions
+        ],
+        "stale": list(listing.stale),
+        "reseal_after": listing.stale_after,
+    }

@@ -21,15 +21,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from appraisal.check import check_month
+from appraisal.check.shards import evaluate_month
 from appraisal.domain.errors import InputError
 from appraisal.domain.model import CarriedState, Issue, Month
 from appraisal.domain.pauses import without_cycle_collection
 from appraisal.domain.results import MonthResults, PolicyInfo
 from appraisal.domain.version import __version__
 from appraisal.engine.completeness import not_appraised_issues, unappraised
-from appraisal.engine.evaluate import evaluate
-from appraisal.engine.net import net_pay
 from appraisal.engine.validate import validate_inputs
 from appraisal.export.draft import write_draft_files
 from appraisal.export.results_file import results_file_bytes
@@ -166,26 +164,27 @@ class RunOutcome:
 
 
 def compute(
-    policy: Policy, inputs: MonthInputs, state: CarriedState
+    policy: Policy, inputs: MonthInputs, state: CarriedState, jobs: int | None = None
 ) -> tuple[Computed | None, list[Issue]]:
     """Validate → evaluate → check: one month under the policy in force, no I/O.
 
     Every stage runs on the rows that passed the stages before it, and the problems of
     all stages come back together; results only when there are none. With a deductions
     file, each result carries its deductions and net pay (`appraisal.engine.net`).
+    ``jobs``: processes to spread the employees over (`appraisal.check.shards`; None:
+    the command's ``--jobs``, else 1). The results are the same whatever it is.
     """
     in_force = policy.in_force(inputs.month)
     valid, found = validate_inputs(in_force, inputs, state)
-    evaluation = evaluate(in_force, inputs.month, valid.roster, valid.events, state)
-    paid, unpaid = net_pay(evaluation.results, valid.deductions)  # 实发 = 应发 − 扣款
-    issues = [*inputs.problems, *found, *evaluation.issues, *unpaid]
+    before = [*inputs.problems, *found]
+    month = evaluate_month(in_force, valid, state, check=not before, jobs=jobs)
+    issues = [*before, *month.issues]
     if issues:
         return None, sorted(issues, key=lambda i: (i.file, i.row or 0))
-    checked = check_month(in_force, valid.events, paid)
     info = PolicyInfo(in_force.id, in_force.version, in_force.sha256)
-    results = MonthResults(str(inputs.month), info, checked)
-    state_after = carry(state, inputs.month, checked)
-    missing = unappraised(valid.roster, checked)
+    results = MonthResults(str(inputs.month), info, month.results)
+    state_after = carry(state, inputs.month, month.results)
+    missing = unappraised(valid.roster, month.results)
     return Computed(results, results.to_json(), state_after, valid, missing), []
 
 

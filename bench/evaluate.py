@@ -1,9 +1,16 @@
 """Benchmark: employee-months per second, for evaluation alone and for a whole `run`.
 
     python bench/evaluate.py [--employees 10000] [--events-per-employee 10] [--repeat 3]
+        [--jobs 1 2] [--no-run]
 
 Generates a synthetic month (bench/generate.py), then measures:
-- evaluation alone: `appraisal.evaluate` on already-read inputs (validate excluded);
+- a plain hand-written Decimal loop over the same events (`plain_loop`: each row's
+  points and yuan by kind, summed per employee with a trace tuple each): the floor that
+  evaluation is compared with (issue 11: 1.5× it or better);
+- evaluation alone: `appraisal.evaluate` on already-read inputs (validate excluded), and
+  the ratio to the plain loop;
+- evaluate → net pay → check over ``--jobs`` processes (`appraisal.check.shards`), for
+  each N given;
 - the whole `appraisal run`: read CSVs, validate, evaluate, seal in a fresh ledger and
   write the JSON, in a subprocess of the installed command, as a user runs it.
 Prints the best of --repeat runs for each, and the peak memory of the evaluation.
@@ -18,6 +25,7 @@ import tempfile
 import time
 import tracemalloc
 from collections.abc import Sequence
+from decimal import Decimal
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -25,7 +33,49 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate import EVENT_COLUMNS, ROSTER_COLUMNS, _write, generate
 
 from appraisal import CarriedState, Month, evaluate, load_policy, read_inputs
-from appraisal.engine.validate import validate
+from appraisal.check.shards import evaluate_month
+from appraisal.domain.model import Event
+from appraisal.engine.validate import validate, validate_inputs
+
+# What the plain loop charges a row of each kind: (points, yuan), fixed.
+PLAIN = {
+    "late": (Decimal(-1), Decimal("-10.00")),
+    "early_leave": (Decimal(-1), Decimal("-10.00")),
+    "absent": (Decimal(-3), Decimal("-100.00")),
+    "overtime": (None, Decimal("35.50")),
+    "reward": (Decimal(2), Decimal("50")),
+    "penalty": (Decimal(-2), Decimal("-20")),
+    "criterion": (Decimal(5), None),
+    "exam": (Decimal(10), None),
+}
+
+
+def plain_loop(
+    events: Sequence[Event],
+) -> dict[str, tuple[Decimal, Decimal, list[tuple[object, ...]]]]:
+    """The floor: every row's points and yuan by kind, summed per employee in exact
+    Decimal, each row leaving a trace tuple, employees in id order and rows in content
+    order, as evaluation orders them. No policy, no rule: what any evaluator must do."""
+    by_employee: dict[str, list[Event]] = {}
+    for event in events:
+        by_employee.setdefault(event.employee_id, []).append(event)
+    out = {}
+    nothing = (None, None)
+    for employee in sorted(by_employee):
+        points, yuan, trace = Decimal(0), Decimal(0), []
+        for event in sorted(by_employee[employee], key=Event.sort_key):
+            score, money = PLAIN.get(str(event.kind.value), nothing)
+            if event.points is not None:
+                score = event.points
+            if event.amount is not None:
+                money = event.amount
+            if score is not None:
+                points += score
+            if money is not None:
+                yuan += money * (event.value or 1)
+            trace.append((event.kind, event.source, score, money))
+        out[employee] = (points, yuan.quantize(Decimal("0.01")), trace)
+    return out
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -34,6 +84,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--events-per-employee", type=int, default=10)
     parser.add_argument("--month", default="2026-10")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--jobs", type=int, nargs="*", default=[1, 2], help="N to measure")
+    parser.add_argument("--no-run", action="store_true", help="skip the whole `appraisal run`")
     args = parser.parse_args(argv)
 
     month = Month.parse(args.month)
@@ -56,6 +108,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         assert not problems, problems[:5]
         print(f"read + parse: {read_seconds:.2f} s; validate: {validate_seconds:.2f} s")
 
+        floor = float("inf")
+        for _ in range(args.repeat):
+            started = time.perf_counter()
+            plain_loop(inputs.events)
+            floor = min(floor, time.perf_counter() - started)
+        print(f"plain hand-written Decimal loop: {floor:.2f} s")
+
         best = float("inf")
         for _ in range(args.repeat):
             started = time.perf_counter()
@@ -63,7 +122,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             best = min(best, time.perf_counter() - started)
         assert not evaluation.issues, evaluation.issues[:5]
         people = len(evaluation.results)
-        print(f"evaluation alone: {best:.2f} s → {people / best:,.0f} employee-months/s")
+        print(
+            f"evaluation alone: {best:.2f} s → {people / best:,.0f} employee-months/s; "
+            f"{best / floor:.1f}× the plain loop"
+        )
+        valid, _ = validate_inputs(in_force, inputs, CarriedState())
+        for jobs in args.jobs:
+            spent = float("inf")
+            for _ in range(args.repeat):
+                started = time.perf_counter()
+                evaluate_month(in_force, valid, CarriedState(), check=True, jobs=jobs)
+                spent = min(spent, time.perf_counter() - started)
+            print(f"evaluate → net pay → check, --jobs {jobs}: {spent:.2f} s")
 
         tracemalloc.start()
         evaluate(in_force, month, inputs.roster, inputs.events, CarriedState())
@@ -71,6 +141,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         tracemalloc.stop()
         print(f"evaluation peak memory (tracemalloc): {peak / 2**20:.0f} MiB")
 
+        if args.no_run:
+            return 0
         command = Path(sys.executable).with_name("appraisal")
         best = float("inf")
         for attempt in range(args.repeat):

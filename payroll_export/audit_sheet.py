@@ -15,7 +15,7 @@ month an earlier release sealed (`payroll_export.wording`).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 from appraisal.domain.results import EmployeeResult, number
 from payroll_export.model import PAY_LABELS
@@ -37,6 +37,7 @@ __all__ = [
     "CONFLICT",
     "REVIEW",
     "pay_field_text",
+    "worded",
     "write_audit_sheets",
     "write_compliance_sheet",
 ]
@@ -72,6 +73,20 @@ COMPLIANCE_COLUMNS = (
 )
 
 
+def worded() -> Callable[[str], str]:
+    """`shown`, remembering what it has shown: a month's trail repeats its effects
+    thousands of times. For one sheet's rows, inside one workbook's wording."""
+    memo: dict[str, str] = {}
+
+    def show(text: str) -> str:
+        found = memo.get(text)
+        if found is None:
+            found = memo[text] = shown(text)
+        return found
+
+    return show
+
+
 def pay_field_text(field: str | None) -> str | None:
     """A pay field as the trail shows it: its Chinese label and its name."""
     if field is None:
@@ -84,6 +99,7 @@ def write_audit_sheets(
     book: Book, employees: Sequence[EmployeeResult], *, max_rows: int
 ) -> list[Part]:
     def rows() -> Iterator[Row]:
+        show = worded()
         seq = 0
         for person in employees:
             for entry in person.trace:
@@ -98,7 +114,7 @@ def write_audit_sheets(
                         person.name,
                         entry.rule,
                         entry.clause,
-                        shown(entry.effect),
+                        show(entry.effect),
                         source.file if source else None,
                         source.row if source else None,
                         None if entry.points is None else number(entry.points),

@@ -48,7 +48,7 @@ from payroll_export.sheet import (
     Row,
     Sheet,
 )
-from payroll_export.text import clean_text, display_width, money_sum
+from payroll_export.text import clean_text, display_width
 
 __all__ = ["PAY_SHEET", "PAY_SHEET_ROWS", "PayLayout", "write_pay_sheet"]
 
@@ -88,6 +88,10 @@ _AFTER = (
     Column("下月职级", "next_level", max_width=28),
     Column("发薪日", "pay_date", kind="date"),
 )
+# Where 应发工资 and the deductions are, for 实发工资's formula.
+_GROSS = get_column_letter(len(_IDENTITY) + len(_PAY))
+_FIRST_DEDUCTION = get_column_letter(len(_IDENTITY) + len(_PAY) + 1)
+_LAST_DEDUCTION = get_column_letter(len(_IDENTITY) + len(_PAY) + len(_DEDUCTIONS))
 # Only in a month sealed with someone not appraised (--allow-unappraised): who.
 APPRAISED = Column("考核", "appraised", max_width=24)
 
@@ -153,29 +157,25 @@ def write_pay_sheet(
     sheet = book.sheet(PAY_SHEET, columns, f"C{top + 1}", banner=banner, ruled=True)
     sheet.ws.oddHeader.left.text = sheet_title(manifest)
     first = top + 1
+    everyone: list[tuple[Decimal, ...]] = []  # each employee's money figures, as shown
     for department, members in _by_department(employees):
         start = sheet.rows + 1
+        figures = []
         for person in members:
             row = _employee_row(person, manifest, ladder, with_deductions, sheet.rows + 1)
             if with_unappraised:
                 row = Row((*row.values, None if person.appraised else NOT_APPRAISED))
             sheet.append(row)
-        sheet.append(
-            _sums(
-                (SUBTOTAL, HEAD_COUNT.format(people=len(members)), department or BLANK_DEPARTMENT),
-                columns,
-                money,
-                members,
-                start,
-                sheet.rows,
-            )
-        )
+            figures.append(tuple(_figure(row.values[index]) for index in money))
+        everyone += figures
+        labels = (SUBTOTAL, HEAD_COUNT.format(people=len(members)), department or BLANK_DEPARTMENT)
+        sheet.append(_sums(labels, columns, money, figures, start, sheet.rows))
     last = sheet.rows
-    everyone = HEAD_COUNT.format(people=len(employees))
+    head_count = HEAD_COUNT.format(people=len(employees))
     if employees:
-        sheet.append(_sums((TOTAL, everyone), columns, money, employees, first, last))
+        sheet.append(_sums((TOTAL, head_count), columns, money, everyone, first, last))
     else:
-        sheet.append(Row((TOTAL, everyone, *(None for _ in columns[2:])), total=True))
+        sheet.append(Row((TOTAL, head_count, *(None for _ in columns[2:])), total=True))
     _signatures(sheet)
     sheet.finish(filter_to=last)
     return PayLayout(columns, first, last)
@@ -199,17 +199,15 @@ def _employee_row(
     with_deductions: bool,
     row: int,
 ) -> Row:
-    pay = person.pay
+    pay = person.pay.values
+    gross = person.pay.gross
     after: tuple[object, ...] = ()
     if with_deductions:
         deductions = person.deductions
-        gross = get_column_letter(len(_IDENTITY) + len(_PAY))
-        first_deduction = get_column_letter(len(_IDENTITY) + len(_PAY) + 1)
-        last_deduction = get_column_letter(len(_IDENTITY) + len(_PAY) + len(_DEDUCTIONS))
-        net = deductions.net(pay.gross) if deductions else pay.gross
+        net = deductions.net(gross) if deductions else gross
         after = (
             *(deductions.values[name] if deductions else None for name in DEDUCTION_FIELDS),
-            Formula(f"={gross}{row}-SUM({first_deduction}{row}:{last_deduction}{row})", net),
+            Formula(f"={_GROSS}{row}-SUM({_FIRST_DEDUCTION}{row}:{_LAST_DEDUCTION}{row})", net),
         )
     return Row(
         (
@@ -218,7 +216,7 @@ def _employee_row(
             person.department,
             level_text(person.level, ladder),
             number(person.score.total),
-            *(pay[name] for name in PAY_COLUMNS),
+            *(gross if name == "gross" else pay[name] for name in PAY_COLUMNS),
             *after,
             DISMISSED if person.dismissal else level_text(person.next_level, ladder),
             pay_date(manifest.month, manifest.pay_day_of_month),
@@ -226,31 +224,30 @@ def _employee_row(
     )
 
 
-def _figure(person: EmployeeResult, field: str) -> Decimal:
-    """A money column's figure for one employee, as their row shows it."""
-    if field in PAY_LABELS:
-        return person.pay[field]
-    if person.deductions is None:
-        return person.pay.gross if field == NET.en else Decimal(0)
-    if field == NET.en:
-        return person.deductions.net(person.pay.gross)
-    return person.deductions.values[field]
+def _figure(value: object) -> Decimal:
+    """A money cell's figure: its amount, a formula's result, 0 for an empty cell."""
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, Formula):
+        return Decimal(value.result)
+    return Decimal(0) if value is None else Decimal(str(value))
 
 
 def _sums(
     labels: tuple[str, ...],
     columns: Sequence[Column],
     money: Sequence[int],
-    members: Sequence[EmployeeResult],
+    figures: Sequence[tuple[Decimal, ...]],
     first: int,
     last: int,
 ) -> Row:
     """A subtotal or total row: SUBTOTAL(9, …) over rows ``first``..``last`` of every
-    money column, each stored with the exact sum of the members' figures."""
+    money column, each stored with the exact sum of the rows' ``figures`` (one tuple a
+    row, a figure a money column)."""
     values: list[object] = [*labels, *(None for _ in columns[len(labels) :])]
-    for index in money:
+    for place, index in enumerate(money):
         letter = get_column_letter(index + 1)
-        total = money_sum(_figure(person, columns[index].en) for person in members)
+        total = sum((row[place] for row in figures), Decimal(0))
         values[index] = Formula(f"=SUBTOTAL(9,{letter}{first}:{letter}{last})", total)
     return Row(values, total=True)
 

@@ -27,7 +27,14 @@ from payroll_export import rowxml
 from payroll_export.model import PAY_LABELS, Manifest
 from payroll_export.print_layout import set_print_layout
 from payroll_export.sheet import Book, Column, Sheet
-from payroll_export.text import FORMULA_START, clean_text, display_width, money_text, money_width
+from payroll_export.text import (
+    FORMULA_START,
+    MAX_CELL_TEXT,
+    clean_text,
+    display_width,
+    money_text,
+    money_width,
+)
 
 __all__ = ["PAYSLIP_SHEET", "payslip_columns", "write_payslip_sheet"]
 
@@ -99,21 +106,26 @@ def write_payslip_sheet(
     title_style = sheet.style(("strip-title",), font=_TITLE_FONT)
     sheet.append_cells([(1, TITLE.format(month=title), title_style)], TITLE_POINTS)
     styles = _Styles(sheet)
-    labels = [(index, column.zh, styles.label) for index, column in enumerate(columns, 1)]
+    # Every strip's label row is the same but for its number: made once.
+    labels = [
+        (rowxml.opening(index), rowxml.text_tail(styles.label, clean_text(column.zh)))
+        for index, column in enumerate(columns, 1)
+    ]
     widths = [display_width(column.zh) for column in columns]
+    shape = rowxml.RowShape(
+        [column.kind for column in columns],
+        [MAX_CELL_TEXT] * len(columns),  # a strip's figures are never cut to a width
+        lambda index, value: styles.cell(columns[index], value),
+    )
     for number, person in enumerate(employees):
         if number:
             sheet.append_blank()  # the spacer between two strips, where the scissors go
-        sheet.append_cells(labels)
-        cells = []
-        for index, (column, value) in enumerate(
-            zip(columns, _values(person, columns), strict=True), 1
-        ):
-            xml, width = styles.cell(index, sheet.rows + 1, column, value)
-            cells.append(xml)
-            widths[index - 1] = max(widths[index - 1], width)
         sheet.rows += 1
-        sheet.spool.write(rowxml.row_xml(sheet.rows, cells))
+        row = str(sheet.rows)
+        sheet.write(f'<row r="{row}">{"".join(cell + row + tail for cell, tail in labels)}</row>')
+        sheet.rows += 1
+        cells, _ = shape.cells(sheet.rows, _values(person, columns), widths)
+        sheet.write(f'<row r="{sheet.rows}">{cells}</row>')
     # Widths count characters of the default 11-point font; the strips are set smaller.
     set_widths = [math.ceil(width * STRIP_POINTS / 11) + 1 for width in widths]
     for index, width in enumerate(set_widths, 1):
@@ -145,24 +157,27 @@ class _Styles:
         self.money = style("money", number_format=MONEY_FORMAT)
         self.number = style("number")
 
-    def cell(self, index: int, row: int, column: Column, value: object) -> tuple[str, int]:
-        """A value cell's XML, and the width its content asks for (11-point characters)."""
+    def cell(self, column: Column, value: object) -> rowxml.Made:
+        """A value cell after its reference, and the width its content asks for
+        (11-point characters)."""
         if value is None:
-            return rowxml.empty_cell(index, row, self.text), 0
+            return type(value), rowxml.empty_tail(self.text), 0, 1
         if column.kind == "money":
             amount = money_text(value)
-            return rowxml.number_cell(index, row, self.money, amount), money_width(amount)
+            return type(value), rowxml.number_tail(self.money, amount), money_width(amount), 1
         if column.kind == "number":
             figure = rowxml.number_text(value)
-            return rowxml.number_cell(index, row, self.number, figure), len(figure)
+            return type(value), rowxml.number_tail(self.number, figure), len(figure), 1
         text = clean_text(str(value))
         style = self.quoted if text.startswith(FORMULA_START) else self.text
         width = min(display_width(text), column.max_width)
-        return rowxml.text_cell(index, row, style, text), width
+        return type(value), rowxml.text_tail(style, text), width, 1
 
 
 def _values(person: EmployeeResult, columns: Sequence[Column]) -> list[object]:
     deductions = person.deductions
+    pay = person.pay.values
+    gross = person.pay.gross
     values: list[object] = []
     for column in columns:
         name = column.en
@@ -175,11 +190,11 @@ def _values(person: EmployeeResult, columns: Sequence[Column]) -> list[object]:
         elif name == "total_score":
             values.append(person.score.total)
         elif name == "net":
-            values.append(deductions.net(person.pay.gross) if deductions else person.pay.gross)
+            values.append(deductions.net(gross) if deductions else gross)
         elif name in DEDUCTION_FIELDS:
             values.append(deductions.values[name] if deductions else None)
         else:
-            values.append(person.pay[name])
+            values.append(gross if name == "gross" else pay[name])
     return values
 
 

@@ -4,33 +4,72 @@ openpyxl's write-only cells go through a pure-Python XML serialiser at some 30 Â
 cell: 70 s for the two million cells of a 10,000-employee month. The workbook's frame
 (styles, views, print setup, filters, charts, the package) is still openpyxl's; only
 the ``<row>`` elements are made here, as text, and spliced into each sheet's
-``<sheetData>`` when the package is written (`payroll_export.package`).
+``<sheetData>`` when the package is written (`appraisal.files.xlsx`).
 
 Writing the XML ourselves also fixes what each cell is: a text is always an inline
 string (never a formula or an error value, whatever it says), money is the engine's
 decimal text in ``<v>``, and a formula only ever comes from the writer, with the
 engine's own figure stored as its result.
+
+A cell is its opening ``<c r="`` and column letter, the row number, and the rest (its
+tail: style, type, value), which depends on the column and the value alone. `RowShape`
+prepares the openings of a row shape once and keeps the tail of each value it has
+made, so that a clause, a label or a department repeated on thousands of rows is
+cleaned, measured and escaped once.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
+from typing import Protocol
 
 from openpyxl.utils import get_column_letter
 
+from payroll_export.text import (
+    FORMULA_START,
+    clean_text,
+    money_text,
+    money_width,
+    text_size,
+)
+
 __all__ = [
+    "CACHE_LIMIT",
+    "ColumnKind",
+    "Formula",
+    "Made",
+    "RowShape",
     "date_cell",
+    "date_tail",
     "empty_cell",
+    "empty_tail",
     "formula_cell",
+    "formula_tail",
+    "inline_string",
     "number_cell",
+    "number_tail",
     "number_text",
+    "opening",
     "row_xml",
     "text_cell",
+    "text_tail",
+    "value_tail",
 ]
 
 EPOCH = date(1899, 12, 30)  # day 0 of the 1900 date system: serial 1 is 1900-01-01
+CACHE_LIMIT = 8192  # values a column remembers; past that it starts again (ids, names)
+# What a column made of a value: the value's type, the cell's tail (None: no cell),
+# the width it asks of its column (at most the column's), and the lines it takes.
+Made = tuple[type, str | None, int, int]
+# Values whose equals always make the same cell (a Decimal only as money: 8.5 and 8.50
+# are equal numbers with different texts; -0.0 and 0.0 likewise, so no float).
+_SAME_CELL: frozenset[type] = frozenset({str, int, bool, date, type(None)})
+_SAME_CELLS = {"money": _SAME_CELL | {Decimal}, "number": _SAME_CELL - {int}}
 
 
 def _escape(text: str) -> str:
@@ -43,36 +82,122 @@ def _escape(text: str) -> str:
     return text
 
 
-def text_cell(column: int, row: int, style: int, text: str) -> str:
+def opening(column: int) -> str:
+    """A cell's opening up to its row number: ``<c r="B``."""
+    return f'<c r="{get_column_letter(column)}'
+
+
+def text_tail(style: int, text: str) -> str:
     """An inline string; spaces at either end kept (xml:space), as Excel writes them."""
+    return f'" s="{style}"{inline_string(text)}'
+
+
+@lru_cache(maxsize=65536)  # labels, clauses, departments: escaped once
+def inline_string(text: str) -> str:
+    """A text cell after its style: ``t="inlineStr"`` and the text, escaped."""
     space = ' xml:space="preserve"' if text != text.strip() else ""
-    ref = f"{get_column_letter(column)}{row}"
-    return f'<c r="{ref}" s="{style}" t="inlineStr"><is><t{space}>{_escape(text)}</t></is></c>'
+    return f' t="inlineStr"><is><t{space}>{_escape(text)}</t></is></c>'
 
 
-def empty_cell(column: int, row: int, style: int) -> str:
+def empty_tail(style: int) -> str:
     """A cell with a style (its borders) and no value."""
-    return f'<c r="{get_column_letter(column)}{row}" s="{style}"/>'
+    return f'" s="{style}"/>'
 
 
-def number_cell(column: int, row: int, style: int, text: str) -> str:
+def number_tail(style: int, text: str) -> str:
     """A number, given as the decimal text to store (see `number_text`)."""
-    return f'<c r="{get_column_letter(column)}{row}" s="{style}" t="n"><v>{text}</v></c>'
+    return f'" s="{style}" t="n"><v>{text}</v></c>'
 
 
-def date_cell(column: int, row: int, style: int, day: date) -> str:
-    return number_cell(column, row, style, str((day - EPOCH).days))
+def date_tail(style: int, day: date) -> str:
+    return number_tail(style, str((day - EPOCH).days))
 
 
-def formula_cell(column: int, row: int, style: int, formula: str, result: str) -> str:
+def formula_tail(style: int, formula: str, result: str) -> str:
     """A formula (without its "=") and its cached result, the decimal text of ``<v>``.
 
     The result is what readers that do not calculate show (pandas, openpyxl's
     ``data_only``, mail previews); spreadsheets compute the formula again on opening.
     """
-    ref = f"{get_column_letter(column)}{row}"
-    text = _escape(formula.removeprefix("="))
-    return f'<c r="{ref}" s="{style}"><f>{text}</f><v>{result}</v></c>'
+    return f'" s="{style}"><f>{_escape(formula.removeprefix("="))}</f><v>{result}</v></c>'
+
+
+def text_cell(column: int, row: int, style: int, text: str) -> str:
+    return f"{opening(column)}{row}{text_tail(style, text)}"
+
+
+def empty_cell(column: int, row: int, style: int) -> str:
+    return f"{opening(column)}{row}{empty_tail(style)}"
+
+
+def number_cell(column: int, row: int, style: int, text: str) -> str:
+    return f"{opening(column)}{row}{number_tail(style, text)}"
+
+
+def date_cell(column: int, row: int, style: int, day: date) -> str:
+    return f"{opening(column)}{row}{date_tail(style, day)}"
+
+
+def formula_cell(column: int, row: int, style: int, formula: str, result: str) -> str:
+    return f"{opening(column)}{row}{formula_tail(style, formula, result)}"
+
+
+@dataclass(frozen=True)
+class Formula:
+    """A formula the writer made; no other value is ever written as a formula.
+
+    ``result`` is what the formula comes to, worked out exactly from the results
+    (money as a Decimal, a head count as an int): it is stored as the cell's cached
+    value, written as its column's kind is, and sizes the column like any figure.
+    """
+
+    text: str
+    result: Decimal | int
+
+
+class ColumnKind(Protocol):
+    """What a column says of its cells (`payroll_export.sheet.Column`)."""
+
+    @property
+    def en(self) -> str: ...
+    @property
+    def kind(self) -> str: ...  # text | money | number | date
+    @property
+    def max_width(self) -> int: ...
+    @property
+    def wrap(self) -> bool: ...
+
+
+def value_tail(
+    column: ColumnKind, value: object, style: Callable[[bool], int], sheet: str
+) -> tuple[str, int, int]:
+    """The tail of a cell of ``column`` holding ``value`` (not empty), the width its
+    content asks for, and the lines it takes; ``style(quoted)`` is the cell's style, for
+    a text quoted as starting like a formula or not."""
+    kind = column.kind
+    if isinstance(value, Formula):
+        if kind == "money":
+            result = money_text(value.result)
+            width = money_width(result)
+        elif kind == "number":
+            result = number_text(value.result)
+            width = len(result)
+        else:
+            raise TypeError(f"{sheet}: {column.en}: a formula in a {kind} column")
+        return formula_tail(style(False), value.text, result), width, 1
+    if kind == "text":
+        text = clean_text(str(value))
+        width, lines = text_size(text, column.max_width, wrap=column.wrap)
+        return text_tail(style(text.startswith(FORMULA_START)), text), width, lines
+    if kind == "money":
+        amount = money_text(value)
+        return number_tail(style(False), amount), money_width(amount), 1
+    if kind == "date" and isinstance(value, date):
+        return date_tail(style(False), value), 10, 1
+    if kind == "number":
+        number = number_text(value)
+        return number_tail(style(False), number), len(number), 1
+    raise TypeError(f"{sheet}: {column.en}: {value!r} is not a {kind}")
 
 
 def number_text(value: object) -> str:
@@ -87,7 +212,69 @@ def number_text(value: object) -> str:
     return repr(value) if isinstance(value, float) else str(value)
 
 
-def row_xml(row: int, cells: list[str], height: float | None = None) -> str:
+def row_xml(row: int, cells: list[str] | str, height: float | None = None) -> str:
     """A ``<row>``; ``height`` in points when the writer sizes it (wrapped text)."""
     size = f' ht="{height:g}" customHeight="1"' if height else ""
     return f'<row r="{row}"{size}>{"".join(cells)}</row>'
+
+
+class RowShape:
+    """The cells of one row shape (a sheet's columns, in a data or a totals row).
+
+    ``make(index, value)`` makes the tail of a cell of column ``index`` (from 0) holding
+    ``value``: its `Made`. It is asked once a value, while the value recurs, for the
+    values whose equals always make the same cell; others are made every time, but for
+    a whole number in a number column (a sequence, an input row), which fills in the
+    column's first. ``limits`` are the columns' widest widths.
+    """
+
+    def __init__(
+        self, kinds: Sequence[str], limits: Sequence[int], make: Callable[[int, object], Made]
+    ) -> None:
+        self.openings = tuple(opening(index) for index in range(1, len(kinds) + 1))
+        self.make = make
+        self.limits = tuple(limits)
+        self.made: list[dict[object, Made]] = [{} for _ in kinds]
+        self.same = tuple(_SAME_CELLS.get(kind, _SAME_CELL) for kind in kinds)
+        self.numbers: list[str | None] = [None] * len(kinds)  # '" s="7" t="n"><v>'
+        self.counted = tuple(kind == "number" for kind in kinds)
+
+    def cells(self, row: int, values: Sequence[object], widths: list[int]) -> tuple[str, int]:
+        """Row ``row``'s cells, as XML, and the most lines one of them takes; ``widths``
+        (the sheet's, from column A) is widened to what they ask."""
+        number = str(row)
+        made, openings = self.made, self.openings
+        cells: list[str] = []
+        lines = 1
+        for index, value in zip(range(len(openings)), values, strict=False):
+            try:
+                known = made[index].get(value)
+            except TypeError:  # unhashable
+                known = None
+            if known is None or known[0] is not type(value):
+                known = self._made(index, value)
+            _, tail, width, height = known
+            if tail is None:
+                continue
+            cells.append(openings[index] + number + tail)
+            if width > widths[index]:
+                widths[index] = width
+            if height > lines:
+                lines = height
+        return "".join(cells), lines
+
+    def _made(self, index: int, value: object) -> Made:
+        if type(value) is int and self.counted[index]:
+            start = self.numbers[index]
+            if start is not None:
+                text = str(value)
+                return int, f"{start}{text}</v></c>", min(len(text), self.limits[index]), 1
+        known = self.make(index, value)
+        if type(value) is int and self.counted[index] and known[1] is not None:
+            self.numbers[index] = known[1].partition("<v>")[0] + "<v>"
+        elif type(value) in self.same[index]:
+            made = self.made[index]
+            if len(made) >= CACHE_LIMIT:
+                made.clear()
+            made[value] = known
+        return known

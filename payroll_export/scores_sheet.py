@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from appraisal.domain.results import EmployeeResult, number
+from payroll_export.audit_sheet import worded
 from payroll_export.model import explain
 from payroll_export.sheet import (
     EMPLOYEE_ID,
@@ -23,7 +24,7 @@ from payroll_export.sheet import (
     Row,
     write_table,
 )
-from payroll_export.wording import label, shown
+from payroll_export.wording import label
 
 __all__ = ["ITEM", "SCORES_SHEET", "TOTAL", "write_scores_sheet"]
 
@@ -53,6 +54,7 @@ def write_scores_sheet(
 ) -> list[Part]:
     # Points are written as the results' JSON numbers are (`number`): 147, 8.5.
     def rows() -> Iterator[Row]:
+        show = worded()
         for person in employees:
             identity = (person.employee_id, person.name)
             for entry in person.trace:
@@ -64,7 +66,7 @@ def write_scores_sheet(
                         ITEM,
                         entry.rule,
                         entry.clause,
-                        shown(entry.effect),
+                        show(entry.effect),
                         entry.event,
                         number(entry.points),
                     )

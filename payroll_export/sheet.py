@@ -21,7 +21,10 @@ the rules below hold on every sheet:
 
 openpyxl makes the frame of each sheet (widths, views, print setup, filter, charts);
 the rows are SpreadsheetML text from `payroll_export.rowxml`, kept in a spool file per
-sheet until `payroll_export.package` splices them in.
+sheet until `appraisal.files.xlsx` splices them in. Each row shape (a sheet's columns,
+in a data or a totals row) is prepared once (`rowxml.RowShape`), and each value's cell
+made once while it recurs: the clauses, labels and departments of a month's hundreds of
+thousands of rows are cleaned, measured and escaped once.
 """
 
 from __future__ import annotations
@@ -29,9 +32,7 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
-from decimal import Decimal
-from typing import IO, Any
+from typing import IO, Any, NamedTuple
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -40,14 +41,8 @@ from openpyxl.utils import column_index_from_string, get_column_letter
 
 from payroll_export import rowxml
 from payroll_export.print_layout import first_page_columns, set_print_layout
-from payroll_export.text import (
-    FORMULA_START,
-    clean_text,
-    display_width,
-    money_text,
-    money_width,
-    text_size,
-)
+from payroll_export.rowxml import Formula
+from payroll_export.text import clean_text, display_width
 
 __all__ = [
     "DEPARTMENT",
@@ -73,7 +68,8 @@ DATE_FORMAT = "yyyy-mm-dd"
 # spreadsheets do not size the rows of wrapped text on opening, so the writer does.
 LINE_HEIGHT = 17
 CELL_PADDING = 3  # points above and below the text of a cell
-SPOOL_IN_MEMORY = 8 * 2**20  # characters of row XML a sheet keeps in memory, then on disk
+SPOOL_IN_MEMORY = 8 * 2**20  # bytes of row XML a sheet keeps in memory, then on disk
+SPOOL_BATCH = 256  # rows joined for one write to the spool
 
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 _TOTAL_FILL = PatternFill("solid", fgColor="F2F2F2")
@@ -110,21 +106,9 @@ EMPLOYEE_NAME = Column("姓名", "name", max_width=24)
 DEPARTMENT = Column("部门", "department", max_width=20)
 
 
-@dataclass(frozen=True)
-class Formula:
-    """A formula the writer made; no other value is ever written as a formula.
+class Row(NamedTuple):
+    """One row of a table (a tuple: made hundreds of thousands of times a month)."""
 
-    ``result`` is what the formula comes to, worked out exactly from the results
-    (money as a Decimal, a head count as an int): it is stored as the cell's cached
-    value, written as its column's kind is, and sizes the column like any figure.
-    """
-
-    text: str
-    result: Decimal | int
-
-
-@dataclass(frozen=True)
-class Row:
     values: Sequence[object]
     total: bool = False  # a totals row: bold, shaded, and outside the auto-filter
 
@@ -201,11 +185,14 @@ class Sheet:
         # The columns frozen on screen (工号, 姓名) are the ones repeated on paper.
         self.title_columns = column_index_from_string(freeze.rstrip("0123456789")) - 1
         self.widths = [0] * len(columns)  # the widest content of each column so far
-        # Open until the package is written; `Book.close` closes it.
-        self.spool: IO[str] = tempfile.SpooledTemporaryFile(  # noqa: SIM115
-            max_size=SPOOL_IN_MEMORY, mode="w+", encoding="utf-8"
+        # Open until the package is written; `Book.close` closes it. Rows are written
+        # to it a batch at a time (`write`), as a file write costs more than a row.
+        self._spool: IO[bytes] = tempfile.SpooledTemporaryFile(  # noqa: SIM115
+            max_size=SPOOL_IN_MEMORY
         )
+        self._batch: list[str] = []
         self._styles: dict[tuple[object, ...], int] = {}
+        self._shapes: dict[tuple[tuple[Column, ...] | None, bool], rowxml.RowShape] = {}
         ws = self.ws
         ws.freeze_panes = freeze  # the header rows, and the columns naming the employee
         ws.print_options.gridLines = not ruled
@@ -216,6 +203,21 @@ class Sheet:
             style = self.style(("banner", line.font), font=line.font, alignment=_CENTRE)
             self.append_cells([(self.title_columns + 1, line.text, style)], line.height)
         self.append_header(columns)
+
+    @property
+    def spool(self) -> IO[bytes]:
+        """The sheet's row XML so far (UTF-8), every row written."""
+        if self._batch:
+            self._spool.write("".join(self._batch).encode())
+            self._batch.clear()
+        return self._spool
+
+    def write(self, xml: str) -> None:
+        """Add rows' XML to the spool."""
+        self._batch.append(xml)
+        if len(self._batch) >= SPOOL_BATCH:
+            self._spool.write("".join(self._batch).encode())
+            self._batch.clear()
 
     def append_header(self, columns: Sequence[Column]) -> None:
         for labels, font in (
@@ -229,29 +231,46 @@ class Sheet:
             for index, label in enumerate(labels, 1):
                 cells.append(rowxml.text_cell(index, self.rows, style, label))
                 self._fit(index, display_width(label), columns[index - 1])
-            self.spool.write(rowxml.row_xml(self.rows, cells))
+            self.write(rowxml.row_xml(self.rows, cells))
 
     def append(self, row: Row, columns: Sequence[Column] | None = None) -> int:
         """Write one row, by the sheet's columns or by ``columns``; return its row number."""
-        kinds = self.columns if columns is None else columns
         self.rows += 1
-        cells = []
-        lines = 1
-        for index, (column, value) in enumerate(zip(kinds, row.values, strict=False), 1):
-            if value is None or value == "":
-                if self.ruled:  # an empty cell of the table still has its borders
-                    style = self._column_style(column, row.total)
-                    cells.append(rowxml.empty_cell(index, self.rows, style))
-                continue
-            xml, width, height = self._cell(index, column, value, row.total)
-            cells.append(xml)
-            self._fit(index, width, column)
-            lines = max(lines, height)
-        height_pt = LINE_HEIGHT * lines + CELL_PADDING if lines > 1 else None
-        self.spool.write(rowxml.row_xml(self.rows, cells, height_pt))
+        cells, lines = self._shape(columns, row.total).cells(self.rows, row.values, self.widths)
+        size = f' ht="{LINE_HEIGHT * lines + CELL_PADDING:g}" customHeight="1"' if lines > 1 else ""
+        self.write(f'<row r="{self.rows}"{size}>{cells}</row>')
         if not row.total:
             self.last_filtered = self.rows
         return self.rows
+
+    def _shape(self, columns: Sequence[Column] | None, total: bool) -> rowxml.RowShape:
+        """The prepared cells of a row of ``columns`` (the sheet's), a totals row or not."""
+        kinds = self.columns if columns is None else tuple(columns)
+        key = (None if columns is None else kinds, total)
+        shape = self._shapes.get(key)
+        if shape is None:
+            empty: list[str | None] = [None] * len(kinds)
+
+            def make(index: int, value: object) -> rowxml.Made:
+                column = kinds[index]
+                if value is None or value == "":
+                    if not self.ruled:
+                        return type(value), None, 0, 1
+                    if empty[index] is None:  # an empty cell of the table still has its borders
+                        empty[index] = rowxml.empty_tail(self._column_style(column, total))
+                    return type(value), empty[index], 0, 1
+                tail, width, lines = rowxml.value_tail(
+                    column,
+                    value,
+                    lambda quoted: self._column_style(column, total, quoted),
+                    self.title,
+                )
+                return type(value), tail, min(width, column.max_width), lines
+
+            shape = self._shapes[key] = rowxml.RowShape(
+                [c.kind for c in kinds], [c.max_width for c in kinds], make
+            )
+        return shape
 
     def append_blank(self) -> None:
         self.rows += 1
@@ -268,7 +287,7 @@ class Sheet:
             else rowxml.text_cell(column, self.rows, style, clean_text(text))
             for column, text, style in cells
         ]
-        self.spool.write(rowxml.row_xml(self.rows, xml, height))
+        self.write(rowxml.row_xml(self.rows, xml, height))
         return self.rows
 
     def finish(
@@ -307,36 +326,6 @@ class Sheet:
     def _fit(self, index: int, width: int, column: Column) -> None:
         if width > self.widths[index - 1]:
             self.widths[index - 1] = min(width, column.max_width)
-
-    def _cell(self, index: int, column: Column, value: object, total: bool) -> tuple[str, int, int]:
-        """A cell's XML, the width its content asks for, and the lines it takes."""
-        row, kind = self.rows, column.kind
-        if isinstance(value, Formula):
-            style = self._column_style(column, total)
-            if kind == "money":
-                result = money_text(value.result)
-                width = money_width(result)
-            elif kind == "number":
-                result = rowxml.number_text(value.result)
-                width = len(result)
-            else:
-                raise TypeError(f"{self.title}: {column.en}: a formula in a {kind} column")
-            return rowxml.formula_cell(index, row, style, value.text, result), width, 1
-        if kind == "text":
-            text = clean_text(str(value))
-            style = self._column_style(column, total, text.startswith(FORMULA_START))
-            width, lines = text_size(text, column.max_width, wrap=column.wrap)
-            return rowxml.text_cell(index, row, style, text), width, lines
-        style = self._column_style(column, total)
-        if kind == "money":
-            amount = money_text(value)
-            return rowxml.number_cell(index, row, style, amount), money_width(amount), 1
-        if kind == "date" and isinstance(value, date):
-            return rowxml.date_cell(index, row, style, value), 10, 1
-        if kind == "number":
-            number = rowxml.number_text(value)
-            return rowxml.number_cell(index, row, style, number), len(number), 1
-        raise TypeError(f"{self.title}: {column.en}: {value!r} is not a {kind}")
 
     def _column_style(self, column: Column, total: bool, quoted: bool = False) -> int:
         key = (column.kind, column.wrap, total, quoted)

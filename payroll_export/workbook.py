@@ -26,7 +26,7 @@ from payroll_export.scores_sheet import write_scores_sheet
 from payroll_export.sheet import MAX_SHEET_ROWS, Book
 from payroll_export.summary_sheet import write_summary_sheet
 from payroll_export.text import clean_text, money_text
-from payroll_export.wording import wording_of
+from payroll_export.wording import compress_level, label, wording_of
 
 __all__ = ["salary_workbook"]
 
@@ -71,12 +71,18 @@ def salary_workbook(
                 name = PAYSLIP_SHEET if part == 1 else f"{PAYSLIP_SHEET} ({part})"
                 write_payslip_sheet(book, employees[start : start + strips], manifest, name)
             parts = {
-                "考核评分 scores": write_scores_sheet(book, employees, max_rows=max_rows),
-                "职级变动 level changes": write_changes_sheet(
+                label("考核评分", "考核评分 scores"): write_scores_sheet(
+                    book, employees, max_rows=max_rows
+                ),
+                label("职级变动", "职级变动 level changes"): write_changes_sheet(
                     book, employees, manifest.month, levels, max_rows=max_rows
                 ),
-                "审计轨迹 audit trail": write_audit_sheets(book, employees, max_rows=max_rows),
-                "合规提示 compliance": write_compliance_sheet(book, employees, max_rows=max_rows),
+                label("审计轨迹", "审计轨迹 audit trail"): write_audit_sheets(
+                    book, employees, max_rows=max_rows
+                ),
+                label("合规提示", "合规提示 compliance"): write_compliance_sheet(
+                    book, employees, max_rows=max_rows
+                ),
             }
             write_summary_sheet(book, employees, ladder, manifest.demotion_line, layout)
             write_manifest_sheet(
@@ -93,6 +99,7 @@ def salary_workbook(
                 month=manifest.month,
                 title=_title(manifest),
                 description=_description(manifest),
+                level=compress_level(manifest.engine_version),  # as its release deflated it
             )
         finally:
             book.close()

@@ -200,9 +200,6 @@ def own_prose(printed: dict[str, str]) -> list[tuple[str, str, list[str]]]:
     return found
 
 
-@pytest.mark.xfail(
-    strict=True, reason="cli/run.py and cli/audit.py are translated in the next commit"
-)
 def test_every_command_of_the_month_prints_no_english_prose(lived: dict[str, Any]) -> None:
     printed = lived["printed"]
     assert own_prose(printed) == []
@@ -271,23 +268,11 @@ def _foreign_prose(printed: dict[str, str], file: str) -> list[str]:
     ]
 
 
-@pytest.mark.parametrize(
-    "file",
-    [
-        pytest.param(
-            file,
-            marks=[pytest.mark.xfail(strict=True, reason="translated in the next commit")]
-            if file == "appraisal/cli/audit.py"
-            else [],
-        )
-        for file in sorted({file for _, file in FOREIGN})
-    ],
-)
+@pytest.mark.parametrize("file", sorted({file for _, file in FOREIGN}))
 def test_lines_of_other_files_have_no_english_prose(lived: dict[str, Any], file: str) -> None:
     assert _foreign_prose(lived["printed"], file) == []
 
 
-@pytest.mark.xfail(strict=True, reason="payroll_export/workbook.py keys the tables bilingually")
 def test_the_manifest_names_the_tables_in_chinese(lived: dict[str, Any]) -> None:
     texts = {text for _, text in _sheet_texts(lived["workbook"], ("说明",))}
     assert texts.isdisjoint(TABLE_NAMES)

@@ -412,7 +412,7 @@ def test_the_manifest_ties_the_file_to_the_ledger_record(
     assert ("账本记录", "version", "1") in rows
     assert ("账本记录", "seq", str(record.seq)) in rows
     assert ("引擎版本", None, record.engine_version) in rows
-    assert ("分页", "审计轨迹 audit trail", "否：一张工作表，审计轨迹") in rows
+    assert ("分页", "审计轨迹", "否：一张工作表，审计轨迹") in rows
 
 
 def test_the_summary_sums_by_formula_over_the_salary_sheet(
@@ -645,12 +645,12 @@ def test_a_long_trail_goes_on_over_numbered_sheets(example: Month_) -> None:
         assert book[name].max_row <= limit
         assert book[name]["A2"].value == "seq"  # each part has its headers
     manifest = [(r["item"], r["name"], r["value"]) for r in table(book["说明"])]
-    split = [m for m in manifest if m[1] == "审计轨迹 audit trail"]
+    split = [m for m in manifest if m[1] == "审计轨迹"]
     assert split and split[0][2].startswith(f"是：{parts}张工作表")
     assert (
         "分页",
         "审计轨迹 (2)",
-        f"审计轨迹 audit trail的第{limit - 1}–{2 * (limit - 2)}行",
+        f"审计轨迹的第{limit - 1}–{2 * (limit - 2)}行",
     ) in manifest
 
 

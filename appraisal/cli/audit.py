@@ -15,13 +15,14 @@ from pathlib import Path
 from typing import TextIO
 
 from appraisal.audit import (
-    LedgerListing,
     SealedVersion,
     export_month,
+    listing_json,
     replay_month,
     sealed_months,
     sealed_when,
 )
+from appraisal.check.shards import cores, jobs_in_force
 from appraisal.cli.common import (
     EXIT_OK,
     EXIT_PROBLEMS,
@@ -29,6 +30,7 @@ from appraisal.cli.common import (
     WRITTEN,
     WRITTEN_OR_SEALED,
     AddCommand,
+    jobs_argument,
     month_argument,
     usage_problems,
 )
@@ -40,16 +42,32 @@ from appraisal.export.manifest_read import read_manifest
 from appraisal.export.statement import UnknownEmployee
 from appraisal.files.clash import Output, Read
 from appraisal.files.input import InputFile, read_input
-from appraisal.i18n import language
+from appraisal.i18n import N_, _, language
+from appraisal.scale import replay_all
 
 __all__ = ["register"]
 
 VERSION_HELP = "a sealed version of the month (default: the current one)"
+ALL_HELP = N_(
+    "replay every sealed month (its current version), in parallel; a line a month and a total"
+)
+JOBS_HELP = N_(
+    "worker processes: the months of --all (default: the machine's cores), or one month's "
+    "employees (default 1); the results are the same whatever it is"
+)
+SCHEDULER_HELP = N_(
+    "with --all: run the months on the Dask cluster of this scheduler (the extra dask;"
+    " docs/scale.md)"
+)
 
 
 def register(command: AddCommand) -> None:
     replay = command("replay", help="recompute a sealed month from the ledger and compare")
-    replay.add_argument("--month", required=True, type=month_argument, help="YYYY-MM")
+    which = replay.add_mutually_exclusive_group(required=True)
+    which.add_argument("--month", type=month_argument, help="YYYY-MM")
+    which.add_argument("--all", action="store_true", dest="every_month", help=ALL_HELP)
+    replay.add_argument("--jobs", type=jobs_argument, metavar="N", help=JOBS_HELP)
+    replay.add_argument("--scheduler", metavar="tcp://HOST:PORT", help=SCHEDULER_HELP)
     replay.add_argument("--ledger", type=Path, default=Path("appraisal.db"))
     replay.add_argument("--version", type=version_argument, help=VERSION_HELP)
     replay.add_argument(
@@ -102,6 +120,38 @@ def register(command: AddCommand) -> None:
 
 
 def replay_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    misplaced = _misplaced_options(args)
+    if misplaced:
+        print(misplaced, file=err)
+        return EXIT_USAGE
+    if args.every_month:
+        return replay_all_command(args, cores() if args.jobs is None else args.jobs, out, err)
+    with jobs_in_force(1 if args.jobs is None else args.jobs):  # as run's --jobs
+        return _replay_one(args, out, err)
+
+
+def _misplaced_options(args: argparse.Namespace) -> str | None:
+    """Why the options given do not go together, or None."""
+    if args.every_month:
+        given = [
+            flag
+            for flag, value in (
+                ("--version", args.version),
+                ("--workbook", args.workbook),
+                ("--payslip", args.payslip),
+            )
+            if value is not None
+        ]
+        if given:
+            return _(
+                "replay --all replays the current version of every month: drop {options}"
+            ).format(options=", ".join(given))
+    elif args.scheduler is not None:
+        return _("--scheduler runs the months of replay --all: give --all instead of --month")
+    return None
+
+
+def _replay_one(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     given: InputFile | None = None
     if args.workbook is not None:
         found = _workbook_version(args, err)
@@ -118,36 +168,65 @@ def replay_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if outcome.differences:
         for line in outcome.differences:
             print(line, file=err)
-        print(f"Replay of {args.month}: {len(outcome.differences)} difference(s).", file=err)
+        print(
+            _("Replay of {month}: {count} difference(s).").format(
+                month=args.month, count=len(outcome.differences)
+            ),
+            file=err,
+        )
         return EXIT_PROBLEMS
     record = outcome.record
     assert record is not None
     people = len(record.results.get("employees", []))
     print(
-        f"Replay of {args.month} (version {record.version}, {outcome.standing},"
-        f" {people} employees): identical to the sealed results.",
+        _(
+            "Replay of {month} (version {version}, {standing}, {people} employees):"
+            " identical to the sealed results."
+        ).format(
+            month=args.month, version=record.version, standing=outcome.standing, people=people
+        ),
         file=out,
     )
     print(
-        f"Policy {record.policy_id} {record.policy_version} sha256 {record.policy_sha256}", file=out
+        _("Policy {id} {version} sha256 {sha256}").format(
+            id=record.policy_id, version=record.policy_version, sha256=record.policy_sha256
+        ),
+        file=out,
     )
-    print(f"Record hash {record.record_hash}; ledger chain intact.", file=out)
+    print(_("Record hash {hash}; ledger chain intact.").format(hash=record.record_hash), file=out)
     if checked is None:
         return EXIT_OK if args.payslip is None else check_payslip(args, out, err)
-    path, which = args.workbook, f"{record.month} version {record.version}"
+    path = args.workbook
+    which = _("{month} version {version}").format(month=record.month, version=record.version)
     if checked.differences:
         for line in checked.differences:
             print(f"{path}: {line}", file=err)
-        print(f"{path} is not the workbook of {which}.", file=err)
+        print(_("{path} is not the workbook of {which}.").format(path=path, which=which), file=err)
         return EXIT_PROBLEMS
     how = (
-        "byte-identical to the one the ledger gives."
+        _("byte-identical to the one the ledger gives.")
         if checked.identical
-        else "every part identical to the one the ledger gives (only the zip compression"
-        " differs, as with another zlib version)."
+        else _(
+            "every part identical to the one the ledger gives (only the zip compression"
+            " differs, as with another zlib version)."
+        )
     )
-    print(f"{path} is the workbook of {which} ({outcome.standing}): {how}", file=out)
+    print(
+        _("{path} is the workbook of {which} ({standing}): {how}").format(
+            path=path, which=which, standing=outcome.standing, how=how
+        ),
+        file=out,
+    )
     return EXIT_OK if args.payslip is None else check_payslip(args, out, err)
+
+
+def replay_all_command(args: argparse.Namespace, jobs: int, out: TextIO, err: TextIO) -> int:
+    """`replay --all`: a line a month (its differences first, on stderr), then a total."""
+    with args.progress as progress:
+        replayed = replay_all(args.ledger, jobs=jobs, scheduler=args.scheduler, progress=progress)
+    for to_err, line in replayed.report():
+        print(line, file=err if to_err else out)
+    return EXIT_OK if replayed.identical else EXIT_PROBLEMS
 
 
 def _workbook_version(args: argparse.Namespace, err: TextIO) -> InputFile | int:
@@ -159,26 +238,33 @@ def _workbook_version(args: argparse.Namespace, err: TextIO) -> InputFile | int:
         raise InputError(problems, what="workbook")
     manifest = read_manifest(given.data, path)
     if manifest.month != str(args.month):
+        of = manifest.month or _("another month")
         print(
             terminal_safe(
-                f"{path} is the workbook of {manifest.month or 'another month'}, not of"
-                f" {args.month}: replay it with --month {manifest.month}" + WRITTEN_OR_SEALED
+                _(
+                    "{path} is the workbook of {of}, not of {month}: replay it with"
+                    " --month {manifest_month}; nothing was written or sealed."
+                ).format(path=path, of=of, month=args.month, manifest_month=manifest.month)
             ),
             file=err,
         )
         return EXIT_PROBLEMS
     if manifest.draft:
         print(
-            f"{path} is a draft (草稿) of {manifest.month}, not sealed: it belongs to no version"
-            " of the ledger, so there is nothing to check it against" + WRITTEN_OR_SEALED,
+            _(
+                "{path} is a draft (草稿) of {month}, not sealed: it belongs to no version"
+                " of the ledger, so there is nothing to check it against; nothing was"
+                " written or sealed."
+            ).format(path=path, month=manifest.month),
             file=err,
         )
         return EXIT_PROBLEMS
     if args.version is not None and args.version != manifest.version:
         print(
-            f"{path} is the workbook of {manifest.month} version {manifest.version}, not"
-            f" version {args.version}: give no --version, or --version {manifest.version}"
-            + WRITTEN_OR_SEALED,
+            _(
+                "{path} is the workbook of {month} version {version}, not version {asked}:"
+                " give no --version, or --version {version}; nothing was written or sealed."
+            ).format(path=path, month=manifest.month, version=manifest.version, asked=args.version),
             file=err,
         )
         return EXIT_USAGE
@@ -188,7 +274,10 @@ def _workbook_version(args: argparse.Namespace, err: TextIO) -> InputFile | int:
 
 def export_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.json_path is None and args.out is None:
-        print(f"{args.command}: give --json FILE, --out FILE.xlsx or both", file=err)
+        print(
+            _("{command}: give --json FILE, --out FILE.xlsx or both").format(command=args.command),
+            file=err,
+        )
         return EXIT_USAGE
     outputs = [Output("--out", args.out, ".xlsx"), Output("--json", args.json_path)]
     if usage_problems(err, outputs, [Read("--ledger", args.ledger)]):
@@ -203,14 +292,20 @@ def export_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             progress=progress,
         )
     print(
-        f"{record.month} version {record.version} from {args.ledger} (record hash "
-        f"{record.record_hash}; ledger chain intact):",
+        _(
+            "{month} version {version} from {ledger} (record hash {hash}; ledger chain intact):"
+        ).format(
+            month=record.month, version=record.version, ledger=args.ledger, hash=record.record_hash
+        ),
         file=out,
     )
     if args.json_path is not None:
-        print(f"Results written to {args.json_path}", file=out)
+        print(_("Results written to {path}").format(path=args.json_path), file=out)
     if args.out is not None:
-        print(f"Salary-adjustment workbook (工资调整表) written to {args.out}", file=out)
+        print(
+            _("Salary-adjustment workbook (工资调整表) written to {path}").format(path=args.out),
+            file=out,
+        )
     return EXIT_OK
 
 
@@ -231,18 +326,21 @@ def months_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     with args.progress as progress:
         listing = sealed_months(args.ledger, progress)
     if args.as_json:
-        print(json.dumps(_listing_json(listing), ensure_ascii=False, indent=2), file=out)
+        print(json.dumps(listing_json(listing), ensure_ascii=False, indent=2), file=out)
         return EXIT_OK
     months = sorted({v.month for v in listing.versions})
     print(
-        f"{args.ledger}: {len(months)} sealed month(s), {len(listing.versions)} version(s);"
-        " ledger chain intact.",
+        _("{ledger}: {months} sealed month(s), {versions} version(s); ledger chain intact.").format(
+            ledger=args.ledger, months=len(months), versions=len(listing.versions)
+        ),
         file=out,
     )
     for month in months:
         versions = [v for v in listing.versions if v.month == month]
         stale = (
-            f"  过期 stale: re-seal with `appraisal reseal --after {listing.stale_after}`"
+            _("  过期 stale: re-seal with `appraisal reseal --after {after}`").format(
+                after=listing.stale_after
+            )
             if month in listing.stale
             else ""
         )
@@ -253,35 +351,23 @@ def months_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _version_line(v: SealedVersion) -> str:
-    standing = "current" if v.superseded_by is None else f"superseded by v{v.superseded_by}"
-    reason = f"  amended: {v.amend_reason}" if v.amend_reason else ""
-    return (
-        f"v{v.version}  {standing}  {sealed_when(v.note)}{reason}  record {v.record_hash[:12]}"
-        f"  policy {v.policy_id} {v.policy_version}  {v.employees} employees"
-        f"  gross {v.gross}"
+    standing = (
+        _("current")
+        if v.superseded_by is None
+        else _("superseded by v{version}").format(version=v.superseded_by)
     )
-
-
-def _listing_json(listing: LedgerListing) -> dict[str, object]:
-    return {
-        "months": [
-            {
-                "month": v.month,
-                "version": v.version,
-                "seq": v.seq,
-                "current": v.superseded_by is None,
-                "superseded_by": v.superseded_by,
-                "stale": v.superseded_by is None and v.month in listing.stale,
-                "sealed_at": v.note.sealed_at if v.note else None,
-                "sealed_by": v.note.sealed_by if v.note else None,
-                "amend_reason": v.amend_reason,
-                "record_hash": v.record_hash,
-                "policy": {"id": v.policy_id, "version": v.policy_version},
-                "employees": v.employees,
-                "gross": str(v.gross),
-            }
-            for v in listing.versions
-        ],
-        "stale": list(listing.stale),
-        "reseal_after": listing.stale_after,
-    }
+    reason = _("  amended: {reason}").format(reason=v.amend_reason) if v.amend_reason else ""
+    return _(
+        "v{version}  {standing}  {sealed}{reason}  record {record}  policy {policy_id}"
+        " {policy_version}  {employees} employees  gross {gross}"
+    ).format(
+        version=v.version,
+        standing=standing,
+        sealed=sealed_when(v.note),
+        reason=reason,
+        record=v.record_hash[:12],
+        policy_id=v.policy_id,
+        policy_version=v.policy_version,
+        employees=v.employees,
+        gross=v.gross,
+    )

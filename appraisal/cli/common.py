@@ -21,6 +21,7 @@ __all__ = [
     "WRITTEN",
     "WRITTEN_OR_SEALED",
     "AddCommand",
+    "jobs_argument",
     "month_argument",
     "print_review",
     "usage_problems",
@@ -44,6 +45,19 @@ def month_argument(text: str) -> Month:
         return Month.parse(text)
     except ValueError as error:
         raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def jobs_argument(value: str) -> int:
+    """The type of every --jobs: a whole number, 1 or more."""
+    try:
+        jobs = int(value)
+    except ValueError:
+        jobs = 0
+    if jobs < 1:
+        raise argparse.ArgumentTypeError(
+            _("{value} is not a whole number of 1 or more").format(value=value)
+        )
+    return jobs
 
 
 def usage_problems(err: TextIO, outputs: Sequence[Output], reads: Sequence[Read]) -> bool:

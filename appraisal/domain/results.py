@@ -363,8 +363,7 @@ def _sealed(person: EmployeeResult) -> EmployeeResult:
 
 
 def _sealed_entry(entry: TraceEntry) -> TraceEntry:
-    # JSON carries a pay field and its yuan together, or neither.
-    moved = entry.pay_field is not None and entry.yuan is not None
+    moved = entry.pay_field is not None and entry.yuan is not None  # JSON: both or neither
     return TraceEntry(
         entry.rule,
         entry.clause,
@@ -385,6 +384,8 @@ def _as_json(value: Decimal) -> Decimal:
 
 def number(value: Decimal) -> int | float:
     """A score as a JSON number: an int when whole (scores are whole in the scheme)."""
+    if not value.is_finite():  # so the records' JSON holds none (`canonical_bytes`, finite)
+        raise ValueError(f"not a finite number: {value}")
     if value == value.to_integral_value():
         return int(value)
     return float(value)

@@ -1,13 +1,21 @@
 """Excellence awards (优秀客服代表评选): the monthly title and, in December, the yearly one.
 
 Part of the "evaluate" stage, run once every employee's month is scored and paid,
-because an award compares employees with each other. Each award reads every
-employee's month and returns the effects on each, in the same order.
+because an award compares employees with each other. That comparison is the month's
+only barrier between employees, so it is split in three (`appraisal.check.shards`
+runs the first and the last per shard of employees, in worker processes):
+
+1. `standing`: what the ranking needs of one employee — eligibility and score for the
+   monthly title, eligibility and the titles carried this year for the yearly one;
+2. `rank`: the one reduction over every employee's standing, in roster order (the top
+   score and the most titles);
+3. `award`: the effects on one employee, given the ranking.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 
 from appraisal.domain.model import Month
@@ -17,77 +25,95 @@ from appraisal.engine.effects import Effects, Title, fired
 from appraisal.i18n import sealed as texts
 from appraisal.policy.loaded import PolicyInForce
 
-__all__ = ["award_names", "monthly", "yearly"]
+__all__ = ["Ranking", "Standing", "award", "award_names", "rank", "standing"]
 
 
-def monthly(policy: PolicyInForce, month: Month, months: Sequence[MonthContext]) -> list[Effects]:
-    """月度优秀客服代表: the title to the top score among the eligible; ties all win."""
-    effects: list[Effects] = [()] * len(months)
-    award = policy.doc.awards.monthly
-    if award is None:
-        return effects
-    expression = policy.expr("awards.monthly.eligible")
-    eligible = [i for i, ctx in enumerate(months) if expression.holds(award_names(ctx))]
-    if not eligible:
-        return effects
-    top = max(months[i].so_far.score.total for i in eligible)
-    for i in eligible:
-        if months[i].so_far.score.total == top:
-            effects[i] = (
-                Title("monthly"),
-                fired(
-                    "awards.monthly",
-                    award.clause,
-                    texts.AWARD_MONTHLY.format(top=top, amount=text(award.amount)),
-                    None,
-                    None,
-                    "awards",
-                    award.amount,
-                ),
-            )
-    return effects
+@dataclass(frozen=True, slots=True)
+class Standing:
+    """One employee's month as the awards compare it: small, so shards send it cheaply."""
+
+    monthly: bool  # eligible for the monthly title
+    total: Decimal  # the month's score
+    yearly: bool  # eligible for the yearly title (before counting titles)
+    titles: int  # monthly titles carried from earlier months of the year
 
 
-def yearly(policy: PolicyInForce, month: Month, months: Sequence[MonthContext]) -> list[Effects]:
-    """年度最佳客服代表, in the year's last month: the most monthly titles of the year,
-    this month's included."""
-    effects: list[Effects] = [()] * len(months)
-    award = policy.doc.awards.yearly
-    if award is None or month.month != award.year_end_month:
-        return effects
-    expression = policy.expr("awards.yearly.eligible")
-    counts = {
-        ctx.employee.employee_id: ctx.state.titles.get(ctx.employee.employee_id, {}).get(
-            month.year, 0
+@dataclass(frozen=True, slots=True)
+class Ranking:
+    """The month's reduction: the top score among the monthly-eligible (None: no title)
+    and the most monthly titles among the yearly-eligible (None: no yearly title)."""
+
+    top: Decimal | None
+    most: int | None
+
+
+def standing(policy: PolicyInForce, month: Month, ctx: MonthContext) -> Standing:
+    """What the ranking needs of ``ctx``'s month, once it is scored and paid."""
+    awards = policy.doc.awards
+    names = award_names(ctx) if awards.monthly or _yearly_month(policy, month) else {}
+    monthly = awards.monthly is not None and policy.expr("awards.monthly.eligible").holds(names)
+    yearly = _yearly_month(policy, month) and policy.expr("awards.yearly.eligible").holds(names)
+    carried = ctx.state.titles.get(ctx.employee.employee_id, {}).get(month.year, 0) if yearly else 0
+    return Standing(monthly, ctx.so_far.score.total, yearly, carried)
+
+
+def rank(policy: PolicyInForce, month: Month, standings: Sequence[Standing]) -> Ranking:
+    """月度优秀客服代表 goes to the top score among the eligible (ties all win); 年度最佳
+    in the year's last month to the most monthly titles of the year, this month's
+    included. ``standings`` in roster order: of equal scores the first is the top."""
+    eligible = [s.total for s in standings if s.monthly]
+    top = max(eligible) if eligible else None
+    counts = [_count(s, top) for s in standings if s.yearly]
+    most = max(counts, default=0) if _yearly_month(policy, month) else 0
+    return Ranking(top, most or None)
+
+
+def award(policy: PolicyInForce, month: Month, ranking: Ranking, mine: Standing) -> Effects:
+    """The titles one employee wins, given the month's ranking: the monthly title's
+    effects first, then the yearly one's."""
+    effects: Effects = ()
+    awards = policy.doc.awards
+    won = ranking.top is not None and mine.monthly and mine.total == ranking.top
+    if won and awards.monthly is not None:
+        amount = awards.monthly.amount
+        effects += (
+            Title("monthly"),
+            fired(
+                "awards.monthly",
+                awards.monthly.clause,
+                texts.AWARD_MONTHLY.format(top=ranking.top, amount=text(amount)),
+                None,
+                None,
+                "awards",
+                amount,
+            ),
         )
-        + ("monthly" in ctx.so_far.titles)
-        for ctx in months
-    }
-    eligible = [
-        i
-        for i, ctx in enumerate(months)
-        if expression.holds(award_names(ctx)) and counts[ctx.employee.employee_id] > 0
-    ]
-    if not eligible:
-        return effects
-    most = max(counts[months[i].employee.employee_id] for i in eligible)
-    for i in eligible:
-        if counts[months[i].employee.employee_id] == most:
-            effects[i] = (
-                Title("yearly"),
-                fired(
-                    "awards.yearly",
-                    award.clause,
-                    texts.AWARD_YEARLY.format(
-                        count=most, year=month.year, amount=text(award.amount)
-                    ),
-                    None,
-                    None,
-                    "awards",
-                    award.amount,
-                ),
-            )
+    yearly = mine.yearly and _count(mine, ranking.top) == ranking.most
+    if yearly and awards.yearly is not None:
+        amount = awards.yearly.amount
+        effects += (
+            Title("yearly"),
+            fired(
+                "awards.yearly",
+                awards.yearly.clause,
+                texts.AWARD_YEARLY.format(count=ranking.most, year=month.year, amount=text(amount)),
+                None,
+                None,
+                "awards",
+                amount,
+            ),
+        )
     return effects
+
+
+def _count(mine: Standing, top: Decimal | None) -> int:
+    """Monthly titles of the year with this month's: carried, and one if won now."""
+    return mine.titles + (top is not None and mine.monthly and mine.total == top)
+
+
+def _yearly_month(policy: PolicyInForce, month: Month) -> bool:
+    award = policy.doc.awards.yearly
+    return award is not None and month.month == award.year_end_month
 
 
 def award_names(ctx: MonthContext) -> dict[str, Decimal | bool]:

@@ -33,11 +33,10 @@ from appraisal.engine.effects import Effects
 from appraisal.engine.fold import RunningMonth
 from appraisal.policy.loaded import PolicyInForce
 
-__all__ = ["AWARDS", "HANDLERS", "MONTH_END", "Evaluation", "evaluate"]
+__all__ = ["HANDLERS", "MONTH_END", "Evaluation", "Shard", "evaluate"]
 
 Handler = Callable[[MonthContext, Event], Effects]
 Step = Callable[[MonthContext], Effects]
-Award = Callable[[PolicyInForce, Month, Sequence[MonthContext]], Sequence[Effects]]
 
 # The rule for each kind of row; a kind without one (major fault, unfit, promotion,
 # termination) is only read by the month-end rules.
@@ -70,9 +69,6 @@ MONTH_END: tuple[Step, ...] = (
     pay.termination_without_dismissal,
 )
 
-# Across employees, once every month is closed; the yearly award counts this month's title.
-AWARDS: tuple[Award, ...] = (awards.monthly, awards.yearly)
-
 
 @dataclass(frozen=True)
 class Evaluation:
@@ -89,13 +85,38 @@ def evaluate(
 ) -> Evaluation:
     """Apply the policy in force to one month of events for every employee."""
     with localcontext(CONTEXT), without_cycle_collection():
+        shard = Shard(policy, month, roster, events, state)
+        return shard.finish(awards.rank(policy, month, shard.standings))
+
+
+class Shard:
+    """Some employees' months, evaluated up to the awards, then finished.
+
+    The awards are the only step that compares employees (`awards`): a month split
+    into shards (`appraisal.check.shards`, one per worker process) evaluates each
+    shard up to them, ranks every shard's `standings` together, then finishes each
+    shard with the one ranking, and the results are those of one shard of everyone.
+    Run inside the exact money context with the cycle collector off (`evaluate`).
+    """
+
+    __slots__ = ("contexts", "month", "policy", "running", "standings")
+
+    def __init__(
+        self,
+        policy: PolicyInForce,
+        month: Month,
+        roster: Sequence[Employee],
+        events: Sequence[Event],
+        state: CarriedState,
+    ) -> None:
+        self.policy, self.month = policy, month
         by_employee: dict[str, list[Event]] = defaultdict(list)
         for event in events:
             by_employee[event.employee_id].append(event)
         rates = Rates(policy)
         handler_of = HANDLERS.get
-        running: list[RunningMonth] = []
-        contexts: list[MonthContext] = []
+        self.running: list[RunningMonth] = []
+        self.contexts: list[MonthContext] = []
         for employee in sorted(roster, key=lambda e: e.employee_id):
             own = sorted(by_employee.get(employee.employee_id, ()), key=Event.sort_key)
             level, opening = levels.level_of_month(policy, employee, state)
@@ -111,15 +132,21 @@ def evaluate(
                 effects = step(ctx)
                 if effects:  # most steps do nothing for most employees
                     apply(effects)
-            running.append(this)
-            contexts.append(ctx)
-        for award in AWARDS:
-            for this, effects in zip(running, award(policy, month, contexts), strict=True):
-                if effects:
-                    this.apply(effects)
+            self.running.append(this)
+            self.contexts.append(ctx)
+        # What the awards' ranking needs of each, in roster order.
+        self.standings = [awards.standing(policy, month, ctx) for ctx in self.contexts]
+
+    def finish(self, ranking: awards.Ranking) -> Evaluation:
+        """The awards under the month's ``ranking``, then each employee's result."""
+        for this, mine in zip(self.running, self.standings, strict=True):
+            effects = awards.award(self.policy, self.month, ranking, mine)
+            if effects:
+                this.apply(effects)
         # Each result says whether the month appraised the employee (`completeness`).
-        results = tuple(marked(r.result(), ctx) for r, ctx in zip(running, contexts, strict=True))
-        issues = tuple(issue for r in running for issue in r.issues)
+        pairs = zip(self.running, self.contexts, strict=True)
+        results = tuple(marked(r.result(), ctx) for r, ctx in pairs)
+        issues = tuple(issue for r in self.running for issue in r.issues)
         return Evaluation(results, issues)
 
 

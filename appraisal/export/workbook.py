@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import io
 import itertools
+import multiprocessing
 import zipfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from multiprocessing.connection import Connection
 from typing import Any
 
 import openpyxl
@@ -31,6 +33,7 @@ __all__ = [
     "draft_workbook",
     "ladder_of",
     "manifest_of",
+    "run_beside",
     "salary_workbook_of",
     "workbook_differences",
 ]
@@ -52,6 +55,47 @@ def salary_workbook_of(
     if results is None:
         results = MonthResults.from_json(record.results)
     return salary_workbook(results, manifest_of(record, in_force), ladder_of(in_force))
+
+
+def run_beside(make: Callable[[], bytes]) -> Callable[[], bytes]:
+    """Start ``make`` (a workbook's bytes) in a child process now, and return what waits
+    for them, so that this process writes the results JSON meanwhile.
+
+    The child is forked: it has the sealed results already, and nothing is copied to it
+    but its answer. Where there is no fork, or the child gives no bytes (it failed, or
+    was killed), ``make`` runs here when the bytes are asked for, so any error is raised
+    as it would be without a child, and the bytes are the same either way.
+    """
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return make
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+    child = context.Process(target=_send, args=(make, send), daemon=True)
+    child.start()
+    send.close()
+
+    def wait() -> bytes:
+        try:
+            data: bytes | None = receive.recv_bytes()
+        except (EOFError, OSError):
+            data = None
+        finally:
+            receive.close()
+            child.join()
+        return make() if data is None else data
+
+    return wait
+
+
+def _send(make: Callable[[], bytes], answer: Connection) -> None:
+    """The child's work: the bytes, or nothing (the parent then makes them, and says
+    what went wrong)."""
+    try:
+        answer.send_bytes(make())
+    except Exception:  # the parent makes the bytes again, and raises it there
+        pass
+    finally:
+        answer.close()
 
 
 def draft_workbook(results: MonthResults, policy: Policy, input_files: Mapping[str, str]) -> bytes:

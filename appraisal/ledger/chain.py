@@ -16,12 +16,14 @@ for instance).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, fields
 from typing import Any
 
-from appraisal.domain.canonical import canonical_json, sha256_of_encoded
+from appraisal.domain.canonical import canonical_chunks, canonical_json, sha256_of_encoded
+from appraisal.i18n import _
 from appraisal.ledger.records import JSON_FIELDS, NewSeal, SealedMonth
+from appraisal.ledger.texts import StoredText, stored_chunks, stored_text
 
 __all__ = [
     "Place",
@@ -33,30 +35,35 @@ __all__ = [
 ]
 
 
-def record_hash(record: SealedMonth, texts: Mapping[str, str] | None = None) -> str:
+def record_hash(record: SealedMonth, texts: Mapping[str, StoredText] | None = None) -> str:
     """The hash a record's content and link call for: the sha256 of the canonical JSON
-    of every field but ``record_hash``. ``texts`` may hold fields already in canonical
-    JSON, so a large month is not encoded twice."""
+    of every field but ``record_hash``. ``texts`` may hold fields already encoded as
+    stored (`appraisal.ledger.texts`), so a large month is not encoded twice."""
     known = texts or {}
     return sha256_of_encoded(
         {
-            f.name: known.get(f.name) or canonical_json(getattr(record, f.name))
+            f.name: _chunks(known.get(f.name), getattr(record, f.name))
             for f in fields(record)
             if f.name != "record_hash"
         }
     )
 
 
-def fingerprint_of(new: NewSeal, texts: Mapping[str, str] | None = None) -> str:
+def fingerprint_of(new: NewSeal, texts: Mapping[str, StoredText] | None = None) -> str:
     """Equal fingerprints mean the same run: same inputs, policy and starting state."""
     known = texts or {}
     return sha256_of_encoded(
         {
-            "inputs": known.get("inputs") or canonical_json(new.inputs),
+            "inputs": _chunks(known.get("inputs"), new.inputs),
             "policy_sha256": canonical_json(new.policy_sha256),
-            "state_before": known.get("state_before") or canonical_json(new.state_before),
+            "state_before": _chunks(known.get("state_before"), new.state_before),
         }
     )
+
+
+def _chunks(stored: StoredText | None, data: object) -> Iterator[bytes]:
+    """A field's canonical text in pieces: from its stored form when there is one."""
+    return canonical_chunks(data) if stored is None else stored_chunks(stored)
 
 
 def stored_hash(stored: Mapping[str, Any]) -> str:
@@ -67,7 +74,7 @@ def stored_hash(stored: Mapping[str, Any]) -> str:
     """
     return sha256_of_encoded(
         {
-            name: value if name in JSON_FIELDS else canonical_json(value)
+            name: stored_chunks(value) if name in JSON_FIELDS else canonical_json(value)
             for name, value in stored.items()
             if name != "record_hash"
         }
@@ -78,9 +85,9 @@ def stored_fingerprint(stored: Mapping[str, Any]) -> str:
     """`fingerprint_of` a record as stored, from the texts of its JSON columns."""
     return sha256_of_encoded(
         {
-            "inputs": stored["inputs"],
+            "inputs": stored_chunks(stored["inputs"]),
             "policy_sha256": canonical_json(stored["policy_sha256"]),
-            "state_before": stored["state_before"],
+            "state_before": stored_chunks(stored["state_before"]),
         }
     )
 
@@ -95,18 +102,13 @@ def chain_problems(rows: Iterable[Mapping[str, Any]]) -> list[str]:
         seq, where = stored["seq"], where_of(stored)
         if seq != expected_seq:
             gap = str(expected_seq) if seq == expected_seq + 1 else f"{expected_seq}-{seq - 1}"
-            problems.append(f"{where}: record seq {gap} is missing before it")
+            problems.append(
+                f"{where}: " + _("record seq {gap} is missing before it").format(gap=gap)
+            )
         if stored["prev_hash"] != link:
-            problems.append(f"{where}: prev_hash does not match the record before it")
+            problems.append(f"{where}: " + _("prev_hash does not match the record before it"))
         expected_seq, link = seq + 1, stored["record_hash"]
-        intact = isinstance(stored["record_hash"], str) and all(
-            isinstance(stored[name], str) for name in JSON_FIELDS
-        )
-        if not (
-            intact
-            and stored_hash(stored) == stored["record_hash"]
-            and stored_fingerprint(stored) == stored["fingerprint"]
-        ):
+        if not _holds(stored):
             # Only a record that fails the quick check is parsed, to say what is wrong.
             try:
                 record = record_from_stored(stored)
@@ -120,6 +122,21 @@ def chain_problems(rows: Iterable[Mapping[str, Any]]) -> list[str]:
     return problems
 
 
+def _holds(stored: Mapping[str, Any]) -> bool:
+    """The quick check: the stored texts hash to the stored hashes (nothing parsed)."""
+    if not isinstance(stored["record_hash"], str) or not all(
+        isinstance(stored[name], str | bytes) for name in JSON_FIELDS
+    ):
+        return False
+    try:
+        return (
+            stored_hash(stored) == stored["record_hash"]
+            and stored_fingerprint(stored) == stored["fingerprint"]
+        )
+    except ValueError:  # a deflated column that does not inflate: parsed, and named
+        return False
+
+
 def where_of(stored: Mapping[str, Any]) -> str:
     """How a message names a record: by seq, month and version, as stored."""
     return f"seq {stored['seq']} ({stored['month']} v{stored['version']})"
@@ -130,9 +147,11 @@ def record_from_stored(stored: Mapping[str, Any]) -> SealedMonth:
     content = dict(stored)
     for name in JSON_FIELDS:
         try:
-            content[name] = json.loads(content[name])
+            content[name] = json.loads(stored_text(content[name]))
         except (TypeError, ValueError) as exc:
-            raise ValueError(f"column {name} is not valid JSON ({exc})") from exc
+            raise ValueError(
+                _("column {name} is not valid JSON ({error})").format(name=name, error=exc)
+            ) from exc
     return SealedMonth(**content)
 
 
@@ -143,13 +162,13 @@ def content_problems(record: SealedMonth, stored: Mapping[str, Any]) -> list[str
     """
     problems = []
     if record.record_hash != record_hash(record):
-        problems.append("record_hash does not match the record's content")
+        problems.append(_("record_hash does not match the record's content"))
     if record.fingerprint != fingerprint_of(record):
-        problems.append("fingerprint does not match its inputs, policy and state")
+        problems.append(_("fingerprint does not match its inputs, policy and state"))
     problems += [
-        f"column {name} is not in canonical form"
+        _("column {name} is not in canonical form").format(name=name)
         for name in JSON_FIELDS
-        if stored[name] != canonical_json(getattr(record, name))
+        if stored_text(stored[name]) != canonical_json(getattr(record, name))
     ]
     return problems
 
@@ -183,12 +202,16 @@ def version_problems(record: Place, newest: Mapping[str, Place]) -> list[str]:
     before = newest.get(record.month)
     if before is None:
         later = [m for m in newest if m > record.month]
-        out_of_order = [f"sealed after {max(later)}"] if later else []
+        out_of_order = [_("sealed after {month}").format(month=max(later))] if later else []
         if record.version != 1 or record.supersedes is not None or record.amend_reason:
-            return ["first version of its month but not numbered as one", *out_of_order]
+            return [_("first version of its month but not numbered as one"), *out_of_order]
         return out_of_order
     if record.version != before.version + 1 or record.supersedes != before.seq:
-        return [f"does not follow version {before.version} (seq {before.seq})"]
+        return [
+            _("does not follow version {version} (seq {seq})").format(
+                version=before.version, seq=before.seq
+            )
+        ]
     if not record.amend_reason:
-        return ["an amendment without a reason"]
+        return [_("an amendment without a reason")]
     return []

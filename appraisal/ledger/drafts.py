@@ -12,6 +12,8 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from appraisal.i18n import _
+
 __all__ = [
     "DRAFT_SCHEMA",
     "Decision",
@@ -135,7 +137,7 @@ def store_files(ledger: Ledger, files: Sequence[DraftFile]) -> list[DraftFile]:
     caller's to leave out (``UNIQUE (month, sha256)`` refuses it here).
     """
     replaced: list[DraftFile] = []
-    with ledger.transaction("store the draft files"):
+    with ledger.transaction(_("store the draft files")):
         for file in files:
             if file.role == "roster":
                 replaced += [f for f in draft_files(ledger, file.month) if f.role == "roster"]
@@ -160,7 +162,7 @@ def store_files(ledger: Ledger, files: Sequence[DraftFile]) -> list[DraftFile]:
 
 def store_decision(ledger: Ledger, decision: Decision) -> None:
     """Record a decision; one per item, so a new one replaces the item's earlier one."""
-    with ledger.transaction("record the decision"):
+    with ledger.transaction(_("record the decision")):
         ledger.query(
             f"INSERT OR REPLACE INTO draft_decision ({_DECISION_COLUMNS})"
             " VALUES (?, ?, ?, ?, ?, ?)",
@@ -176,12 +178,12 @@ def store_decision(ledger: Ledger, decision: Decision) -> None:
 
 
 def remove_file(ledger: Ledger, file: DraftFile) -> None:
-    with ledger.transaction("remove the draft file"):
+    with ledger.transaction(_("remove the draft file")):
         ledger.query("DELETE FROM draft_file WHERE id = ?", (file.id,))
 
 
 def remove_decision(ledger: Ledger, decision: Decision) -> None:
-    with ledger.transaction("remove the decision"):
+    with ledger.transaction(_("remove the decision")):
         ledger.query(
             "DELETE FROM draft_decision WHERE month = ? AND item_id = ?",
             (decision.month, decision.item_id),
@@ -190,6 +192,6 @@ def remove_decision(ledger: Ledger, decision: Decision) -> None:
 
 def clear_draft(ledger: Ledger, month: str) -> None:
     """The month's draft taken out whole: after its seal."""
-    with ledger.transaction("clear the draft"):
+    with ledger.transaction(_("clear the draft")):
         ledger.query("DELETE FROM draft_file WHERE month = ?", (month,))
         ledger.query("DELETE FROM draft_decision WHERE month = ?", (month,))

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from appraisal.domain.errors import AppraisalError
+from appraisal.i18n import _
 from appraisal.ledger.records import SealedMonth
 
 __all__ = [
@@ -42,8 +43,10 @@ class AlreadySealed(LedgerError):
 
     def __init__(self, current: SealedMonth) -> None:
         super().__init__(
-            f"{current.month} is already sealed (version {current.version}, seq {current.seq});"
-            " give an amendment reason to replace it"
+            _(
+                "{month} is already sealed (version {version}, seq {seq});"
+                " give an amendment reason to replace it"
+            ).format(month=current.month, version=current.version, seq=current.seq)
         )
         self.current = current
 
@@ -58,8 +61,10 @@ class ChainBroken(LedgerError):
     def __init__(self, problems: Sequence[str]) -> None:
         self.problems = list(problems)
         super().__init__(
-            "the hash chain does not hold, so the ledger is not trusted (账本校验失败)"
-            " and nothing was read from it: " + "; ".join(self.problems)
+            _(
+                "the hash chain does not hold, so the ledger is not trusted (账本校验失败)"
+                " and nothing was read from it: {problems}"
+            ).format(problems="; ".join(self.problems))
         )
 
 
@@ -93,25 +98,40 @@ class StaleMonths(LedgerError):
 
     def __init__(self, month: str, months: Sequence[str], handed_by: str | None) -> None:
         self.month, self.months = month, tuple(months)
-        first = self.months[0]
-        why = (
-            f"{first} is stale (过期): it was sealed on the state {handed_by} handed on"
-            f" before {handed_by} was amended"
-            if handed_by
-            else f"{first} is stale (过期)"
-        )
-        refused = "" if month == first else f"cannot seal {month} after a stale month: "
-        super().__init__(f"{refused}{why}; re-seal with --amend: {', '.join(self.months)}")
+        first, listed = self.months[0], ", ".join(self.months)
+        if month == first and handed_by:
+            text = _(
+                "{first} is stale (过期): it was sealed on the state {handed_by} handed on"
+                " before {handed_by} was amended; re-seal with --amend: {months}"
+            )
+        elif month == first:
+            text = _("{first} is stale (过期); re-seal with --amend: {months}")
+        elif handed_by:
+            text = _(
+                "cannot seal {month} after a stale month: {first} is stale (过期): it was"
+                " sealed on the state {handed_by} handed on before {handed_by} was amended;"
+                " re-seal with --amend: {months}"
+            )
+        else:
+            text = _(
+                "cannot seal {month} after a stale month: {first} is stale (过期);"
+                " re-seal with --amend: {months}"
+            )
+        super().__init__(text.format(month=month, first=first, handed_by=handed_by, months=listed))
 
 
 def stale_note(month: str, stale: Sequence[str], handed_by: str | None) -> str:
     """How `appraisal replay` reports a stale ``month`` (one of ``stale``, the months to
     re-seal in order); ``handed_by`` is the sealed month before it."""
     if month == stale[0] and handed_by is not None:
-        why = (
-            f"its state before differs from the state {handed_by} hands on:"
-            f" {handed_by} was amended after {month} was sealed"
+        text = _(
+            "{month} is stale (过期): its state before differs from the state {handed_by}"
+            " hands on: {handed_by} was amended after {month} was sealed;"
+            " re-seal with --amend: {months}"
         )
     else:
-        why = f"it was sealed on {stale[0]}, which is stale"
-    return f"{month} is stale (过期): {why}; re-seal with --amend: {', '.join(stale)}"
+        text = _(
+            "{month} is stale (过期): it was sealed on {first}, which is stale;"
+            " re-seal with --amend: {months}"
+        )
+    return text.format(month=month, handed_by=handed_by, first=stale[0], months=", ".join(stale))

@@ -15,11 +15,30 @@ from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
 
+from appraisal.i18n import _
 from appraisal.ledger.drafts import DRAFT_SCHEMA
 from appraisal.ledger.errors import LedgerError
-from appraisal.ledger.schema import FORMAT, SCHEMA, SCHEMA_VERSION, SEAL_NOTE, TABLES
+from appraisal.ledger.schema import (
+    FORMAT,
+    SCHEMA,
+    SCHEMA_VERSION,
+    SEAL_NOTE,
+    SEALED_MONTH,
+    TABLES,
+)
+from appraisal.ledger.texts import store
 
-__all__ = ["MIGRATIONS", "prepare"]
+#: The columns of ``sealed_month`` that hold JSON (`appraisal.ledger.records.JSON_FIELDS`).
+_JSON_COLUMNS = (
+    "inputs",
+    "input_files",
+    "policy_sources",
+    "state_before",
+    "state_after",
+    "results",
+)
+
+__all__ = ["MIGRATIONS", "compress_texts", "prepare"]
 
 #: The statements that take a ledger from the version named to the next one.
 MIGRATIONS: dict[int, Sequence[str]] = {
@@ -37,7 +56,7 @@ def prepare(db: sqlite3.Connection, path: Path, transaction: Transaction) -> Non
     """
     if not _tables(db, path):
         # Checked again under the write lock: another process may be creating it too.
-        with transaction("create the ledger"):
+        with transaction(_("create the ledger")):
             if not _tables(db, path):
                 for statement in SCHEMA:
                     db.execute(statement)
@@ -47,19 +66,59 @@ def prepare(db: sqlite3.Connection, path: Path, transaction: Transaction) -> Non
                 )
     version = _schema_version(db, path)
     if version < SCHEMA_VERSION:
-        with transaction(f"migrate the ledger from schema version {version}"):
+        with transaction(
+            _("migrate the ledger from schema version {version}").format(version=version)
+        ):
             version = _schema_version(db, path)  # another process may have migrated it
             while version < SCHEMA_VERSION:
                 for statement in MIGRATIONS[version]:
                     db.execute(statement)
                 version += 1
+            if _texts_only(db):
+                compress_texts(db)
             db.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(version),))
+    if _texts_only(db):  # a file of schema 2 written before its texts were deflated
+        with transaction(_("store the ledger's large texts deflated")):
+            if _texts_only(db):
+                compress_texts(db)
     missing = TABLES - _tables(db, path)
     if missing:
         raise LedgerError(
-            f"{path}: the ledger lacks the tables {', '.join(sorted(missing))}"
-            f" of its schema version {SCHEMA_VERSION}"
+            _(
+                "{ledger}: the ledger lacks the tables {tables} of its schema version {version}"
+            ).format(ledger=path, tables=", ".join(sorted(missing)), version=SCHEMA_VERSION)
         )
+
+
+def compress_texts(db: sqlite3.Connection) -> None:
+    """Schema 2's storage of sealed records: JSON columns that may hold a deflated text
+    (ANY, not TEXT), and each large text deflated in place (`appraisal.ledger.texts.store`).
+
+    A table of schema 1 is rebuilt, a record at a time (a long ledger is never held in
+    memory whole), with the same rows in the same order; a text stays the same text, so
+    every ``record_hash`` still holds. Call it inside the migration's transaction.
+    """
+    columns = [str(row[1]) for row in db.execute("PRAGMA table_info(sealed_month)")]
+    db.execute("ALTER TABLE sealed_month RENAME TO sealed_month_v1")
+    db.execute(SEALED_MONTH)
+    listed = ", ".join(columns)
+    insert = f"INSERT INTO sealed_month ({listed}) VALUES ({', '.join('?' for _ in columns)})"
+    for row in db.execute(f"SELECT {listed} FROM sealed_month_v1 ORDER BY seq"):
+        db.execute(insert, [_stored(name, value) for name, value in zip(columns, row, strict=True)])
+    db.execute("DROP TABLE sealed_month_v1")
+
+
+def _texts_only(db: sqlite3.Connection) -> bool:
+    """Whether ``sealed_month``'s JSON columns are declared TEXT (before schema 2's ANY)."""
+    declared = {str(row[1]): str(row[2]) for row in db.execute("PRAGMA table_info(sealed_month)")}
+    return declared.get("results") == "TEXT"
+
+
+def _stored(column: str, value: object) -> object:
+    """A schema-1 value as schema 2 stores it: a large JSON text deflated, the rest as is."""
+    if column in _JSON_COLUMNS and isinstance(value, str):
+        return store([value.encode("utf-8")])  # the same text when it is small
+    return value
 
 
 def _schema_version(db: sqlite3.Connection, path: Path) -> int:
@@ -67,22 +126,30 @@ def _schema_version(db: sqlite3.Connection, path: Path) -> int:
     tables = _tables(db, path)
     if not {"meta", "sealed_month"} <= tables:
         raise LedgerError(
-            f"{path}: not an appraisal ledger (it holds other tables: {', '.join(sorted(tables))})"
+            _("{ledger}: not an appraisal ledger (it holds other tables: {tables})").format(
+                ledger=path, tables=", ".join(sorted(tables))
+            )
         )
     meta = {str(key): str(value) for key, value in _rows(db, path, "SELECT key, value FROM meta")}
     if meta.get("format") != FORMAT:
-        raise LedgerError(f"{path}: not an appraisal ledger (no format mark in meta)")
+        raise LedgerError(
+            _("{ledger}: not an appraisal ledger (no format mark in meta)").format(ledger=path)
+        )
     stored = str(meta.get("schema_version"))
     if not stored.isdigit() or int(stored) < min(MIGRATIONS):
         raise LedgerError(
-            f"{path}: ledger schema version {stored}, which this program cannot read"
-            f" (it reads versions {min(MIGRATIONS)} to {SCHEMA_VERSION})"
+            _(
+                "{ledger}: ledger schema version {stored}, which this program cannot read"
+                " (it reads versions {oldest} to {newest})"
+            ).format(ledger=path, stored=stored, oldest=min(MIGRATIONS), newest=SCHEMA_VERSION)
         )
     if int(stored) > SCHEMA_VERSION:
         raise LedgerError(
-            f"{path}: the ledger has schema version {stored}, written by a newer release;"
-            f" this program reads version {SCHEMA_VERSION} and older. Upgrade appraisal"
-            " to open it; nothing was read or changed"
+            _(
+                "{ledger}: the ledger has schema version {stored}, written by a newer release;"
+                " this program reads version {newest} and older. Upgrade appraisal"
+                " to open it; nothing was read or changed"
+            ).format(ledger=path, stored=stored, newest=SCHEMA_VERSION)
         )
     return int(stored)
 
@@ -97,4 +164,6 @@ def _rows(db: sqlite3.Connection, path: Path, sql: str) -> list[tuple[object, ..
         return list(db.execute(sql))
     except sqlite3.DatabaseError as exc:
         # "file is not a database" surfaces on the first query, not on connect.
-        raise LedgerError(f"{path}: cannot read the ledger: {exc}") from exc
+        raise LedgerError(
+            _("{ledger}: cannot read the ledger: {error}").format(ledger=path, error=exc)
+        ) from exc

@@ -18,7 +18,7 @@ from appraisal.domain.results import MonthResults
 from appraisal.policy.loaded import Policy
 from appraisal.read.inputs import MonthInputs
 
-__all__ = ["JSON_FIELDS", "JsonObject", "NewSeal", "SealedMonth"]
+__all__ = ["JSON_FIELDS", "JsonObject", "NewSeal", "SealedMonth", "TypedSeal"]
 
 JsonObject = dict[str, Any]
 
@@ -65,7 +65,7 @@ class NewSeal:
 
         ``results_json`` is ``results.to_json()`` when the caller has made it already.
         """
-        return cls(
+        return TypedSeal(
             month=str(inputs.month),
             inputs=inputs.to_json(),
             input_files=dict(inputs.files),
@@ -78,6 +78,13 @@ class NewSeal:
             results=results.to_json() if results_json is None else results_json,
             engine_version=engine_version,
         )
+
+
+@dataclass(frozen=True)
+class TypedSeal(NewSeal):
+    """A `NewSeal` made from the typed records (`NewSeal.of`): every number in its JSON
+    was written by their ``to_json`` (`appraisal.domain.results.number` and money as
+    text), so none is a NaN or an infinity, and its encoding skips that search."""
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -2,7 +2,8 @@
 
 Schema 2 adds, to schema 1's sealed months, two things outside the hash chain: when and
 by whom each record was sealed (``seal_note``), and the draft area where a month's files
-and review decisions are gathered before its seal (`appraisal.ledger.drafts`). A ledger
+and review decisions are gathered before its seal (`appraisal.ledger.drafts`); and it
+stores a large JSON text deflated (`appraisal.ledger.texts`), hashed as the text. A ledger
 of an older schema is migrated when it is opened (`appraisal.ledger.migrate`).
 """
 
@@ -32,7 +33,9 @@ FORMAT = "appraisal-ledger"
 
 META = "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT"
 
-# STRICT: an UPDATE that puts text into an integer column is refused outright.
+# STRICT: an UPDATE that puts text into an integer column is refused outright. The JSON
+# columns are ANY: canonical JSON text, or that text deflated when large (a BLOB;
+# `appraisal.ledger.texts`); the hash chain is over the text either way.
 SEALED_MONTH = """CREATE TABLE sealed_month (
         seq INTEGER PRIMARY KEY,
         month TEXT NOT NULL,
@@ -42,15 +45,15 @@ SEALED_MONTH = """CREATE TABLE sealed_month (
         fingerprint TEXT NOT NULL,
         prev_hash TEXT NOT NULL,
         record_hash TEXT NOT NULL,
-        inputs TEXT NOT NULL,
-        input_files TEXT NOT NULL,
+        inputs ANY NOT NULL,
+        input_files ANY NOT NULL,
         policy_id TEXT NOT NULL,
         policy_version TEXT NOT NULL,
         policy_sha256 TEXT NOT NULL,
-        policy_sources TEXT NOT NULL,
-        state_before TEXT NOT NULL,
-        state_after TEXT NOT NULL,
-        results TEXT NOT NULL,
+        policy_sources ANY NOT NULL,
+        state_before ANY NOT NULL,
+        state_after ANY NOT NULL,
+        results ANY NOT NULL,
         engine_version TEXT NOT NULL,
         UNIQUE (month, version)
     ) STRICT"""

@@ -18,33 +18,32 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import fields, replace
+from dataclasses import fields
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from appraisal.domain.canonical import canonical_json
-from appraisal.domain.model import Month
+from appraisal.domain.model import CarriedState, Month
+from appraisal.i18n import _
 from appraisal.ledger.chain import (
     chain_problems,
-    fingerprint_of,
     record_from_stored,
-    record_hash,
     where_of,
 )
 from appraisal.ledger.errors import (
     AlreadySealed,
     ChainBroken,
-    LedgerBusy,
     LedgerError,
     NothingToAmend,
     OutOfOrder,
     PolicyVersionReused,
 )
+from appraisal.ledger.locking import Locking, cannot_read
 from appraisal.ledger.migrate import prepare
-from appraisal.ledger.records import JSON_FIELDS, NewSeal, SealedMonth
+from appraisal.ledger.records import NewSeal, SealedMonth
 from appraisal.ledger.schema import SCHEMA_VERSION, SealNote, seal_note
+from appraisal.ledger.sealing import encoded, sealed_record
+from appraisal.ledger.texts import stored_text
 
 __all__ = ["SCHEMA_VERSION", "WAIT_FOR_WRITER_SECONDS", "Ledger"]
 
@@ -56,7 +55,7 @@ _COLUMNS = tuple(f.name for f in fields(SealedMonth))
 _SELECT = f"SELECT {', '.join(_COLUMNS)} FROM sealed_month"
 
 
-class Ledger:
+class Ledger(Locking):
     """An SQLite file of sealed months. Use as a context manager, or call ``close()``."""
 
     def __init__(self, path: str | Path, *, wait: float | None = None) -> None:
@@ -69,7 +68,9 @@ class Ledger:
             # Autocommit: every write goes through `transaction`'s explicit BEGIN/COMMIT.
             self._db = sqlite3.connect(self.path, isolation_level=None, timeout=self.wait)
         except sqlite3.Error as exc:
-            raise LedgerError(f"{self.path}: cannot open the ledger: {exc}") from exc
+            raise LedgerError(
+                _("{ledger}: cannot open the ledger: {error}").format(ledger=self.path, error=exc)
+            ) from exc
         try:
             prepare(self._db, self.path, self.transaction)
         except BaseException:
@@ -120,6 +121,25 @@ class Ledger:
         )
         return rows[0] if rows else None
 
+    def state_handed_to(self, month: str) -> CarriedState:
+        """The state ``month`` starts from: the ``state_after`` of `previous_current`, read
+        alone (not its whole record), or the empty state when nothing was sealed before."""
+        rows = self.query(
+            "SELECT state_after FROM sealed_month WHERE month < ?"
+            " ORDER BY month DESC, version DESC LIMIT 1",
+            (_month_key(month),),
+        )
+        if not rows:
+            return CarriedState()
+        try:
+            return CarriedState.from_json(json.loads(stored_text(rows[0][0])))
+        except (TypeError, ValueError) as exc:
+            raise LedgerError(
+                _("{ledger}: the state before {month}: {error}").format(
+                    ledger=self.path, month=month, error=exc
+                )
+            ) from exc
+
     def sealed_months(self) -> list[str]:
         return [m for (m,) in self.query("SELECT DISTINCT month FROM sealed_month ORDER BY 1")]
 
@@ -145,35 +165,28 @@ class Ledger:
         """
         month = _month_key(new.month)
         if amend_reason is not None and not amend_reason.strip():
-            raise LedgerError(f"amending {month} needs a reason, got a blank one")
-        # Encoded before the transaction: bad data never opens one, and the record we
-        # build holds what later reads will give back (lists, not tuples).
-        try:
-            texts = {name: canonical_json(getattr(new, name)) for name in JSON_FIELDS}
-        except (TypeError, ValueError) as exc:
-            raise LedgerError(f"cannot seal {month}: not JSON data: {exc}") from exc
-
-        with self.transaction(f"seal {month}"):
+            raise LedgerError(
+                _("amending {month} needs a reason, got a blank one").format(month=month)
+            )
+        # Encoded before the transaction (`appraisal.ledger.sealing`): bad data never
+        # opens one, and nothing encoded is parsed back.
+        encoding = encoded(new, month)
+        texts = encoding[0]
+        with self.transaction(_("seal {month}").format(month=month)):
             version, supersedes = self._next_version(month, amend_reason)
             self._refuse_reused_policy_version(new)
             last = self.query("SELECT seq, record_hash FROM sealed_month ORDER BY seq DESC LIMIT 1")
             seq, prev_hash = (1, "") if not last else (int(last[0][0]) + 1, str(last[0][1]))
-            requested = {f.name: getattr(new, f.name) for f in fields(NewSeal)}
-            unhashed = SealedMonth(
-                **requested
-                | {name: json.loads(text) for name, text in texts.items()}
-                | {
-                    "month": month,
-                    "seq": seq,
-                    "version": version,
-                    "amend_reason": amend_reason,
-                    "supersedes": supersedes,
-                    "fingerprint": fingerprint_of(new, texts),
-                    "prev_hash": prev_hash,
-                    "record_hash": "",
-                }
+            record = sealed_record(
+                new,
+                encoding,
+                month=month,
+                seq=seq,
+                version=version,
+                amend_reason=amend_reason,
+                supersedes=supersedes,
+                prev_hash=prev_hash,
             )
-            record = replace(unhashed, record_hash=record_hash(unhashed, texts))
             values = [texts.get(name, getattr(record, name)) for name in _COLUMNS]
             placeholders = ", ".join("?" for _ in _COLUMNS)
             self._db.execute(
@@ -210,16 +223,22 @@ class Ledger:
         if not rows:
             return None
         month, version, sources = rows[0]
-        return str(month), str(version), dict(json.loads(sources))
+        return str(month), str(version), dict(json.loads(stored_text(sources)))
 
     def _refuse_reused_policy_version(self, new: NewSeal) -> None:
         sealed = self.policy_text_sealed_as(new.policy_id, new.policy_version, new.policy_sha256)
         if sealed is not None:
             raise PolicyVersionReused(
-                f"policy {new.policy_id} version {new.policy_version} was sealed with another "
-                f"text ({sealed}); this text (sha256 {new.policy_sha256[:12]}…) has other rules "
-                "under the same version: give it a new version (the policy's `version:`) and "
-                "run again"
+                _(
+                    "policy {policy} version {version} was sealed with another text ({sealed});"
+                    " this text (sha256 {sha256}…) has other rules under the same version: give"
+                    " it a new version (the policy's `version:`) and run again"
+                ).format(
+                    policy=new.policy_id,
+                    version=new.policy_version,
+                    sealed=sealed,
+                    sha256=new.policy_sha256[:12],
+                )
             )
 
     def _next_version(self, month: str, amend_reason: str | None) -> tuple[int, int | None]:
@@ -230,12 +249,14 @@ class Ledger:
                 raise AlreadySealed(current)
             return current.version + 1, current.seq
         if amend_reason is not None:
-            raise NothingToAmend(f"cannot amend {month}: it was never sealed")
+            raise NothingToAmend(_("cannot amend {month}: it was never sealed").format(month=month))
         latest = self.query("SELECT MAX(month) FROM sealed_month")[0][0]
         if latest is not None and month < latest:
             raise OutOfOrder(
-                f"cannot seal {month}: {latest} is already sealed,"
-                " and months are sealed in calendar order"
+                _(
+                    "cannot seal {month}: {latest} is already sealed,"
+                    " and months are sealed in calendar order"
+                ).format(month=month, latest=latest)
             )
         return 1, None
 
@@ -277,11 +298,11 @@ class Ledger:
             " ORDER BY month"
         )
         # Canonical JSON: equal states are equal texts, so nothing is parsed.
-        for index, ((_, before, _), (_, _, handed_on)) in enumerate(
+        for index, ((_m, before, _a), (_p, _b, handed_on)) in enumerate(
             zip(rows[1:], rows, strict=False), start=1
         ):
-            if before != handed_on:
-                return [str(month) for month, _, _ in rows[index:]]
+            if before != handed_on and stored_text(before) != stored_text(handed_on):
+                return [str(row[0]) for row in rows[index:]]
         return []
 
     # -- plumbing ------------------------------------------------------------------
@@ -292,13 +313,13 @@ class Ledger:
             return list(self._db.execute(sql, params))
         except sqlite3.DatabaseError as exc:
             # "file is not a database" surfaces on the first query, not on connect.
-            raise LedgerError(f"{self.path}: cannot read the ledger: {exc}") from exc
+            raise LedgerError(cannot_read(self.path, exc)) from exc
 
     def _cursor(self, sql: str, params: tuple[object, ...] = ()) -> Iterator[tuple[Any, ...]]:
         try:
             yield from self._db.execute(sql, params)
         except sqlite3.DatabaseError as exc:
-            raise LedgerError(f"{self.path}: cannot read the ledger: {exc}") from exc
+            raise LedgerError(cannot_read(self.path, exc)) from exc
 
     def _records(self, where: str, params: tuple[object, ...]) -> list[SealedMonth]:
         records = []
@@ -309,78 +330,6 @@ class Ledger:
             except ValueError as exc:
                 raise LedgerError(f"{self.path}: {where_of(stored)}: {exc}") from exc
         return records
-
-    @contextmanager
-    def write_lock(self) -> Iterator[Ledger]:
-        """Hold the ledger's one write lock for the block: another writer waits (up to
-        ``wait`` seconds, then `LedgerBusy`) until the block ends. Read the carried state
-        and seal inside it; the seals commit together when the block ends without an
-        exception, and none does otherwise. Readers are not held up."""
-        self._begin("BEGIN IMMEDIATE", "lock the ledger for writing")
-        self._holding = True
-        try:
-            yield self
-            self._db.execute("COMMIT")
-        except BaseException as exc:
-            if self._db.in_transaction:
-                self._db.execute("ROLLBACK")
-            if isinstance(exc, sqlite3.Error):
-                raise LedgerError(f"{self.path}: cannot seal: {exc}") from exc
-            raise
-        finally:
-            self._holding = False
-
-    def _begin(self, statement: str, action: str) -> None:
-        try:
-            self._db.execute(statement)
-        except sqlite3.Error as exc:
-            if getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_BUSY:
-                raise LedgerBusy(
-                    f"another run has been sealing a month in this ledger for over"
-                    f" {self.wait:g} seconds; nothing was sealed. Run again when it has finished"
-                ) from exc
-            raise LedgerError(f"{self.path}: cannot {action}: {exc}") from exc
-
-    @contextmanager
-    def snapshot(self) -> Iterator[None]:
-        """Read the block's queries from one state of the file (a read transaction),
-        unless a transaction is open already."""
-        if self._db.in_transaction:
-            yield
-            return
-        self._db.execute("BEGIN")
-        try:
-            yield
-        finally:
-            if self._db.in_transaction:
-                self._db.execute("COMMIT")
-
-    @contextmanager
-    def transaction(self, action: str) -> Iterator[None]:
-        """The block's writes, all or nothing: under the write lock (BEGIN IMMEDIATE), or
-        a savepoint committed with the lock's block inside `write_lock`. ``action`` names
-        what is done, for the message if it cannot be ("seal 2026-10")."""
-        if self._holding:  # inside write_lock: a savepoint, committed with the lock's block
-            begin, commit, undo = (
-                "SAVEPOINT seal",
-                "RELEASE seal",
-                ["ROLLBACK TO seal", "RELEASE seal"],
-            )
-        else:
-            # IMMEDIATE takes the write lock before any read, so two processes sealing at
-            # once cannot both see "not sealed yet".
-            begin, commit, undo = "BEGIN IMMEDIATE", "COMMIT", ["ROLLBACK"]
-        self._begin(begin, action)
-        try:
-            yield
-            self._db.execute(commit)
-        except BaseException as exc:
-            if self._db.in_transaction:
-                for statement in undo:
-                    self._db.execute(statement)
-            if isinstance(exc, sqlite3.Error):
-                raise LedgerError(f"{self.path}: cannot {action}: {exc}") from exc
-            raise
 
 
 def _month_key(month: str) -> str:

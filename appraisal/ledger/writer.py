@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from appraisal.domain.model import CarriedState, Month
+from appraisal.i18n import _
 from appraisal.ledger.errors import ChainBroken, LedgerError, NotSealed, StaleMonths
 from appraisal.ledger.records import NewSeal, SealedMonth
 from appraisal.ledger.store import Ledger
@@ -64,12 +65,13 @@ class Writer:
         months sealed on a superseded state are sealed again, in order.
         """
         self.verified()
-        previous, current = self.previous_current(str(month)), self.current(str(month))
         stale = self.stale_months()
         if stale and (str(month) > stale[0] or (str(month) == stale[0] and amend is None)):
             before = self.previous_current(stale[0])
             raise StaleMonths(str(month), stale, before.month if before else None)
-        return Opening(previous.carried_after() if previous else CarriedState(), current)
+        # Only the state handed on is read of the month before, not its whole record.
+        state = self._ledger.state_handed_to(str(month)) if self._ledger else CarriedState()
+        return Opening(state, self.current(str(month)))
 
     def current(self, month: str) -> SealedMonth | None:
         return self._ledger.current(month) if self._ledger else None
@@ -89,7 +91,9 @@ class Writer:
             ledger = self._stack.enter_context(Ledger(self.path))
             self._stack.enter_context(ledger.write_lock())
             if ledger.head_hash():
-                raise LedgerChanged(f"{self.path}: months were sealed meanwhile")
+                raise LedgerChanged(
+                    _("{ledger}: months were sealed meanwhile").format(ledger=self.path)
+                )
             self._ledger, self._verified = ledger, True
         return self._ledger.seal(new, amend_reason, sealed_by=sealed_by)
 
@@ -119,14 +123,13 @@ def read_sealed(path: str | Path, month: Month | str, version: int | None = None
     months, or the month's versions) or `ChainBroken` (naming every record that is wrong).
     """
     if not Path(path).exists():
-        raise LedgerError("no ledger file")
+        raise LedgerError(_("no ledger file"))
     with Ledger(path) as ledger, ledger.snapshot():  # the record read is the record verified
         if version is None:
             record = ledger.trusted_current(str(month))
             sealed = ledger.sealed_months() if record is None else []
             if record is None:
-                listed = ", ".join(sealed) or "none"
-                raise NotSealed(f"{month} is not sealed (sealed months: {listed})")
+                raise NotSealed(_not_sealed(str(month), sealed))
             return record
         record = ledger.version(str(month), version)
         if record is None:
@@ -141,6 +144,13 @@ def unknown_version(ledger: Ledger, month: str, version: int) -> str:
     """Why ``version`` of ``month`` cannot be read, naming the versions there are."""
     there = [str(r.version) for r in ledger.versions(month)]
     if not there:
-        sealed = ", ".join(ledger.sealed_months()) or "none"
-        return f"{month} is not sealed (sealed months: {sealed})"
-    return f"{month} has no version {version} (versions: {', '.join(there)})"
+        return _not_sealed(month, ledger.sealed_months())
+    return _("{month} has no version {version} (versions: {versions})").format(
+        month=month, version=version, versions=", ".join(there)
+    )
+
+
+def _not_sealed(month: str, sealed: list[str]) -> str:
+    return _("{month} is not sealed (sealed months: {months})").format(
+        month=month, months=", ".join(sealed) or _("none")
+    )

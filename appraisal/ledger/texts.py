@@ -1,0 +1,95 @@
+"""How the ledger stores a JSON field: its canonical text, compressed when large.
+
+Part of the "seal" stage. A sealed month's JSON fields are hashed as their canonical
+JSON text (`appraisal.domain.canonical`), and stored as that text (SQL TEXT) when it is
+under `COMPRESS_FROM` bytes, or deflated (zlib, level `LEVEL`; SQL BLOB) when it is not:
+a month of 10,000 employees is some 60 MB of text and 6 MB stored. The hash chain is
+over the text, never the stored bytes, so a record keeps its hash whichever way it is
+stored, and a ledger migrated to compressed storage verifies as before. The text is
+encoded an item of a large list at a time (`canonical_chunks`) into the compressor, and
+read back the same way for hashing: no whole text of a large month is ever built.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Iterable, Iterator
+
+from appraisal.domain.canonical import canonical_chunks
+from appraisal.i18n import _
+
+__all__ = ["COMPRESS_FROM", "LEVEL", "StoredText", "encode", "stored_chunks", "stored_text"]
+
+#: Texts of this many UTF-8 bytes or more are stored deflated (about 200 employees'
+#: results); smaller ones as plain text, readable with any SQLite tool.
+COMPRESS_FROM = 1 << 20
+#: zlib's fastest level: JSON of a month deflates about ten to one at it, at some
+#: 150 MB/s; the default level (6) saves a little more space at a third of the speed.
+LEVEL = 1
+_PIECE = 1 << 20  # bytes inflated at a time when a stored text is read in pieces
+
+StoredText = str | bytes  # a JSON column as stored: the text, or the text deflated
+
+
+def encode(data: object, *, finite: bool = False) -> StoredText:
+    """``data``'s canonical JSON as the ledger stores it. Raises TypeError or ValueError
+    for data that is not JSON (as `canonical_json`); ``finite`` as `canonical_bytes`."""
+    return store(canonical_chunks(data, finite=finite))
+
+
+def store(chunks: Iterable[bytes]) -> StoredText:
+    """Canonical JSON given in pieces, as stored: kept as text while it is small, and
+    deflated (deterministically: one level, one window) from `COMPRESS_FROM` bytes on."""
+    compressor = zlib.compressobj(LEVEL)
+    small: list[bytes] | None = []
+    size = 0
+    deflated: list[bytes] = []
+    for chunk in chunks:
+        deflated.append(compressor.compress(chunk))
+        if small is not None:
+            small.append(chunk)
+            size += len(chunk)
+            if size >= COMPRESS_FROM:
+                small = None  # large: only the deflated pieces are kept from here on
+    if small is not None:
+        return b"".join(small).decode("utf-8")
+    deflated.append(compressor.flush())
+    return b"".join(deflated)
+
+
+def stored_chunks(stored: StoredText) -> Iterator[bytes]:
+    """The canonical text's UTF-8 bytes, in pieces, from a column as stored.
+
+    Raises ValueError when a deflated column does not inflate (an edit of its bytes).
+    """
+    if isinstance(stored, str):
+        yield stored.encode("utf-8")
+        return
+    inflater = zlib.decompressobj()
+    try:
+        for start in range(0, len(stored), _PIECE):
+            piece = inflater.decompress(stored[start : start + _PIECE])
+            if piece:
+                yield piece
+        rest = inflater.flush()
+    except zlib.error as exc:
+        raise ValueError(
+            _("its deflated text does not inflate ({error})").format(error=exc)
+        ) from exc
+    if not inflater.eof or inflater.unused_data:
+        raise ValueError(_("its deflated text is cut short or has bytes after its end"))
+    if rest:
+        yield rest
+
+
+def stored_text(stored: object) -> str:
+    """The canonical text of a column as stored; ValueError for one that is neither text
+    nor deflated UTF-8 text."""
+    if isinstance(stored, str):
+        return stored
+    if not isinstance(stored, bytes):
+        raise ValueError(_("holds {kind}, not text").format(kind=type(stored).__name__))
+    try:
+        return b"".join(stored_chunks(stored)).decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ValueError(_("its inflated text is not UTF-8 ({error})").format(error=exc)) from exc
