@@ -3,10 +3,9 @@
 The ledger's draft area (`appraisal.ledger.drafts`, outside the hash chain) holds a
 month's parts until it is ready. `seal_draft` seals them through `pipeline.run_month` as
 `run` would: the files are read from their stored bytes under the names they were sent
-with, so the record and its hash are the `run`'s. A decision on a review item becomes an
-input event whose source is the decision (``draft decision R-…``), its note saying who
-decided, when and why.
-"""
+with, so the record and its hash are the `run`'s, and the draft is cleared in the seal's
+commit. A decision on a review item becomes an input event whose source is the decision
+(``draft decision R-…``), its note saying who decided, when and why."""
 
 from __future__ import annotations
 
@@ -37,6 +36,7 @@ from appraisal.ledger.drafts import (
     store_files,
 )
 from appraisal.ledger.store import Ledger
+from appraisal.ledger.writer import Writer
 from appraisal.pipeline import Preview, RunOutcome, export, preview, run_month
 from appraisal.policy.loaded import Policy
 from appraisal.progress import NO_PROGRESS, Progress
@@ -258,6 +258,11 @@ def remove(ledger_path: Path, month: Month, what: str) -> DraftFile | Decision:
     raise DraftError(message.format(what=what, month=month, hint=hint, **listed))
 
 
+def _clear(writer: Writer, month: Month) -> None:
+    if writer.ledger is not None:  # a draft lives in a ledger file, so there is one
+        clear_draft(writer.ledger, str(month))
+
+
 def seal_draft(
     ledger_path: Path,
     month: Month,
@@ -288,11 +293,10 @@ def seal_draft(
                 progress,
                 allow_unappraised=allow_unappraised,
                 sealed_by=who(by),
+                then=lambda writer: _clear(writer, month),  # in the seal's own commit
             )
         except InputError as error:
             raise InputError([tidy(i) for i in error.issues]) from None
-    with Ledger(ledger_path) as ledger:
-        clear_draft(ledger, str(month))
     export(
         outcome,
         policy,

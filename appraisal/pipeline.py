@@ -15,7 +15,7 @@ none).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,11 +39,7 @@ from appraisal.ledger.errors import AlreadySealed
 from appraisal.ledger.records import NewSeal, SealedMonth
 from appraisal.ledger.store import Ledger
 from appraisal.ledger.writer import LedgerChanged, Opening, Writer, writing
-from appraisal.policy.loaded import (
-    Policy,
-    PolicyInForce,
-    load_policy,
-)
+from appraisal.policy.loaded import Policy, PolicyInForce, load_policy
 from appraisal.progress import NO_PROGRESS, Progress
 from appraisal.read.imports.records import ReviewItem
 from appraisal.read.inputs import MonthInputs, read_inputs
@@ -197,12 +193,13 @@ def run_month(
     *,
     allow_unappraised: bool = False,
     sealed_by: str | None = None,
+    then: Callable[[Writer], object] | None = None,
 ) -> RunOutcome:
     """The opening state, the month computed on it (validate → evaluate → check) and
     sealed, all under the ledger's write lock: one writer at a time. An identical re-run
     changes nothing. A month with anyone not appraised is refused (`InputError`, one
     problem each, at their roster row) unless ``allow_unappraised``; ``sealed_by`` is
-    who seals, noted in the ledger."""
+    who seals, noted in the ledger; ``then`` runs after the seal, in the same commit."""
     while True:
         # The lock is held from before the opening to the commit; the month's records
         # are built and encoded without pauses of the cycle collector.
@@ -214,7 +211,7 @@ def run_month(
                 raise InputError(issues)
             progress.stage("sealing")
             try:
-                return seal(
+                outcome = seal(
                     ledger,
                     policy,
                     opening,
@@ -225,6 +222,9 @@ def run_month(
                 )
             except LedgerChanged:  # a new ledger that another run sealed in first
                 continue
+            if then is not None:
+                then(ledger)
+            return outcome
 
 
 def seal(

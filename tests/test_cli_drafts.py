@@ -12,6 +12,9 @@ import openpyxl
 import pytest
 
 from appraisal.cli import main
+from appraisal.domain.model import Month
+from appraisal.drafts import seal_draft
+from appraisal.policy.loaded import load_policy
 
 ROOT = Path(__file__).resolve().parents[1]
 ROSTER = ROOT / "examples" / "roster.csv"
@@ -240,3 +243,21 @@ def test_the_month_as_people_live_it(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert draft(capsys, ledger, "add", "--roster", str(DINGTALK_ROSTER))[0] == 0
     code, _, err = cli(capsys, "seal", "--month", "2026-10", "--ledger", str(ledger))
     assert code == 1 and "--amend" in err
+
+
+def test_the_seal_and_the_clearing_of_the_draft_are_one_commit(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """If the draft cannot be cleared, the month is not sealed either: both or neither."""
+    ledger = tmp_path / "l.db"
+    assert draft(capsys, ledger, "add", "--roster", str(ROSTER), "--events", str(EVENTS))[0] == 0
+
+    def fails(*_: object) -> None:
+        raise RuntimeError("the disk went away")
+
+    monkeypatch.setattr("appraisal.drafts.clear_draft", fails)
+    with pytest.raises(RuntimeError, match="the disk went away"):
+        seal_draft(ledger, Month.parse("2026-10"), load_policy(None))
+    with sqlite3.connect(ledger) as db:
+        assert db.execute("SELECT count(*) FROM sealed_month").fetchone() == (0,)
+        assert db.execute("SELECT count(*) FROM draft_file").fetchone() == (2,)

@@ -324,7 +324,8 @@ def test_a_workbook_that_cannot_be_written_after_the_seal_says_how_to_reissue_it
         "2026-10",
     )
     assert error.rebuild == (
-        f"appraisal reissue --month 2026-10 --ledger '{ledger}' --out {tmp_path / 'salary.xlsx'}"
+        f"appraisal export --month 2026-10 --version 1 --ledger '{ledger}'"
+        f" --out {tmp_path / 'salary.xlsx'}"
     )
     assert "2026-10 is sealed in the ledger all the same" in str(error)
     assert written == [tmp_path / "results.json"]
@@ -346,7 +347,7 @@ def test_a_json_that_cannot_be_written_names_both_files_to_reissue(
     with pytest.raises(WriteFailed) as failed:
         pipeline.run(example_request(tmp_path, tmp_path / "l.db"))
     assert failed.value.rebuild == (
-        f"appraisal reissue --month 2026-10 --ledger {tmp_path / 'l.db'}"
+        f"appraisal export --month 2026-10 --version 1 --ledger {tmp_path / 'l.db'}"
         f" --json {tmp_path / 'results.json'} --out {tmp_path / 'salary.xlsx'}"
     )
     assert not (tmp_path / "results.json").exists() and not (tmp_path / "salary.xlsx").exists()

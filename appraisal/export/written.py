@@ -2,7 +2,7 @@
 
 `appraisal run` (`appraisal.pipeline.export`) and the readers of the ledger
 (`appraisal.audit`) write through here, so a file that cannot be written names the
-`appraisal reissue` command that writes it again from the ledger.
+`appraisal export` command that writes it again from the ledger.
 """
 
 from __future__ import annotations
@@ -25,15 +25,17 @@ def write_files(
     ledger_path: str | Path | None,
     progress: Progress = NO_PROGRESS,
 ) -> None:
-    """Write each file asked for of a sealed month, given with its `appraisal reissue`
-    option; an `OSError` is `WriteFailed`, naming the reissue of this file and the rest."""
+    """Write each file asked for of a sealed month, given with its `appraisal export`
+    option; an `OSError` is `WriteFailed`, naming the `appraisal export` of this version
+    that writes this file and the rest again."""
     wanted = [(option, path, make) for option, path, make in files if path is not None]
     for done, (option, path, make) in enumerate(wanted):
         progress.stage("writing the workbook" if option == "--out" else "writing the results")
         try:
             write_atomic(path, make())
         except OSError as error:
-            command = ["appraisal", "reissue", "--month", record.month]
+            command = ["appraisal", "export", "--month", record.month]
+            command += ["--version", str(record.version)]
             command += ["--ledger", str(ledger_path)]
             for other, left, _ in wanted[done:]:
                 command += [other, str(left)]

@@ -48,6 +48,11 @@ class Writer:
         self.path, self._ledger, self._stack = path, ledger, stack
         self._verified = False
 
+    @property
+    def ledger(self) -> Ledger | None:
+        """The ledger held, or None while there is no file yet."""
+        return self._ledger
+
     def verified(self) -> Writer:
         """The writer, once the whole chain is verified (once); raises `ChainBroken`."""
         if self._ledger is not None and not self._verified:
