@@ -43,6 +43,7 @@ from appraisal.export.statement import UnknownEmployee
 from appraisal.files.clash import Output, Read
 from appraisal.files.input import InputFile, read_input
 from appraisal.i18n import N_, _, language
+from appraisal.i18n.sealed import sealed_text
 from appraisal.scale import replay_all
 
 __all__ = ["register"]
@@ -356,7 +357,8 @@ def _version_line(v: SealedVersion) -> str:
         if v.superseded_by is None
         else _("superseded by v{version}").format(version=v.superseded_by)
     )
-    reason = _("  amended: {reason}").format(reason=v.amend_reason) if v.amend_reason else ""
+    amended = sealed_text(v.amend_reason, language()) if v.amend_reason else ""  # a reseal's
+    reason = _("  amended: {reason}").format(reason=amended) if v.amend_reason else ""
     return _(
         "v{version}  {standing}  {sealed}{reason}  record {record}  policy {policy_id}"
         " {policy_version}  {employees} employees  gross {gross}"

@@ -22,6 +22,7 @@ from dataclasses import replace
 from appraisal.domain.model import Employee, Issue, Month
 from appraisal.domain.results import EmployeeResult
 from appraisal.engine.context import MonthContext
+from appraisal.i18n import _
 
 __all__ = ["ALLOW_OPTION", "marked", "not_appraised_issues", "unappraised"]
 
@@ -50,9 +51,10 @@ def not_appraised_issues(
         Issue.at(
             e.source,
             None,
-            f"{e.employee_id} {e.name} is not appraised: no criterion or exam row in {month}; "
-            f"add the appraisal rows, or run with {ALLOW_OPTION} to count the missing "
-            "criteria as not met",
+            _(
+                "{employee} {name} is not appraised: no criterion or exam row in {month}; add "
+                "the appraisal rows, or run with {option} to count the missing criteria as not met"
+            ).format(employee=e.employee_id, name=e.name, month=month, option=ALLOW_OPTION),
         )
         for e in roster
         if e.employee_id in wanted
