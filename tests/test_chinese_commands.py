@@ -276,3 +276,21 @@ def test_lines_of_other_files_have_no_english_prose(lived: dict[str, Any], file:
 def test_the_manifest_names_the_tables_in_chinese(lived: dict[str, Any]) -> None:
     texts = {text for _, text in _sheet_texts(lived["workbook"], ("说明",))}
     assert texts.isdisjoint(TABLE_NAMES)
+
+
+def test_the_refusal_of_a_month_not_appraised_is_chinese(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 10's first step in Chinese: the DingTalk export alone, previewed and refused."""
+    monkeypatch.setenv("APPRAISAL_LANG", "zh")
+    attendance = ROOT / "tests" / "fixtures" / "attendance"
+    month = ["--month", "2026-10", "--roster", attendance / "roster_2026-10.csv"]
+    month += ["--events", attendance / "dingtalk_daily_2026-10.xlsx", "--ledger", tmp_path / "l.db"]
+    code, printed = cli("run", *month, "--dry-run")
+    assert code == 0 and "6人中有6人未考核" in printed
+    assert prose(printed) == []
+    code, printed = cli("run", *month)
+    assert code == 1
+    assert "KF005 陈静 未考核：2026-10没有考核标准或考试记录" in printed
+    assert prose(printed) == []
+    assert not (tmp_path / "l.db").exists()
