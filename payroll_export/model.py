@@ -32,7 +32,7 @@ __all__ = [
 ]
 
 
-DRAFT = "草稿 draft"  # a draft's mark in titles: not sealed, no ledger record
+DRAFT = "草稿"  # a draft's mark in titles: not sealed, no ledger record
 
 
 @dataclass(frozen=True)
@@ -101,7 +101,7 @@ PAY_LABELS: Mapping[str, tuple[str, str]] = {
 }
 PAY_COLUMNS = tuple(PAY_LABELS)
 # An employee sealed with no criterion or exam row (run --allow-unappraised).
-NOT_APPRAISED = "未考核 not appraised"
+NOT_APPRAISED = "未考核"
 
 
 def level_text(level: str | None, ladder: Mapping[str, LevelLabel]) -> str:

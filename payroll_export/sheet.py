@@ -43,6 +43,7 @@ from payroll_export import rowxml
 from payroll_export.print_layout import first_page_columns, set_print_layout
 from payroll_export.rowxml import Formula
 from payroll_export.text import clean_text, display_width
+from payroll_export.wording import label
 
 __all__ = [
     "DEPARTMENT",
@@ -198,7 +199,9 @@ class Sheet:
         ws.print_options.gridLines = not ruled
         ws.oddHeader.left.text = f"{book.month} {title}"
         ws.oddHeader.right.text = "&P / &N"
-        ws.oddFooter.left.text = f"账本记录 ledger record {book.record_hash[:16]}"
+        ws.oddFooter.left.text = (
+            label("账本记录 ", "账本记录 ledger record ") + book.record_hash[:16]
+        )
         for line in banner:  # merged across the first printed page by `finish`
             style = self.style(("banner", line.font), font=line.font, alignment=_CENTRE)
             self.append_cells([(self.title_columns + 1, line.text, style)], line.height)
@@ -228,9 +231,9 @@ class Sheet:
             style = self.style(("header", font), font=font, fill=_HEADER_FILL, border=border)
             self.rows += 1
             cells = []
-            for index, label in enumerate(labels, 1):
-                cells.append(rowxml.text_cell(index, self.rows, style, label))
-                self._fit(index, display_width(label), columns[index - 1])
+            for index, heading in enumerate(labels, 1):
+                cells.append(rowxml.text_cell(index, self.rows, style, heading))
+                self._fit(index, display_width(heading), columns[index - 1])
             self.write(rowxml.row_xml(self.rows, cells))
 
     def append(self, row: Row, columns: Sequence[Column] | None = None) -> int:

@@ -112,7 +112,7 @@ def _title(manifest: Manifest) -> str:
 
 def _description(manifest: Manifest) -> str:
     if manifest.draft:
-        return f"{DRAFT}: not sealed, no ledger record; policy sha256 {manifest.policy_sha256}"
+        return f"{DRAFT}：未封存，无账本记录；制度 sha256 {manifest.policy_sha256}"
     return (
         f"ledger record {manifest.record_hash} "
         f"(version {manifest.ledger_version}, seq {manifest.ledger_seq}); "

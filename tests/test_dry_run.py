@@ -80,7 +80,7 @@ def test_the_dingtalk_fixture_previews_six_not_appraised_and_creates_no_ledger(
         title = next(cell for cell in rows(book, "工资调整")[0] if cell)  # the banner
         assert str(title).startswith("草稿")
         manifest = rows(book, "说明")
-        assert manifest[2][0] == "草稿 draft"  # the first item, below the two header rows
+        assert manifest[2][0] == "草稿"  # the first item, below the two header rows
         assert not any(row[1] == "record_hash" for row in manifest)
         assert not any("replay" in str(row[2]) for row in manifest)
     finally:
