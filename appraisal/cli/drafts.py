@@ -18,6 +18,7 @@ from appraisal.cli.common import (
     month_argument,
     usage_problems,
 )
+from appraisal.cli.run import print_sealed, print_written
 from appraisal.domain.text import terminal_safe
 from appraisal.drafts import (
     DAY_KINDS,
@@ -28,7 +29,6 @@ from appraisal.drafts import (
     seal_draft,
     show,
 )
-from appraisal.engine.roster import left
 from appraisal.export.summary import summary_lines
 from appraisal.files.clash import Output, Read
 from appraisal.i18n import N_, _
@@ -296,32 +296,14 @@ def _seal(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             workbook_path=args.out,
             progress=progress,
         )
-    outcome, record = sealed.outcome, sealed.outcome.record
-    gone = left({row["employee_id"] for row in record.inputs["roster"]}, record.carried_before())
-    for line in summary_lines(outcome.results, demotion_line(policy.in_force(args.month)), gone):
-        print(line, file=out)
-    if outcome.status == "unchanged":
-        said = _("Already sealed with these inputs (version {version}); nothing new stored.")
-    elif outcome.status == "amended":
-        said = _("Amended: version {version} supersedes the earlier one, which is kept.")
-    else:
-        said = _("Sealed {month} in {ledger} (record {seq}).")
-    print(
-        said.format(version=record.version, month=record.month, ledger=args.ledger, seq=record.seq),
-        file=out,
-    )
-    print(_("Record hash {hash}").format(hash=record.record_hash), file=out)
+    print_sealed(sealed.outcome, policy.in_force(args.month), args.ledger, out)
     print(_("The {month} draft is cleared.").format(month=args.month), file=out)
     if sealed.unresolved:
         left_open = _("Not applied (review items left unresolved): {count}")
         print(left_open.format(count=len(sealed.unresolved)), file=out)
         for item in sealed.unresolved:
             print(f"  {item.id}  {item}", file=out)
-    if args.json_path is not None:
-        print(_("Results written to {path}").format(path=args.json_path), file=out)
-    if args.out is not None:
-        written = _("Salary-adjustment workbook (工资调整表) written to {path}")
-        print(written.format(path=args.out), file=out)
+    print_written(args, out)
     return EXIT_OK
 
 

@@ -27,8 +27,9 @@ from appraisal.engine.roster import left
 from appraisal.export.summary import summary_lines
 from appraisal.files.clash import Output, Read
 from appraisal.i18n import N_, _
-from appraisal.pipeline import DryRun, Run, RunRequest, dry_run, run
+from appraisal.pipeline import DryRun, Run, RunOutcome, RunRequest, dry_run, run
 from appraisal.policy.lines import demotion_line
+from appraisal.policy.loaded import PolicyInForce
 
 __all__ = ["register", "run_command"]
 
@@ -157,9 +158,17 @@ def _print_dry_run(done: DryRun, args: argparse.Namespace, out: TextIO) -> None:
 
 
 def _print_run(done: Run, args: argparse.Namespace, out: TextIO) -> None:
-    outcome, record = done.outcome, done.outcome.record
+    print_sealed(done.outcome, done.policy, args.ledger, out)
+    print_review(done.review, out)
+    print_written(args, out)
+
+
+def print_sealed(outcome: RunOutcome, in_force: PolicyInForce, ledger: Path, out: TextIO) -> None:
+    """A month sealed (by `run` or `seal`): the summary, what became of the seal, the record
+    hash, the months it left stale and, with deductions, the net pay."""
+    record = outcome.record
     gone = left({row["employee_id"] for row in record.inputs["roster"]}, record.carried_before())
-    for line in summary_lines(outcome.results, demotion_line(done.policy), gone):
+    for line in summary_lines(outcome.results, demotion_line(in_force), gone):
         print(line, file=out)
     if outcome.status == "unchanged":
         line = _("Already sealed with these inputs (version {version}); nothing new stored.")
@@ -169,7 +178,7 @@ def _print_run(done: Run, args: argparse.Namespace, out: TextIO) -> None:
         print(line.format(version=record.version), file=out)
     else:
         line = _("Sealed {month} in {ledger} (record {seq}).")
-        print(line.format(month=record.month, ledger=args.ledger, seq=record.seq), file=out)
+        print(line.format(month=record.month, ledger=ledger, seq=record.seq), file=out)
     print(_("Record hash {hash}").format(hash=record.record_hash), file=out)
     if outcome.stale_months:
         line = _(
@@ -178,7 +187,10 @@ def _print_run(done: Run, args: argparse.Namespace, out: TextIO) -> None:
         )
         print(line.format(months=", ".join(outcome.stale_months)), file=out)
     _print_net(outcome.results.employees, out)
-    print_review(done.review, out)
+
+
+def print_written(args: argparse.Namespace, out: TextIO) -> None:
+    """The files a sealing command wrote (--json, --out)."""
     if args.json_path is not None:
         print(_("Results written to {path}").format(path=args.json_path), file=out)
     if args.out is not None:
