@@ -873,7 +873,7 @@ def test_results_json_has_the_shape_of_the_contract(
     assert document["month"] == "2026-10"
     assert document["policy"] == {
         "id": "cs-appraisal",
-        "version": "2010-07-28.3",
+        "version": "2010-07-28.4",
         "sha256": hashlib.sha256(SHIPPED_POLICY.read_bytes()).hexdigest(),
     }
     roster_ids = [line.split(",")[0] for line in EXAMPLE_ROSTER.read_text("utf-8").splitlines()[1:]]

@@ -228,6 +228,6 @@ def test_check_policy_lists_every_value_in_force(capsys: pytest.CaptureFixture[s
     policy = str(EXAMPLES.parent / "policies" / "customer_service.yaml")
     assert main(["check-policy", policy, "--month", "2026-10"]) == 0
     out = capsys.readouterr().out
-    assert out.startswith(f"{policy}: OK — cs-appraisal version 2010-07-28.3\n")
+    assert out.startswith(f"{policy}: OK — cs-appraisal version 2010-07-28.4\n")
     assert "(base + floating) / pay_day_basis" in out  # the absence deduction's formula
     assert "deductions_cap" in out  # scheme.md §5: leave and absence capped at the wage

@@ -336,8 +336,8 @@ def test_conditions_and_formulas_of_the_right_kind_load(tmp_path: Path) -> None:
 def test_the_first_lines_are_as_check_policy_has_always_printed_them() -> None:
     policy = load_policy(POLICY_2027)
     lines = policy_lines(policy, Month(2026, 12))
-    # 2027-01.3: the policy's third edition, with the awards' eligibility of scheme.md §4.
-    assert lines[0] == f"{POLICY_2027}: OK — cs-appraisal version 2027-01.3"
+    # 2027-01.4: the policy's third edition, with the awards' eligibility of scheme.md §4.
+    assert lines[0] == f"{POLICY_2027}: OK — cs-appraisal version 2027-01.4"
     assert lines[1].startswith(f"sha256 {policy.sha256} (")
     assert "in force for 2026-12:" in lines
     assert "  management specialist         客服专员  base 1000 + floating 900" in lines

@@ -58,12 +58,12 @@ def test_other_rules_under_a_sealed_version_are_refused(
     assert _run("2026-11", "november.csv") == 1
     err = capsys.readouterr().err
     assert (
-        "policy cs-appraisal version 2010-07-28.3 was sealed with another text (2026-10 v1" in err
+        "policy cs-appraisal version 2010-07-28.4 was sealed with another text (2026-10 v1" in err
     )
     assert "give it a new version (the policy's `version:`) and run again" in err
     assert hashlib.sha256((folder / "l.db").read_bytes()).hexdigest() == ledger
     # With a version of its own, the new text is sealed.
-    _edit(folder, 'version: "2010-07-28.3"', 'version: "2026-11"')
+    _edit(folder, 'version: "2010-07-28.4"', 'version: "2026-11"')
     assert _run("2026-11", "november.csv") == 0
 
 
@@ -81,17 +81,17 @@ def test_check_policy_with_the_ledger_warns_of_a_reused_version_and_stale_clause
     assert main(["check-policy", "policy.yaml", "--ledger", "l.db"]) == 0
     warnings = [line for line in capsys.readouterr().out.splitlines() if "warning" in line]
     assert warnings[0].startswith(
-        "warning: l.db: version 2010-07-28.3 of cs-appraisal was sealed with another text "
+        "warning: l.db: version 2010-07-28.4 of cs-appraisal was sealed with another text "
         "(2026-10 v1, sha256 "
     )
     assert warnings[0].endswith("run will refuse this one: give it a new version")
     # With a version of its own, the fine 10 → 15 under a clause that still says 10 is named.
-    _edit(folder, 'version: "2010-07-28.3"', 'version: "2026-11"')
+    _edit(folder, 'version: "2010-07-28.4"', 'version: "2026-11"')
     assert main(["check-policy", "policy.yaml", "--ledger", "l.db"]) == 0
     warnings = [line for line in capsys.readouterr().out.splitlines() if "warning" in line]
     assert warnings == [
         "warning: attendance.lateness.tiers.within_30.fine: 10 → 15 since version "
-        "2010-07-28.3, sealed in 2026-10, but its clause still reads "
+        "2010-07-28.4, sealed in 2026-10, but its clause still reads "
         "'处罚 4: 迟到30分钟以内扣10元/次，并扣3分': update the clause text, which statements "
         "and the workbook show"
     ]
