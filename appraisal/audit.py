@@ -19,6 +19,7 @@ from appraisal.domain.model import Month
 from appraisal.export.results_file import results_file_bytes
 from appraisal.export.workbook import salary_workbook_of
 from appraisal.i18n import _
+from appraisal.ledger.backend import ledger_exists, shown
 from appraisal.ledger.chain import record_from_stored, where_of
 from appraisal.ledger.errors import ChainBroken, LedgerError, stale_note
 from appraisal.ledger.records import SealedMonth
@@ -122,8 +123,10 @@ def replay_month(
     ledger is.
     """
     progress.stage("reading the ledger")
-    if not Path(ledger_path).exists():
-        return ReplayOutcome(None, [_("{ledger}: no ledger file").format(ledger=ledger_path)])
+    if not ledger_exists(ledger_path):
+        return ReplayOutcome(
+            None, [_("{ledger}: no ledger file").format(ledger=shown(ledger_path))]
+        )
     key = str(month)
     with Ledger(ledger_path) as ledger, ledger.snapshot():
         chain = link_problems(ledger)
@@ -213,7 +216,7 @@ def sealed_months(ledger_path: str | Path, progress: Progress = NO_PROGRESS) -> 
     """`appraisal months`: every version of every sealed month, once the whole chain is
     verified (`ChainBroken` otherwise). `LedgerError` when there is no ledger file."""
     progress.stage("reading the ledger")
-    if not Path(ledger_path).exists():
+    if not ledger_exists(ledger_path):
         raise LedgerError("no ledger file")
     with Ledger(ledger_path) as ledger, ledger.snapshot():
         problems = ledger.verify_chain()

@@ -29,6 +29,7 @@ from appraisal.domain.pauses import without_cycle_collection
 from appraisal.export.changes import month_changes
 from appraisal.i18n import _
 from appraisal.i18n import sealed as texts
+from appraisal.ledger.backend import LedgerTarget, is_dsn, ledger_exists
 from appraisal.ledger.errors import ChainBroken, LedgerError, NotSealed
 from appraisal.ledger.records import SealedMonth
 from appraisal.ledger.store import Ledger
@@ -83,8 +84,8 @@ def reseal_after(
     it, is stale: the re-seal must start earlier), or `InputError` (a month's stored
     inputs no longer evaluate); nothing is sealed then.
     """
-    path = Path(ledger_path)
-    if not path.exists():
+    path = ledger_path if is_dsn(ledger_path) else Path(ledger_path)
+    if not ledger_exists(path):
         raise LedgerError(_("no ledger file"))
     progress.stage("reading the ledger")
     with writing(path) as writer, without_cycle_collection():
@@ -156,7 +157,7 @@ def _stale_before(writer: Writer, after: Month, stale: list[str]) -> str:
     return message.format(after=after, month=stale[0], start=start, stale=", ".join(stale))
 
 
-def _sealed_list(path: Path) -> str:
+def _sealed_list(path: LedgerTarget) -> str:
     with Ledger(path) as ledger:
         return ", ".join(ledger.sealed_months()) or _("none")
 
@@ -191,8 +192,8 @@ def what_if(
     not sealed: the message lists the sealed months) or `InputError` (stored inputs the
     draft policy refuses, every problem of every month).
     """
-    path = Path(ledger_path)
-    if not path.exists():
+    path = ledger_path if is_dsn(ledger_path) else Path(ledger_path)
+    if not ledger_exists(path):
         raise LedgerError(_("no ledger file"))
     progress.stage("reading the ledger")
     with Ledger(path) as ledger, ledger.snapshot():

@@ -33,6 +33,7 @@ from appraisal.export.draft import write_draft_files
 from appraisal.export.results_file import results_file_bytes
 from appraisal.export.workbook import salary_workbook_of
 from appraisal.export.written import write_files
+from appraisal.ledger.backend import is_dsn, ledger_exists
 from appraisal.ledger.carry import carry
 from appraisal.ledger.chain import fingerprint_of
 from appraisal.ledger.errors import AlreadySealed
@@ -329,9 +330,9 @@ def preview(
     verified; `StaleMonths` as a run would, ``amend`` as for a run), creating and
     changing no ledger: none is created when there is none, and one that exists is
     only read. Never refused for completeness: the preview says who is not appraised."""
-    target = Path(ledger_path)
+    target = ledger_path if is_dsn(ledger_path) else Path(ledger_path)
     opening = Opening(CarriedState(), None)
-    if target.exists():
+    if ledger_exists(target):
         with ExitStack() as stack, Ledger(target) as ledger, ledger.snapshot():
             opening = Writer(target, ledger, stack).opening(inputs.month, amend)
     progress.stage("evaluating")

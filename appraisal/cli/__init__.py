@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from functools import partial
 from typing import TextIO
 
-from appraisal.cli import audit, drafts, lifecycle, payslips, run, tools
+from appraisal.cli import audit, drafts, ledger_cmd, lifecycle, payslips, run, tools
 from appraisal.cli.common import CHANGED, EXIT_PROBLEMS, STORED, WRITTEN, WRITTEN_OR_SEALED
 from appraisal.cli.help import TranslatedHelp, translate_argparse
 from appraisal.cli.progress import progress_for
@@ -34,6 +34,7 @@ from appraisal.domain.model import Issue
 from appraisal.domain.text import terminal_safe
 from appraisal.domain.version import __version__
 from appraisal.i18n import LANGUAGES, N_, _, set_language
+from appraisal.ledger.backend import shown
 from appraisal.ledger.errors import AlreadySealed, NothingToAmend
 
 __all__ = ["main"]
@@ -81,19 +82,21 @@ def _report(error: AppraisalError, args: argparse.Namespace, err: TextIO) -> Non
     if isinstance(error, InputError | BadFile):
         _print_issues(error.issues, err, error.what, then=args.then)
         return
+    ledger = getattr(args, "ledger", None)  # `ledger copy` names two
+    where = shown(ledger) if ledger is not None else ""
     if isinstance(error, AlreadySealed):
         message = _(
             "{ledger}: {month} is already sealed (version {version}) with other inputs, policy "
             'or carried state; nothing was changed. To replace it, run again with --amend "REASON".'
-        ).format(ledger=args.ledger, month=args.month, version=error.current.version)
+        ).format(ledger=where, month=args.month, version=error.current.version)
     elif isinstance(error, NothingToAmend):
         message = _("{ledger}: {month} is not sealed yet; run it without --amend.").format(
-            ledger=args.ledger, month=args.month
+            ledger=where, month=args.month
         )
     elif isinstance(error, WriteFailed):
         message = str(error)
     else:  # the ledger's other refusals
-        message = f"{args.ledger}: {error}"
+        message = f"{where}: {error}" if where else str(error)
     print(terminal_safe(message), file=err)
 
 
@@ -153,7 +156,7 @@ def _parser() -> argparse.ArgumentParser:
     quiet.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS, help=LANG_HELP)
     command = partial(commands.add_parser, parents=[quiet], formatter_class=TranslatedHelp)
 
-    for module in (run, audit, payslips, drafts, lifecycle, tools):
+    for module in (run, audit, payslips, drafts, lifecycle, tools, ledger_cmd):
         module.register(command)
     return parser
 

@@ -31,6 +31,7 @@ from appraisal.cli.common import (
     WRITTEN_OR_SEALED,
     AddCommand,
     jobs_argument,
+    ledger_file,
     month_argument,
     usage_problems,
 )
@@ -44,6 +45,7 @@ from appraisal.files.clash import Output, Read
 from appraisal.files.input import InputFile, read_input
 from appraisal.i18n import N_, _, language
 from appraisal.i18n.sealed import sealed_text
+from appraisal.ledger.backend import ledger_argument
 from appraisal.scale import replay_all
 
 __all__ = ["register"]
@@ -69,7 +71,7 @@ def register(command: AddCommand) -> None:
     which.add_argument("--all", action="store_true", dest="every_month", help=ALL_HELP)
     replay.add_argument("--jobs", type=jobs_argument, metavar="N", help=JOBS_HELP)
     replay.add_argument("--scheduler", metavar="tcp://HOST:PORT", help=SCHEDULER_HELP)
-    replay.add_argument("--ledger", type=Path, default=Path("appraisal.db"))
+    replay.add_argument("--ledger", type=ledger_argument, default=Path("appraisal.db"))
     replay.add_argument("--version", type=version_argument, help=VERSION_HELP)
     replay.add_argument(
         "--workbook",
@@ -94,7 +96,7 @@ def register(command: AddCommand) -> None:
     ):
         again = command(name, help=help_text)
         again.add_argument("--month", required=True, type=month_argument, help="YYYY-MM")
-        again.add_argument("--ledger", type=Path, default=Path("appraisal.db"))
+        again.add_argument("--ledger", type=ledger_argument, default=Path("appraisal.db"))
         if name == "export":
             again.add_argument("--version", type=version_argument, help=VERSION_HELP)
         again.add_argument("--out", type=Path, help="salary-adjustment workbook (.xlsx)")
@@ -106,14 +108,14 @@ def register(command: AddCommand) -> None:
     )
     explain.add_argument("employee", help="employee_id (工号)")
     explain.add_argument("--month", required=True, type=month_argument, help="YYYY-MM")
-    explain.add_argument("--ledger", type=Path, default=Path("appraisal.db"))
+    explain.add_argument("--ledger", type=ledger_argument, default=Path("appraisal.db"))
     explain.add_argument("--version", type=version_argument, help=VERSION_HELP)
     explain.set_defaults(handler=explain_command, then=WRITTEN_OR_SEALED)
 
     months = command(
         "months", help="list every sealed month and version: when, why, hashes, totals, 过期"
     )
-    months.add_argument("--ledger", type=Path, default=Path("appraisal.db"))
+    months.add_argument("--ledger", type=ledger_argument, default=Path("appraisal.db"))
     months.add_argument(
         "--json", action="store_true", dest="as_json", help="print the list as JSON, for tools"
     )
@@ -281,7 +283,7 @@ def export_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         )
         return EXIT_USAGE
     outputs = [Output("--out", args.out, ".xlsx"), Output("--json", args.json_path)]
-    if usage_problems(err, outputs, [Read("--ledger", args.ledger)]):
+    if usage_problems(err, outputs, [Read("--ledger", ledger_file(args.ledger))]):
         return EXIT_USAGE
     with args.progress as progress:
         record = export_month(

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable, Sequence
-from typing import TextIO
+from pathlib import Path
+from typing import Any, TextIO
 
 from appraisal.domain.model import Month
 from appraisal.files.clash import Output, Read, output_problems
 from appraisal.i18n import _
+from appraisal.ledger.backend import LedgerTarget, is_dsn
 from appraisal.read.imports.records import ReviewItem
 
 __all__ = [
@@ -22,8 +24,10 @@ __all__ = [
     "WRITTEN_OR_SEALED",
     "AddCommand",
     "jobs_argument",
+    "ledger_file",
     "month_argument",
     "print_review",
+    "steps_of",
     "usage_problems",
 ]
 
@@ -37,6 +41,20 @@ CHANGED = "; nothing was changed."
 #: `add_parser` of the commands, with the options every command takes (--quiet): a
 #: module's ``register(command)`` adds its commands with it.
 AddCommand = Callable[..., argparse.ArgumentParser]
+
+
+def steps_of(
+    command: AddCommand, parser: argparse.ArgumentParser, dest: str, metavar: str
+) -> AddCommand:
+    """How the sub-commands of ``parser`` (draft add, ledger copy) are added: each takes
+    what every command takes (--quiet, --lang) and shows its help from the catalogue."""
+    steps = parser.add_subparsers(dest=dest, required=True, metavar=metavar)
+    shared: dict[str, Any] = getattr(command, "keywords", {})
+
+    def step(name: str, **options: Any) -> argparse.ArgumentParser:
+        return steps.add_parser(name, **shared, **options)
+
+    return step
 
 
 def month_argument(text: str) -> Month:
@@ -58,6 +76,12 @@ def jobs_argument(value: str) -> int:
             _("{value} is not a whole number of 1 or more").format(value=value)
         )
     return jobs
+
+
+def ledger_file(target: LedgerTarget) -> Path | None:
+    """The ledger as a file the path checks compare (`usage_problems`): None for a
+    PostgreSQL ledger, which is no file."""
+    return None if is_dsn(target) else Path(target)
 
 
 def usage_problems(err: TextIO, outputs: Sequence[Output], reads: Sequence[Read]) -> bool:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TextIO
 
 from appraisal.cli.common import (
     CHANGED,
@@ -15,7 +15,9 @@ from appraisal.cli.common import (
     STORED,
     WRITTEN_OR_SEALED,
     AddCommand,
+    ledger_file,
     month_argument,
+    steps_of,
     usage_problems,
 )
 from appraisal.cli.run import print_sealed, print_written
@@ -32,6 +34,7 @@ from appraisal.drafts import (
 from appraisal.export.summary import summary_lines
 from appraisal.files.clash import Output, Read
 from appraisal.i18n import N_, _
+from appraisal.ledger.backend import ledger_argument
 from appraisal.ledger.drafts import DraftFile
 from appraisal.policy.lines import demotion_line
 from appraisal.policy.loaded import load_policy
@@ -46,13 +49,7 @@ ROLES = (N_("roster"), N_("events"), N_("deductions"))
 
 def register(command: AddCommand) -> None:
     draft = command("draft", help="gather a month's files and review decisions before the seal")
-    steps = draft.add_subparsers(dest="draft_command", required=True, metavar="STEP")
-    # Each step takes what every command takes (--quiet, --lang) and shows its help so.
-    shared: dict[str, Any] = getattr(command, "keywords", {})
-
-    def step(name: str, **options: Any) -> argparse.ArgumentParser:
-        return steps.add_parser(name, **shared, **options)
-
+    step = steps_of(command, draft, "draft_command", "STEP")
     add = step("add", help="store files in the month's draft, checked as run reads them")
     _common(add)
     add.add_argument("--roster", type=Path, help="roster .csv or .xlsx (replaces the draft's)")
@@ -105,7 +102,10 @@ def register(command: AddCommand) -> None:
 def _common(parser: argparse.ArgumentParser, *, policy: bool = True) -> None:
     parser.add_argument("--month", required=True, type=month_argument, help="YYYY-MM")
     parser.add_argument(
-        "--ledger", type=Path, default=Path("appraisal.db"), help="ledger (default appraisal.db)"
+        "--ledger",
+        type=ledger_argument,
+        default=Path("appraisal.db"),
+        help="ledger (default appraisal.db)",
     )
     if policy:
         parser.add_argument(
@@ -129,7 +129,7 @@ def _add(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return EXIT_USAGE
     reads = [Read(f"--{role}", path) for role, path in given]
     if usage_problems(
-        err, [Output("--ledger", args.ledger)], [*reads, Read("--policy", args.policy)]
+        err, [Output("--ledger", ledger_file(args.ledger))], [*reads, Read("--policy", args.policy)]
     ):
         return EXIT_USAGE
     added, replaced = add_files(args.ledger, args.month, given, args.by, load_policy(args.policy))
@@ -277,7 +277,7 @@ def _remove(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def _seal(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     outputs = [
-        Output("--ledger", args.ledger),
+        Output("--ledger", ledger_file(args.ledger)),
         Output("--out", args.out, ".xlsx"),
         Output("--json", args.json_path),
     ]

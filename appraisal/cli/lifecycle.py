@@ -14,6 +14,7 @@ from appraisal.cli.common import (
     WRITTEN,
     WRITTEN_OR_SEALED,
     AddCommand,
+    ledger_file,
     month_argument,
     usage_problems,
 )
@@ -24,6 +25,7 @@ from appraisal.files.clash import Output, Read
 from appraisal.files.output import write_atomic
 from appraisal.i18n import N_, _
 from appraisal.i18n.sealed import sealed_text
+from appraisal.ledger.backend import ledger_argument
 from appraisal.lifecycle import reseal_after, what_if
 from appraisal.policy.loaded import as_of, load_policy
 from payroll_export.changes_model import ChangeReport
@@ -45,7 +47,9 @@ def register(command: AddCommand) -> None:
         "--after", required=True, type=month_argument, metavar="M", help="the amended month YYYY-MM"
     )
     reseal.add_argument("--by", metavar="NAME", help="who re-seals (default: the OS user)")
-    reseal.add_argument("--ledger", type=Path, default=Path("appraisal.db"), help=LEDGER_HELP)
+    reseal.add_argument(
+        "--ledger", type=ledger_argument, default=Path("appraisal.db"), help=LEDGER_HELP
+    )
     reseal.add_argument("--out", type=Path, help=OUT_HELP)
     reseal.add_argument("--json", type=Path, dest="json_path", help=JSON_HELP)
     reseal.set_defaults(handler=reseal_command, then=WRITTEN_OR_SEALED, month=None)
@@ -69,7 +73,9 @@ def register(command: AddCommand) -> None:
         help="evaluate every month under the values the draft has in force in this month "
         "(to try an amendment on months before it takes effect)",
     )
-    trial.add_argument("--ledger", type=Path, default=Path("appraisal.db"), help=LEDGER_HELP)
+    trial.add_argument(
+        "--ledger", type=ledger_argument, default=Path("appraisal.db"), help=LEDGER_HELP
+    )
     trial.add_argument("--out", type=Path, help=OUT_HELP)
     trial.add_argument("--json", type=Path, dest="json_path", help=JSON_HELP)
     trial.set_defaults(handler=what_if_command, then=WRITTEN, month=None)
@@ -77,7 +83,7 @@ def register(command: AddCommand) -> None:
 
 def reseal_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     outputs = [
-        Output("--ledger", args.ledger),
+        Output("--ledger", ledger_file(args.ledger)),
         Output("--out", args.out, ".xlsx"),
         Output("--json", args.json_path),
     ]
@@ -119,7 +125,7 @@ def what_if_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         print(wrong.format(first=args.first, last=args.last), file=err)
         return EXIT_USAGE
     outputs = [Output("--out", args.out, ".xlsx"), Output("--json", args.json_path)]
-    reads = [Read("--ledger", args.ledger), Read("--policy", args.policy)]
+    reads = [Read("--ledger", ledger_file(args.ledger)), Read("--policy", args.policy)]
     if usage_problems(err, outputs, reads):
         return EXIT_USAGE
     with args.progress as progress:

@@ -21,6 +21,7 @@ from appraisal.export.payslip_read import read_passwords
 from appraisal.export.payslips import verify_payslip, write_payslips
 from appraisal.files.input import read_input
 from appraisal.i18n import _
+from appraisal.ledger.backend import ledger_argument
 
 __all__ = ["check_payslip", "payslips_command", "register", "version_argument"]
 
@@ -38,7 +39,7 @@ def register(command: AddCommand) -> None:
         "payslips", help="write each employee's payslip (工资条) of a sealed month, a file each"
     )
     slips.add_argument("--month", required=True, type=month_argument, help="YYYY-MM")
-    slips.add_argument("--ledger", type=Path, default=Path("appraisal.db"))
+    slips.add_argument("--ledger", type=ledger_argument, default=Path("appraisal.db"))
     slips.add_argument(
         "--version", type=version_argument, help="a sealed version (default: the current one)"
     )

@@ -16,6 +16,7 @@ from appraisal.cli.common import (
     WRITTEN_OR_SEALED,
     AddCommand,
     jobs_argument,
+    ledger_file,
     month_argument,
     print_review,
     usage_problems,
@@ -27,6 +28,7 @@ from appraisal.engine.roster import left
 from appraisal.export.summary import summary_lines
 from appraisal.files.clash import Output, Read
 from appraisal.i18n import N_, _
+from appraisal.ledger.backend import ledger_argument
 from appraisal.pipeline import DryRun, Run, RunOutcome, RunRequest, dry_run, run
 from appraisal.policy.lines import demotion_line
 from appraisal.policy.loaded import PolicyInForce
@@ -59,7 +61,10 @@ def register(command: AddCommand) -> None:
     )
     run.add_argument("--deductions", type=Path, metavar="FILE", help=DEDUCTIONS_HELP)
     run.add_argument(
-        "--ledger", type=Path, default=Path("appraisal.db"), help="ledger (default appraisal.db)"
+        "--ledger",
+        type=ledger_argument,
+        default=Path("appraisal.db"),
+        help="ledger (default appraisal.db)",
     )
     run.add_argument("--out", type=Path, help="salary-adjustment workbook (.xlsx)")
     run.add_argument("--json", type=Path, dest="json_path", help="write the results as JSON")
@@ -85,7 +90,7 @@ def register(command: AddCommand) -> None:
 
 def run_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     outputs = [
-        Output("--ledger", args.ledger),
+        Output("--ledger", ledger_file(args.ledger)),
         Output("--out", args.out, ".xlsx"),
         Output("--json", args.json_path),
     ]

@@ -3,6 +3,8 @@
 - `records`: what is sealed (`NewSeal`) and what is stored (`SealedMonth`);
 - `chain`: each record's hash, a run's fingerprint, and the checks of the chain;
 - `store`: `Ledger`, the SQLite file that keeps the records and refuses bad seals;
+- `backend`, `postgres`: the same ledger in PostgreSQL (``postgresql://…``), and
+  `ledger_exists`, the test for either; `copy`: a whole ledger copied between the two;
 - `schema`: its tables (schema 2: with when and by whom each record was sealed, and the
   draft area); `migrate`: a file of an older schema migrated in place when opened;
 - `writer`: one writer at a time (`writing`), and a sealed month, or any version of it,
@@ -11,6 +13,7 @@
 - `carry`: what a month hands to the next (levels, offences, titles, recent scores).
 """
 
+from appraisal.ledger.backend import LedgerTarget, is_dsn, ledger_argument, ledger_exists
 from appraisal.ledger.carry import carry
 from appraisal.ledger.chain import fingerprint_of
 from appraisal.ledger.errors import (
@@ -33,6 +36,7 @@ __all__ = [
     "Ledger",
     "LedgerBusy",
     "LedgerError",
+    "LedgerTarget",
     "NewSeal",
     "NotSealed",
     "NothingToAmend",
@@ -41,6 +45,9 @@ __all__ = [
     "StaleMonths",
     "carry",
     "fingerprint_of",
+    "is_dsn",
+    "ledger_argument",
+    "ledger_exists",
     "read_sealed",
     "writing",
 ]

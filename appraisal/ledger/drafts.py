@@ -164,8 +164,11 @@ def store_decision(ledger: Ledger, decision: Decision) -> None:
     """Record a decision; one per item, so a new one replaces the item's earlier one."""
     with ledger.transaction(_("record the decision")):
         ledger.query(
-            f"INSERT OR REPLACE INTO draft_decision ({_DECISION_COLUMNS})"
-            " VALUES (?, ?, ?, ?, ?, ?)",
+            # An upsert both SQLite and PostgreSQL read (not SQLite's INSERT OR REPLACE).
+            f"INSERT INTO draft_decision ({_DECISION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (month, item_id) DO UPDATE SET resolution = excluded.resolution,"
+            " reason = excluded.reason, decided_by = excluded.decided_by,"
+            " decided_at = excluded.decided_at",
             (
                 decision.month,
                 decision.item_id,

@@ -11,21 +11,26 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Self
 
 from appraisal.i18n import _
+from appraisal.ledger.backend import Connection, LedgerTarget
 from appraisal.ledger.errors import LedgerBusy, LedgerError
 
 __all__ = ["Locking", "cannot_read"]
 
 
 class Locking:
-    """The locking half of a ledger: a connection in autocommit, and its path and wait."""
+    """The locking half of a ledger: a connection in autocommit, and its path and wait.
 
-    path: Path
+    On PostgreSQL the connection is `appraisal.ledger.postgres.PostgresConnection`, where
+    BEGIN IMMEDIATE takes the ledger's advisory lock: the same statements hold there.
+    """
+
+    path: LedgerTarget
+    shown: str  # the path, or the connection string without its password, for messages
     wait: float
-    _db: sqlite3.Connection
+    _db: Connection
     _holding: bool
 
     @contextmanager
@@ -44,7 +49,7 @@ class Locking:
                 self._db.execute("ROLLBACK")
             if isinstance(exc, sqlite3.Error):
                 raise LedgerError(
-                    _("{ledger}: cannot seal: {error}").format(ledger=self.path, error=exc)
+                    _("{ledger}: cannot seal: {error}").format(ledger=self.shown, error=exc)
                 ) from exc
             raise
         finally:
@@ -61,7 +66,7 @@ class Locking:
                         " {seconds} seconds; nothing was sealed. Run again when it has finished"
                     ).format(seconds=f"{self.wait:g}")
                 ) from exc
-            raise LedgerError(_cannot(self.path, action, exc)) from exc
+            raise LedgerError(_cannot(self.shown, action, exc)) from exc
 
     @contextmanager
     def snapshot(self) -> Iterator[None]:
@@ -101,14 +106,14 @@ class Locking:
                 for statement in undo:
                     self._db.execute(statement)
             if isinstance(exc, sqlite3.Error):
-                raise LedgerError(_cannot(self.path, action, exc)) from exc
+                raise LedgerError(_cannot(self.shown, action, exc)) from exc
             raise
 
 
-def cannot_read(path: Path, error: Exception) -> str:
+def cannot_read(path: str, error: Exception) -> str:
     """The message of a ledger file SQLite cannot read."""
     return _("{ledger}: cannot read the ledger: {error}").format(ledger=path, error=error)
 
 
-def _cannot(path: Path, action: str, error: Exception) -> str:
+def _cannot(path: str, action: str, error: Exception) -> str:
     return _("{ledger}: cannot {action}: {error}").format(ledger=path, action=action, error=error)

@@ -16,8 +16,11 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 
 from appraisal.i18n import _
+from appraisal.ledger.backend import Connection
 from appraisal.ledger.drafts import DRAFT_SCHEMA
 from appraisal.ledger.errors import LedgerError
+from appraisal.ledger.postgres import SCHEMA as POSTGRES_SCHEMA
+from appraisal.ledger.postgres import PostgresConnection
 from appraisal.ledger.schema import (
     FORMAT,
     SCHEMA,
@@ -48,8 +51,11 @@ MIGRATIONS: dict[int, Sequence[str]] = {
 Transaction = Callable[[str], AbstractContextManager[None]]
 
 
-def prepare(db: sqlite3.Connection, path: Path, transaction: Transaction) -> None:
+def prepare(db: Connection, path: Path | str, transaction: Transaction) -> None:
     """Make the file at ``path`` a ledger of the current schema, or say why it is not one.
+
+    A PostgreSQL ledger (``db`` a `PostgresConnection`) is created with the same tables
+    (`appraisal.ledger.postgres.SCHEMA`); it is always of schema 2, so never migrated.
 
     ``transaction(action)`` holds the write lock for its block, committed when the block
     ends and rolled back on an exception (`Ledger.transaction`).
@@ -58,7 +64,8 @@ def prepare(db: sqlite3.Connection, path: Path, transaction: Transaction) -> Non
         # Checked again under the write lock: another process may be creating it too.
         with transaction(_("create the ledger")):
             if not _tables(db, path):
-                for statement in SCHEMA:
+                pg = isinstance(db, PostgresConnection)
+                for statement in POSTGRES_SCHEMA if pg else SCHEMA:
                     db.execute(statement)
                 db.executemany(
                     "INSERT INTO meta (key, value) VALUES (?, ?)",
@@ -90,7 +97,7 @@ def prepare(db: sqlite3.Connection, path: Path, transaction: Transaction) -> Non
         )
 
 
-def compress_texts(db: sqlite3.Connection) -> None:
+def compress_texts(db: Connection) -> None:
     """Schema 2's storage of sealed records: JSON columns that may hold a deflated text
     (ANY, not TEXT), and each large text deflated in place (`appraisal.ledger.texts.store`).
 
@@ -108,8 +115,10 @@ def compress_texts(db: sqlite3.Connection) -> None:
     db.execute("DROP TABLE sealed_month_v1")
 
 
-def _texts_only(db: sqlite3.Connection) -> bool:
+def _texts_only(db: Connection) -> bool:
     """Whether ``sealed_month``'s JSON columns are declared TEXT (before schema 2's ANY)."""
+    if isinstance(db, PostgresConnection):
+        return False  # BYTEA from the start
     declared = {str(row[1]): str(row[2]) for row in db.execute("PRAGMA table_info(sealed_month)")}
     return declared.get("results") == "TEXT"
 
@@ -121,7 +130,7 @@ def _stored(column: str, value: object) -> object:
     return value
 
 
-def _schema_version(db: sqlite3.Connection, path: Path) -> int:
+def _schema_version(db: Connection, path: Path | str) -> int:
     """The file's schema version, once it is known to be a ledger this program can read."""
     tables = _tables(db, path)
     if not {"meta", "sealed_month"} <= tables:
@@ -154,12 +163,19 @@ def _schema_version(db: sqlite3.Connection, path: Path) -> int:
     return int(stored)
 
 
-def _tables(db: sqlite3.Connection, path: Path) -> set[str]:
+def _tables(db: Connection, path: Path | str) -> set[str]:
+    if isinstance(db, PostgresConnection):
+        try:
+            return db.tables()
+        except sqlite3.DatabaseError as exc:
+            raise LedgerError(
+                _("{ledger}: cannot read the ledger: {error}").format(ledger=path, error=exc)
+            ) from exc
     sql = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
     return {str(name) for (name,) in _rows(db, path, sql)}
 
 
-def _rows(db: sqlite3.Connection, path: Path, sql: str) -> list[tuple[object, ...]]:
+def _rows(db: Connection, path: Path | str, sql: str) -> list[tuple[object, ...]]:
     try:
         return list(db.execute(sql))
     except sqlite3.DatabaseError as exc:

@@ -25,6 +25,7 @@ from typing import Any
 
 from appraisal.domain.model import CarriedState, Month
 from appraisal.i18n import _
+from appraisal.ledger.backend import Connection, LedgerTarget, is_dsn, shown
 from appraisal.ledger.chain import (
     chain_problems,
     record_from_stored,
@@ -40,6 +41,7 @@ from appraisal.ledger.errors import (
 )
 from appraisal.ledger.locking import Locking, cannot_read
 from appraisal.ledger.migrate import prepare
+from appraisal.ledger.postgres import PostgresConnection
 from appraisal.ledger.records import NewSeal, SealedMonth
 from appraisal.ledger.schema import SCHEMA_VERSION, SealNote, seal_note
 from appraisal.ledger.sealing import encoded, sealed_record
@@ -56,23 +58,30 @@ _SELECT = f"SELECT {', '.join(_COLUMNS)} FROM sealed_month"
 
 
 class Ledger(Locking):
-    """An SQLite file of sealed months. Use as a context manager, or call ``close()``."""
+    """An SQLite file of sealed months, or a PostgreSQL database of them when ``path`` is
+    a ``postgresql://`` connection string (`appraisal.ledger.postgres`). Use as a context
+    manager, or call ``close()``."""
 
-    def __init__(self, path: str | Path, *, wait: float | None = None) -> None:
+    def __init__(self, path: LedgerTarget, *, wait: float | None = None) -> None:
         """``wait`` is how many seconds to wait for another writer (default
         `WAIT_FOR_WRITER_SECONDS`)."""
-        self.path = Path(path)
+        self.path = path if is_dsn(path) else Path(path)
+        self.shown = shown(self.path)
         self.wait = WAIT_FOR_WRITER_SECONDS if wait is None else wait
         self._holding = False
+        self._db: Connection
         try:
             # Autocommit: every write goes through `transaction`'s explicit BEGIN/COMMIT.
-            self._db = sqlite3.connect(self.path, isolation_level=None, timeout=self.wait)
+            if isinstance(self.path, str):
+                self._db = PostgresConnection(self.path, self.wait)
+            else:
+                self._db = sqlite3.connect(self.path, isolation_level=None, timeout=self.wait)
         except sqlite3.Error as exc:
             raise LedgerError(
-                _("{ledger}: cannot open the ledger: {error}").format(ledger=self.path, error=exc)
+                _("{ledger}: cannot open the ledger: {error}").format(ledger=self.shown, error=exc)
             ) from exc
         try:
-            prepare(self._db, self.path, self.transaction)
+            prepare(self._db, self.shown, self.transaction)
         except BaseException:
             self._db.close()
             raise
@@ -136,7 +145,7 @@ class Ledger(Locking):
         except (TypeError, ValueError) as exc:
             raise LedgerError(
                 _("{ledger}: the state before {month}: {error}").format(
-                    ledger=self.path, month=month, error=exc
+                    ledger=self.shown, month=month, error=exc
                 )
             ) from exc
 
@@ -269,7 +278,7 @@ class Ledger(Locking):
         """
         where, params = ("WHERE seq <= ?", (through_seq,)) if through_seq is not None else ("", ())
         with self.snapshot():
-            rows = self._cursor(f"{_SELECT} {where} ORDER BY seq", params)
+            rows = self.rows(f"{_SELECT} {where} ORDER BY seq", params)
             # One record at a time: a long ledger is never held in memory whole.
             return chain_problems(dict(zip(_COLUMNS, row, strict=True)) for row in rows)
 
@@ -313,13 +322,14 @@ class Ledger(Locking):
             return list(self._db.execute(sql, params))
         except sqlite3.DatabaseError as exc:
             # "file is not a database" surfaces on the first query, not on connect.
-            raise LedgerError(cannot_read(self.path, exc)) from exc
+            raise LedgerError(cannot_read(self.shown, exc)) from exc
 
-    def _cursor(self, sql: str, params: tuple[object, ...] = ()) -> Iterator[tuple[Any, ...]]:
+    def rows(self, sql: str, params: tuple[object, ...] = ()) -> Iterator[tuple[Any, ...]]:
+        """The rows of one SQL statement, one at a time (`query`, for long results)."""
         try:
             yield from self._db.execute(sql, params)
         except sqlite3.DatabaseError as exc:
-            raise LedgerError(cannot_read(self.path, exc)) from exc
+            raise LedgerError(cannot_read(self.shown, exc)) from exc
 
     def _records(self, where: str, params: tuple[object, ...]) -> list[SealedMonth]:
         records = []
@@ -328,7 +338,7 @@ class Ledger(Locking):
             try:
                 records.append(record_from_stored(stored))
             except ValueError as exc:
-                raise LedgerError(f"{self.path}: {where_of(stored)}: {exc}") from exc
+                raise LedgerError(f"{self.shown}: {where_of(stored)}: {exc}") from exc
         return records
 
 

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from appraisal.domain.model import CarriedState, Month
 from appraisal.i18n import _
+from appraisal.ledger.backend import LedgerTarget, is_dsn, ledger_exists, shown
 from appraisal.ledger.errors import ChainBroken, LedgerError, NotSealed, StaleMonths
 from appraisal.ledger.records import NewSeal, SealedMonth
 from appraisal.ledger.store import Ledger
@@ -44,7 +45,7 @@ class Opening:
 class Writer:
     """A ledger held for writing, or the promise of one (no file yet)."""
 
-    def __init__(self, path: Path, ledger: Ledger | None, stack: ExitStack) -> None:
+    def __init__(self, path: LedgerTarget, ledger: Ledger | None, stack: ExitStack) -> None:
         self.path, self._ledger, self._stack = path, ledger, stack
         self._verified = False
 
@@ -97,29 +98,29 @@ class Writer:
             self._stack.enter_context(ledger.write_lock())
             if ledger.head_hash():
                 raise LedgerChanged(
-                    _("{ledger}: months were sealed meanwhile").format(ledger=self.path)
+                    _("{ledger}: months were sealed meanwhile").format(ledger=shown(self.path))
                 )
             self._ledger, self._verified = ledger, True
         return self._ledger.seal(new, amend_reason, sealed_by=sealed_by)
 
 
 @contextmanager
-def writing(path: str | Path) -> Iterator[Writer]:
+def writing(path: LedgerTarget) -> Iterator[Writer]:
     """The ledger at ``path`` under its write lock for the block (see the module's text).
 
     Seals made in the block commit when it ends without an exception; on an exception
     nothing is sealed, and no ledger file is left that was not there before.
     """
-    target = Path(path)
+    target = path if is_dsn(path) else Path(path)
     with ExitStack() as stack:
-        if not target.exists():
+        if not ledger_exists(target):
             yield Writer(target, None, stack)
             return
         ledger = stack.enter_context(Ledger(target))
         yield Writer(target, stack.enter_context(ledger.write_lock()), stack)
 
 
-def read_sealed(path: str | Path, month: Month | str, version: int | None = None) -> SealedMonth:
+def read_sealed(path: LedgerTarget, month: Month | str, version: int | None = None) -> SealedMonth:
     """The current version of a sealed month, or its ``version`` (current or superseded),
     once the chain up to that record is verified: every reader of a sealed month, and
     every command's ``--version N``, comes in here.
@@ -127,7 +128,7 @@ def read_sealed(path: str | Path, month: Month | str, version: int | None = None
     Raises `LedgerError` (no ledger file), `NotSealed` (the message lists the sealed
     months, or the month's versions) or `ChainBroken` (naming every record that is wrong).
     """
-    if not Path(path).exists():
+    if not ledger_exists(path):
         raise LedgerError(_("no ledger file"))
     with Ledger(path) as ledger, ledger.snapshot():  # the record read is the record verified
         if version is None:

@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from appraisal.i18n import _
+from appraisal.ledger.backend import ledger_exists
 from appraisal.ledger.errors import LedgerError, stale_note
 from appraisal.ledger.store import Ledger
 from appraisal.progress import NO_PROGRESS, Progress
@@ -95,7 +96,7 @@ def replay_all(
     installed.
     """
     progress.stage("reading the ledger")
-    if not Path(ledger_path).exists():
+    if not ledger_exists(ledger_path):
         raise LedgerError("no ledger file")
     with Ledger(ledger_path) as ledger, ledger.snapshot():
         chain = link_problems(ledger)
