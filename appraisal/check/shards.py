@@ -114,12 +114,12 @@ def _split(
     policy: PolicyInForce, inputs: MonthInputs, state: CarriedState, check: bool, jobs: int
 ) -> list[_Job]:
     people = sorted(inputs.roster, key=lambda e: e.employee_id)
-    size, extra = divmod(len(people), jobs)
+    sizes = _sizes(len(people), jobs)
     shard_of: dict[str, int] = {}
     start = 0
     rosters: list[tuple[Employee, ...]] = []
     for number in range(jobs):
-        end = start + size + (number < extra)
+        end = start + sizes[number]
         rosters.append(tuple(people[start:end]))
         shard_of.update((e.employee_id, number) for e in people[start:end])
         start = end
@@ -133,6 +133,23 @@ def _split(
         _Job(policy, month, roster, tuple(own), deductions, state, check)
         for roster, own in zip(rosters, rows, strict=True)
     ]
+
+
+# A worker also encodes its results and sends them, and this process reads them back:
+# this process's own shard is this many workers' shares, so that both finish together.
+HOME_SHARE = 1.6
+# Results a worker sends at a time: this process reads one batch while the next is encoded.
+BATCH = 500
+
+
+def _sizes(people: int, jobs: int) -> list[int]:
+    """How many employees each shard takes: the first (this process's) `HOME_SHARE`
+    workers' shares, the rest alike, the earlier ones one more while any are left."""
+    if jobs == 1:
+        return [people]
+    home = min(people - (jobs - 1), round(people * HOME_SHARE / (HOME_SHARE + jobs - 1)))
+    size, extra = divmod(people - home, jobs - 1)
+    return [home, *(size + (number < extra) for number in range(jobs - 1))]
 
 
 def _shard(job: _Job) -> Shard:
@@ -169,7 +186,7 @@ def _spread(parts: list[_Job]) -> Evaluated:
         for _, connection in workers:
             connection.send(ranking)
         done = [_finish(parts[0], shard, ranking)]
-        done += [_received(connection) for _, connection in workers]
+        done += [_gathered(connection) for _, connection in workers]
         finished = True
     finally:
         for worker, connection in workers:
@@ -193,6 +210,27 @@ def _received(connection: Connection) -> Any:
     return value
 
 
+def _gathered(connection: Connection) -> Evaluated:
+    """A worker's finished shard, as it sends it: results in batches, then its issues."""
+    results: list[EmployeeResult] = []
+    while True:
+        batch = _received(connection)
+        if isinstance(batch, Evaluated):
+            return Evaluated((*results, *batch.results), batch.issues)
+        results += batch
+
+
+def _sent(connection: Connection, done: Evaluated) -> None:
+    """``done`` sent in batches of `BATCH` results, each encoded as the seal needs it
+    (`EmployeeResult.encode`), then its issues: `_gathered` reads one batch while the
+    next is encoded and pickled here."""
+    results = done.results
+    for start in range(0, len(results), BATCH):
+        batch = [result.encode() for result in results[start : start + BATCH]]
+        connection.send(("results", batch))
+    connection.send(("done", Evaluated((), done.issues)))
+
+
 def _work(connection: Connection, theirs: list[Connection], job: _Job) -> None:
     """A worker: its shard up to the awards, the standings sent, the ranking received,
     then the shard finished and sent. An error is sent back, to be raised there.
@@ -205,7 +243,7 @@ def _work(connection: Connection, theirs: list[Connection], job: _Job) -> None:
             shard = _shard(job)
             connection.send(("standings", shard.standings))
             ranking = connection.recv()
-            connection.send(("done", _finish(job, shard, ranking)))
+            _sent(connection, _finish(job, shard, ranking))
     except EOFError:  # the parent stopped waiting: nothing to say
         pass
     except BaseException as error:  # every error goes back to the parent

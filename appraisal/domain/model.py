@@ -118,6 +118,9 @@ class Source:
         """The file as a message names it: the path the user gave, else the name."""
         return self.path or self.file
 
+    def __reduce__(self) -> tuple[Any, ...]:  # pickled as a call: cheap to send (`check.shards`)
+        return (Source, (self.file, self.row, self.path))
+
     def __str__(self) -> str:
         return f"{self.file}:{self.row}"
 

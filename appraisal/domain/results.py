@@ -9,14 +9,14 @@ is the sum of the rounded fields.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from decimal import Decimal
 from typing import Any
 
 from appraisal.domain import json_fields
 from appraisal.domain.deductions import Deductions
-from appraisal.domain.model import Source
 from appraisal.domain.money import cents, text
+from appraisal.domain.trace import Conflict, TraceEntry, number
 
 __all__ = [
     "PAY_FIELDS",
@@ -59,106 +59,24 @@ PAY_SIGNS = {
 }
 
 
-@dataclass(frozen=True)
-class TraceEntry:
-    """One rule that fired: which rule, its clause, the input row, and its effect."""
-
-    rule: str
-    clause: str
-    effect: str
-    source: Source | None = None
-    points: Decimal | None = None
-    pay_field: str | None = None
-    yuan: Decimal | None = None
-
-    @property
-    def event(self) -> str:
-        """The input row as the results show it (``events.csv:9``), or "" for none."""
-        return str(self.source) if self.source else ""
-
-    def to_json(self) -> dict[str, Any]:
-        out: dict[str, Any] = {
-            "rule": self.rule,
-            "clause": self.clause,
-            "event": self.event,
-            "effect": self.effect,
-        }
-        if self.source:
-            out["file"] = self.source.file
-            out["row"] = self.source.row
-        if self.points is not None:
-            out["points"] = number(self.points)
-        if self.pay_field is not None and self.yuan is not None:
-            out["pay_field"] = self.pay_field
-            out["yuan"] = text(self.yuan)
-        return out
-
-    @classmethod
-    def from_json(cls, data: Any, where: str) -> TraceEntry:
-        entry = json_fields.mapping(data, where)
-        scored = "points" in entry
-        moved = "pay_field" in entry or "yuan" in entry
-        return cls(
-            rule=json_fields.string(entry, "rule", where),
-            clause=json_fields.string(entry, "clause", where),
-            effect=json_fields.string(entry, "effect", where),
-            source=json_fields.trace_source(entry, where),
-            points=json_fields.points(entry["points"], f"{where}.points") if scored else None,
-            pay_field=json_fields.string(entry, "pay_field", where) if moved else None,
-            yuan=json_fields.yuan(entry.get("yuan"), f"{where}.yuan") if moved else None,
-        )
-
-
-@dataclass(frozen=True)
-class Conflict:
-    """A conflict between the policy as written and PRC wage law (scheme.md §9)."""
-
-    rule: str
-    law: str
-    amount: Decimal
-    message: str
-    source: Source | None = None
-
-    @property
-    def event(self) -> str:
-        """The input row the conflict arose from, or "" for a month-end check."""
-        return str(self.source) if self.source else ""
-
-    def to_json(self) -> dict[str, Any]:
-        out: dict[str, Any] = {
-            "rule": self.rule,
-            "law": self.law,
-            "amount": text(self.amount),
-            "message": self.message,
-        }
-        if self.source:
-            out["event"] = str(self.source)
-        return out
-
-    @classmethod
-    def from_json(cls, data: Any, where: str) -> Conflict:
-        conflict = json_fields.mapping(data, where)
-        return cls(
-            rule=json_fields.string(conflict, "rule", where),
-            law=json_fields.string(conflict, "law", where),
-            amount=json_fields.yuan(conflict.get("amount"), f"{where}.amount"),
-            message=json_fields.string(conflict, "message", where),
-            source=json_fields.event_source(conflict.get("event") or "", f"{where}.event"),
-        )
-
-
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ScoreResult:
     add: Decimal
     deduct_left: Decimal
     total: Decimal
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (ScoreResult, (self.add, self.deduct_left, self.total))
 
-@dataclass(frozen=True)
+
+@dataclass(frozen=True, slots=True)
 class PayFields:
     """Pay fields rounded to the cent, each once; gross is their signed sum."""
 
     values: Mapping[str, Decimal]
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (PayFields, (self.values,))
 
     @classmethod
     def from_exact(cls, exact: Mapping[str, Decimal]) -> PayFields:
@@ -192,7 +110,7 @@ class PayFields:
         return fields
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class EmployeeResult:
     employee_id: str
     name: str
@@ -214,8 +132,24 @@ class EmployeeResult:
     # False: not appraised (no criterion or exam row, not dismissed); sealed only with
     # --allow-unappraised, its missing criteria counted as not met.
     appraised: bool = True
+    # Its `to_json`, made already where it was evaluated (`encoded`): a worker process
+    # sends it with the result, so the seal does not make it again.
+    encoded: dict[str, Any] | None = field(
+        default=None, init=False, compare=False, repr=False, hash=False
+    )
+
+    def encode(self) -> EmployeeResult:
+        """This result holding its `to_json` from now on, made once here; itself."""
+        if self.encoded is None:
+            object.__setattr__(self, "encoded", self.to_json())
+        return self
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuilt, (*(getattr(self, name) for name in _FIELDS), self.encoded))
 
     def to_json(self) -> dict[str, Any]:
+        if self.encoded is not None:
+            return dict(self.encoded)
         out = {
             "employee_id": self.employee_id,
             "name": self.name,
@@ -291,7 +225,18 @@ class EmployeeResult:
         )
 
 
-@dataclass(frozen=True)
+def _rebuilt(*values: Any) -> EmployeeResult:
+    """An `EmployeeResult` from its fields in order and its `encoded` JSON (or None)."""
+    person = EmployeeResult(*values[:-1])
+    if values[-1] is not None:
+        object.__setattr__(person, "encoded", values[-1])
+    return person
+
+
+_FIELDS = tuple(f.name for f in fields(EmployeeResult) if f.init)
+
+
+@dataclass(frozen=True, slots=True)
 class PolicyInfo:
     """The policy a month was evaluated under: its id, version and the sha256 of its texts."""
 
@@ -303,7 +248,7 @@ class PolicyInfo:
         return {"id": self.id, "version": self.version, "sha256": self.sha256}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class MonthResults:
     """One evaluated month: what the ledger seals (as `to_json`) and the exports read.
 
@@ -380,15 +325,6 @@ def _as_json(value: Decimal) -> Decimal:
     if value == value.to_integral_value():
         return Decimal(int(value))  # JSON writes 147.0 as 147, and gives back Decimal('147')
     return Decimal(str(number(value)))
-
-
-def number(value: Decimal) -> int | float:
-    """A score as a JSON number: an int when whole (scores are whole in the scheme)."""
-    if not value.is_finite():  # so the records' JSON holds none (`canonical_bytes`, finite)
-        raise ValueError(f"not a finite number: {value}")
-    if value == value.to_integral_value():
-        return int(value)
-    return float(value)
 
 
 def results_json(
