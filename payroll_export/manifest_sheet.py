@@ -14,9 +14,13 @@ from payroll_export.model import DRAFT, Manifest, pay_date
 from payroll_export.sheet import HEADER_ROWS, MAX_SHEET_ROWS, Book, Column, Part, Row, write_table
 from payroll_export.wording import label
 
-__all__ = ["MANIFEST_SHEET", "write_manifest_sheet"]
+__all__ = ["MANIFEST_SHEET", "MONTH_ITEM", "RECORD_ITEM", "write_manifest_sheet"]
 
 MANIFEST_SHEET = "说明"
+# The items `replay --workbook` reads back (`appraisal.export.manifest_read`), each as
+# labelled from 0.2.0 and before (`payroll_export.wording.label`).
+MONTH_ITEM = ("考核月份", "考核月份 month")
+RECORD_ITEM = ("账本记录", "账本记录 ledger record")
 
 COLUMNS = (
     Column("项目", "item", max_width=30),
@@ -51,7 +55,7 @@ def _items(
     if manifest.draft:
         draft = label("草稿：未封存（appraisal run --dry-run），无账本记录", "草稿：未封存 not sealed (appraisal run --dry-run): no ledger record")  # fmt: skip
         yield DRAFT, None, draft
-    yield label("考核月份", "考核月份 month"), None, manifest.month
+    yield label(*MONTH_ITEM), None, manifest.month
     yield (
         label("发薪日", "发薪日 pay date"),
         "pay_day_of_month",
@@ -70,7 +74,7 @@ def _items(
             manifest.input_files[name],
         )
     yield label("引擎版本", "引擎版本 engine version"), None, manifest.engine_version
-    record = label("账本记录", "账本记录 ledger record")
+    record = label(*RECORD_ITEM)
     if manifest.draft:
         nowhere = label("无：草稿未封存，没有哈希", "无 none: a draft is sealed nowhere, and has no hash")  # fmt: skip
         yield record, None, nowhere

@@ -41,7 +41,6 @@ from appraisal.export.payslip_pdf import yuan
 from appraisal.export.payslip_read import payslip_text
 from appraisal.export.payslips import (
     payslip_name,
-    sealed_version,
     verify_payslip,
     write_payslips,
 )
@@ -49,6 +48,7 @@ from appraisal.export.workbook import manifest_of
 from appraisal.files.xlsx import workbook_bytes
 from appraisal.i18n.sealed import sealed_text
 from appraisal.ledger.errors import NotSealed
+from appraisal.ledger.writer import read_sealed
 from appraisal.policy.loaded import load_policy_bundle
 from payroll_export.model import PAY_LABELS
 from payroll_export.payslip_sheet import PAYSLIP_SHEET, write_payslip_sheet
@@ -275,7 +275,7 @@ def test_verify_tells_another_payslip_and_a_file_that_is_none(
 
 
 def test_a_version_that_is_not_sealed_is_named(example: Path) -> None:
-    assert sealed_version(example / "l.db", MONTH, 1).version == 1
+    assert read_sealed(example / "l.db", MONTH, 1).version == 1
     with pytest.raises(NotSealed, match=r"2026-10 has no version 2 \(versions: 1\)"):
         write_payslips(example / "l.db", MONTH, example / "v2", version=2)
 
@@ -375,7 +375,7 @@ def test_the_payslip_shows_each_deduction_and_the_net_pay(with_deductions: Path)
 
 def slip_sheet(ledger: Path, month: str) -> list[tuple[Any, ...]]:
     """The 工资条 sheet of a sealed month, written alone into a workbook and read back."""
-    record = sealed_version(ledger, month)
+    record = read_sealed(ledger, month)
     in_force = load_policy_bundle(record.policy_sources).in_force(record.period)
     employees = sorted(record.month_results().employees, key=lambda p: p.employee_id)
     book = Book(record.month, record.record_hash)

@@ -21,9 +21,9 @@ from test_ledger_integrity import cli, edit_column, example_run, run, set_gross
 
 from appraisal.audit import replay_month
 from appraisal.domain.model import Month
+from appraisal.ledger import chain as stored_module  # where a stored record is hashed
 from appraisal.ledger.chain import record_from_stored
 from appraisal.scale import replay_all
-from appraisal.scale import stored as stored_module
 
 MONTHS = ("2026-10", "2026-11", "2026-12")
 

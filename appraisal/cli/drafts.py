@@ -37,7 +37,7 @@ from appraisal.i18n import N_, _
 from appraisal.ledger.backend import ledger_argument
 from appraisal.ledger.drafts import DraftFile
 from appraisal.policy.lines import demotion_line
-from appraisal.policy.loaded import load_policy
+from appraisal.policy.loaded import Policy, load_policy
 
 __all__ = ["RESOLUTIONS", "parse_resolution", "register"]
 
@@ -174,7 +174,7 @@ def _show(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         hint = _("No roster yet: add one with appraisal draft add --month {month} --roster FILE")
         print(hint.format(month=args.month), file=out)
     else:
-        _print_preview(view, args, out)
+        _print_preview(view, policy, out)
     ids = {item.id for item in view.review}
     for decision in (d for d in view.decisions if d.item_id not in ids):
         message = _(
@@ -197,7 +197,7 @@ def _file_line(file: DraftFile) -> str:
     return terminal_safe(line)
 
 
-def _print_preview(view: DraftView, args: argparse.Namespace, out: TextIO) -> None:
+def _print_preview(view: DraftView, policy: Policy, out: TextIO) -> None:
     seen = view.preview
     assert seen is not None
     if seen.unappraised:
@@ -229,7 +229,7 @@ def _print_preview(view: DraftView, args: argparse.Namespace, out: TextIO) -> No
             print(f"  {issue}", file=out)
     if seen.computed is not None:
         print(_("Preview (草稿, not sealed):"), file=out)
-        line = demotion_line(load_policy(args.policy).in_force(args.month))
+        line = demotion_line(policy.in_force(view.month))  # the policy read once
         for text in summary_lines(seen.computed.results, line):
             print(text, file=out)
 

@@ -20,16 +20,16 @@ from appraisal.domain.errors import InputError
 from appraisal.domain.model import Issue, Month
 from appraisal.files.zipcheck import XLSX_ERRORS, xlsx_problem
 from appraisal.i18n import _
-from payroll_export.manifest_sheet import MANIFEST_SHEET
+from payroll_export.manifest_sheet import MANIFEST_SHEET, MONTH_ITEM, RECORD_ITEM
 
 __all__ = ["DRAFT_MARK", "WorkbookManifest", "read_manifest"]
 
 DRAFT_MARK = "草稿"
 # The manifest's rows as `payroll_export.manifest_sheet` writes them, (项目, 名称) → 值:
 # labelled in Chinese from 0.2.0, bilingually before (`payroll_export.wording`).
-MONTH_ROWS = (("考核月份", None), ("考核月份 month", None))
-VERSION_ROWS = (("账本记录", "version"), ("账本记录 ledger record", "version"))
-HASH_ROWS = (("账本记录", "record_hash"), ("账本记录 ledger record", "record_hash"))
+MONTH_ROWS = tuple((item, None) for item in MONTH_ITEM)
+VERSION_ROWS = tuple((item, "version") for item in RECORD_ITEM)
+HASH_ROWS = tuple((item, "record_hash") for item in RECORD_ITEM)
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 # Far more than the manifest of any month: it lists the input files and the split sheets.
 MAX_MANIFEST_ROWS = 10_000

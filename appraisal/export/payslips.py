@@ -48,7 +48,6 @@ __all__ = [
     "PayslipCheck",
     "payslip_bytes",
     "payslip_name",
-    "sealed_version",
     "verify_payslip",
     "write_payslips",
 ]
@@ -80,7 +79,7 @@ def write_payslips(
         raise ValueError(f"format must be one of {', '.join(FORMATS)}, got {fmt!r}")
     if passwords is not None and fmt != "pdf":
         raise AppraisalError("--passwords encrypts PDF payslips only: use --format pdf")
-    record = sealed_version(ledger_path, month, version)
+    record = read_sealed(ledger_path, month, version)
     book = _Payslips(record)
     secrets = _passwords_for(book.employees, passwords)
     names = _names(book.employees, record.month, fmt)
@@ -155,7 +154,7 @@ def verify_payslip(
     lines of text that differ, or the same text saved again by another program.
     """
     data = found if isinstance(found, bytes) else Path(found).read_bytes()
-    record = sealed_version(ledger_path, month, version)
+    record = read_sealed(ledger_path, month, version)
     fmt = "xlsx" if data.startswith(b"PK\x03\x04") else "pdf"
     if not data.startswith((b"%PDF", b"PK\x03\x04")):
         return PayslipCheck(False, ("the file is neither a PDF nor an Excel workbook",))
@@ -163,14 +162,6 @@ def verify_payslip(
     if expected == data:
         return PayslipCheck(True, ())
     return PayslipCheck(False, tuple(payslip_differences(expected, data, fmt, password)))
-
-
-def sealed_version(
-    ledger_path: str | Path, month: Month | str, version: int | None = None
-) -> SealedMonth:
-    """The month's current record (`read_sealed`), or its ``version``, once the chain up
-    to that record is verified (`ChainBroken`). `NotSealed` names the versions there are."""
-    return read_sealed(ledger_path, month, version)
 
 
 def payslip_name(employee_id: str, name: str, month: str, fmt: str) -> str:

@@ -26,11 +26,13 @@ from appraisal.ledger.records import JSON_FIELDS, NewSeal, SealedMonth
 from appraisal.ledger.texts import StoredText, stored_chunks, stored_text
 
 __all__ = [
+    "Links",
     "Place",
     "chain_problems",
     "content_problems",
     "fingerprint_of",
     "record_hash",
+    "record_problems",
     "version_problems",
 ]
 
@@ -96,30 +98,64 @@ def chain_problems(rows: Iterable[Mapping[str, Any]]) -> list[str]:
     """Every problem of the chain ``rows`` form (records as stored, in seq order), one
     message each naming its record; [] when the chain holds."""
     problems: list[str] = []
-    expected_seq, link = 1, ""
-    versions: dict[str, Place] = {}  # month -> its newest version so far
+    links = Links()
     for stored in rows:
+        problems += links.before(stored)
+        found, parsed = _content(stored)
+        problems += found
+        if parsed:  # a record that does not parse has no place to check
+            problems += links.after(stored)
+    return problems
+
+
+class Links:
+    """The links of a chain, read record by record in seq order: each record's seq
+    follows the one before, its prev_hash is that record's hash (`before`), and its
+    version follows its month's (`after`). Only these columns are read: what a replay
+    checks of the whole ledger (`appraisal.scale.stored`)."""
+
+    def __init__(self) -> None:
+        self.expected_seq, self.link = 1, ""
+        self.newest: dict[str, Place] = {}  # month -> its newest version so far
+
+    def before(self, stored: Mapping[str, Any]) -> list[str]:
         seq, where = stored["seq"], where_of(stored)
-        if seq != expected_seq:
-            gap = str(expected_seq) if seq == expected_seq + 1 else f"{expected_seq}-{seq - 1}"
+        problems = []
+        if seq != self.expected_seq:
+            expected = self.expected_seq
+            gap = str(expected) if seq == expected + 1 else f"{expected}-{seq - 1}"
             problems.append(
                 f"{where}: " + _("record seq {gap} is missing before it").format(gap=gap)
             )
-        if stored["prev_hash"] != link:
+        if stored["prev_hash"] != self.link:
             problems.append(f"{where}: " + _("prev_hash does not match the record before it"))
-        expected_seq, link = seq + 1, stored["record_hash"]
-        if not _holds(stored):
-            # Only a record that fails the quick check is parsed, to say what is wrong.
-            try:
-                record = record_from_stored(stored)
-            except ValueError as exc:
-                problems.append(f"{where}: {exc}")
-                continue
-            problems += [f"{where}: {p}" for p in content_problems(record, stored)]
+        self.expected_seq, self.link = seq + 1, stored["record_hash"]
+        return problems
+
+    def after(self, stored: Mapping[str, Any]) -> list[str]:
         place = Place.of(stored)
-        problems += [f"{where}: {p}" for p in version_problems(place, versions)]
-        versions[place.month] = place
-    return problems
+        problems = [f"{where_of(stored)}: {p}" for p in version_problems(place, self.newest)]
+        self.newest[place.month] = place
+        return problems
+
+
+def record_problems(stored: Mapping[str, Any]) -> list[str]:
+    """What is wrong with one stored record's content, naming it; [] when its texts
+    hash to its record_hash and fingerprint (nothing is parsed then)."""
+    return _content(stored)[0]
+
+
+def _content(stored: Mapping[str, Any]) -> tuple[list[str], bool]:
+    """`record_problems`, and whether the record parsed (only one that fails the quick
+    check is parsed, to say what is wrong)."""
+    if _holds(stored):
+        return [], True
+    where = where_of(stored)
+    try:
+        record = record_from_stored(stored)
+    except ValueError as exc:
+        return [f"{where}: {exc}"], False
+    return [f"{where}: {p}" for p in content_problems(record, stored)], True
 
 
 def _holds(stored: Mapping[str, Any]) -> bool:
