@@ -16,10 +16,13 @@ from __future__ import annotations
 
 import gettext
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import cache
 from pathlib import Path
 
-__all__ = ["LANGUAGES", "N_", "_", "in_language", "language", "set_language"]
+__all__ = ["LANGUAGES", "N_", "_", "in_language", "language", "set_language", "speaking"]
 
 LANGUAGES = ("zh", "en")
 DOMAIN = "appraisal"
@@ -27,6 +30,9 @@ LOCALE_DIR = Path(__file__).parent / "locale"
 ENVIRONMENT = "APPRAISAL_LANG"
 
 _chosen: list[str] = []  # set_language's choice, which outranks the environment
+# One request's language on the web page (`speaking`), which outranks both: each request
+# of the server runs in its own context, so one user's English is not another's.
+_spoken: ContextVar[str | None] = ContextVar("appraisal_language", default=None)
 
 
 def language() -> str:
@@ -34,6 +40,9 @@ def language() -> str:
 
     Only the part before ``_`` or ``.`` counts (``en_US.UTF-8`` is en); anything not
     known is zh."""
+    spoken = _spoken.get()
+    if spoken is not None:
+        return spoken
     if _chosen:
         return _chosen[-1]
     wanted = os.environ.get(ENVIRONMENT, "").strip().lower().replace("-", "_")
@@ -49,6 +58,17 @@ def set_language(lang: str | None) -> None:
             message = _("language must be one of {languages}, got {lang}")
             raise ValueError(message.format(languages=", ".join(LANGUAGES), lang=repr(lang)))
         _chosen.append(lang)
+
+
+@contextmanager
+def speaking(lang: str) -> Iterator[None]:
+    """``lang`` (one of `LANGUAGES`, else zh) for the messages made inside the block, in
+    this context only: the web server words each request in its user's language."""
+    token = _spoken.set(lang if lang in LANGUAGES else "zh")
+    try:
+        yield
+    finally:
+        _spoken.reset(token)
 
 
 @cache

@@ -27,6 +27,8 @@ TARGET = HERE / "locale" / "zh" / "LC_MESSAGES"
 ROOT = HERE.parent.parent
 SOURCES = ("appraisal", "payroll_export")
 KEYWORDS = {"_": None, "N_": None}
+# The web page's templates (appraisal/web/templates) mark their texts with _() too.
+METHODS = [("**.py", "python"), ("**/templates/**.html", "jinja2.ext:babel_extract")]
 
 
 def build() -> tuple[bytes, bytes, list[str]]:
@@ -64,7 +66,7 @@ def missing() -> list[str]:
     marked = set()
     for source in SOURCES:
         for _file, _line, message, _comments, _context in extract_from_dir(
-            ROOT / source, keywords=KEYWORDS, comment_tags=()
+            ROOT / source, method_map=METHODS, keywords=KEYWORDS, comment_tags=()
         ):
             if isinstance(message, str):
                 marked.add(message)
