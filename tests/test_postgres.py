@@ -344,3 +344,25 @@ def test_the_commands_take_a_postgresql_ledger(
     assert main(["ledger", "copy", str(ledger_target), str(copy)]) == 0
     assert main(["--lang", "en", "replay", "--month", "2026-10", "--ledger", str(copy)]) == 0
     assert f"Record hash {record}; ledger chain intact." in capsys.readouterr().out
+
+
+def test_the_draft_commands_take_a_postgresql_ledger(
+    ledger_target: LedgerTarget, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`draft add`, `draft show` and `seal` on either backend: before, the draft commands
+    asked for a ledger file and refused a connection string ("no ledger at …")."""
+    from appraisal.cli import main
+
+    root = Path(__file__).resolve().parents[1]
+    ledger = ["--month", "2026-10", "--ledger", str(ledger_target)]
+    add = ["--roster", str(root / "examples" / "roster.csv")]
+    add += ["--events", str(root / "examples" / "events.csv"), "--by", "hr"]
+    assert main(["--lang", "en", "draft", "add", *ledger, *add]) == 0
+    assert main(["--lang", "en", "draft", "show", *ledger]) == 0
+    shown_draft = capsys.readouterr().out
+    assert "Draft of 2026-10" in shown_draft and ": 2 files" in shown_draft
+    assert main(["--lang", "en", "seal", *ledger, "--by", "hr"]) == 0
+    assert "The 2026-10 draft is cleared." in capsys.readouterr().out
+    with Ledger(ledger_target) as opened:
+        assert draft_months(opened) == []
+        assert opened.current("2026-10") is not None

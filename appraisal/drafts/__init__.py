@@ -11,19 +11,23 @@ from __future__ import annotations
 
 import dataclasses
 import getpass
-import tempfile
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from decimal import Decimal
 from pathlib import Path
 
 from appraisal.domain.errors import AppraisalError, InputError
-from appraisal.domain.model import Event, Issue, Kind, Month, Source
+from appraisal.domain.model import Issue, Month
 from appraisal.domain.suggest import closest
+from appraisal.drafts.inputs import (
+    DAY_KINDS,
+    decision_event,
+    materialised,
+    with_decisions,
+)
 from appraisal.files.input import read_input
 from appraisal.i18n import _
+from appraisal.ledger.backend import LedgerTarget, ledger_exists
 from appraisal.ledger.drafts import (
     Decision,
     DraftFile,
@@ -43,7 +47,6 @@ from appraisal.progress import NO_PROGRESS, Progress
 from appraisal.read.deductions import read_deductions
 from appraisal.read.imports.convert import detect_profile
 from appraisal.read.imports.records import ReviewItem
-from appraisal.read.inputs import MonthInputs, read_inputs
 from appraisal.read.parse import parse_events
 from appraisal.read.tables import read_event_tables
 
@@ -53,15 +56,12 @@ __all__ = [
     "DraftView",
     "Sealed",
     "add_files",
+    "decision_event",
     "remove",
     "resolve",
     "seal_draft",
     "show",
 ]
-
-DECISION_SOURCE = "draft decision {item}"  # the source file of a decision's event
-DAY_KINDS = {"absent": Kind.ABSENT, "personal_leave": Kind.PERSONAL_LEAVE}
-DAY_KINDS["sick_leave"] = Kind.SICK_LEAVE
 
 
 class DraftError(AppraisalError):
@@ -96,29 +96,11 @@ def who(by: str | None) -> str:
     return by if by else getpass.getuser()
 
 
-def decision_event(item: ReviewItem, decision: Decision) -> Event | None:
-    """The input event a decision makes: none for ``normal``, else its kind on the item's
-    day (a whole day, or the minutes late), its source the decision itself."""
-    if decision.resolution == "normal":
-        return None
-    kind, _, minutes = decision.resolution.partition(":")
-    note = f"decided by {decision.decided_by} at {decision.decided_at}: {decision.reason}"
-    note += f" (review item {item.file}:{item.cell} {item.what})"
-    return Event(
-        employee_id=item.employee_id,
-        date=item.date,
-        kind=Kind.LATE if kind == "late" else DAY_KINDS[kind],
-        source=Source(DECISION_SOURCE.format(item=item.id), 1),
-        value=Decimal(minutes) if kind == "late" else Decimal(1),
-        note=note,
-    )
-
-
 # -- the commands ---------------------------------------------------------------------
 
 
 def add_files(
-    ledger_path: Path,
+    ledger_path: LedgerTarget,
     month: Month,
     given: Sequence[tuple[str, Path]],
     by: str | None,
@@ -170,7 +152,7 @@ def _problems_of(
     paths = {str(path) for _, path in new}
     if any(f.role == "roster" for f in files):
         given = {len(kept) + n: path for n, (_, path) in enumerate(new)}
-        with _materialised(files, given) as (inputs_of, _tidy):
+        with materialised(files, given) as (inputs_of, _tidy):
             _, issues = inputs_of(month, policy)
         return [issue for issue in issues if issue.file in paths]
     issues = []
@@ -191,22 +173,22 @@ def _problems_of(
     return issues
 
 
-def show(ledger_path: Path, month: Month, policy: Policy) -> DraftView:
+def show(ledger_path: LedgerTarget, month: Month, policy: Policy) -> DraftView:
     """`draft show`: the draft's files and decisions, and the preview of sealing it now."""
     files, made = _draft_of(ledger_path, month)
     roster = [f for f in files if f.role == "roster"]
     if not roster:
         return DraftView(month, tuple(files), tuple(made), (), None)
-    with _materialised(files) as (inputs_of, tidy):
+    with materialised(files) as (inputs_of, tidy):
         inputs, _issues = inputs_of(month, policy)
-        applied = _with_decisions(inputs, made)
+        applied = with_decisions(inputs, made)
         seen = preview(policy, applied, ledger_path)
         seen = dataclasses.replace(seen, issues=[tidy(i) for i in seen.issues])
     return DraftView(month, tuple(files), tuple(made), inputs.review, seen)
 
 
 def resolve(
-    ledger_path: Path,
+    ledger_path: LedgerTarget,
     month: Month,
     item_id: str,
     resolution: str,
@@ -219,7 +201,7 @@ def resolve(
     if not any(f.role == "roster" for f in files):
         message = _("the {month} draft has no roster yet, so no review items to resolve")
         raise DraftError(message.format(month=month))
-    with _materialised(files) as (inputs_of, _tidy):
+    with materialised(files) as (inputs_of, _tidy):
         inputs, _issues = inputs_of(month, policy)
     items = {item.id: item for item in inputs.review}
     if item_id not in items:
@@ -232,7 +214,7 @@ def resolve(
     return items[item_id], decision
 
 
-def remove(ledger_path: Path, month: Month, what: str) -> DraftFile | Decision:
+def remove(ledger_path: LedgerTarget, month: Month, what: str) -> DraftFile | Decision:
     """`draft remove`: a file (by its name or a prefix of its sha256) or a decision (by its
     item's id) taken out of the draft."""
     files, made = _draft_of(ledger_path, month)
@@ -264,7 +246,7 @@ def _clear(writer: Writer, month: Month) -> None:
 
 
 def seal_draft(
-    ledger_path: Path,
+    ledger_path: LedgerTarget,
     month: Month,
     policy: Policy,
     *,
@@ -281,9 +263,9 @@ def seal_draft(
     if not any(f.role == "roster" for f in files):
         raise DraftError(_("the {month} draft has no roster; nothing to seal").format(month=month))
     progress.stage("reading")
-    with _materialised(files) as (inputs_of, tidy):
+    with materialised(files) as (inputs_of, tidy):
         inputs, _issues = inputs_of(month, policy)
-        applied = _with_decisions(inputs, made)
+        applied = with_decisions(inputs, made)
         try:
             outcome = run_month(
                 policy,
@@ -312,9 +294,9 @@ def seal_draft(
 # -- the draft read back --------------------------------------------------------------
 
 
-def _draft_of(ledger_path: Path, month: Month) -> tuple[list[DraftFile], list[Decision]]:
+def _draft_of(ledger_path: LedgerTarget, month: Month) -> tuple[list[DraftFile], list[Decision]]:
     """The month's draft, or `DraftError`: no ledger there, or no draft for the month."""
-    if not ledger_path.is_file():
+    if not ledger_exists(ledger_path):
         message = _("no ledger at {ledger}; start a draft with appraisal draft add")
         raise DraftError(message.format(ledger=ledger_path))
     with Ledger(ledger_path) as ledger:
@@ -331,70 +313,3 @@ def _draft_of(ledger_path: Path, month: Month) -> tuple[list[DraftFile], list[De
 def _hint(word: str, choices: Iterable[str]) -> str:
     meant = closest(word, choices)
     return _("; did you mean {meant}?").format(meant=meant) if meant else ""
-
-
-InputsOf = Callable[[Month, Policy], tuple[MonthInputs, list[Issue]]]
-
-
-@contextmanager
-def _materialised(
-    files: Sequence[DraftFile], given: dict[int, Path] | None = None
-) -> Iterator[tuple[InputsOf, Callable[[Issue], Issue]]]:
-    """The draft's files written under their own names, each in its own folder (two
-    managers may both send ``input.xlsx``), and read together as `run` reads them.
-    ``given``: files not stored yet, read from the path the user gave. The second value
-    names a file of the draft in a message by its name instead of the folder it was
-    written to."""
-    with tempfile.TemporaryDirectory(prefix="appraisal-draft-") as folder:
-        paths: dict[int, Path] = {}
-        for number, file in enumerate(files):
-            if given is not None and number in given:
-                paths[number] = given[number]
-                continue
-            place = Path(folder) / str(number)
-            place.mkdir()
-            paths[number] = place / file.name
-            paths[number].write_bytes(file.content)
-
-        def inputs_of(month: Month, policy: Policy) -> tuple[MonthInputs, list[Issue]]:
-            by_role = {
-                role: [paths[n] for n, f in enumerate(files) if f.role == role]
-                for role in ("roster", "events", "deductions")
-            }
-            deductions = by_role["deductions"][0] if by_role["deductions"] else None
-            inputs, issues = read_inputs(
-                month,
-                by_role["roster"][0],
-                by_role["events"],
-                hours_per_day=policy.in_force(month).doc.attendance.hours_per_day,
-                deductions_path=deductions,
-            )
-            review = tuple(dataclasses.replace(i, file=name(i.file)) for i in inputs.review)
-            return dataclasses.replace(inputs, review=review), issues
-
-        prefix = str(Path(folder)) + "/"
-
-        def name(text: str) -> str:
-            while prefix in text:
-                start = text.index(prefix)
-                text = text[:start] + text[start + len(prefix) :].partition("/")[2]
-            return text
-
-        def tidy(issue: Issue) -> Issue:
-            return dataclasses.replace(issue, file=name(issue.file), message=name(issue.message))
-
-        yield inputs_of, tidy
-
-
-def _with_decisions(inputs: MonthInputs, made: Sequence[Decision]) -> MonthInputs:
-    """The inputs with an event for each decision on one of their review items."""
-    items = {item.id: item for item in inputs.review}
-    events = [
-        event
-        for decision in made
-        if decision.item_id in items
-        and (event := decision_event(items[decision.item_id], decision)) is not None
-    ]
-    if not events:
-        return inputs
-    return dataclasses.replace(inputs, events=(*inputs.events, *events))
