@@ -9,9 +9,8 @@ from decimal import Decimal
 
 import pytest
 
-from appraisal.cli.drafts import parse_resolution
 from appraisal.domain.model import Kind
-from appraisal.drafts import decision_event
+from appraisal.drafts import decision_event, parse_resolution
 from appraisal.ledger.drafts import Decision
 from appraisal.read.imports.records import ReviewItem
 

@@ -4,7 +4,6 @@ reviewed, previewed, then sealed on purpose (issue 10)."""
 from __future__ import annotations
 
 import argparse
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import TextIO
 
@@ -23,13 +22,21 @@ from appraisal.cli.common import (
 from appraisal.cli.run import print_sealed, print_written
 from appraisal.domain.text import terminal_safe
 from appraisal.drafts import (
-    DAY_KINDS,
+    RESOLUTIONS,
     DraftView,
     add_files,
+    parse_resolution,
     remove,
     resolve,
     seal_draft,
     show,
+)
+from appraisal.drafts.lines import (
+    added_line,
+    file_line,
+    removed_line,
+    replaced_line,
+    resolved_line,
 )
 from appraisal.export.summary import summary_lines
 from appraisal.files.clash import Output, Read
@@ -41,8 +48,6 @@ from appraisal.policy.loaded import Policy, load_policy
 
 __all__ = ["RESOLUTIONS", "parse_resolution", "register"]
 
-#: How a review item may be resolved; ``late:MIN`` takes the minutes late.
-RESOLUTIONS = ("normal", "absent", "personal_leave", "sick_leave", "late:MIN")
 #: The roles of a draft's files, as its lines name them.
 ROLES = (N_("roster"), N_("events"), N_("deductions"))
 
@@ -134,30 +139,9 @@ def _add(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return EXIT_USAGE
     added, replaced = add_files(args.ledger, args.month, given, args.by, load_policy(args.policy))
     for file, status in added:
-        if status == "same":
-            message = _(
-                "{file}: already in the {month} draft (the same bytes, sha256 {sha256}); "
-                "nothing new stored"
-            )
-        else:
-            message = _(
-                "Added {role} {file} (sha256 {sha256}) to the {month} draft, from {by} at {at}"
-            )
-        said = message.format(
-            role=_(file.role),
-            file=file.name,
-            sha256=file.sha256[:12],
-            month=args.month,
-            by=file.added_by,
-            at=file.added_at,
-        )
-        print(terminal_safe(said), file=out)
+        print(terminal_safe(added_line(file, status, args.month)), file=out)
     for file in replaced:
-        message = _("It replaces the roster {file} (sha256 {sha256}) sent by {by} at {at}")
-        said = message.format(
-            file=file.name, sha256=file.sha256[:12], by=file.added_by, at=file.added_at
-        )
-        print(terminal_safe(said), file=out)
+        print(terminal_safe(replaced_line(file)), file=out)
     return EXIT_OK
 
 
@@ -187,14 +171,7 @@ def _show(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _file_line(file: DraftFile) -> str:
-    line = _("{role} {file}  sha256 {sha256}  by {by} at {at}").format(
-        role=f"{_(file.role):<10}",
-        file=file.name,
-        sha256=file.sha256[:12],
-        by=file.added_by,
-        at=file.added_at,
-    )
-    return terminal_safe(line)
+    return terminal_safe(file_line(file, width=10))
 
 
 def _print_preview(view: DraftView, policy: Policy, out: TextIO) -> None:
@@ -241,37 +218,13 @@ def _resolve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     item, decision = resolve(
         args.ledger, args.month, args.item, args.resolution, args.by, args.reason, policy
     )
-    applied = (
-        _("no event (counts as a normal day)")
-        if decision.resolution == "normal"
-        else _("an event {resolution} from draft decision {item}").format(
-            resolution=decision.resolution, item=item.id
-        )
-    )
-    message = _("Resolved {item} ({what}) as {resolution}, by {by} at {at}: {applied}")
-    said = message.format(
-        item=item.id,
-        what=item,
-        resolution=decision.resolution,
-        by=decision.decided_by,
-        at=decision.decided_at,
-        applied=applied,
-    )
-    print(said, file=out)
+    print(resolved_line(item, decision), file=out)
     return EXIT_OK
 
 
 def _remove(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     gone = remove(args.ledger, args.month, args.what)
-    if isinstance(gone, DraftFile):
-        said = _("Removed {file} from the {month} draft").format(
-            file=_file_line(gone), month=args.month
-        )
-    else:
-        said = _("Removed the decision on {item} ({resolution}) from the {month} draft").format(
-            item=gone.item_id, resolution=gone.resolution, month=args.month
-        )
-    print(terminal_safe(said), file=out)
+    print(terminal_safe(removed_line(gone, args.month, width=10)), file=out)
     return EXIT_OK
 
 
@@ -305,22 +258,3 @@ def _seal(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             print(f"  {item.id}  {item}", file=out)
     print_written(args, out)
     return EXIT_OK
-
-
-def parse_resolution(text: str) -> str:
-    """``normal``, ``absent``, ``personal_leave``, ``sick_leave`` or ``late:MIN`` (MIN a
-    whole number of minutes above 0); ValueError saying why not."""
-    if text in ("normal", *DAY_KINDS):
-        return text
-    kind, _colon, minutes = text.partition(":")
-    if kind == "late":
-        try:
-            value = Decimal(minutes)
-        except InvalidOperation:
-            value = Decimal(0)
-        if value.is_finite() and value == value.to_integral_value() and value > 0:
-            return f"late:{int(value)}"
-        message = _("late:MIN takes whole minutes above 0, not {minutes}")
-        raise ValueError(message.format(minutes=repr(minutes)))
-    message = _("{text} is not one of {resolutions}")
-    raise ValueError(message.format(text=repr(text), resolutions=", ".join(RESOLUTIONS)))

@@ -21,8 +21,10 @@ from appraisal.domain.model import Issue, Month
 from appraisal.domain.suggest import closest
 from appraisal.drafts.inputs import (
     DAY_KINDS,
+    RESOLUTIONS,
     decision_event,
     materialised,
+    parse_resolution,
     with_decisions,
 )
 from appraisal.files.input import read_input
@@ -52,11 +54,13 @@ from appraisal.read.tables import read_event_tables
 
 __all__ = [
     "DAY_KINDS",
+    "RESOLUTIONS",
     "DraftError",
     "DraftView",
     "Sealed",
     "add_files",
     "decision_event",
+    "parse_resolution",
     "remove",
     "resolve",
     "seal_draft",

@@ -6,20 +6,31 @@ import dataclasses
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from appraisal.domain.model import Event, Issue, Kind, Month, Source
+from appraisal.i18n import _
 from appraisal.ledger.drafts import Decision, DraftFile
 from appraisal.policy.loaded import Policy
 from appraisal.read.imports.records import ReviewItem
 from appraisal.read.inputs import MonthInputs, read_inputs
 
-__all__ = ["DAY_KINDS", "DECISION_SOURCE", "decision_event", "materialised", "with_decisions"]
+__all__ = [
+    "DAY_KINDS",
+    "DECISION_SOURCE",
+    "RESOLUTIONS",
+    "decision_event",
+    "materialised",
+    "parse_resolution",
+    "with_decisions",
+]
 
 DECISION_SOURCE = "draft decision {item}"  # the source file of a decision's event
 DAY_KINDS = {"absent": Kind.ABSENT, "personal_leave": Kind.PERSONAL_LEAVE}
 DAY_KINDS["sick_leave"] = Kind.SICK_LEAVE
+#: How a review item may be resolved; ``late:MIN`` takes the minutes late.
+RESOLUTIONS = ("normal", "absent", "personal_leave", "sick_leave", "late:MIN")
 
 
 def decision_event(item: ReviewItem, decision: Decision) -> Event | None:
@@ -105,3 +116,22 @@ def with_decisions(inputs: MonthInputs, made: Sequence[Decision]) -> MonthInputs
     if not events:
         return inputs
     return dataclasses.replace(inputs, events=(*inputs.events, *events))
+
+
+def parse_resolution(text: str) -> str:
+    """``normal``, ``absent``, ``personal_leave``, ``sick_leave`` or ``late:MIN`` (MIN a
+    whole number of minutes above 0); ValueError saying why not."""
+    if text in ("normal", *DAY_KINDS):
+        return text
+    kind, _colon, minutes = text.partition(":")
+    if kind == "late":
+        try:
+            value = Decimal(minutes)
+        except InvalidOperation:
+            value = Decimal(0)
+        if value.is_finite() and value == value.to_integral_value() and value > 0:
+            return f"late:{int(value)}"
+        message = _("late:MIN takes whole minutes above 0, not {minutes}")
+        raise ValueError(message.format(minutes=repr(minutes)))
+    message = _("{text} is not one of {resolutions}")
+    raise ValueError(message.format(text=repr(text), resolutions=", ".join(RESOLUTIONS)))
