@@ -11,7 +11,7 @@ DEV := $(VENV)/.installed-dev
 # says "Editable installation" about every such install, for information only.
 PIP_INSTALL := PYTHONWARNINGS="ignore:Editable installation" $(BIN)/python -m pip install --quiet
 
-.PHONY: check lint types imports test example bench clean messages
+.PHONY: check lint types imports test example serve bench clean messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,16 @@ example: $(RUNTIME)
 	$(BIN)/appraisal run --month 2026-10 --roster examples/roster.csv --events examples/events.csv \
 		--ledger examples/out/example.db --json examples/out/results.json \
 		--out examples/out/salary_2026-10.xlsx
+
+# The web page on a demo month (docs/web.md): examples/web/demo.sh makes the ledger
+# examples/out/web.db (2026-09 sealed, a draft of 2026-10 with a 缺卡 day to review) and
+# examples/out/users.yaml (the demo logins, which it prints); then the server, on
+# 127.0.0.1:8000 (make serve SERVE_PORT=8001 for another port) until Ctrl-C.
+SERVE_PORT ?= 8000
+serve: $(RUNTIME)
+	APPRAISAL=$(BIN)/appraisal SERVE_PORT=$(SERVE_PORT) sh examples/web/demo.sh
+	$(BIN)/appraisal serve --ledger examples/out/web.db --users examples/out/users.yaml \
+		--host 127.0.0.1 --port $(SERVE_PORT)
 
 bench: $(DEV)
 	$(BIN)/python bench/evaluate.py

@@ -166,6 +166,12 @@ def test_what_if_over_january_shows_the_2027_clauses(
     assert "KF004 刘洋 (电话客服组): 总分 score 150 → 155; fines 30.00 → 50.00" in january
     assert "rules: attendance.lateness.within_hour, score.criteria.csat" in january
     assert digest(lived) == before
+    # In Chinese the pay fields are named as the pay sheet names them (罚款, not fines).
+    assert run("--lang", "zh", "what-if", "--policy", POLICY_2027, "--from", "2027-01",
+               "--to", "2027-01", "--ledger", lived) == 0  # fmt: skip
+    chinese = capsys.readouterr().out
+    assert "KF002 李秀英 (来宾客服组): 罚款 10.00 → 20.00;" in chinese
+    assert "fines" not in chinese
 
 
 # -- refusals ------------------------------------------------------------------------

@@ -25,17 +25,25 @@ from collections.abc import Sequence
 from functools import partial
 from typing import TextIO
 
-from appraisal.cli import audit, drafts, ledger_cmd, lifecycle, payslips, run, tools
-from appraisal.cli.common import CHANGED, EXIT_PROBLEMS, STORED, WRITTEN, WRITTEN_OR_SEALED
+from appraisal.cli import (
+    audit,
+    drafts,
+    ledger_cmd,
+    lifecycle,
+    payslips,
+    run,
+    serve,
+    tools,
+    users,
+)
+from appraisal.cli.common import EXIT_PROBLEMS
 from appraisal.cli.help import TranslatedHelp, translate_argparse
 from appraisal.cli.progress import progress_for
-from appraisal.domain.errors import AppraisalError, BadFile, InputError, WriteFailed
-from appraisal.domain.model import Issue
-from appraisal.domain.text import terminal_safe
+from appraisal.domain.errors import AppraisalError
 from appraisal.domain.version import __version__
-from appraisal.i18n import LANGUAGES, N_, _, set_language
+from appraisal.i18n import LANGUAGES, N_, set_language
 from appraisal.ledger.backend import shown
-from appraisal.ledger.errors import AlreadySealed, NothingToAmend
+from appraisal.problems import problem_messages
 
 __all__ = ["main"]
 
@@ -74,66 +82,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _report(error: AppraisalError, args: argparse.Namespace, err: TextIO) -> None:
-    """What went wrong, as the user reads it; every issue of the error, then a count.
-
-    Text from the user's files and arguments is shown with its control characters
-    escaped (`terminal_safe`), so a name can never clear or retitle the terminal.
-    """
-    if isinstance(error, InputError | BadFile):
-        _print_issues(error.issues, err, error.what, then=args.then)
-        return
+    """What went wrong, as the user reads it (`appraisal.problems`): every issue of the
+    error, then a count; or the ledger's refusal, saying what to do."""
     ledger = getattr(args, "ledger", None)  # `ledger copy` names two
     where = shown(ledger) if ledger is not None else ""
-    if isinstance(error, AlreadySealed):
-        message = _(
-            "{ledger}: {month} is already sealed (version {version}) with other inputs, policy "
-            'or carried state; nothing was changed. To replace it, run again with --amend "REASON".'
-        ).format(ledger=where, month=args.month, version=error.current.version)
-    elif isinstance(error, NothingToAmend):
-        message = _("{ledger}: {month} is not sealed yet; run it without --amend.").format(
-            ledger=where, month=args.month
-        )
-    elif isinstance(error, WriteFailed):
-        message = str(error)
-    else:  # the ledger's other refusals
-        message = f"{where}: {error}" if where else str(error)
-    print(terminal_safe(message), file=err)
-
-
-#: The last line after a list of problems, by what the command would have done (its
-#: ``then``), for one problem and for several.
-CLOSINGS = {
-    WRITTEN_OR_SEALED: (
-        N_("{count} problem in the {what}; nothing was written or sealed."),
-        N_("{count} problems in the {what}; nothing was written or sealed."),
-    ),
-    WRITTEN: (
-        N_("{count} problem in the {what}; nothing was written."),
-        N_("{count} problems in the {what}; nothing was written."),
-    ),
-    STORED: (
-        N_("{count} problem in the {what}; nothing was stored."),
-        N_("{count} problems in the {what}; nothing was stored."),
-    ),
-    CHANGED: (
-        N_("{count} problem in the {what}; nothing was changed."),
-        N_("{count} problems in the {what}; nothing was changed."),
-    ),
-    ".": (N_("{count} problem in the {what}."), N_("{count} problems in the {what}.")),
-}
-#: What a list of problems is in (`InputError.what` and the `BadFile` kinds).
-WHATS = (
-    N_("input"),
-    N_("policy"),
-    N_("profile"),
-    N_("file"),
-    N_("roster"),
-    N_("export"),
-    N_("workbook"),
-    N_("payslip"),
-    N_("payslips"),
-    N_("passwords"),
-)
+    month = str(getattr(args, "month", ""))
+    then = getattr(args, "then", ".")
+    for line in problem_messages(error, ledger=where, month=month, then=then):
+        print(line, file=err)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -156,7 +112,7 @@ def _parser() -> argparse.ArgumentParser:
     quiet.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS, help=LANG_HELP)
     command = partial(commands.add_parser, parents=[quiet], formatter_class=TranslatedHelp)
 
-    for module in (run, audit, payslips, drafts, lifecycle, tools, ledger_cmd):
+    for module in (run, audit, payslips, drafts, lifecycle, tools, ledger_cmd, serve, users):
         module.register(command)
     return parser
 
@@ -170,14 +126,6 @@ def _language_asked(arguments: Sequence[str]) -> str | None:
     except SystemExit:  # a wrong --lang: the full parser says so, in the default language
         return None
     return known.lang  # type: ignore[no-any-return]
-
-
-def _print_issues(issues: Sequence[Issue], err: TextIO, what: str, then: str) -> None:
-    for issue in issues:
-        print(issue, file=err)
-    count = len(issues)
-    ending = CLOSINGS.get(then, CLOSINGS["."])[0 if count == 1 else 1]
-    print(_(ending).format(count=count, what=_(what)), file=err)
 
 
 if __name__ == "__main__":  # pragma: no cover

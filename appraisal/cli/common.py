@@ -12,6 +12,7 @@ from appraisal.domain.model import Month
 from appraisal.files.clash import Output, Read, output_problems
 from appraisal.i18n import _
 from appraisal.ledger.backend import LedgerTarget, is_dsn
+from appraisal.problems import CHANGED, STORED, WRITTEN, WRITTEN_OR_SEALED
 from appraisal.read.imports.records import ReviewItem
 
 __all__ = [
@@ -32,11 +33,6 @@ __all__ = [
 ]
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
-# How a list of problems ends, by what the command would have done.
-WRITTEN_OR_SEALED = "; nothing was written or sealed."
-WRITTEN = "; nothing was written."
-STORED = "; nothing was stored."
-CHANGED = "; nothing was changed."
 
 #: `add_parser` of the commands, with the options every command takes (--quiet): a
 #: module's ``register(command)`` adds its commands with it.

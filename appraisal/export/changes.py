@@ -22,7 +22,7 @@ from typing import Any
 
 from appraisal.domain.money import text
 from appraisal.domain.results import PAY_FIELDS, EmployeeResult, MonthResults, TraceEntry, number
-from appraisal.i18n import N_, _
+from appraisal.i18n import N_, _, language
 from payroll_export.changes_model import (
     ChangeReport,
     EmployeeChange,
@@ -30,6 +30,7 @@ from payroll_export.changes_model import (
     MonthChanges,
 )
 from payroll_export.changes_workbook import changes_workbook
+from payroll_export.model import PAY_LABELS
 
 __all__ = [
     "change_lines",
@@ -187,8 +188,12 @@ def _change_parts(change: EmployeeChange) -> Iterator[str]:
             before=", ".join(change.titles_before) or "—",
             after=", ".join(change.titles_after) or "—",
         )
+    chinese = language() == "zh"
     for field in change.pay:
-        yield f"{field.name} {text(field.before)} → {text(field.after)}"
+        label = (
+            PAY_LABELS[field.name][0 if chinese else 1] if field.name in PAY_LABELS else field.name
+        )
+        yield f"{label} {text(field.before)} → {text(field.after)}"
     gross = change.gross
     if gross.delta:
         moved = (

@@ -184,9 +184,9 @@ class _EventRows:
         """The number of a cell, or why it is not one the column can hold."""
         number = self.values.number(text)
         if number is None:
-            return f"not a number: {shown(text)}"
+            return _("not a number: {value}").format(value=shown(text))
         if not fits(number, *NUMBER_LIMITS[column]):
-            return f"{number_limit(column)}, got {shown(text)}"
+            return _("{limit}, got {value}").format(limit=number_limit(column), value=shown(text))
         return number
 
     def date(self, text: str) -> date | str:

@@ -9,11 +9,13 @@ one server the company runs itself.
   may do.
 - `auth`: login sessions (signed, HttpOnly, SameSite cookies held server-side), CSRF
   tokens, the login rate limit.
-- `desk`: the month's work for a user, below HTTP: what they may see (a manager only
-  their departments' employees) and do, as plain data the API returns and pages render.
+- `desk` (`desk_sealed`, `desk_read`): the month's work for a user, below HTTP; `access`:
+  what they may see (a manager only their departments' employees) and do; `views`
+  (`desk_views`): the plain data the API returns and the pages render.
 - `app`: the FastAPI application: security headers, the upload limit, errors as the CLI
   words them (never a stack trace).
-- `api`: the JSON API under ``/api`` (OpenAPI at ``/docs``).
+- `api`: the JSON API under ``/api``; `api_docs`: its OpenAPI page at ``/docs``, drawn on
+  the server from ``/openapi.json`` (no script, no CDN).
 - `pages`: the pages, rendered on the server by Jinja2 (``templates/``), with htmx
   (``static/``, vendored) for the interactive parts.
 """
