@@ -29,6 +29,7 @@ __all__ = [
     "level_text",
     "month_after",
     "pay_date",
+    "pay_label",
 ]
 
 
@@ -100,6 +101,14 @@ PAY_LABELS: Mapping[str, tuple[str, str]] = {
     "gross": ("应发工资", "gross"),
 }
 PAY_COLUMNS = tuple(PAY_LABELS)
+
+
+def pay_label(field: str, chinese: bool = True) -> str:
+    """A pay field as the pay sheet names it (``fines``: 罚款), or its own name in English."""
+    labels = PAY_LABELS.get(field)
+    return field if labels is None else labels[0 if chinese else 1]
+
+
 # An employee sealed with no criterion or exam row (run --allow-unappraised).
 NOT_APPRAISED = "未考核"
 

@@ -30,7 +30,7 @@ from payroll_export.changes_model import (
     MonthChanges,
 )
 from payroll_export.changes_workbook import changes_workbook
-from payroll_export.model import PAY_LABELS
+from payroll_export.model import pay_label
 
 __all__ = [
     "change_lines",
@@ -190,10 +190,7 @@ def _change_parts(change: EmployeeChange) -> Iterator[str]:
         )
     chinese = language() == "zh"
     for field in change.pay:
-        label = (
-            PAY_LABELS[field.name][0 if chinese else 1] if field.name in PAY_LABELS else field.name
-        )
-        yield f"{label} {text(field.before)} → {text(field.after)}"
+        yield f"{pay_label(field.name, chinese)} {text(field.before)} → {text(field.after)}"
     gross = change.gross
     if gross.delta:
         moved = (

@@ -17,10 +17,10 @@ from appraisal.domain.model import Month
 from appraisal.domain.results import MonthResults
 from appraisal.export.payslips import write_payslips
 from appraisal.export.statement import UnknownEmployee, statement
-from appraisal.i18n import _, language
+from appraisal.i18n import N_, _, language
 from appraisal.i18n.sealed import sealed_text
 from appraisal.ledger.backend import LedgerTarget, ledger_exists
-from appraisal.ledger.errors import NotSealed
+from appraisal.ledger.errors import AlreadySealed, NotSealed
 from appraisal.ledger.records import SealedMonth
 from appraisal.ledger.writer import read_sealed
 from appraisal.lifecycle import reseal_after, what_if
@@ -29,7 +29,7 @@ from appraisal.policy.loaded import Policy, load_policy, load_policy_bundle
 from appraisal.policy.loaded import as_of as policy_as_of
 from appraisal.web.access import refuse_employee, require
 from appraisal.web.desk_read import changes_seen, figures, report_lines, safe_name, uploaded
-from appraisal.web.errors import Invalid, NotFound
+from appraisal.web.errors import Invalid, NotFound, Refused
 from appraisal.web.users import User
 from appraisal.web.views import (
     Download,
@@ -51,6 +51,14 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def _policy_of(record: SealedMonth) -> Policy:
     return load_policy_bundle(record.policy_sources)
+
+
+#: What became of a seal (`RunOutcome.status`), as the page says it.
+SEAL_STATUS = {
+    "sealed": N_("sealed"),
+    "amended": N_("amended: the earlier version is kept"),
+    "unchanged": N_("unchanged: already sealed with these inputs"),
+}
 
 
 class SealedDesk:
@@ -99,14 +107,24 @@ class SealedDesk:
 
     def seal(self, month: Month, user: User, amend: str | None = None) -> SealedPage:
         require(user, "seal")
-        done = drafts.seal_draft(self.ledger, month, self.policy, by=user.name, amend=amend or None)
+        try:
+            done = drafts.seal_draft(
+                self.ledger, month, self.policy, by=user.name, amend=amend or None
+            )
+        except AlreadySealed as sealed:  # the command line's words name --amend
+            message = _(
+                "{month} is already sealed (version {version}) with other inputs; nothing was"
+                " changed. To seal version {next}, give the reason for the amendment."
+            )
+            version = sealed.current.version
+            raise Refused(message.format(month=month, version=version, next=version + 1)) from None
         page = self.sealed(month, user, done.outcome.record.version)
         record = done.outcome.record
         lines = [
             _("Sealed {month} as version {version} ({status}); record hash {hash}").format(
                 month=month,
                 version=record.version,
-                status=done.outcome.status,
+                status=_(SEAL_STATUS.get(done.outcome.status, done.outcome.status)),
                 hash=record.record_hash,
             ),
             _("The {month} draft is cleared.").format(month=month),

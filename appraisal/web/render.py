@@ -23,6 +23,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from appraisal.i18n import N_, _, language
 from appraisal.i18n.sealed import sealed_text
 from appraisal.web.views import Band, DepartmentGross
+from payroll_export.model import pay_label as pay_label_of
 
 __all__ = [
     "ENVIRONMENT",
@@ -109,6 +110,11 @@ def file_role(role: str) -> str:
     return _(FILE_ROLES[role]) if role in FILE_ROLES else role
 
 
+def pay_label(field: str | None) -> str:
+    """A pay field as the pay sheet names it: ``leave_deduction`` is 请假扣款 in zh."""
+    return pay_label_of(field, language() == "zh") if field else ""
+
+
 def sealed(value: object) -> str:
     """A sealed English text (a trace effect, a reason) in the reader's language."""
     return sealed_text(str(value)) if value is not None else ""
@@ -178,6 +184,7 @@ def _environment() -> Environment:
         role_name=role_name,
         resolution_name=resolution_name,
         file_role=file_role,
+        pay_label=pay_label,
         resolutions=RESOLUTIONS,
         late_name=LATE_NAME,
         file_roles=FILE_ROLES,

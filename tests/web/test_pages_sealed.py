@@ -115,6 +115,8 @@ def test_a_statement_shows_the_leave_day_rule_by_rule(sealed: Site) -> None:
     assert "KF005" in text and "陈静" in text and "已封存 第1版" in text
     assert "45.98" in text  # the 事假 day: 1000.00 / 21.75
     assert f"draft decision {sealed.item}:1" in text  # the input row: the decision
+    # The rule table names the pay field as the pay sheet does.
+    assert "<td>请假扣款</td>" in page.text and "<td>leave_deduction</td>" not in page.text
 
 
 def test_the_chinese_sealed_page_has_no_english_prose(sealed: Site) -> None:
@@ -187,12 +189,16 @@ def test_an_amendment_is_sealed_with_its_reason_as_version_2(
     assert f"封存 {MONTH}：6人，应发合计 11,924.71 元" in visible_text(draft.text)
     refused = hr.post(f"/months/{MONTH}/seal", data={"csrf_token": token})
     assert refused.status_code == 409
-    assert "--amend" in visible_text(refused.text)  # as the CLI words the refusal
+    said = visible_text(refused.text)  # the page's words, not the command line's --amend
+    assert (
+        f"{MONTH}已封存（第1版），输入不同；未作任何更改。如要封存第2版，请填写更正理由。" in said
+    )
+    assert "--amend" not in said
     done = hr.post(f"/months/{MONTH}/seal", data={"csrf_token": token, "amend": "病假条补交"})
     done = followed(hr, done)
     assert done.status_code == 200
     # The seal's outcome is shown once: a reload shows the month, not "sealed just now".
-    just = f"已将{MONTH}封存为第2版"
+    just = f"已将{MONTH}封存为第2版（已更正，原版本保留）"
     assert just in visible_text(done.text)
     assert just not in visible_text(hr.get(f"/months/{MONTH}?view=sealed").text)
     text = visible_text(done.text)
