@@ -11,13 +11,10 @@ from __future__ import annotations
 
 import argparse
 import io
-import os
 import re
 import sqlite3
 import threading
 import time
-import uuid
-from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -53,35 +50,6 @@ from appraisal.ledger.drafts import (
     store_files,
 )
 from appraisal.ledger.texts import COMPRESS_FROM
-
-ENVIRONMENT = "APPRAISAL_TEST_POSTGRES"
-
-
-def postgres_server() -> str:
-    """The test server's connection string; skips (fails under CI=true) without one."""
-    dsn = os.environ.get(ENVIRONMENT, "")
-    if not dsn:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"CI=true but {ENVIRONMENT} is not set: the PostgreSQL ledger is untested")
-        pytest.skip(f"{ENVIRONMENT} is not set (a postgresql:// connection string)")
-    return dsn
-
-
-@pytest.fixture
-def postgres_ledger() -> Iterator[str]:
-    """A connection string whose search path is a new, empty schema, dropped afterwards."""
-    import psycopg
-
-    server = postgres_server()
-    schema = f"ledger_test_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(server, autocommit=True) as db:
-        db.execute(f"CREATE SCHEMA {schema}")
-    joiner = "&" if "?" in server else "?"
-    try:
-        yield f"{server}{joiner}options=-csearch_path%3D{schema}"
-    finally:
-        with psycopg.connect(server, autocommit=True) as db:
-            db.execute(f"DROP SCHEMA {schema} CASCADE")
 
 
 @pytest.fixture(params=["sqlite", "postgres"])

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Protocol
 
 from appraisal.domain.money import plain
 from appraisal.domain.money import text as money_text
@@ -173,6 +174,31 @@ class ResealedMonth:
         }
 
 
+class _Changes(Protocol):
+    """What a reseal and a what-if both report: the changes per employee and their totals."""
+
+    @property
+    def changes(self) -> tuple[EmployeeChange, ...]: ...
+    @property
+    def back_pay(self) -> Decimal: ...
+    @property
+    def clawback(self) -> Decimal: ...
+    @property
+    def net(self) -> Decimal: ...
+    @property
+    def lines(self) -> tuple[str, ...]: ...
+
+
+def _changes_json(page: _Changes) -> dict[str, object]:
+    return {
+        "changes": [c.to_json() for c in page.changes],
+        "back_pay": money(page.back_pay),
+        "clawback": money(page.clawback),
+        "net": money(page.net),
+        "lines": list(page.lines),
+    }
+
+
 @dataclass(frozen=True)
 class ResealPage:
     """`appraisal reseal --after M`: the months re-sealed, the lines it prints, the
@@ -190,11 +216,7 @@ class ResealPage:
         return {
             "after": self.after,
             "months": [m.to_json() for m in self.months],
-            "changes": [c.to_json() for c in self.changes],
-            "back_pay": money(self.back_pay),
-            "clawback": money(self.clawback),
-            "net": money(self.net),
-            "lines": list(self.lines),
+            **_changes_json(self),
         }
 
 
@@ -219,11 +241,7 @@ class WhatIfPage:
             "first": self.first,
             "last": self.last,
             "as_of": self.as_of,
-            "changes": [c.to_json() for c in self.changes],
-            "back_pay": money(self.back_pay),
-            "clawback": money(self.clawback),
-            "net": money(self.net),
-            "lines": list(self.lines),
+            **_changes_json(self),
         }
 
 

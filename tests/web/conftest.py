@@ -8,9 +8,9 @@ writes for it, filled as managers fill it (every criterion met, an exam of 90). 
 KF005's 缺卡 day on 16 October resolved as 事假, its seal is 6 people and a gross total
 of 11,901.72.
 
-The ledger is an SQLite file in the test's folder; ``postgres_ledger`` is one on the
-PostgreSQL server that APPRAISAL_TEST_POSTGRES names (skipped without it, failed under
-CI=true, as in tests/test_postgres.py).
+The ledger is an SQLite file in the test's folder; ``postgres_ledger`` (tests/conftest.py)
+is one on the PostgreSQL server that APPRAISAL_TEST_POSTGRES names (skipped without it,
+failed under CI=true).
 
 ``browser`` is Debian's Chromium (/usr/bin/chromium, which .ci/run installs) driven by
 Playwright, headless, with nothing that would reach the network; never a browser
@@ -22,7 +22,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -136,29 +135,6 @@ def live(ledger: Path, users_file: Path) -> Iterator[LiveServer]:
     """The app running on 127.0.0.1 over the test's SQLite ledger."""
     with live_server(settings_for(ledger, users_file)) as server:
         yield server
-
-
-@pytest.fixture
-def postgres_ledger() -> Iterator[str]:
-    """A connection string whose search path is a new, empty schema, dropped afterwards."""
-    server = os.environ.get(POSTGRES, "")
-    if not server:
-        if os.environ.get("CI") == "true":
-            pytest.fail(
-                f"CI=true but {POSTGRES} is not set: the web page on PostgreSQL is untested"
-            )
-        pytest.skip(f"{POSTGRES} is not set (a postgresql:// connection string)")
-    import psycopg
-
-    schema = f"web_test_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(server, autocommit=True) as db:
-        db.execute(f"CREATE SCHEMA {schema}")
-    joiner = "&" if "?" in server else "?"
-    try:
-        yield f"{server}{joiner}options=-csearch_path%3D{schema}"
-    finally:
-        with psycopg.connect(server, autocommit=True) as db:
-            db.execute(f"DROP SCHEMA {schema} CASCADE")
 
 
 @pytest.fixture

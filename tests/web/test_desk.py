@@ -18,7 +18,6 @@ from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
-import openpyxl
 import pytest
 
 from appraisal.audit import export_month
@@ -29,6 +28,8 @@ from appraisal.i18n import speaking
 from appraisal.web.desk import Desk
 from appraisal.web.errors import Forbidden, Invalid, Refused
 from appraisal.web.users import User
+
+from .conftest import fill
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures" / "attendance"
@@ -61,15 +62,7 @@ def filled_workbook(folder: Path) -> bytes:
     roster.write_bytes(roster_bytes())
     code = main(["template", "--month", "2026-10", "--roster", str(roster), "--out", str(template)])
     assert code == 0
-    book = openpyxl.load_workbook(template)
-    sheet = book["考评"]
-    for row in range(2, sheet.max_row + 1):
-        kind = sheet.cell(row, 4).value
-        if kind == "考核标准 criterion":
-            sheet[f"G{row}"] = 1
-        elif kind == "考试 exam":
-            sheet[f"G{row}"] = 90
-    book.save(template)
+    fill(template)
     return template.read_bytes()
 
 
