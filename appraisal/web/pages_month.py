@@ -24,7 +24,7 @@ from appraisal.i18n import _
 from appraisal.ledger.backend import shown
 from appraisal.ledger.errors import LedgerError, NotSealed
 from appraisal.problems import CHANGED, STORED, WRITTEN_OR_SEALED, problem_messages
-from appraisal.web.errors import Invalid, NotFound, Refused, WebError
+from appraisal.web.errors import Forbidden, Invalid, NotFound, Refused, WebError
 from appraisal.web.pages_base import Checked, PageUser, desk_of, keep, month_of, page, take
 from appraisal.web.users import User
 from appraisal.web.views import AddedFile, DraftPage, SealedPage
@@ -167,7 +167,7 @@ def _upload(
         for upload in files:
             data = upload.file.read()
             added += desk.add_file(month, role, upload.filename or "", data, user)
-    except (AppraisalError, Invalid) as refused:
+    except (AppraisalError, Invalid, Forbidden, Refused) as refused:  # shown on the draft
         lines, status = _worded(request, refused, month, STORED)
         return _month_page(request, user, month, view="draft", status=status, problems=lines, added=added)  # fmt: skip
     return _done(request, user, month, "draft", added=tuple(added))

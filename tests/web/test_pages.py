@@ -220,6 +220,29 @@ def test_a_refused_upload_lists_every_problem_as_the_cli_does(
     assert "bad.csv" not in visible_text(hr.get(f"/months/{MONTH}").text)  # nothing stored
 
 
+def test_a_managers_file_of_another_department_is_refused_on_the_draft_page(
+    drafted: Site, tmp_path: Path
+) -> None:
+    """li manages 客服二组; all six are 客服一组's: every row is named, on the draft page
+    (its upload form still there to send the right file), and nothing is stored."""
+    theirs = tmp_path / "theirs.csv"
+    theirs.write_text(
+        "employee_id,date,kind,value\nKF001,2026-10-05,late,5\nKF002,2026-10-06,late,7\n",
+        encoding="utf-8",
+    )
+    li = drafted.client("li")
+    files = [("file", ("theirs.csv", theirs.read_bytes(), "text/csv"))]
+    refused = li.post(
+        f"/months/{MONTH}/files", data={"csrf_token": token_of(li), "role": "events"}, files=files
+    )
+    assert refused.status_code == 403
+    text = visible_text(refused.text)
+    assert "theirs.csv:2：员工 KF001 不属于您所管的部门（客服二组）" in text
+    assert "theirs.csv:3：员工 KF002 不属于您所管的部门（客服二组）" in text
+    assert "upload" in parsed(refused.text).hooks
+    assert "theirs.csv" not in visible_text(drafted.client("hr").get(f"/months/{MONTH}").text)
+
+
 # -- escaping, Chinese, the English switch -------------------------------------------------------
 
 
