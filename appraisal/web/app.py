@@ -34,7 +34,7 @@ from appraisal.domain.version import __version__
 from appraisal.i18n import LANGUAGES, _, speaking
 from appraisal.ledger.backend import LedgerTarget, shown
 from appraisal.problems import CHANGED, STORED, WRITTEN_OR_SEALED, problem_messages
-from appraisal.web import api, api_docs, pages
+from appraisal.web import api, api_docs, api_users, pages, pages_users
 from appraisal.web.auth import Guard, LoginRequired
 from appraisal.web.desk import Desk
 from appraisal.web.errors import WebError
@@ -80,8 +80,10 @@ class TooLarge(HTTPException):
 def create_app(settings: Settings) -> FastAPI:
     """The application: the API (``/api``, documented at ``/docs``), the pages, ``/static``.
 
-    Reads the users file now (`UsersFileError` when it cannot be used); a user added
-    later can log in after the next start."""
+    Reads the users file now (`UsersFileError` when it cannot be used). The admin's page
+    (`pages_users`, `api_users`) reloads it after each change it makes; a user added with
+    `appraisal users add` while the server runs can log in after the next start, or the
+    next change made on that page."""
     users = load_users(settings.users_file)
     app = FastAPI(
         title="appraisal",
@@ -98,8 +100,10 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.desk = Desk(settings.ledger, settings.policy)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(api.router)
+    app.include_router(api_users.router)
     app.include_router(api_docs.router)
     app.include_router(pages.router)
+    app.include_router(pages_users.router)
     _handle_errors(app, settings)
     app.add_middleware(_Edge, max_upload_bytes=settings.max_upload_bytes)
     return app

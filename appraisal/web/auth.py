@@ -1,7 +1,7 @@
 """Logins, sessions and CSRF tokens: who is asking, and whether the request is theirs.
 
-A login (`log_in`) checks the name and password against the users file read at start
-(`app.state.users`), then opens a session held here, in the server's memory: the cookie
+A login (`log_in`) checks the name and password against the users file as the server
+last read it (`app.state.users`: at start, and after each change on the admin's page), then opens a session held here, in the server's memory: the cookie
 ``appraisal_session`` carries only its random id, signed (itsdangerous), HttpOnly,
 SameSite=Lax, and Secure when the server says so. A session ends at logout (`log_out`)
 or after `IDLE` without a request; a restart ends them all.
@@ -119,6 +119,21 @@ class Guard:
             if touch:
                 session.seen = now
             return session
+
+    def end_sessions(self, username: str, keep: str | None = None) -> int:
+        """End every session of ``username`` (removed, or given a new password) but the one
+        the cookie ``keep`` names (the administrator's own, when they changed themselves);
+        how many ended."""
+        kept = self._id_of(keep)
+        with self._lock:
+            ended = [
+                session_id
+                for session_id, session in self._sessions.items()
+                if session.username == username and session_id != kept
+            ]
+            for session_id in ended:
+                del self._sessions[session_id]
+        return len(ended)
 
     def close(self, cookie: str | None) -> None:
         session_id = self._id_of(cookie)

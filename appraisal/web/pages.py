@@ -87,8 +87,10 @@ def switch_language(code: str, next: str = "/") -> RedirectResponse:
 # -- the months -----------------------------------------------------------------------------
 
 
-@router.get("/", response_class=HTMLResponse)
-def months(request: Request, user: PageUser) -> HTMLResponse:
+@router.get("/", response_class=HTMLResponse, response_model=None)
+def months(request: Request, user: PageUser) -> HTMLResponse | RedirectResponse:
+    if user.may("manage_users") and not user.may("read"):  # an administrator: their page
+        return RedirectResponse("/users", status_code=303)
     rows = desk_of(request).months(user)
     return page(request, user, "months.html", rows=rows)
 

@@ -9,9 +9,12 @@ their password, never the password::
         departments: [电话客服组]
         password: "$argon2id$v=19$m=65536,t=3,p=4$…"
 
-`appraisal users add` writes it (`add_user`, atomically); `appraisal serve` reads it once
-at start (`load_users`), so a user added while the server runs can log in after the next
-start. Every problem of the file is named at once, with its line, the entry and the field.
+`appraisal users add` writes it (`add_user`, atomically); `appraisal serve` reads it at
+start (`load_users`), so a user the command line adds while the server runs can log in
+after the next start. An administrator's page (`appraisal.web.pages_users`, the API's
+``/api/users``) adds, replaces and removes users (`add_user`, `remove_user`) and has the
+running server read the file again at once. Every problem of the file is named at once,
+with its line, the entry and the field.
 
 The roles (issue 13): a **manager** reads, uploads events and deductions and decides
 review items, for their own departments' employees only; **hr** does that for everyone,
@@ -51,7 +54,9 @@ __all__ = [
     "UsersFileError",
     "add_user",
     "hash_password",
+    "is_last_admin",
     "load_users",
+    "remove_user",
     "user_problems",
 ]
 
@@ -321,3 +326,30 @@ def _write_private(path: Path, data: bytes) -> None:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
         raise
+
+
+def is_last_admin(users: Users, name: str) -> bool:
+    """Whether ``name`` is the only administrator of ``users``: without them nobody could
+    manage users any more."""
+    admins = [user.name for user in users if user.role == "admin"]
+    return admins == [name]
+
+
+def remove_user(path: Path, name: str) -> None:
+    """Take ``name`` out of the users file, written whole or not at all and readable by its
+    owner only, as `add_user` writes it. `UsersFileError`, naming the file, when the file
+    has problems, when it has no user ``name``, or when ``name`` is its last administrator."""
+    users = load_users(path)  # every problem of the file first: never write over a broken one
+    where = str(path)
+    if users.get(name) is None:
+        message = _("there is no user {name!r}; nothing was removed").format(name=name)
+        raise UsersFileError([Issue(where, None, "name", message)])
+    if is_last_admin(users, name):
+        message = _(
+            "{name!r} is the last administrator: nobody could manage users without one; add another administrator first; nothing was removed"
+        ).format(name=name)
+        raise UsersFileError([Issue(where, None, "name", message)])
+    loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
+    entries = [e for e in loaded.get("users") or [] if e.get("name") != name]
+    text = yaml.safe_dump({"users": entries}, allow_unicode=True, sort_keys=False)
+    _write_private(path, text.encode("utf-8"))
