@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+import threading
 from collections import OrderedDict
 from typing import Annotated
 from urllib.parse import urlsplit
@@ -81,6 +82,7 @@ def month_of(text: str) -> Month:
 
 #: How many form posts' outcomes are kept for the pages they redirect to.
 KEPT = 256
+_KEEPING = threading.Lock()  # the requests run in a thread pool
 
 
 def _kept(request: Request) -> OrderedDict[str, tuple[str, dict[str, object]]]:
@@ -98,10 +100,11 @@ def keep(request: Request, user: User, **outcome: object) -> str:
     that page never sends the form again. The newest `KEPT` are kept, each for one look
     by the user who posted."""
     key = secrets.token_urlsafe(12)
-    kept = _kept(request)
-    kept[key] = (user.name, outcome)
-    while len(kept) > KEPT:
-        kept.popitem(last=False)
+    with _KEEPING:
+        kept = _kept(request)
+        kept[key] = (user.name, outcome)
+        while len(kept) > KEPT:
+            kept.popitem(last=False)
     return key
 
 
@@ -109,9 +112,10 @@ def take(request: Request, user: User, key: str | None) -> dict[str, object]:
     """The outcome `keep` kept under ``key`` for ``user``, once; {} for any other."""
     if not key:
         return {}
-    kept = _kept(request)
-    owner, outcome = kept.get(key, ("", {}))
-    if owner != user.name:
-        return {}
-    del kept[key]
+    with _KEEPING:
+        kept = _kept(request)
+        owner, outcome = kept.get(key, ("", {}))
+        if owner != user.name:
+            return {}
+        del kept[key]
     return outcome

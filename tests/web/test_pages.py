@@ -16,6 +16,7 @@ from .test_pages_site import (
     HOSTILE_NAME,
     MONTH,
     Site,
+    build_draft,
     drafted,
     log_in,
     make_app,
@@ -285,3 +286,22 @@ def test_a_draft_statement_is_the_preview_s(drafted: Site) -> None:
     text = visible_text(page.text)
     assert "草稿预览，未封存" in text and "陈静" in text
     assert f'href="/months/{MONTH}?view=draft"' in page.text
+
+
+def test_an_uploads_outcome_is_shown_once_and_only_to_who_sent_it(
+    tmp_path: Path, month_files: dict[str, Path], users_file: Path
+) -> None:
+    """Post, redirect, get: the page after an upload says what was added; a reload, or
+    another user given the same address, is shown the month without it."""
+    site = build_draft(tmp_path, month_files, users_file)
+    extra = tmp_path / "extra.csv"
+    extra.write_text("employee_id,date,kind,value\nKF001,2026-10-07,late,3\n", encoding="utf-8")
+    hr = site.client("hr")
+    data = {"csrf_token": token_of(hr), "role": "events"}
+    files = [("file", ("extra.csv", extra.read_bytes(), "text/csv"))]
+    posted = hr.post(f"/months/{MONTH}/files", data=data, files=files)
+    assert posted.status_code == 303
+    where = posted.headers["location"]
+    assert "recognised" not in parsed(site.client("zhang").get(where).text).hooks
+    assert "recognised" in parsed(hr.get(where).text).hooks
+    assert "recognised" not in parsed(hr.get(where).text).hooks  # once
