@@ -7,8 +7,10 @@ and refuses to start without a user."""
 from __future__ import annotations
 
 import argparse
+import errno
 import ipaddress
 import logging
+import socket
 from pathlib import Path
 from typing import TextIO
 
@@ -110,6 +112,10 @@ def _serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             "HTTPS (with --secure-cookies) or listen on 127.0.0.1."
         )
         print(warning.format(host=args.host), file=err)
+    busy = _taken(args.host, args.port)
+    if busy is not None:
+        print(busy, file=err)
+        return EXIT_PROBLEMS
     host = f"[{args.host}]" if ":" in args.host else args.host
     listening = _(
         "The web page is at http://{host}:{port}/ (ledger {ledger}, users {users}, {count} user(s)); Ctrl+C stops it."
@@ -125,6 +131,25 @@ def _serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     uvicorn.run(app, host=args.host, port=args.port, log_level="info", server_header=False)
     return EXIT_OK
+
+
+def _taken(host: str, port: int) -> str | None:
+    """Why the server could not listen on ``host:port``, when another program holds the
+    port or it needs rights this user lacks; else None (uvicorn says anything else)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    try:
+        with socket.socket(family, socket.SOCK_STREAM) as trial:
+            trial.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            trial.bind((host, port))
+    except OSError as error:
+        if error.errno == errno.EADDRINUSE:
+            message = _("Port {port} on {host} is in use by another program; choose another with --port.")  # fmt: skip
+        elif error.errno == errno.EACCES:
+            message = _("Port {port} on {host} needs rights this user lacks; choose one above 1023 with --port.")  # fmt: skip
+        else:
+            return None
+        return message.format(host=host, port=port)
+    return None
 
 
 def _loopback(host: str) -> bool:

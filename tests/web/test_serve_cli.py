@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import io
+import socket
 from pathlib import Path
 from typing import Any
 
@@ -157,3 +158,19 @@ def test_users_add_asks_twice_without_echo_on_a_terminal(
     assert cli(capsys, "users", "add", "a", "--role", "auditor", "--users", str(users))[0] == 0
     assert prompts == ["Password: ", "The password again: "] * 2
     assert load_users(users).check("a", "same-password") is not None
+
+
+def test_serve_says_so_when_its_port_is_taken(
+    capsys: pytest.CaptureFixture[str], served: list[dict[str, Any]], users_file: Path
+) -> None:
+    """Not uvicorn's English "[Errno 98] error while attempting to bind", after a line
+    saying where the page is: one line in Chinese, before anything is started."""
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        port = holder.getsockname()[1]
+        code, out, err = cli(
+            capsys, "--lang", "zh", "serve", "--users", str(users_file), "--port", str(port)
+        )
+    assert (code, out, served) == (1, "", [])
+    assert err == f"127.0.0.1 的端口 {port} 已被其他程序占用；请用 --port 换一个端口。\n"
