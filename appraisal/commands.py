@@ -176,7 +176,7 @@ def sealed_statement(
     progress.stage("reading the ledger")
     record = sealed_month(ledger_path, month, version)
     in_force = load_policy_bundle(record.policy_sources).in_force(month)
-    titles = {level.id: level.title for level in in_force.levels.values()}
+    titles = in_force.level_titles()
     return statement(record.month_results(), employee, lang, titles)
 
 

@@ -206,8 +206,9 @@ def _print_preview(view: DraftView, policy: Policy, out: TextIO) -> None:
             print(f"  {issue}", file=out)
     if seen.computed is not None:
         print(_("Preview (草稿, not sealed):"), file=out)
-        line = demotion_line(policy.in_force(view.month))  # the policy read once
-        for text in summary_lines(seen.computed.results, line):
+        in_force = policy.in_force(view.month)  # the policy read once
+        line, titles = demotion_line(in_force), in_force.level_titles()
+        for text in summary_lines(seen.computed.results, line, titles=titles):
             print(text, file=out)
 
 

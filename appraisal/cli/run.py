@@ -132,7 +132,9 @@ def _print_dry_run(done: DryRun, args: argparse.Namespace, out: TextIO) -> None:
     """The summary, the review items and the completeness of a month not sealed."""
     results = done.computed.results
     print(_("草稿 (draft): evaluated as a run would; nothing sealed, no ledger changed."), file=out)
-    for line in summary_lines(results, demotion_line(done.policy)):
+    for line in summary_lines(
+        results, demotion_line(done.policy), titles=done.policy.level_titles()
+    ):
         print(line, file=out)
     _print_net(results.employees, out)
     print_review(done.preview.review, out)
@@ -173,7 +175,8 @@ def print_sealed(outcome: RunOutcome, in_force: PolicyInForce, ledger: Path, out
     hash, the months it left stale and, with deductions, the net pay."""
     record = outcome.record
     gone = left({row["employee_id"] for row in record.inputs["roster"]}, record.carried_before())
-    for line in summary_lines(outcome.results, demotion_line(in_force), gone):
+    titles = in_force.level_titles()
+    for line in summary_lines(outcome.results, demotion_line(in_force), gone, titles):
         print(line, file=out)
     if outcome.status == "unchanged":
         line = _("Already sealed with these inputs (version {version}); nothing new stored.")

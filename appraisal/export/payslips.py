@@ -191,7 +191,7 @@ class _Payslips:
     def __init__(self, record: SealedMonth) -> None:
         self.record = record
         in_force = load_policy_bundle(record.policy_sources).in_force(record.period)
-        self.level_titles = {level.id: level.title for level in in_force.levels.values()}
+        self.level_titles = in_force.level_titles()
         # The organisation's name is a policy setting (issue 12) a policy may not have yet.
         found = getattr(in_force.doc, "organisation", None)
         self.organisation = found if isinstance(found, str) and found.strip() else None

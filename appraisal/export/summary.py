@@ -9,12 +9,12 @@ caller.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 
 from appraisal.domain.results import EmployeeResult, MonthResults
 from appraisal.domain.text import terminal_safe
-from appraisal.i18n import _
+from appraisal.i18n import _, language
 
 __all__ = ["summary_lines"]
 
@@ -25,12 +25,22 @@ BAR_WIDTH = 30
 
 
 def summary_lines(
-    results: MonthResults, demotion_line: int | None, left: Sequence[str] = ()
+    results: MonthResults,
+    demotion_line: int | None,
+    left: Sequence[str] = (),
+    titles: Mapping[str, str] | None = None,
 ) -> list[str]:
     """The summary's lines. ``demotion_line`` is the score below which the policy
     demotes (None: on no score threshold); the band just below it is marked. ``left``:
-    who was on last month's payroll and is not on this roster. Names and ids are input:
-    their control characters are shown escaped (`terminal_safe`)."""
+    who was on last month's payroll and is not on this roster. ``titles``: the levels'
+    titles (`PolicyInForce.level_titles`), which name the levels in Chinese (客服组长→客服专员);
+    in English, and without them, the levels' ids. Names and ids are input: their
+    control characters are shown escaped (`terminal_safe`)."""
+    shown = dict(titles or {}) if language() == "zh" else {}
+
+    def level(name: str | None) -> str:
+        return shown.get(name, name) if name else ""
+
     employees = results.employees
     policy = results.policy
     heading = _("Appraisal {month} — policy {policy} {version} (sha256 {sha256}…)")
@@ -56,11 +66,11 @@ def summary_lines(
     dismissed = [e for e in employees if e.dismissal]
     lines.append(
         _("Demotions (降级): {count}").format(count=len(demoted))
-        + _names(demoted, lambda e: f"{e.level}→{e.next_level}")
+        + _names(demoted, lambda e: f"{level(e.level)}→{level(e.next_level)}")
     )
     lines.append(
         _("Promotions (晋升): {count}").format(count=len(promoted))
-        + _names(promoted, lambda e: f"→{e.promoted_to}")
+        + _names(promoted, lambda e: f"→{level(e.promoted_to)}")
     )
     lines.append(
         _("Dismissals (开除): {count}").format(count=len(dismissed))
@@ -73,7 +83,7 @@ def summary_lines(
         )
         lines.append(
             unappraised.format(count=len(missing))
-            + _names(missing, lambda e: e.level, limit=len(missing))
+            + _names(missing, lambda e: level(e.level), limit=len(missing))
         )
     if left:
         gone = _("Left (离职, on last month's payroll, not on this roster): {count} — {who}")

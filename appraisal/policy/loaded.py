@@ -86,6 +86,10 @@ class PolicyInForce:
         """What a rate expression (`RATE_NAMES`) may use, for one level of the ladder."""
         return _rate_names(self.doc, level)
 
+    def level_titles(self) -> dict[str, str]:
+        """Each level's id and the title people read (``intern``: 实习客服)."""
+        return {level.id: level.title for level in self.levels.values()}
+
 
 @dataclass
 class Policy:

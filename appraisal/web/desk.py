@@ -164,7 +164,7 @@ class Desk(SealedDesk):
                 people = [p for p in results.employees if user.sees(p.department)]
                 in_force = self.policy.in_force(month)
                 whole = len(people) == len(results.employees)
-                titles = {level.id: level.title for level in in_force.levels.values()}
+                titles = in_force.level_titles()
                 preview = figures(results, people, demotion_line(in_force), whole, titles)
         return DraftPage(
             month=str(month),

@@ -247,7 +247,7 @@ def figures(
         demoted=sum(1 for r in rows if r.demoted),
         employees=rows,
         charts=Charts(bands, departments),
-        summary=tuple(summary_lines(results, line)) if whole else (),
+        summary=tuple(summary_lines(results, line, titles=titles)) if whole else (),
     )
 
 

@@ -25,7 +25,7 @@ from appraisal.ledger.records import SealedMonth
 from appraisal.ledger.writer import read_sealed
 from appraisal.lifecycle import reseal_after, what_if
 from appraisal.policy.lines import demotion_line
-from appraisal.policy.loaded import Policy, load_policy, load_policy_bundle
+from appraisal.policy.loaded import Policy, PolicyInForce, load_policy, load_policy_bundle
 from appraisal.policy.loaded import as_of as policy_as_of
 from appraisal.web.access import refuse_employee, require
 from appraisal.web.desk_read import changes_seen, figures, report_lines, safe_name, uploaded
@@ -165,7 +165,7 @@ class SealedDesk:
         this = next(v for v in versions if v.version == record.version)
         people = [p for p in results.employees if user.sees(p.department)]
         in_force = _policy_of(record).in_force(month)
-        titles = {level.id: level.title for level in in_force.levels.values()}
+        titles = in_force.level_titles()
         whole = len(people) == len(results.employees)
         shown = figures(results, people, demotion_line(in_force), whole, titles)
         return SealedPage(
@@ -251,7 +251,7 @@ class SealedDesk:
         version: int | None,
         employee_id: str,
         user: User,
-        in_force: object,
+        in_force: PolicyInForce,
     ) -> Statement:
         people = {p.employee_id: p for p in results.employees}
         person = people.get(employee_id)
@@ -262,10 +262,8 @@ class SealedDesk:
             raise NotFound(message)
         if not user.sees(person.department):
             raise refuse_employee(user, employee_id)
-        levels = getattr(in_force, "levels", {})
-        titles = {level.id: level.title for level in levels.values()}
         try:
-            text = statement(results, employee_id, language(), titles)
+            text = statement(results, employee_id, language(), in_force.level_titles())
         except UnknownEmployee as error:  # pragma: no cover - found above
             raise NotFound(str(error)) from None
         rules = tuple(
