@@ -206,7 +206,10 @@ def test_every_command_of_the_month_prints_no_english_prose(lived: dict[str, Any
     # Chinese is what they print, worded by hand from the catalogue.
     # The levels by the policy's titles (customer_service.yaml: team_lead 客服组长,
     # specialist 客服专员, intern 实习客服), not their ids.
-    assert "降级：3人 — KF006 杨磊 (客服组长→客服专员), KF010 吴强 (客服专员→实习客服)" in printed["run"]
+    assert (
+        "降级：3人 — KF006 杨磊 (客服组长→客服专员), KF010 吴强 (客服专员→实习客服)"
+        in printed["run"]
+    )
     assert "晋升：2人 — KF007 赵敏 (→客服组长), KF016 郭晓燕 (→客服专员)" in printed["run"]
     assert "人数：20" in printed["run"]
     assert "待复核：6项；合规提示：2项" in printed["run"]
