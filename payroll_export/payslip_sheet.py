@@ -116,6 +116,7 @@ def write_payslip_sheet(
         [column.kind for column in columns],
         [MAX_CELL_TEXT] * len(columns),  # a strip's figures are never cut to a width
         lambda index, value: styles.cell(columns[index], value),
+        widths,
     )
     for number, person in enumerate(employees):
         if number:
@@ -124,7 +125,7 @@ def write_payslip_sheet(
         row = str(sheet.rows)
         sheet.write(f'<row r="{row}">{"".join(cell + row + tail for cell, tail in labels)}</row>')
         sheet.rows += 1
-        cells, _ = shape.cells(sheet.rows, _values(person, columns), widths)
+        cells, _ = shape.cells(sheet.rows, _values(person, columns))
         sheet.write(f'<row r="{sheet.rows}">{cells}</row>')
     # Widths count characters of the default 11-point font; the strips are set smaller.
     set_widths = [math.ceil(width * STRIP_POINTS / 11) + 1 for width in widths]

@@ -32,6 +32,7 @@ from openpyxl.utils import get_column_letter
 
 from payroll_export.text import (
     FORMULA_START,
+    MAX_CELL_TEXT,
     clean_text,
     money_text,
     money_width,
@@ -55,6 +56,7 @@ __all__ = [
     "number_tail",
     "number_text",
     "opening",
+    "plain_text",
     "row_xml",
     "text_cell",
     "text_tail",
@@ -70,6 +72,9 @@ Made = tuple[type, str | None, int, int]
 # are equal numbers with different texts; -0.0 and 0.0 likewise, so no float).
 _SAME_CELL: frozenset[type] = frozenset({str, int, bool, date, type(None)})
 _SAME_CELLS = {"money": _SAME_CELL | {Decimal}, "number": _SAME_CELL - {int}}
+# What a plain text may not start with: a formula's first characters (`FORMULA_START`,
+# the tab being no printable character) and a space (kept with xml:space).
+_NOT_PLAIN_START = "".join(FORMULA_START) + " "
 
 
 def _escape(text: str) -> str:
@@ -186,6 +191,10 @@ def value_tail(
             raise TypeError(f"{sheet}: {column.en}: a formula in a {kind} column")
         return formula_tail(style(False), value.text, result), width, 1
     if kind == "text":
+        if type(value) is str and plain_text(value):
+            width = len(value)
+            if not column.wrap or width <= column.max_width:
+                return f'" s="{style(False)}" t="inlineStr"><is><t>{value}</t></is></c>', width, 1
         text = clean_text(str(value))
         width, lines = text_size(text, column.max_width, wrap=column.wrap)
         return text_tail(style(text.startswith(FORMULA_START)), text), width, lines
@@ -198,6 +207,22 @@ def value_tail(
         number = number_text(value)
         return number_tail(style(False), number), len(number), 1
     raise TypeError(f"{sheet}: {column.en}: {value!r} is not a {kind}")
+
+
+def plain_text(text: str) -> bool:
+    """Whether a cell holds ``text`` as it is, one line as wide as its length: printable
+    ASCII (no control character to show), no character XML escapes, no space at either
+    end, not starting like a formula; most ids, codes and input references are."""
+    return (
+        text.isascii()
+        and text.isprintable()
+        and text[:1] not in _NOT_PLAIN_START  # "" is in every str: the empty text is not plain
+        and text[-1] != " "
+        and "&" not in text
+        and "<" not in text
+        and ">" not in text
+        and len(text) <= MAX_CELL_TEXT
+    )
 
 
 def number_text(value: object) -> str:
@@ -225,56 +250,69 @@ class RowShape:
     ``value``: its `Made`. It is asked once a value, while the value recurs, for the
     values whose equals always make the same cell; others are made every time, but for
     a whole number in a number column (a sequence, an input row), which fills in the
-    column's first. ``limits`` are the columns' widest widths.
+    column's first. ``limits`` are the columns' widest widths; ``widths`` (the sheet's,
+    from column A) is widened to what each value asks when its cell is made: a value
+    asks the same each time it recurs, so a row whose cells are all known widens nothing.
     """
 
     def __init__(
-        self, kinds: Sequence[str], limits: Sequence[int], make: Callable[[int, object], Made]
+        self,
+        kinds: Sequence[str],
+        limits: Sequence[int],
+        make: Callable[[int, object], Made],
+        widths: list[int],
     ) -> None:
         self.openings = tuple(opening(index) for index in range(1, len(kinds) + 1))
         self.make = make
         self.limits = tuple(limits)
+        self.widths = widths
         self.made: list[dict[object, Made]] = [{} for _ in kinds]
         self.same = tuple(_SAME_CELLS.get(kind, _SAME_CELL) for kind in kinds)
         self.numbers: list[str | None] = [None] * len(kinds)  # '" s="7" t="n"><v>'
         self.counted = tuple(kind == "number" for kind in kinds)
+        self.columns = tuple(range(len(kinds)))
 
-    def cells(self, row: int, values: Sequence[object], widths: list[int]) -> tuple[str, int]:
-        """Row ``row``'s cells, as XML, and the most lines one of them takes; ``widths``
-        (the sheet's, from column A) is widened to what they ask."""
+    def cells(self, row: int, values: Sequence[object]) -> tuple[str, int]:
+        """Row ``row``'s cells, as XML, and the most lines one of them takes."""
+        # The sheet's inner loop, a few million cells a month: one dict lookup a cell
+        # whose value has been seen, and nothing else called.
         number = str(row)
-        made, openings = self.made, self.openings
+        numbers, widths = self.numbers, self.widths
         cells: list[str] = []
+        append = cells.append
         lines = 1
-        for index, value in zip(range(len(openings)), values, strict=False):
+        columns = zip(self.columns, self.made, self.openings, values, strict=False)
+        for index, made, start, value in columns:
             try:
-                known = made[index].get(value)
+                known = made.get(value)
             except TypeError:  # unhashable
                 known = None
             if known is None or known[0] is not type(value):
+                counting = numbers[index]
+                if counting is not None and type(value) is int:  # a sequence, an input row
+                    text = str(value)
+                    append(f"{start}{number}{counting}{text}</v></c>")
+                    width = min(len(text), self.limits[index])
+                    if width > widths[index]:
+                        widths[index] = width
+                    continue
                 known = self._made(index, value)
-            _, tail, width, height = known
-            if tail is None:
-                continue
-            cells.append(openings[index] + number + tail)
-            if width > widths[index]:
-                widths[index] = width
-            if height > lines:
-                lines = height
+            tail = known[1]
+            if tail is not None:
+                append(start + number + tail)
+                if known[3] > lines:
+                    lines = known[3]
         return "".join(cells), lines
 
     def _made(self, index: int, value: object) -> Made:
-        if type(value) is int and self.counted[index]:
-            start = self.numbers[index]
-            if start is not None:
-                text = str(value)
-                return int, f"{start}{text}</v></c>", min(len(text), self.limits[index]), 1
         known = self.make(index, value)
         if type(value) is int and self.counted[index] and known[1] is not None:
-            self.numbers[index] = known[1].partition("<v>")[0] + "<v>"
+            self.numbers[index] = known[1].partition("<v>")[0] + "<v>"  # see `cells`
         elif type(value) in self.same[index]:
             made = self.made[index]
             if len(made) >= CACHE_LIMIT:
                 made.clear()
             made[value] = known
+        if known[2] > self.widths[index]:
+            self.widths[index] = known[2]
         return known

@@ -238,13 +238,17 @@ class Sheet:
 
     def append(self, row: Row, columns: Sequence[Column] | None = None) -> int:
         """Write one row, by the sheet's columns or by ``columns``; return its row number."""
-        self.rows += 1
-        cells, lines = self._shape(columns, row.total).cells(self.rows, row.values, self.widths)
-        size = f' ht="{LINE_HEIGHT * lines + CELL_PADDING:g}" customHeight="1"' if lines > 1 else ""
-        self.write(f'<row r="{self.rows}"{size}>{cells}</row>')
+        number = self.rows = self.rows + 1
+        shape = self._shapes.get((None, row.total)) if columns is None else None
+        cells, lines = (shape or self._shape(columns, row.total)).cells(number, row.values)
+        if lines > 1:
+            size = f' ht="{LINE_HEIGHT * lines + CELL_PADDING:g}" customHeight="1"'
+            self.write(f'<row r="{number}"{size}>{cells}</row>')
+        else:
+            self.write(f'<row r="{number}">{cells}</row>')
         if not row.total:
-            self.last_filtered = self.rows
-        return self.rows
+            self.last_filtered = number
+        return number
 
     def _shape(self, columns: Sequence[Column] | None, total: bool) -> rowxml.RowShape:
         """The prepared cells of a row of ``columns`` (the sheet's), a totals row or not."""
@@ -271,7 +275,7 @@ class Sheet:
                 return type(value), tail, min(width, column.max_width), lines
 
             shape = self._shapes[key] = rowxml.RowShape(
-                [c.kind for c in kinds], [c.max_width for c in kinds], make
+                [c.kind for c in kinds], [c.max_width for c in kinds], make, self.widths
             )
         return shape
 
