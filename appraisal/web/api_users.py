@@ -18,7 +18,6 @@ import logging
 import re
 import threading
 from collections.abc import Iterable
-from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
@@ -26,6 +25,7 @@ from pydantic import BaseModel, Field
 
 from appraisal.i18n import N_, _
 from appraisal.web.access import require
+from appraisal.web.api import changed
 from appraisal.web.auth import COOKIE, Guard, api_user, csrf_api
 from appraisal.web.errors import Invalid, NotFound, Refused
 from appraisal.web.users import (
@@ -139,11 +139,6 @@ def _reload(request: Request) -> Users:
     return users
 
 
-def _changed(admin: User, what: str) -> None:
-    at = datetime.now(UTC).replace(microsecond=0).isoformat()
-    log.info("%s by %s (%s) at %s", what, admin.name, admin.role, at)  # never a password
-
-
 def save_user(
     request: Request,
     admin: User,
@@ -167,7 +162,7 @@ def save_user(
         keep = request.cookies.get(COOKIE) if name == admin.name else None
         ended = guard.end_sessions(name, keep=keep)
     what = "replaced" if replaced else "added"
-    _changed(admin, f"{what} user {name!r} ({role}; {ended} session(s) ended)")
+    changed(admin, f"{what} user {name!r} ({role}; {ended} session(s) ended)")  # no password
     return replaced
 
 
@@ -195,7 +190,7 @@ def drop_user(request: Request, admin: User, name: str) -> None:
         _reload(request)
         guard: Guard = request.app.state.guard
         ended = guard.end_sessions(name)
-    _changed(admin, f"removed user {name!r} ({ended} session(s) ended)")
+    changed(admin, f"removed user {name!r} ({ended} session(s) ended)")
 
 
 def _role_title(role: str) -> str:
