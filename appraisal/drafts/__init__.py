@@ -63,6 +63,7 @@ __all__ = [
     "parse_resolution",
     "remove",
     "resolve",
+    "review",
     "seal_draft",
     "show",
 ]
@@ -191,6 +192,19 @@ def show(ledger_path: LedgerTarget, month: Month, policy: Policy) -> DraftView:
     return DraftView(month, tuple(files), tuple(made), inputs.review, seen)
 
 
+def review(
+    ledger_path: LedgerTarget, month: Month, policy: Policy
+) -> tuple[list[DraftFile], list[Decision], tuple[ReviewItem, ...]]:
+    """The draft's files, its decisions and its review items, read as `run` reads them,
+    without the preview's evaluation (`show` gives that too); no items without a roster."""
+    files, made = _draft_of(ledger_path, month)
+    if not any(f.role == "roster" for f in files):
+        return files, made, ()
+    with materialised(files) as (inputs_of, _tidy):
+        inputs, _issues = inputs_of(month, policy)
+    return files, made, inputs.review
+
+
 def resolve(
     ledger_path: LedgerTarget,
     month: Month,
@@ -201,13 +215,11 @@ def resolve(
     policy: Policy,
 ) -> tuple[ReviewItem, Decision]:
     """`draft resolve`: a decision on one of the draft's review items, by its id."""
-    files, _made = _draft_of(ledger_path, month)
+    files, _made, review_items = review(ledger_path, month, policy)
     if not any(f.role == "roster" for f in files):
         message = _("the {month} draft has no roster yet, so no review items to resolve")
         raise DraftError(message.format(month=month))
-    with materialised(files) as (inputs_of, _tidy):
-        inputs, _issues = inputs_of(month, policy)
-    items = {item.id: item for item in inputs.review}
+    items = {item.id: item for item in review_items}
     if item_id not in items:
         message = _("no review item {item} in the {month} draft{hint} (its items: {known})")
         hint, known = _hint(item_id, items), ", ".join(items) or _("none")

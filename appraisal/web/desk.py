@@ -20,7 +20,7 @@ from appraisal.drafts.lines import added_line, removed_line, replaced_line, reso
 from appraisal.i18n import _
 from appraisal.i18n.sealed import sealed_text
 from appraisal.ledger.backend import ledger_exists
-from appraisal.ledger.drafts import Decision, DraftFile, draft_files, draft_months
+from appraisal.ledger.drafts import Decision, DraftFile, decisions, draft_files, draft_months
 from appraisal.ledger.store import Ledger
 from appraisal.policy.lines import demotion_line
 from appraisal.read.imports.records import ReviewItem
@@ -115,11 +115,13 @@ class Desk(SealedDesk):
         return [rows[month] for month in sorted(rows)]
 
     def _draft_counts(self, month: Month, user: User) -> tuple[int, int]:
-        view = drafts.show(self.ledger, month, self.policy)
-        departments = {k: p.department for k, p in roster_of(view.files).items()}
-        decided = {d.item_id for d in view.decisions}
-        items = visible(user, view.review, lambda i: i.employee_id, departments)
-        return len(view.files), sum(1 for item in items if item.id not in decided)
+        """The draft's files and the open review items the user sees (no preview: the
+        months page evaluates no month)."""
+        files, made, review = drafts.review(self.ledger, month, self.policy)
+        departments = {k: p.department for k, p in roster_of(files).items()}
+        decided = {d.item_id for d in made}
+        items = visible(user, review, lambda i: i.employee_id, departments)
+        return len(files), sum(1 for item in items if item.id not in decided)
 
     # -- the draft -------------------------------------------------------------------
 
@@ -132,10 +134,9 @@ class Desk(SealedDesk):
         # A manager sends only their own employees' files (`_managers_rows`); of the
         # others' files (HR's, another department's) they are told nothing but the name.
         theirs = {f.name for f in view.files if f.added_by == user.name}
-        everyone = user.role != "manager"
 
         def mine(name: str) -> bool:
-            return everyone or name in theirs
+            return user.sees_all or name in theirs
 
         for file in view.files:
             if file.role == "events" and mine(file.name):
@@ -279,9 +280,9 @@ class Desk(SealedDesk):
         resolution = parsed_resolution(resolution)
         if not reason.strip():
             raise Invalid(_("give the reason for the decision"))
-        view = drafts.show(self.ledger, month, self.policy)
-        roster = roster_of(view.files)
-        items = {item.id: item for item in view.review}
+        files, _made, review = drafts.review(self.ledger, month, self.policy)
+        roster = roster_of(files)
+        items = {item.id: item for item in review}
         if item_id in items and not user.sees(_department(roster, items[item_id].employee_id)):
             raise refuse_employee(user, items[item_id].employee_id)
         if item_id not in items and user.role == "manager":
@@ -307,8 +308,9 @@ class Desk(SealedDesk):
                 if f.added_by == user.name
                 and (f.name == what or (len(what) >= 4 and f.sha256.startswith(what.lower())))
             ]
-            view = drafts.show(self.ledger, month, self.policy)
-            decided = [d for d in view.decisions if d.item_id == what and d.decided_by == user.name]
+            with Ledger(self.ledger) as ledger:
+                made = decisions(ledger, str(month))
+            decided = [d for d in made if d.item_id == what and d.decided_by == user.name]
             if not theirs and not decided:
                 message = _(
                     "{user} may remove only the files and decisions they sent: {what} is not one"

@@ -5,6 +5,7 @@ adds the draft's side."""
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import tempfile
 import zipfile
@@ -12,7 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from appraisal import drafts
-from appraisal.audit import export_month, replay_month, sealed_months
+from appraisal.audit import SealedVersion, export_month, replay_month, sealed_months
 from appraisal.domain.model import Month
 from appraisal.domain.results import MonthResults
 from appraisal.export.payslips import write_payslips
@@ -73,14 +74,18 @@ class SealedDesk:
         """The policy drafts are read and sealed with (loaded once, when first needed)."""
         return load_policy(self.policy_path)
 
-    @property
-    def _path(self) -> Path:
-        """The ledger as the draft functions take it (a file)."""
-        return self.ledger if isinstance(self.ledger, Path) else Path(self.ledger)
-
     def _results(self, month: Month, version: int | None) -> tuple[SealedMonth, MonthResults]:
         record = read_sealed(self.ledger, month, version)
         return record, record.month_results()
+
+    def _seen_totals(self, version: SealedVersion, user: User) -> tuple[int, Decimal]:
+        """A sealed version's head count and gross total of what ``user`` sees: the
+        listing's for who sees every department, else of their departments' people."""
+        if user.sees_all:
+            return version.employees, version.gross
+        results = self._results(Month.parse(version.month), version.version)[1]
+        people = [p for p in results.employees if user.sees(p.department)]
+        return len(people), sum((p.pay.gross for p in people), Decimal("0.00"))
 
     def sealed_rows(self, user: User) -> list[MonthRow]:
         """The sealed months' current versions, figures for what the user sees."""
@@ -91,14 +96,7 @@ class SealedDesk:
         for v in listing.versions:
             if v.superseded_by is not None:
                 continue
-            heads, gross = v.employees, v.gross
-            if user.role not in ("hr", "auditor"):
-                people = [
-                    p
-                    for p in self._results(Month.parse(v.month), v.version)[1].employees
-                    if user.sees(p.department)
-                ]
-                heads, gross = len(people), sum((p.pay.gross for p in people), Decimal("0.00"))
+            heads, gross = self._seen_totals(v, user)
             status = "stale" if v.month in listing.stale else "sealed"
             sealed_by = v.note.sealed_by if v.note else None
             sealed_at = v.note.sealed_at if v.note else None
@@ -133,7 +131,7 @@ class SealedDesk:
             left = _("Not applied (review items left unresolved): {count}")
             lines.append(left.format(count=len(done.unresolved)))
             lines += [f"  {item.id}  {item}" for item in done.unresolved]
-        return SealedPage(**{**page.__dict__, "lines": tuple(lines)})
+        return dataclasses.replace(page, lines=tuple(lines))
 
     def sealed(self, month: Month, user: User, version: int | None = None) -> SealedPage:
         require(user, "read")
@@ -142,14 +140,7 @@ class SealedDesk:
         ours = [v for v in listing.versions if v.month == str(month)]
         versions = []
         for v in ours:
-            heads, gross = v.employees, v.gross
-            if user.role not in ("hr", "auditor"):
-                people = [
-                    p
-                    for p in self._results(month, v.version)[1].employees
-                    if user.sees(p.department)
-                ]
-                heads, gross = len(people), sum((p.pay.gross for p in people), Decimal("0.00"))
+            heads, gross = self._seen_totals(v, user)
             versions.append(
                 VersionRow(
                     v.version,
@@ -357,7 +348,7 @@ class SealedDesk:
         if as_of is not None:
             said = _("Every month evaluated under the values the draft has in force in {month}.")
             lines.append(said.format(month=as_of))
-        if user.role in ("hr", "auditor"):
+        if user.sees_all:  # the report's lines name every department's people
             lines += report_lines(trial.report)
         return WhatIfPage(
             name,

@@ -120,10 +120,15 @@ class User:
         """Whether the role allows ``action`` (the departments are `sees`'s question)."""
         return action in RIGHTS.get(self.role, frozenset())
 
+    @property
+    def sees_all(self) -> bool:
+        """Whether every department's employees are theirs to see (hr, an auditor)."""
+        return self.role in ("hr", "auditor")
+
     def sees(self, department: str | None) -> bool:
         """Whether an employee of ``department`` is theirs to see: every one for hr and an
         auditor, a manager's own departments' only, none for an admin."""
-        if self.role in ("hr", "auditor"):
+        if self.sees_all:
             return True
         return self.role == "manager" and bool(department) and department in self.departments
 
