@@ -36,7 +36,7 @@ def summary_lines(
     titles (`PolicyInForce.level_titles`), which name the levels in Chinese (客服组长→客服专员);
     in English, and without them, the levels' ids. Names and ids are input: their
     control characters are shown escaped (`terminal_safe`)."""
-    shown = dict(titles or {}) if language() == "zh" else {}
+    shown: Mapping[str, str] = (titles or {}) if language() == "zh" else {}
 
     def level(name: str | None) -> str:
         return shown.get(name, name) if name else ""

@@ -24,8 +24,8 @@ from pydantic import BaseModel, Field
 from appraisal.domain.model import Month
 from appraisal.i18n import N_
 from appraisal.web.auth import api_user, csrf_api, log_in, log_out
-from appraisal.web.desk import Desk
 from appraisal.web.errors import Invalid
+from appraisal.web.pages_base import desk_of
 from appraisal.web.users import RIGHTS, ROLE_TITLES, User
 from appraisal.web.views import Download
 
@@ -64,11 +64,6 @@ def month_of(text: str) -> Month:
         return Month.parse(text)
     except ValueError as error:
         raise Invalid(str(error)) from None
-
-
-def desk_of(request: Request) -> Desk:
-    desk: Desk = request.app.state.desk
-    return desk
 
 
 def changed(user: User, what: str, month: Month | str = "") -> None:

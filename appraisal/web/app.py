@@ -38,11 +38,11 @@ from appraisal.web import api, api_docs, api_users, pages, pages_users
 from appraisal.web.auth import Guard, LoginRequired
 from appraisal.web.desk import Desk
 from appraisal.web.errors import WebError
+from appraisal.web.pages_base import LANG_COOKIE  # the language switch's cookie
 from appraisal.web.users import load_users
 
 __all__ = ["LANG_COOKIE", "SECURITY_HEADERS", "Settings", "TooLarge", "create_app"]
 
-LANG_COOKIE = "lang"
 STATIC = Path(__file__).parent / "static"
 CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
