@@ -16,7 +16,7 @@ from appraisal.domain.version import __version__
 from appraisal.engine.evaluate import Evaluation, evaluate
 from appraisal.export.statement import UnknownEmployee, statement
 from appraisal.ledger import AlreadySealed, Ledger, LedgerError, NothingToAmend, OutOfOrder
-from appraisal.pipeline import RunRequest, evaluate_rows, read_inputs, run, run_month
+from appraisal.pipeline import RunRequest, read_inputs, run, run_month
 from appraisal.policy.loaded import (
     Policy,
     PolicyError,
@@ -24,6 +24,7 @@ from appraisal.policy.loaded import (
     default_policy_path,
     load_policy,
 )
+from appraisal.rows import evaluate_rows
 
 __all__ = [
     "AlreadySealed",

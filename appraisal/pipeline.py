@@ -15,7 +15,7 @@ none).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,9 +29,9 @@ from appraisal.domain.results import MonthResults, PolicyInfo
 from appraisal.domain.version import __version__
 from appraisal.engine.completeness import not_appraised_issues, unappraised
 from appraisal.engine.validate import validate_inputs
+from appraisal.export.beside import Beside, WorkbookChild, can_fork, sealed_workbook
 from appraisal.export.draft import write_draft_files
 from appraisal.export.results_file import results_file_bytes
-from appraisal.export.workbook import salary_workbook_of
 from appraisal.export.written import write_files
 from appraisal.ledger.backend import is_dsn, ledger_exists
 from appraisal.ledger.carry import carry
@@ -44,9 +44,6 @@ from appraisal.policy.loaded import Policy, PolicyInForce, load_policy
 from appraisal.progress import NO_PROGRESS, Progress
 from appraisal.read.imports.records import ReviewItem
 from appraisal.read.inputs import MonthInputs, read_inputs
-from appraisal.read.parse import EVENT_COLUMNS, ROSTER_COLUMNS, parse_events, parse_roster
-from appraisal.read.references import check_references
-from appraisal.read.tables import Table, rows_table
 
 __all__ = [
     "Computed",
@@ -57,7 +54,6 @@ __all__ = [
     "RunOutcome",
     "RunRequest",
     "dry_run",
-    "evaluate_rows",
     "preview",
     "read_inputs",
     "run",
@@ -104,23 +100,27 @@ def run(request: RunRequest, progress: Progress = NO_PROGRESS) -> Run:
     if request.dry_run:
         raise ValueError("a dry run seals nothing: call dry_run, not run")
     policy, in_force, inputs = _read(request, progress)
-    outcome = run_month(  # → seal
-        policy,
-        inputs,
-        request.ledger,
-        request.amend,
-        progress,
-        allow_unappraised=request.allow_unappraised,
-        sealed_by=request.sealed_by,
-    )
-    export(  # export
-        outcome,
-        policy,
-        json_path=request.json_path,
-        workbook_path=request.workbook_path,
-        ledger_path=request.ledger,
-        progress=progress,
-    )
+    with ExitStack() as children:  # the workbook's child, begun when the month is computed
+        child = WorkbookChild(policy, children) if request.workbook_path and can_fork() else None
+        outcome = run_month(  # → seal
+            policy,
+            inputs,
+            request.ledger,
+            request.amend,
+            progress,
+            allow_unappraised=request.allow_unappraised,
+            sealed_by=request.sealed_by,
+            computed=None if child is None else lambda month: child.begin(month.results),
+        )
+        export(  # export
+            outcome,
+            policy,
+            json_path=request.json_path,
+            workbook_path=request.workbook_path,
+            ledger_path=request.ledger,
+            progress=progress,
+            beside=None if child is None else child.sent(outcome.record, outcome.results),
+        )
     return Run(outcome, in_force, inputs.review)
 
 
@@ -195,28 +195,33 @@ def run_month(
     allow_unappraised: bool = False,
     sealed_by: str | None = None,
     then: Callable[[Writer], object] | None = None,
+    computed: Callable[[Computed], object] | None = None,
 ) -> RunOutcome:
     """The opening state, the month computed on it (validate → evaluate → check) and
     sealed, all under the ledger's write lock: one writer at a time. An identical re-run
     changes nothing. A month with anyone not appraised is refused (`InputError`, one
     problem each, at their roster row) unless ``allow_unappraised``; ``sealed_by`` is
-    who seals, noted in the ledger; ``then`` runs after the seal, in the same commit."""
+    who seals, noted in the ledger; ``then`` runs after the seal, in the same commit;
+    ``computed`` is told of the month computed, before it is sealed (the run begins its
+    workbook then)."""
     while True:
         # The lock is held from before the opening to the commit; the month's records
         # are built and encoded without pauses of the cycle collector.
         with writing(ledger_path) as ledger, without_cycle_collection():
             opening = ledger.opening(inputs.month, amend)  # chain verified; none stale before
             progress.stage("evaluating")
-            computed, issues = compute(policy, inputs, opening.state)
-            if computed is None:
+            month, issues = compute(policy, inputs, opening.state)
+            if month is None:
                 raise InputError(issues)
+            if computed is not None:
+                computed(month)
             progress.stage("sealing")
             try:
                 outcome = seal(
                     ledger,
                     policy,
                     opening,
-                    computed,
+                    month,
                     amend,
                     allow_unappraised=allow_unappraised,
                     sealed_by=sealed_by,
@@ -284,19 +289,18 @@ def export(
     workbook_path: Path | None = None,
     ledger_path: str | Path | None = None,
     progress: Progress = NO_PROGRESS,
+    beside: Beside[MonthResults, SealedMonth] | None = None,
 ) -> None:
     """Export stage: the results JSON and the salary workbook, each written whole or not at all.
 
     The month is sealed by now: a file that cannot be written is `WriteFailed` saying
     so, with the `appraisal reissue` command that writes it again from ``ledger_path``.
+    ``beside``: the child making the workbook (`appraisal.export.beside`), sent the
+    record already; it writes the workbook while this process writes the JSON.
     """
-
-    def workbook() -> bytes:
-        sealed = outcome.results.as_sealed()  # as a replay reads it back from the ledger
-        return salary_workbook_of(outcome.record, policy=policy, results=sealed)
-
+    record, results = outcome.record, outcome.results
     files = [("--json", json_path, lambda: results_file_bytes(outcome.results_json))]
-    files += [("--out", workbook_path, workbook)]
+    files += [("--out", workbook_path, lambda: sealed_workbook(record, policy, results, beside))]
     write_files(outcome.record, files, ledger_path, progress)
 
 
@@ -369,32 +373,3 @@ def dry_run(request: RunRequest, progress: Progress = NO_PROGRESS) -> DryRun:
         progress=progress,
     )
     return DryRun(seen, computed, in_force)
-
-
-def evaluate_rows(
-    month: str,
-    roster: Sequence[Mapping[str, object]],
-    events: Sequence[Mapping[str, object]],
-    *,
-    policy: str | Path | Policy | None = None,
-    state: Mapping[str, Any] | CarriedState | None = None,
-) -> dict[str, Any]:
-    """Evaluate one month from rows given as dicts (cells as a CSV would hold them)."""
-    period = Month.parse(month)
-    loaded = policy if isinstance(policy, Policy) else load_policy(policy)
-    carried = state if isinstance(state, CarriedState) else CarriedState.from_json(state or {})
-    roster_table = table_of_rows("roster", roster, ROSTER_COLUMNS)
-    events_table = table_of_rows("events", events, EVENT_COLUMNS)
-    people, issues = parse_roster(roster_table)
-    happenings, found = parse_events(events_table, period)
-    issues += found + check_references(people, happenings, [events_table])
-    inputs = MonthInputs(period, tuple(people), tuple(happenings), problems=tuple(issues))
-    computed, issues = compute(loaded, inputs, carried)
-    if computed is None:
-        raise InputError(issues)
-    return computed.results_json
-
-
-def table_of_rows(name: str, rows: Sequence[Mapping[str, object]], columns: Sequence[str]) -> Table:
-    # No rows still means a table with the standard header, not a file without one.
-    return rows_table(name, rows) if rows else Table(name, name, tuple(columns), ())

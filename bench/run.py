@@ -8,8 +8,9 @@ runs `appraisal run --month … --roster … --events … --ledger … --json �
 child process, as a user runs it, into a new ledger each time. The child is this same
 file (``--child``): it wraps the pipeline's stage functions with timers, then calls
 `appraisal.cli.main` with the arguments a user would type; it prints the time of each
-stage (read, validate, evaluate, check, seal, JSON, workbook), and the parent adds the
-wall time and the child's peak RSS (``resource.getrusage(RUSAGE_CHILDREN)``).
+stage (read, validate, evaluate, check, seal, JSON, workbook or the wait for the child
+that makes it), and the parent adds the wall time and the child's peak RSS
+(``resource.getrusage(RUSAGE_CHILDREN)``).
 
 Which code runs is the ``PYTHONPATH`` the parent is started with (the child inherits
 it): compare two trees with ``PYTHONPATH=/tmp/old-tree python bench/run.py``. Stages a
@@ -49,7 +50,10 @@ STAGES = (
     ("appraisal.domain.results", "MonthResults.to_json", "results to dicts"),
     ("appraisal.pipeline", "seal", "seal"),
     ("appraisal.pipeline", "results_file_bytes", "JSON"),
-    ("appraisal.pipeline", "salary_workbook_of", "workbook"),
+    ("appraisal.export.beside", "salary_workbook_of", "workbook"),
+    # With a fork, the workbook is made in a child begun before the seal (its own time is
+    # not seen here): this is how long the run then waits for it, after the JSON.
+    ("appraisal.export.beside", "Beside.result", "workbook waited for"),
 )
 
 

@@ -46,8 +46,8 @@ from appraisal.export.results_file import results_file_bytes
 from appraisal.export.workbook import run_beside
 from appraisal.files.output import write_atomic
 from appraisal.files.xlsx import COMPRESS_LEVEL
-from appraisal.pipeline import evaluate_rows
 from appraisal.policy.lines import demotion_line
+from appraisal.rows import evaluate_rows
 from payroll_export import LevelLabel, Manifest, salary_workbook
 
 

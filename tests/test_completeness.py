@@ -24,8 +24,9 @@ import pytest
 from appraisal.cli import main
 from appraisal.domain.errors import InputError
 from appraisal.domain.model import Month
-from appraisal.pipeline import evaluate_rows, read_inputs, run_month
+from appraisal.pipeline import read_inputs, run_month
 from appraisal.policy.loaded import load_policy
+from appraisal.rows import evaluate_rows
 
 ROOT = Path(__file__).resolve().parents[1]
 ATTENDANCE = ROOT / "tests" / "fixtures" / "attendance"

@@ -17,8 +17,8 @@ from appraisal.domain.model import Month
 from appraisal.engine import awards, effects, evaluate
 from appraisal.engine.context import MonthContext
 from appraisal.engine.fold import RunningMonth
-from appraisal.pipeline import evaluate_rows
 from appraisal.policy.loaded import load_policy
+from appraisal.rows import evaluate_rows
 
 ROSTER = [{"employee_id": "KF001", "name": "张三", "department": "客服", "level": "specialist"}]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from appraisal.pipeline import evaluate_rows
+from appraisal.rows import evaluate_rows
 
 POLICY_2027 = Path(__file__).resolve().parents[1] / "policies" / "customer_service_2027.yaml"
 ROSTER = [{"employee_id": "E1", "name": "甲", "level": "specialist"}]

@@ -23,7 +23,8 @@ from hypothesis import strategies as st
 from appraisal import CarriedState, Ledger, Month, evaluate, load_policy, read
 from appraisal.audit import replay_month
 from appraisal.domain.results import PAY_FIELDS
-from appraisal.pipeline import MonthInputs, evaluate_rows, run_month, table_of_rows
+from appraisal.pipeline import MonthInputs, run_month
+from appraisal.rows import evaluate_rows, table_of_rows
 
 ROOT = Path(__file__).resolve().parents[1]
 POLICY = load_policy()

@@ -35,7 +35,7 @@ from appraisal.domain.results import (
     TraceEntry,
     results_json,
 )
-from appraisal.pipeline import evaluate_rows
+from appraisal.rows import evaluate_rows
 
 ROOT = Path(__file__).resolve().parents[1]
 ZERO_PAY = {name: "0.00" for name in PAY_FIELDS}
@@ -312,10 +312,11 @@ def _computed_month(employees: int, seed: int) -> MonthResults:
     from generate import generate
 
     from appraisal.domain.model import CarriedState, Month
-    from appraisal.pipeline import compute, table_of_rows
+    from appraisal.pipeline import compute
     from appraisal.policy.loaded import load_policy
     from appraisal.read import EVENT_COLUMNS, ROSTER_COLUMNS, parse_events, parse_roster
     from appraisal.read.inputs import MonthInputs
+    from appraisal.rows import table_of_rows
 
     roster_rows, event_rows = generate(employees, 10, "2026-10", seed)
     month = Month.parse("2026-10")

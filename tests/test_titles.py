@@ -21,7 +21,7 @@ import pytest
 
 from appraisal import InputError, Ledger
 from appraisal.cli import main
-from appraisal.pipeline import evaluate_rows
+from appraisal.rows import evaluate_rows
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
