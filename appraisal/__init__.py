@@ -9,22 +9,28 @@ a stage (docs/architecture.md); `run` is the whole of it for one month. The exce
 tree is drawn in `appraisal.domain.errors`.
 """
 
-from appraisal.audit import replay_month
-from appraisal.domain.errors import AppraisalError, BadFile, InputError, ProfileError
-from appraisal.domain.model import CarriedState, Employee, Event, Issue, Kind, Month, Source
-from appraisal.domain.version import __version__
-from appraisal.engine.evaluate import Evaluation, evaluate
-from appraisal.export.statement import UnknownEmployee, statement
-from appraisal.ledger import AlreadySealed, Ledger, LedgerError, NothingToAmend, OutOfOrder
-from appraisal.pipeline import RunRequest, read_inputs, run, run_month
-from appraisal.policy.loaded import (
-    Policy,
-    PolicyError,
-    PolicyInForce,
-    default_policy_path,
-    load_policy,
-)
-from appraisal.rows import evaluate_rows
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from appraisal.audit import replay_month
+    from appraisal.domain.errors import AppraisalError, BadFile, InputError, ProfileError
+    from appraisal.domain.model import CarriedState, Employee, Event, Issue, Kind, Month, Source
+    from appraisal.domain.version import __version__
+    from appraisal.engine.evaluate import Evaluation, evaluate
+    from appraisal.export.statement import UnknownEmployee, statement
+    from appraisal.ledger import AlreadySealed, Ledger, LedgerError, NothingToAmend, OutOfOrder
+    from appraisal.pipeline import RunRequest, read_inputs, run, run_month
+    from appraisal.policy.loaded import (
+        Policy,
+        PolicyError,
+        PolicyInForce,
+        default_policy_path,
+        load_policy,
+    )
+    from appraisal.rows import evaluate_rows
 
 __all__ = [
     "AlreadySealed",
@@ -60,3 +66,55 @@ __all__ = [
     "run_month",
     "statement",
 ]
+
+# Where each public name lives. A name is imported when it is first used, not when the
+# package is: `import appraisal.cli` for `appraisal run` need not import the readers of
+# sealed months, the payslips or the web page (about half a second at start-up).
+_HOMES = {
+    "replay_month": "appraisal.audit",
+    "AppraisalError": "appraisal.domain.errors",
+    "BadFile": "appraisal.domain.errors",
+    "InputError": "appraisal.domain.errors",
+    "ProfileError": "appraisal.domain.errors",
+    "CarriedState": "appraisal.domain.model",
+    "Employee": "appraisal.domain.model",
+    "Event": "appraisal.domain.model",
+    "Issue": "appraisal.domain.model",
+    "Kind": "appraisal.domain.model",
+    "Month": "appraisal.domain.model",
+    "Source": "appraisal.domain.model",
+    "__version__": "appraisal.domain.version",
+    "Evaluation": "appraisal.engine.evaluate",
+    "evaluate": "appraisal.engine.evaluate",
+    "UnknownEmployee": "appraisal.export.statement",
+    "statement": "appraisal.export.statement",
+    "AlreadySealed": "appraisal.ledger",
+    "Ledger": "appraisal.ledger",
+    "LedgerError": "appraisal.ledger",
+    "NothingToAmend": "appraisal.ledger",
+    "OutOfOrder": "appraisal.ledger",
+    "RunRequest": "appraisal.pipeline",
+    "evaluate_rows": "appraisal.rows",
+    "read_inputs": "appraisal.pipeline",
+    "run": "appraisal.pipeline",
+    "run_month": "appraisal.pipeline",
+    "Policy": "appraisal.policy.loaded",
+    "PolicyError": "appraisal.policy.loaded",
+    "PolicyInForce": "appraisal.policy.loaded",
+    "default_policy_path": "appraisal.policy.loaded",
+    "load_policy": "appraisal.policy.loaded",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """A public name, imported from its home the first time it is asked for."""
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'appraisal' has no attribute {name!r}")
+    value = getattr(importlib.import_module(home), name)
+    globals()[name] = value  # asked once: later uses read it as any module attribute
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

@@ -12,17 +12,8 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from appraisal.audit import (
-    SealedVersion,
-    export_month,
-    listing_json,
-    replay_month,
-    sealed_months,
-    sealed_when,
-)
-from appraisal.check.shards import cores, jobs_in_force
 from appraisal.cli.common import (
     EXIT_OK,
     EXIT_PROBLEMS,
@@ -36,17 +27,16 @@ from appraisal.cli.common import (
     usage_problems,
 )
 from appraisal.cli.payslips import check_payslip, version_argument
-from appraisal.commands import WorkbookCheck, check_workbook, sealed_statement
 from appraisal.domain.errors import InputError
 from appraisal.domain.text import terminal_safe
-from appraisal.export.manifest_read import read_manifest
-from appraisal.export.statement import UnknownEmployee
 from appraisal.files.clash import Output, Read
-from appraisal.files.input import InputFile, read_input
 from appraisal.i18n import N_, _, language
-from appraisal.i18n.sealed import sealed_text
 from appraisal.ledger.backend import ledger_argument
-from appraisal.scale import replay_all
+
+if TYPE_CHECKING:
+    from appraisal.audit import SealedVersion
+    from appraisal.commands import WorkbookCheck
+    from appraisal.files.input import InputFile
 
 __all__ = ["register"]
 
@@ -123,6 +113,8 @@ def register(command: AddCommand) -> None:
 
 
 def replay_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from appraisal.check.shards import cores, jobs_in_force
+
     misplaced = _misplaced_options(args)
     if misplaced:
         print(misplaced, file=err)
@@ -155,6 +147,9 @@ def _misplaced_options(args: argparse.Namespace) -> str | None:
 
 
 def _replay_one(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from appraisal.audit import replay_month
+    from appraisal.commands import check_workbook
+
     given: InputFile | None = None
     if args.workbook is not None:
         found = _workbook_version(args, err)
@@ -225,6 +220,8 @@ def _replay_one(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def replay_all_command(args: argparse.Namespace, jobs: int, out: TextIO, err: TextIO) -> int:
     """`replay --all`: a line a month (its differences first, on stderr), then a total."""
+    from appraisal.scale import replay_all
+
     with args.progress as progress:
         replayed = replay_all(args.ledger, jobs=jobs, scheduler=args.scheduler, progress=progress)
     for to_err, line in replayed.report():
@@ -235,6 +232,9 @@ def replay_all_command(args: argparse.Namespace, jobs: int, out: TextIO, err: Te
 def _workbook_version(args: argparse.Namespace, err: TextIO) -> InputFile | int:
     """`replay --workbook F`: the file, with ``args.version`` set to the version its 说明
     sheet names; or the exit status of a file that is of another month, or a draft."""
+    from appraisal.export.manifest_read import read_manifest
+    from appraisal.files.input import read_input
+
     path = args.workbook
     given, problems = read_input(path)  # a regular file only: never a FIFO that blocks
     if given is None:
@@ -276,6 +276,8 @@ def _workbook_version(args: argparse.Namespace, err: TextIO) -> InputFile | int:
 
 
 def export_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from appraisal.audit import export_month
+
     if args.json_path is None and args.out is None:
         print(
             _("{command}: give --json FILE, --out FILE.xlsx or both").format(command=args.command),
@@ -313,6 +315,9 @@ def export_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def explain_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from appraisal.commands import sealed_statement
+    from appraisal.export.statement import UnknownEmployee
+
     try:
         with args.progress as progress:
             text = sealed_statement(
@@ -326,6 +331,8 @@ def explain_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def months_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from appraisal.audit import listing_json, sealed_months
+
     with args.progress as progress:
         listing = sealed_months(args.ledger, progress)
     if args.as_json:
@@ -354,6 +361,9 @@ def months_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _version_line(v: SealedVersion) -> str:
+    from appraisal.audit import sealed_when
+    from appraisal.i18n.sealed import sealed_text
+
     standing = (
         _("current")
         if v.superseded_by is None

@@ -6,14 +6,16 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from appraisal.domain.model import Month
 from appraisal.files.clash import Output, Read, output_problems
 from appraisal.i18n import _
 from appraisal.ledger.backend import LedgerTarget, is_dsn
 from appraisal.problems import CHANGED, STORED, WRITTEN, WRITTEN_OR_SEALED
-from appraisal.read.imports.records import ReviewItem
+
+if TYPE_CHECKING:
+    from appraisal.read.imports.records import ReviewItem
 
 __all__ = [
     "CHANGED",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from appraisal.cli.common import (
     CHANGED,
@@ -19,34 +19,22 @@ from appraisal.cli.common import (
     steps_of,
     usage_problems,
 )
-from appraisal.cli.run import print_sealed, print_written
 from appraisal.domain.text import terminal_safe
-from appraisal.drafts import (
-    RESOLUTIONS,
-    DraftView,
-    add_files,
-    parse_resolution,
-    remove,
-    resolve,
-    seal_draft,
-    show,
-)
-from appraisal.drafts.lines import (
-    added_line,
-    file_line,
-    removed_line,
-    replaced_line,
-    resolved_line,
-)
-from appraisal.export.summary import summary_lines
 from appraisal.files.clash import Output, Read
 from appraisal.i18n import N_, _
 from appraisal.ledger.backend import ledger_argument
-from appraisal.ledger.drafts import DraftFile
-from appraisal.policy.lines import demotion_line
-from appraisal.policy.loaded import Policy, load_policy
 
-__all__ = ["RESOLUTIONS", "parse_resolution", "register"]
+if TYPE_CHECKING:
+    from appraisal.drafts import DraftView
+    from appraisal.ledger.drafts import DraftFile
+    from appraisal.policy.loaded import Policy
+
+__all__ = ["RESOLUTIONS", "register"]
+
+# `appraisal.drafts.RESOLUTIONS`, as `draft resolve --as` shows them in its help: written
+# here so that the parser is made without importing the drafts (and with them the whole
+# pipeline) for every command; tests/test_cli_imports.py checks that the two agree.
+RESOLUTIONS = ("normal", "absent", "personal_leave", "sick_leave", "late:MIN")
 
 #: The roles of a draft's files, as its lines name them.
 ROLES = (N_("roster"), N_("events"), N_("deductions"))
@@ -119,6 +107,8 @@ def _common(parser: argparse.ArgumentParser, *, policy: bool = True) -> None:
 
 
 def _resolution(text: str) -> str:
+    from appraisal.drafts import parse_resolution
+
     try:
         return parse_resolution(text)
     except ValueError as error:
@@ -126,6 +116,10 @@ def _resolution(text: str) -> str:
 
 
 def _add(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from appraisal.drafts import add_files
+    from appraisal.drafts.lines import added_line, replaced_line
+    from appraisal.policy.loaded import load_policy
+
     given = [("roster", args.roster)] if args.roster else []
     given += [("events", path) for path in args.events]
     given += [("deductions", args.deductions)] if args.deductions else []
@@ -146,6 +140,9 @@ def _add(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _show(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from appraisal.drafts import show
+    from appraisal.policy.loaded import load_policy
+
     if usage_problems(err, [], [Read("--policy", args.policy)]):
         return EXIT_USAGE
     policy = load_policy(args.policy)
@@ -171,10 +168,15 @@ def _show(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _file_line(file: DraftFile) -> str:
+    from appraisal.drafts.lines import file_line
+
     return terminal_safe(file_line(file, width=10))
 
 
 def _print_preview(view: DraftView, policy: Policy, out: TextIO) -> None:
+    from appraisal.export.summary import summary_lines
+    from appraisal.policy.lines import demotion_line
+
     seen = view.preview
     assert seen is not None
     if seen.unappraised:
@@ -213,6 +215,10 @@ def _print_preview(view: DraftView, policy: Policy, out: TextIO) -> None:
 
 
 def _resolve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from appraisal.drafts import resolve
+    from appraisal.drafts.lines import resolved_line
+    from appraisal.policy.loaded import load_policy
+
     if usage_problems(err, [], [Read("--policy", args.policy)]):
         return EXIT_USAGE
     policy = load_policy(args.policy)
@@ -224,12 +230,19 @@ def _resolve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _remove(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from appraisal.drafts import remove
+    from appraisal.drafts.lines import removed_line
+
     gone = remove(args.ledger, args.month, args.what)
     print(terminal_safe(removed_line(gone, args.month, width=10)), file=out)
     return EXIT_OK
 
 
 def _seal(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from appraisal.cli.run import print_sealed, print_written
+    from appraisal.drafts import seal_draft
+    from appraisal.policy.loaded import load_policy
+
     outputs = [
         Output("--ledger", ledger_file(args.ledger)),
         Output("--out", args.out, ".xlsx"),

@@ -13,7 +13,6 @@ from appraisal.cli.common import CHANGED, AddCommand, steps_of
 from appraisal.i18n import _
 from appraisal.ledger import LedgerError, ledger_argument, ledger_exists
 from appraisal.ledger.backend import shown
-from appraisal.ledger.copy import copy_ledger
 
 __all__ = ["register"]
 
@@ -40,6 +39,8 @@ def register(command: AddCommand) -> None:
 
 
 def copy_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from appraisal.ledger.copy import copy_ledger
+
     if not ledger_exists(args.source):
         raise LedgerError(_("{ledger}: no ledger there").format(ledger=shown(args.source)))
     copied = copy_ledger(args.source, args.destination)

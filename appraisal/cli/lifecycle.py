@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from appraisal.cli.common import (
     EXIT_OK,
@@ -20,15 +20,13 @@ from appraisal.cli.common import (
 )
 from appraisal.domain.errors import WriteFailed
 from appraisal.domain.text import terminal_safe
-from appraisal.export.changes import change_lines, changes_json_bytes, changes_workbook_bytes
 from appraisal.files.clash import Output, Read
 from appraisal.files.output import write_atomic
 from appraisal.i18n import N_, _
-from appraisal.i18n.sealed import sealed_text
 from appraisal.ledger.backend import ledger_argument
-from appraisal.lifecycle import reseal_after, what_if
-from appraisal.policy.loaded import as_of, load_policy
-from payroll_export.changes_model import ChangeReport
+
+if TYPE_CHECKING:
+    from payroll_export.changes_model import ChangeReport
 
 __all__ = ["register"]
 
@@ -82,6 +80,9 @@ def register(command: AddCommand) -> None:
 
 
 def reseal_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from appraisal.i18n.sealed import sealed_text
+    from appraisal.lifecycle import reseal_after
+
     outputs = [
         Output("--ledger", ledger_file(args.ledger)),
         Output("--out", args.out, ".xlsx"),
@@ -120,6 +121,9 @@ def reseal_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def what_if_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from appraisal.lifecycle import what_if
+    from appraisal.policy.loaded import as_of, load_policy
+
     if str(args.first) > str(args.last):
         wrong = _("what-if: --from {first} is after --to {last}")
         print(wrong.format(first=args.first, last=args.last), file=err)
@@ -149,6 +153,8 @@ def what_if_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _print_report(report: ChangeReport, out: TextIO) -> None:
+    from appraisal.export.changes import change_lines
+
     for note in report.notes:
         print(terminal_safe(_("note: {note}").format(note=note)), file=out)
     for line in change_lines(report):
@@ -156,6 +162,8 @@ def _print_report(report: ChangeReport, out: TextIO) -> None:
 
 
 def _write(args: argparse.Namespace, report: ChangeReport, out: TextIO, sealed: str | None) -> None:
+    from appraisal.export.changes import changes_json_bytes, changes_workbook_bytes
+
     files: list[tuple[Path | None, Callable[[ChangeReport], bytes], str]] = [
         (args.json_path, changes_json_bytes, N_("Changes written to {path}")),
         (args.out, changes_workbook_bytes, N_("Changes workbook (变动明细) written to {path}")),

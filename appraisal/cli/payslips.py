@@ -17,9 +17,6 @@ from appraisal.cli.common import (
 )
 from appraisal.domain.errors import InputError
 from appraisal.domain.model import Issue
-from appraisal.export.payslip_read import read_passwords
-from appraisal.export.payslips import verify_payslip, write_payslips
-from appraisal.files.input import read_input
 from appraisal.i18n import _
 from appraisal.ledger.backend import ledger_argument
 
@@ -54,6 +51,8 @@ def register(command: AddCommand) -> None:
 
 
 def payslips_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from appraisal.export.payslips import write_payslips
+
     if args.out.exists() and not args.out.is_dir():
         message = _("{out}: --out names a file; give a folder for the payslips")
         print(message.format(out=args.out), file=err)
@@ -79,6 +78,10 @@ def payslips_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def check_payslip(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """`replay --payslip FILE --employee ID [--passwords FILE]`, after the replay itself."""
+    from appraisal.export.payslip_read import read_passwords
+    from appraisal.export.payslips import verify_payslip
+    from appraisal.files.input import read_input
+
     if args.employee is None:
         print(_("replay --payslip: give --employee ID, whose payslip the file is"), file=err)
         return EXIT_USAGE

@@ -18,23 +18,13 @@ from __future__ import annotations
 import os
 import threading
 from types import TracebackType
-from typing import TextIO
-
-from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    ProgressColumn,
-    SpinnerColumn,
-    Task,
-    TaskID,
-    TextColumn,
-    TimeElapsedColumn,
-)
-from rich.progress import Progress as RichProgress
-from rich.text import Text
+from typing import TYPE_CHECKING, TextIO
 
 from appraisal.i18n import N_, _
 from appraisal.progress import NO_PROGRESS, NoProgress
+
+if TYPE_CHECKING:  # rich is imported when a display is made: most runs make none
+    from rich.progress import ProgressColumn, TaskID
 
 __all__ = ["DELAY_SECONDS", "DELAY_VARIABLE", "STAGES", "TerminalProgress", "progress_for"]
 
@@ -93,12 +83,16 @@ class TerminalProgress:
     """
 
     def __init__(self, stream: TextIO, *, delay: float = DELAY_SECONDS) -> None:
+        from rich.console import Console
+        from rich.progress import BarColumn, SpinnerColumn, TextColumn, TimeElapsedColumn
+        from rich.progress import Progress as RichProgress
+
         console = Console(file=stream, force_terminal=True, highlight=False)
         self._bars = RichProgress(
             SpinnerColumn(finished_text="✓"),
             TextColumn("{task.description}", markup=False),
             BarColumn(bar_width=30),
-            _Count(),
+            _count_column(),
             TimeElapsedColumn(),
             console=console,
             refresh_per_second=REFRESHES_PER_SECOND,
@@ -171,10 +165,15 @@ class TerminalProgress:
         self._bars.stop_task(task)  # its time stops here
 
 
-class _Count(ProgressColumn):
+def _count_column() -> ProgressColumn:
     """The count of a stage that counts ("1,250/10,000"); nothing for one that does not."""
+    from rich.progress import ProgressColumn, Task
+    from rich.text import Text
 
-    def render(self, task: Task) -> Text:
-        if task.total is None or not task.fields.get("counted"):
-            return Text("")
-        return Text(f"{int(task.completed):,}/{int(task.total):,}", style="progress.download")
+    class Count(ProgressColumn):
+        def render(self, task: Task) -> Text:
+            if task.total is None or not task.fields.get("counted"):
+                return Text("")
+            return Text(f"{int(task.completed):,}/{int(task.total):,}", style="progress.download")
+
+    return Count()

@@ -17,18 +17,34 @@ from appraisal.cli.common import (
     print_review,
     usage_problems,
 )
-from appraisal.commands import import_attendance, input_form, policy_warnings
 from appraisal.domain.errors import WriteFailed
 from appraisal.domain.text import terminal_safe
 from appraisal.files.clash import Output, Read
 from appraisal.files.output import write_atomic
-from appraisal.i18n import _
-from appraisal.policy.describe import policy_lines
-from appraisal.policy.jsonschema import policy_schema_text
-from appraisal.policy.loaded import load_policy
-from appraisal.read.imports.catalog import shipped_profiles
+from appraisal.i18n import N_, _
 
 __all__ = ["register"]
+
+
+PROFILE_HELP = N_(
+    "an import profile id ({profiles}) or a profile .yaml; default: recognise the export"
+)
+
+
+class _ProfileOption(argparse._StoreAction):
+    """``import --profile``, whose help names the shipped profiles: they are read from
+    their files when the help is shown, not each time the parser is made."""
+
+    @property
+    def help(self) -> str:
+        from appraisal.read.imports.catalog import shipped_profiles
+
+        profiles = ", ".join(p.id for p in shipped_profiles())
+        return _(PROFILE_HELP).format(profiles=profiles)
+
+    @help.setter
+    def help(self, value: str | None) -> None:
+        pass  # always the text above
 
 
 def register(command: AddCommand) -> None:
@@ -50,12 +66,7 @@ def register(command: AddCommand) -> None:
     convert.add_argument(
         "-o", "--out", required=True, type=Path, help="the events file to write (.csv)"
     )
-    convert.add_argument(
-        "--profile",
-        help=_(
-            "an import profile id ({profiles}) or a profile .yaml; default: recognise the export"
-        ).format(profiles=", ".join(p.id for p in shipped_profiles())),
-    )
+    convert.add_argument("--profile", action=_ProfileOption)
     convert.add_argument(
         "--roster",
         type=Path,
@@ -88,6 +99,8 @@ def register(command: AddCommand) -> None:
 
 
 def template_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from appraisal.commands import input_form
+
     reads = [Read("--roster", args.roster), Read("--policy", args.policy)]
     if usage_problems(err, [Output("--out", args.out, ".xlsx")], reads):
         return EXIT_USAGE
@@ -108,6 +121,8 @@ def template_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def import_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from appraisal.commands import import_attendance
+
     review = args.out.with_suffix(".review.csv")  # as write_events_csv names it
     outputs = [Output("-o", args.out, ".csv"), Output("-o (its review list)", review)]
     profile = Path(args.profile) if args.profile and args.profile.endswith(".yaml") else None
@@ -142,6 +157,10 @@ def import_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def check_policy_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from appraisal.commands import policy_warnings
+    from appraisal.policy.describe import policy_lines
+    from appraisal.policy.loaded import load_policy
+
     policy = load_policy(args.file)
     for line in policy_lines(policy, args.month):
         print(line, file=out)
@@ -151,5 +170,7 @@ def check_policy_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> 
 
 
 def policy_schema_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from appraisal.policy.jsonschema import policy_schema_text
+
     print(policy_schema_text(), end="", file=out)
     return EXIT_OK

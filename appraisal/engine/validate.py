@@ -98,30 +98,51 @@ def validate(
     """Every problem of the roster and events that the policy in force reveals."""
     issues: list[Issue] = []
     names = LevelNames(policy.levels)
+    # A month names a few levels and a few hundred distinct rows thousands of times over:
+    # each is checked once, and its problems given to every row like it (`_content`).
+    level_problems: dict[str, str | None] = {}
     for employee in roster:
-        problem = names.problem(
-            employee.level, _("unknown level {level!r}").format(level=employee.level)
-        )
+        level = employee.level
+        if level not in level_problems:
+            unknown = _("unknown level {level!r}").format(level=level)
+            level_problems[level] = names.problem(level, unknown)
+        problem = level_problems[level]
         if problem is not None:
             issues.append(Issue.at(employee.source, "level", problem))
     metrics_seen: dict[tuple[str, str], Event] = {}
     approvals: dict[str, list[Event]] = defaultdict(list)
+    checked: dict[tuple[object, ...], list[tuple[str, str]]] = {}
     for event in events:
-        issues.extend(_check_event(policy, event, names))
-        if event.kind is Kind.METRIC and event.clause:
-            key = (event.employee_id, event.clause)
-            if key in metrics_seen:
+        # What `_check_event` reads of the row, by kind, and nothing else; numbers as
+        # text, as a message shows them (5 and 5.0 are equal, and hash alike).
+        kind = event.kind
+        if kind in _MINUTES:
+            key: tuple[object, ...] = (kind, event.flags, str(event.value))
+        elif kind in _QUANTITIES:
+            key = (kind, event.flags, event.clause, str(event.amount), str(event.points))
+        elif kind is Kind.PROMOTION:
+            key = (kind, event.flags, event.note)
+        else:
+            key = (kind, event.flags, event.clause)
+        found = checked.get(key)
+        if found is None:
+            found = checked[key] = _check_event(policy, event, names)
+        if found:
+            issues.extend(Issue.at(event.source, column, message) for column, message in found)
+        if kind is Kind.METRIC and event.clause:
+            metric = (event.employee_id, event.clause)
+            if metric in metrics_seen:
                 issues.append(
                     _issue(
                         event,
                         "clause",
                         _("metric {clause} given twice (also row {row})").format(
-                            clause=event.clause, row=metrics_seen[key].source.row
+                            clause=event.clause, row=metrics_seen[metric].source.row
                         ),
                     )
                 )
-            metrics_seen[key] = event
-        if event.kind is Kind.PROMOTION and "approved" in event.flags:
+            metrics_seen[metric] = event
+        if kind is Kind.PROMOTION and "approved" in event.flags:
             approvals[event.employee_id].append(event)
     issues.extend(quantities(policy, events))
     for rows in approvals.values():
@@ -142,9 +163,15 @@ def _issue(event: Event, column: str, message: str) -> Issue:
     return Issue.at(event.source, column, message)
 
 
-def _check_event(policy: PolicyInForce, event: Event, names: LevelNames) -> list[Issue]:
+_MINUTES = (Kind.LATE, Kind.EARLY_LEAVE)
+_QUANTITIES = (Kind.REWARD, Kind.PENALTY)
+
+
+def _check_event(policy: PolicyInForce, event: Event, names: LevelNames) -> list[tuple[str, str]]:
+    """The problems of one row, as (column, message): they depend on the parts of it
+    `validate` keys them by alone."""
     doc = policy.doc
-    issues: list[Issue] = []
+    issues: list[tuple[str, str]] = []
     allowed = FLAGS_BY_KIND.get(event.kind, frozenset())
     for flag in sorted(event.flags - allowed):
         where = (
@@ -153,8 +180,7 @@ def _check_event(policy: PolicyInForce, event: Event, names: LevelNames) -> list
             else ""
         )
         issues.append(
-            _issue(
-                event,
+            (
                 "flags",
                 _("flag {flag!r} does not apply to kind {value}{where}").format(
                     flag=flag, value=event.kind.value, where=where
@@ -162,11 +188,10 @@ def _check_event(policy: PolicyInForce, event: Event, names: LevelNames) -> list
             )
         )
     clause = event.clause or ""
-    if event.kind in (Kind.LATE, Kind.EARLY_LEAVE) and event.value is not None:
+    if event.kind in _MINUTES and event.value is not None:
         if event.value != event.value.to_integral_value():
             issues.append(
-                _issue(
-                    event,
+                (
                     "value",
                     _("minutes must be a whole number, not {value}").format(value=event.value),
                 )
@@ -175,11 +200,10 @@ def _check_event(policy: PolicyInForce, event: Event, names: LevelNames) -> list
         criterion = doc.score.criteria.get(clause)
         if criterion is None:
             choices = [c for c, v in doc.score.criteria.items() if v.when is None]
-            issues.append(_unknown_clause(event, "criterion", clause, choices))
+            issues.append(_unknown_clause("criterion", clause, choices))
         elif criterion.when is not None:
             issues.append(
-                _issue(
-                    event,
+                (
                     "clause",
                     _("criterion {clause} is computed from metric rows ({when})").format(
                         clause=clause, when=criterion.when
@@ -188,36 +212,20 @@ def _check_event(policy: PolicyInForce, event: Event, names: LevelNames) -> list
             )
     elif event.kind is Kind.METRIC:
         if clause not in doc.score.metrics:
-            issues.append(_unknown_clause(event, "metric", clause, list(doc.score.metrics)))
+            issues.append(_unknown_clause("metric", clause, list(doc.score.metrics)))
     elif event.kind is Kind.REWARD:
         reward = doc.rewards.items.get(clause)
         if reward is None:
-            issues.append(_unknown_clause(event, "reward", clause, list(doc.rewards.items)))
+            issues.append(_unknown_clause("reward", clause, list(doc.rewards.items)))
         else:
-            issues.extend(
-                _quantity(
-                    event,
-                    "amount",
-                    _("reward clause {clause}").format(clause=clause),
-                    reward.amount,
-                    event.amount,
-                )
-            )
-            issues.extend(
-                _quantity(
-                    event,
-                    "points",
-                    _("reward clause {clause}").format(clause=clause),
-                    reward.points,
-                    event.points,
-                )
-            )
+            what = _("reward clause {clause}").format(clause=clause)
+            issues.extend(_quantity("amount", what, reward.amount, event.amount))
+            issues.extend(_quantity("points", what, reward.points, event.points))
     elif event.kind is Kind.PENALTY:
         penalty = doc.penalties.items.get(clause)
         if clause in doc.penalties.attendance_clauses:
             issues.append(
-                _issue(
-                    event,
+                (
                     "clause",
                     _(
                         "penalty clause {clause} comes from attendance rows (late, early_leave, absent, personal_leave, sick_leave), not from a penalty row"
@@ -225,24 +233,22 @@ def _check_event(policy: PolicyInForce, event: Event, names: LevelNames) -> list
                 )
             )
         elif penalty is None:
-            issues.append(_unknown_clause(event, "penalty", clause, list(doc.penalties.items)))
+            issues.append(_unknown_clause("penalty", clause, list(doc.penalties.items)))
         else:
             what = _("penalty clause {clause}").format(clause=clause)
             money_rule = penalty.fine if penalty.fine is not None else penalty.compensation
             issues.extend(
-                _quantity(
-                    event, "amount", what, money_rule, event.amount, repeat_only=penalty.first_time
-                )
+                _quantity("amount", what, money_rule, event.amount, repeat_only=penalty.first_time)
             )
             points = abs(event.points) if event.points is not None else None
-            issues.extend(_quantity(event, "points", what, penalty.points, points))
+            issues.extend(_quantity("points", what, penalty.points, points))
     elif event.kind is Kind.PROMOTION:
         target = event.note.strip()
         problem = target and names.problem(
             target, _("promotion target {target!r} is not a level").format(target=target)
         )
         if problem:  # an empty note is read's to report
-            issues.append(_issue(event, "note", problem))
+            issues.append(("note", problem))
     return issues
 
 
@@ -282,36 +288,34 @@ def validate_inputs(
         return (source.where, source.row) not in refused
 
     people, rows = with_level_ids(in_force, inputs.roster, inputs.events)
-    roster = tuple(e for e in people if kept(e.source))
-    known = {e.employee_id for e in roster}
-    events = tuple(e for e in rows if kept(e.source) and e.employee_id in known)
+    if refused:  # most months: none, and no row's source need be looked up
+        roster = tuple(e for e in people if kept(e.source))
+        known = {e.employee_id for e in roster}
+        events = tuple(e for e in rows if kept(e.source) and e.employee_id in known)
+    else:
+        known = {e.employee_id for e in people}
+        roster, events = people, tuple(e for e in rows if e.employee_id in known)
     return replace(inputs, roster=roster, events=events), found
 
 
-def _unknown_clause(event: Event, what: str, clause: str, choices: list[str]) -> Issue:
-    return _issue(
-        event,
+def _unknown_clause(what: str, clause: str, choices: list[str]) -> tuple[str, str]:
+    return (
         "clause",
         f"unknown {what} clause {clause!r}{did_you_mean(clause, choices)}; clauses: {', '.join(choices)}",
     )
 
 
 def _quantity(
-    event: Event,
     column: str,
     what: str,
     rule: Decimal | Range | None,
     given: Decimal | None,
     repeat_only: object = None,
-) -> list[Issue]:
+) -> list[tuple[str, str]]:
     """An amount or points against the rule: a fixed value, a range, or nothing."""
     if rule is None:
         if given is not None and given != 0:
-            return [
-                _issue(
-                    event, column, _("{what} takes no {column}").format(what=what, column=column)
-                )
-            ]
+            return [(column, _("{what} takes no {column}").format(what=what, column=column))]
         return []
     if isinstance(rule, Range):
         if given is None:
@@ -319,11 +323,10 @@ def _quantity(
             # by the evaluator, which knows the offence history.
             if rule.optional or repeat_only is not None:
                 return []
-            return [_issue(event, column, f"{what} needs {column} {rule.describe()}")]
+            return [(column, f"{what} needs {column} {rule.describe()}")]
         if not rule.contains(given):
             return [
-                _issue(
-                    event,
+                (
                     column,
                     _("{column} {given} is outside {describe} for {what}").format(
                         column=column, given=given, describe=rule.describe(), what=what
@@ -333,8 +336,7 @@ def _quantity(
         return []
     if given is not None and given != rule:
         return [
-            _issue(
-                event,
+            (
                 column,
                 _("{what} has a fixed {column} of {rule}; {given} is not allowed").format(
                     what=what, column=column, rule=rule, given=given

@@ -17,7 +17,14 @@ from collections.abc import Iterator
 
 from appraisal.i18n import _
 
-__all__ = ["MAX_FIELD_CHARS", "CsvProblem", "careful_records", "csv_records", "iter_csv_records"]
+__all__ = [
+    "MAX_FIELD_CHARS",
+    "CsvProblem",
+    "careful_records",
+    "csv_records",
+    "first_line_of",
+    "iter_csv_records",
+]
 
 MAX_FIELD_CHARS = 10_000  # one CSV field; a note longer than this is not a note
 
@@ -33,6 +40,20 @@ def csv_records(
     except CsvProblem as problem:
         return records, (problem.row, problem.column, str(problem))
     return records, None
+
+
+def first_line_of(text: str) -> str:
+    """The first line of ``text`` that is not blank, as ``text.splitlines()`` splits it,
+    found without splitting the whole of a large file."""
+    size = 4096
+    while size < len(text):
+        lines = text[:size].splitlines()
+        # The last line of the piece may go on past it; the lines before it are whole.
+        for line in lines[:-1]:
+            if line.strip():
+                return line
+        size *= 8
+    return next((line for line in text.splitlines() if line.strip()), "")
 
 
 class CsvProblem(Exception):

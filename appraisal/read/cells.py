@@ -194,13 +194,15 @@ class CellValues:
         """A date, or the message saying why the text is not one."""
         if text not in self._dates:
             match = _DATE.fullmatch(text.translate(_FULL_WIDTH))
-            result: date | str = _("not a date: {text!r} (expected YYYY-MM-DD)").format(text=text)
+            result: date | str
             if match:
                 year, month, day = int(match[1]), int(match[3]), int(match[4])
                 try:
                     result = date(year, month, day)
                 except ValueError:
                     result = _("not a date: {text!r} (no such day)").format(text=text)
+            else:  # worded only when needed: a roster has thousands of dates, all good
+                result = _("not a date: {text!r} (expected YYYY-MM-DD)").format(text=text)
             self._dates[text] = result
         return self._dates[text]
 

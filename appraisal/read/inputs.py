@@ -27,7 +27,6 @@ from appraisal.domain.pauses import without_cycle_collection
 from appraisal.files.input import read_input
 from appraisal.i18n import _
 from appraisal.read.deductions import MESSAGES, read_deductions
-from appraisal.read.imports.convert import detect_profile, import_export
 from appraisal.read.imports.records import ReviewItem
 from appraisal.read.parse import parse_events, parse_roster
 from appraisal.read.references import check_references
@@ -88,6 +87,9 @@ def read_inputs(
     ``files`` keys each file's sha256 by the file's name, once however many of its
     sheets were read.
     """
+    # The attendance exports' readers (profiles, workbooks) only when events are given.
+    from appraisal.read.imports.convert import detect_profile, import_export
+
     issues: list[Issue] = []
     roster: list[Employee] = []
     events: list[Event] = []

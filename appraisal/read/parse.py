@@ -25,7 +25,6 @@ from appraisal.i18n import _
 from appraisal.read.cells import (
     NUMBER_LIMITS,
     CellValues,
-    cell_at,
     chinese_names,
     fits,
     header_columns,
@@ -77,15 +76,21 @@ def parse_roster(table: Table) -> tuple[list[Employee], list[Issue]]:
     columns = header_columns(table, ROSTER_REQUIRED, ROSTER_COLUMNS, issues)
     complete = all(column in columns for column in ROSTER_REQUIRED)
     at = {column: columns.get(column) for column in ROSTER_COLUMNS}
+    # A column the table lacks reads as the empty cell appended to every row.
+    padded = None in at.values()
+    absent = len(table.header)
+    pick = operator.itemgetter(*(absent if at[c] is None else at[c] for c in ROSTER_COLUMNS))
     values = CellValues()
     first_row: dict[str, int] = {}
     employees: list[Employee] = []
     for row, cells in table.rows:
         before = len(issues)
-        for column in ROSTER_REQUIRED:
-            if at[column] is not None and not cell_at(cells, at[column]):
-                issues.append(Issue(table.file, row, column, _("required value is missing")))
-        employee_id = cell_at(cells, at["employee_id"])
+        employee_id, name, level, hire_text, department = pick((*cells, "") if padded else cells)
+        employee_id, name, level = employee_id.strip(), name.strip(), level.strip()
+        if not (employee_id and name and level):
+            for column, text in zip(ROSTER_REQUIRED, (employee_id, name, level), strict=True):
+                if at[column] is not None and not text:
+                    issues.append(Issue(table.file, row, column, _("required value is missing")))
         if employee_id in first_row:
             message = _("duplicate employee_id {employee_id!r} (also row {first_row})").format(
                 employee_id=employee_id, first_row=first_row[employee_id]
@@ -93,7 +98,7 @@ def parse_roster(table: Table) -> tuple[list[Employee], list[Issue]]:
             issues.append(Issue(table.file, row, "employee_id", message))
         elif employee_id:
             first_row[employee_id] = row
-        hire_text = cell_at(cells, at["hire_date"])
+        hire_text = hire_text.strip()
         hire_date = values.date(hire_text) if hire_text else None
         if isinstance(hire_date, str):
             issues.append(Issue(table.file, row, "hire_date", hire_date))
@@ -101,11 +106,11 @@ def parse_roster(table: Table) -> tuple[list[Employee], list[Issue]]:
             employees.append(
                 Employee(
                     employee_id=employee_id,
-                    name=cell_at(cells, at["name"]),
-                    level=cell_at(cells, at["level"]),
+                    name=name,
+                    level=level,
                     source=Source(table.name, row, table.file),
                     hire_date=hire_date,
-                    department=cell_at(cells, at["department"]),
+                    department=department.strip(),
                 )
             )
     return employees, issues
@@ -145,11 +150,21 @@ def _filled(table: Table, columns: Mapping[str, int]) -> list[tuple[int, tuple[s
     ]
 
 
+# A row's parse apart from its employee: (day, kind, value, clause, amount, points, flags,
+# note, its problems as (column, message)), each a date/Kind/… or None when unreadable.
+_N = Decimal | None
+_Found = tuple[tuple[str, str], ...]
+_Content = tuple[
+    date | str | None, Kind | None, _N, str | None, _N, _N, frozenset[str], str, _Found
+]
+
+
 class _EventRows:
     """Parses the event rows of one table: the hot loop of a 100,000-row month.
 
-    Dates, numbers, flags and value checks repeat a lot within a month, so each distinct
-    cell text is parsed once.
+    A month repeats the same cells over and over (a criterion met on a date, 10 minutes
+    late): all but a row's employee is parsed once for each distinct set of cells
+    (`content`), and its problems are given to every row that has them.
     """
 
     def __init__(
@@ -159,35 +174,24 @@ class _EventRows:
         self.complete = all(column in columns for column in EVENT_REQUIRED)
         # A column the table lacks reads as the empty cell appended to every row.
         absent = len(table.header)
+        self.padded = any(column not in columns for column in EVENT_COLUMNS)
         self.pick = operator.itemgetter(*(columns.get(c, absent) for c in EVENT_COLUMNS))
         self.required = [column for column in EVENT_REQUIRED if column in columns]
         self.values = CellValues()
         self.dates: dict[str, date | str] = {}  # a date in the month, or why not
-        self.problems: dict[tuple[Kind, str], str | None] = {}  # what is wrong with a value
-        self.numbers: dict[tuple[str, str], Decimal | str] = {}  # a number, or why not
         self.once: dict[tuple[str, Kind, str], int] = {}  # one exam, termination, criterion N
 
-    def issue(self, row: int, column: str | None, message: str) -> None:
-        self.issues.append(Issue(self.file, row, column, message))
-
-    def number(self, row: int, column: str, text: str) -> Decimal | None:
-        key = (column, text)
-        known = self.numbers.get(key)
-        if known is None:
-            known = self.numbers[key] = self.read_number(column, text)
-        if isinstance(known, str):
-            self.issue(row, column, known)
-            return None
-        return known
-
-    def read_number(self, column: str, text: str) -> Decimal | str:
-        """The number of a cell, or why it is not one the column can hold."""
+    def number(self, column: str, text: str, found: list[tuple[str, str]]) -> Decimal | None:
+        """The number of a cell, or None and why it is not one the column can hold."""
         number = self.values.number(text)
         if number is None:
-            return _("not a number: {value}").format(value=shown(text))
-        if not fits(number, *NUMBER_LIMITS[column]):
-            return _("{limit}, got {value}").format(limit=number_limit(column), value=shown(text))
-        return number
+            found.append((column, _("not a number: {value}").format(value=shown(text))))
+        elif not fits(number, *NUMBER_LIMITS[column]):
+            limit = number_limit(column)
+            found.append((column, _("{limit}, got {value}").format(limit=limit, value=shown(text))))
+        else:
+            return number
+        return None
 
     def date(self, text: str) -> date | str:
         if text not in self.dates:
@@ -199,102 +203,39 @@ class _EventRows:
 
     def parse(self, rows: Iterable[tuple[int, tuple[str, ...]]]) -> list[Event]:
         events: list[Event] = []
-        issues, issue, number, pick, name = (
-            self.issues,
-            self.issue,
-            self.number,
-            self.pick,
-            self.name,
-        )
-        dates, problems, values = self.dates, self.problems, self.values
+        issues, file, name, pick, padded = self.issues, self.file, self.name, self.pick, self.padded
+        missing_id = _("required value is missing") if "employee_id" in self.required else None
+        contents: dict[tuple[str, ...], _Content] = {}
+        once = self.once
         for row, cells in rows:
-            before = len(issues)
-            (
-                employee_id, date_text, kind_text, value_text, clause_text,
-                amount_text, points_text, flags_text, note,
-            ) = pick((*cells, ""))  # fmt: skip
+            first = row
+            employee_id, *rest = pick((*cells, "") if padded else cells)
             employee_id = employee_id.strip()
-            date_text = date_text.strip()
-            kind_text = kind_text.strip()
-            if not (employee_id and date_text and kind_text):
-                self.report_missing(row, employee_id, date_text, kind_text)
-
-            day = None
-            if date_text:
-                day = dates[date_text] if date_text in dates else self.date(date_text)
-            if isinstance(day, str):
-                issue(row, "date", day)
-            kind = values.kind(kind_text) if kind_text else None
-            if kind is None and kind_text:
-                hint = suggest_word(kind_text.lower(), _KIND_IDS, chinese_names(KINDS, _KIND_IDS))
-                issue(
-                    row,
-                    "kind",
-                    _("unknown kind {kind_text!r}{hint}").format(kind_text=kind_text, hint=hint),
-                )
-
-            value_text = value_text.strip()
-            amount_text = amount_text.strip()
-            points_text = points_text.strip()
-            value = number(row, "value", value_text) if value_text else None
-            amount = number(row, "amount", amount_text) if amount_text else None
-            points = number(row, "points", points_text) if points_text else None
-            if amount is not None and amount < 0:
-                issue(
-                    row,
-                    "amount",
-                    _("amount must not be negative, got {amount_text}").format(
-                        amount_text=shown(amount_text)
-                    ),
-                )
-            clause_text = clause_text.strip()
-            clause = values.clause(clause_text) if clause_text else None
-            if clause is not None and len(clause) > CLAUSE_DIGITS and clause.isdecimal():
-                message = _(
-                    "a clause number has at most {clause_digits} digits, got {clause_text}"
-                ).format(clause_digits=CLAUSE_DIGITS, clause_text=shown(clause_text))
-                issue(row, "clause", message)
-            flags = _NO_FLAGS
-            if flags_text := flags_text.strip():
-                flags, unknown_flags = values.flags(flags_text)
-                for word in unknown_flags:
-                    hint = suggest_word(word, FLAGS, chinese_names(FLAG_WORDS, FLAGS))
-                    issue(
-                        row, "flags", _("unknown flag {word!r}{hint}").format(word=word, hint=hint)
-                    )
-
-            if kind is not None:
-                if kind in VALUE_MEANING and (value is not None or not value_text):
-                    key = (kind, value_text)
-                    problem = problems[key] if key in problems else self.value_problem(*key, value)
-                    if problem:
-                        issue(row, "value", problem)
-                if kind in _NEEDS_CLAUSE and clause is None:
-                    message = row_needs(kind, "clause")
-                    issue(row, "clause", message)
-                if kind is Kind.PAID_LEAVE and clause is not None:
-                    clause = self.leave_type(row, clause)
-                if kind is Kind.OVERTIME and "holiday" in flags and "rest_day" in flags:
-                    issue(
-                        row, "flags", _("an overtime row cannot be both 'holiday' and 'rest_day'")
-                    )
-                if kind is Kind.PROMOTION:
-                    note = note.strip()  # the target level, its id or title: validate resolves it
-                    if not note:
-                        message = _(
-                            "a promotion row needs a note (the target level id, e.g. team_lead)"
-                        )
-                        issue(row, "note", message)
-                if employee_id and kind in _ONCE_A_MONTH:  # cheap test first: most rows are not
-                    self.check_once(row, employee_id, kind, clause)
-
+            cells_but_id = tuple(rest)
+            content = contents.get(cells_but_id)
+            if content is None:
+                content = contents[cells_but_id] = self.content(*rest)
+            day, kind, value, clause, amount, points, flags, note, problems = content
+            before = len(issues)
+            if not employee_id and missing_id is not None:
+                issues.append(Issue(file, row, "employee_id", missing_id))
+            for column, message in problems:
+                issues.append(Issue(file, row, column, message))
+            if employee_id and kind in _ONCE_A_MONTH:  # cheap test first: most rows are not
+                # The key `once_a_month` gives, made here: 60,000 rows of a 10,000 month.
+                if kind is not Kind.CRITERION:
+                    first = once.setdefault((employee_id, kind, ""), row)
+                elif clause is not None:
+                    first = once.setdefault((employee_id, kind, clause), row)
+                if first != row:
+                    self.repeated(row, employee_id, kind, clause, first)
             if len(issues) == before and kind is not None and isinstance(day, date):
                 events.append(
                     Event(
                         employee_id=employee_id,
                         date=day,
                         kind=kind,
-                        source=Source(name, row, self.file),
+                        source=Source(name, row, file),
                         value=value,
                         clause=clause,
                         amount=amount,
@@ -305,26 +246,93 @@ class _EventRows:
                 )
         return events if self.complete else []
 
-    def leave_type(self, row: int, clause: str) -> str:
-        """A paid leave's type as its id (年假 → annual); an unknown one is an issue."""
-        found = LEAVE_TYPES.lookup(clause)
-        if found is None:
-            known = ", ".join(LEAVE_TYPES.label(word) for word in LEAVE_TYPES.names)
-            self.issue(
-                row,
-                "clause",
-                _("unknown paid leave type {clause!r}; types: {known}").format(
-                    clause=clause, known=known
-                ),
-            )
-        return found or clause
-
-    def report_missing(self, row: int, employee_id: str, date_text: str, kind_text: str) -> None:
-        # A column missing from the header is reported once, there, not on every row.
-        texts = (employee_id, date_text, kind_text)
-        for column, text in zip(EVENT_REQUIRED, texts, strict=True):
+    def content(
+        self,
+        date_text: str,
+        kind_text: str,
+        value_text: str,
+        clause_text: str,
+        amount_text: str,
+        points_text: str,
+        flags_text: str,
+        note: str,
+    ) -> _Content:
+        """A row's cells but its employee_id, parsed, with their problems in the order a
+        row reports them (after a missing employee_id, before a repeated once-a-month row)."""
+        found: list[tuple[str, str]] = []
+        values, number = self.values, self.number
+        date_text = date_text.strip()
+        kind_text = kind_text.strip()
+        for column, text in (("date", date_text), ("kind", kind_text)):
             if not text and column in self.required:
-                self.issue(row, column, _("required value is missing"))
+                found.append((column, _("required value is missing")))
+
+        day = self.date(date_text) if date_text else None
+        if isinstance(day, str):
+            found.append(("date", day))
+        kind = values.kind(kind_text) if kind_text else None
+        if kind is None and kind_text:
+            hint = suggest_word(kind_text.lower(), _KIND_IDS, chinese_names(KINDS, _KIND_IDS))
+            message = _("unknown kind {kind_text!r}{hint}").format(kind_text=kind_text, hint=hint)
+            found.append(("kind", message))
+
+        value_text = value_text.strip()
+        amount_text = amount_text.strip()
+        points_text = points_text.strip()
+        value = number("value", value_text, found) if value_text else None
+        amount = number("amount", amount_text, found) if amount_text else None
+        points = number("points", points_text, found) if points_text else None
+        if amount is not None and amount < 0:
+            message = _("amount must not be negative, got {amount_text}").format(
+                amount_text=shown(amount_text)
+            )
+            found.append(("amount", message))
+        clause_text = clause_text.strip()
+        clause = values.clause(clause_text) if clause_text else None
+        if clause is not None and len(clause) > CLAUSE_DIGITS and clause.isdecimal():
+            message = _(
+                "a clause number has at most {clause_digits} digits, got {clause_text}"
+            ).format(clause_digits=CLAUSE_DIGITS, clause_text=shown(clause_text))
+            found.append(("clause", message))
+        flags = _NO_FLAGS
+        if flags_text := flags_text.strip():
+            flags, unknown_flags = values.flags(flags_text)
+            for word in unknown_flags:
+                hint = suggest_word(word, FLAGS, chinese_names(FLAG_WORDS, FLAGS))
+                message = _("unknown flag {word!r}{hint}").format(word=word, hint=hint)
+                found.append(("flags", message))
+
+        if kind is not None:
+            if kind in VALUE_MEANING and (value is not None or not value_text):
+                problem = self.value_problem(kind, value_text, value)
+                if problem:
+                    found.append(("value", problem))
+            if kind in _NEEDS_CLAUSE and clause is None:
+                found.append(("clause", row_needs(kind, "clause")))
+            if kind is Kind.PAID_LEAVE and clause is not None:
+                clause = self.leave_type(clause, found)
+            if kind is Kind.OVERTIME and "holiday" in flags and "rest_day" in flags:
+                message = _("an overtime row cannot be both 'holiday' and 'rest_day'")
+                found.append(("flags", message))
+            if kind is Kind.PROMOTION:
+                note = note.strip()  # the target level, its id or title: validate resolves it
+                if not note:
+                    message = _(
+                        "a promotion row needs a note (the target level id, e.g. team_lead)"
+                    )
+                    found.append(("note", message))
+        return day, kind, value, clause, amount, points, flags, note, tuple(found)
+
+    def leave_type(self, clause: str, found: list[tuple[str, str]]) -> str:
+        """A paid leave's type as its id (年假 → annual); an unknown one is a problem."""
+        match = LEAVE_TYPES.lookup(clause)
+        if match is None:
+            known = ", ".join(LEAVE_TYPES.label(word) for word in LEAVE_TYPES.names)
+            message = _("unknown paid leave type {clause!r}; types: {known}").format(
+                clause=clause, known=known
+            )
+            found.append(("clause", message))
+        return match or clause
 
     def value_problem(self, kind: Kind, value_text: str, value: Decimal | None) -> str | None:
         """What is wrong with a row's value for its kind (interface.md), or None."""
@@ -361,21 +369,18 @@ class _EventRows:
             problem = _("working days worked must be between 0 and 31, got {value_text}").format(
                 value_text=shown(value_text)
             )
-        self.problems[kind, value_text] = problem
         return problem
 
-    def check_once(self, row: int, employee_id: str, kind: Kind, clause: str | None) -> None:
+    def repeated(
+        self, row: int, employee_id: str, kind: Kind, clause: str | None, first: int
+    ) -> None:
+        """A once-a-month row given again in this file (`once_a_month`)."""
         once = once_a_month(employee_id, kind, clause)
-        if once is not None:
-            key, what, column = once
-            first = self.once.setdefault(key, row)
-            if first != row:
-                message = _(
-                    "more than one {what} row for {employee_id!r} this month (also row {first})"
-                )
-                self.issue(
-                    row, column, message.format(what=what, employee_id=employee_id, first=first)
-                )
+        assert once is not None
+        _key, what, column = once
+        message = _("more than one {what} row for {employee_id!r} this month (also row {first})")
+        message = message.format(what=what, employee_id=employee_id, first=first)
+        self.issues.append(Issue(self.file, row, column, message))
 
 
 def once_a_month(

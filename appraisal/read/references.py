@@ -38,6 +38,8 @@ def check_references(
     known = {employee.employee_id for employee in roster}
     hints: dict[str, str] = {}
     first: dict[tuple[str, Kind, str], Source] = {}
+    # Repeats within one file are parse's: with every event from one file, none is left.
+    across = len({event.source.file for event in events}) > 1
     for event in events:
         source = event.source
         if event.employee_id not in known:
@@ -47,6 +49,8 @@ def check_references(
                 employee_id=event.employee_id
             )
             issues.append(Issue.at(source, "employee_id", message + hints[event.employee_id]))
+        if not across:
+            continue
         once = once_a_month(event.employee_id, event.kind, event.clause)
         if once is None:
             continue

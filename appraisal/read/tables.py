@@ -21,14 +21,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import openpyxl
-from openpyxl.utils import get_column_letter
-
 from appraisal.domain.model import Issue
 from appraisal.domain.text import from_csv_cell
-from appraisal.files.csvtext import csv_records
+from appraisal.files.csvtext import csv_records, first_line_of
 from appraisal.files.input import InputFile, read_input
-from appraisal.files.zipcheck import MAX_COLUMNS, MAX_ROWS, XLSX_ERRORS, xlsx_problem
 from appraisal.i18n import N_, _
 from appraisal.read.vocabulary import COLUMNS
 
@@ -158,7 +154,7 @@ def _read_csv(file: str, name: str, data: bytes) -> tuple[Table | None, list[Iss
         message = message.format(line=line, save_as=_(SAVE_AS_UTF8))
         return None, [Issue(file, None, None, message)]
 
-    first_line = next((line for line in text.splitlines() if line.strip()), "")
+    first_line = first_line_of(text)
     delimiter = ","
     if "," not in first_line:  # Excel in some locales separates with ';', "Text" with tabs
         delimiter = "\t" if "\t" in first_line else ";" if ";" in first_line else ","
@@ -170,12 +166,18 @@ def _read_csv(file: str, name: str, data: bytes) -> tuple[Table | None, list[Iss
     header: list[str] | None = None
     header_row = 1
     rows: list[tuple[int, tuple[str, ...]]] = []
+    width = -1  # the header's, once read
     for number, fields in records:
+        # The hot loop of a large file: a row whose width is the header's and whose first
+        # cell is not blank (nearly every row) is taken as it is, without more tests.
+        if len(fields) == width and fields[0] and not fields[0].isspace() and not unquote:
+            rows.append((number, tuple(fields)))
+            continue
         joined = "".join(fields)
         if not joined.strip():
             continue
         if header is None:
-            header, header_row = fields, number
+            header, header_row, width = fields, number, len(fields)
         elif len(fields) != len(header):
             message = f"row has {len(fields)} fields, the header has {len(header)}"
             issues.append(Issue(file, number, None, message))
@@ -195,6 +197,12 @@ def _read_csv(file: str, name: str, data: bytes) -> tuple[Table | None, list[Iss
 def _read_xlsx(
     file: str, name: str, data: bytes, sheets: Sequence[str]
 ) -> tuple[list[Table], list[Issue]]:
+    # openpyxl (and the xlsx checks, which name its errors) only for a workbook: a month
+    # of CSV files is read without it (about 50 ms at start-up).
+    import openpyxl
+
+    from appraisal.files.zipcheck import XLSX_ERRORS, xlsx_problem
+
     if not data.startswith(b"PK\x03\x04"):
         looks_like = _looks_like(data) or _("a text file, perhaps a CSV renamed .xlsx")
         message = _("not an Excel workbook (looks like {looks_like})").format(looks_like=looks_like)
@@ -293,6 +301,7 @@ class UnreadableSheet(Exception):
 
 def unreadable_workbook(error: Exception) -> str:
     """The message for a workbook openpyxl cannot open (`XLSX_ERRORS`)."""
+
     return _(
         "not an Excel workbook (a zip archive without a readable workbook in it: {error})"
     ).format(error=_library_error(error))
@@ -311,6 +320,10 @@ def sheet_rows(sheet: Any) -> Iterator[tuple[int, tuple[object, ...]]]:
     the reading (openpyxl pads each row out to its last cell, and yields every missing
     row between two far apart).
     """
+    from openpyxl.utils import get_column_letter
+
+    from appraisal.files.zipcheck import MAX_COLUMNS, MAX_ROWS, XLSX_ERRORS
+
     number = 0
     try:
         sheet.reset_dimensions()  # a stale stored size would cut columns off or pad rows

@@ -21,11 +21,17 @@ nothing is imported. A profile that cannot be used raises::
 (the whole tree is drawn in `appraisal.domain.errors`).
 """
 
-from appraisal.read.imports.catalog import ProfileError, load_profile, shipped_profiles
-from appraisal.read.imports.convert import detect_profile, import_export
-from appraisal.read.imports.profile import Profile
-from appraisal.read.imports.records import Imported, ReviewItem
-from appraisal.read.imports.write import write_events_csv
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from appraisal.read.imports.catalog import ProfileError, load_profile, shipped_profiles
+    from appraisal.read.imports.convert import detect_profile, import_export
+    from appraisal.read.imports.profile import Profile
+    from appraisal.read.imports.records import Imported, ReviewItem
+    from appraisal.read.imports.write import write_events_csv
 
 __all__ = [
     "Imported",
@@ -38,3 +44,26 @@ __all__ = [
     "shipped_profiles",
     "write_events_csv",
 ]
+
+# Each name from its module when first asked for: `appraisal run` imports the
+# `records` of this package (its review items) without the exports' readers.
+_HOMES = {
+    "Imported": "records",
+    "Profile": "profile",
+    "ProfileError": "catalog",
+    "ReviewItem": "records",
+    "detect_profile": "convert",
+    "import_export": "convert",
+    "load_profile": "catalog",
+    "shipped_profiles": "catalog",
+    "write_events_csv": "write",
+}
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{home}"), name)
+    globals()[name] = value
+    return value

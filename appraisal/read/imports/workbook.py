@@ -19,18 +19,15 @@ from __future__ import annotations
 import importlib
 import io
 from collections.abc import Iterator, Sequence
+from functools import cache
 from pathlib import Path
 from types import ModuleType
 from typing import Any
-
-import openpyxl
-from openpyxl.utils import get_column_letter
 
 from appraisal.domain.errors import InputError
 from appraisal.domain.model import Issue
 from appraisal.files.csvtext import CsvProblem, careful_records
 from appraisal.files.input import InputFile, read_input
-from appraisal.files.zipcheck import XLSX_ERRORS, xlsx_problem
 from appraisal.i18n import N_, _
 from appraisal.read.tables import UnreadableSheet, sheet_rows, unreadable_workbook
 
@@ -52,7 +49,15 @@ _SAVE_AS = N_("open it in Excel and save it as .xlsx")
 
 def cell_name(row: int, column: int) -> str:
     """``cell_name(12, 2)`` → ``C12`` (row 1-based as in the sheet, column 0-based)."""
-    return f"{get_column_letter(column + 1)}{row}"
+    return f"{_column_letter(column + 1)}{row}"
+
+
+@cache
+def _column_letter(index: int) -> str:
+    # openpyxl is imported when a workbook is read or a cell named, not to read a CSV.
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(index)
 
 
 class Book:
@@ -231,6 +236,10 @@ def _looks_like(head: bytes) -> str:
 def _open_xlsx(
     file: str, data: bytes, calamine: ModuleType | None
 ) -> tuple[Book | None, list[Issue]]:
+    import openpyxl
+
+    from appraisal.files.zipcheck import XLSX_ERRORS, xlsx_problem
+
     if problem := xlsx_problem(data):
         return None, [
             Issue(
