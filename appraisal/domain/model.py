@@ -164,6 +164,9 @@ class Employee:
     department: str = ""
 
 
+_NONE = Decimal(-1)  # a number a row leaves out, as `Event.sort_key` orders it
+
+
 @dataclass(frozen=True, slots=True)
 class Event:
     """One event row of the month. Numbers are exact decimals; flags are lower-case words."""
@@ -181,14 +184,15 @@ class Event:
 
     def sort_key(self) -> tuple[object, ...]:
         """Content first, source last: evaluation must not depend on the order of rows."""
+        value, amount, points, flags = self.value, self.amount, self.points, self.flags
         return (
             self.date,
             self.kind,  # a StrEnum orders as its text
             self.clause or "",
-            self.value if self.value is not None else Decimal(-1),
-            self.amount if self.amount is not None else Decimal(-1),
-            self.points if self.points is not None else Decimal(-1),
-            tuple(sorted(self.flags)),
+            _NONE if value is None else value,
+            _NONE if amount is None else amount,
+            _NONE if points is None else points,
+            tuple(sorted(flags)) if flags else (),  # most rows have none
             self.note,
             self.source.file,
             self.source.row,

@@ -51,8 +51,9 @@ def standing(policy: PolicyInForce, month: Month, ctx: MonthContext) -> Standing
     """What the ranking needs of ``ctx``'s month, once it is scored and paid."""
     awards = policy.doc.awards
     names = award_names(ctx) if awards.monthly or _yearly_month(policy, month) else {}
-    monthly = awards.monthly is not None and policy.expr("awards.monthly.eligible").holds(names)
-    yearly = _yearly_month(policy, month) and policy.expr("awards.yearly.eligible").holds(names)
+    holds = ctx.rates.holds
+    monthly = awards.monthly is not None and holds("awards.monthly.eligible", names)
+    yearly = _yearly_month(policy, month) and holds("awards.yearly.eligible", names)
     carried = ctx.state.titles.get(ctx.employee.employee_id, {}).get(month.year, 0) if yearly else 0
     return Standing(monthly, ctx.so_far.score.total, yearly, carried)
 

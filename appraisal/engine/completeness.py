@@ -3,10 +3,10 @@
 Part of the "evaluate" stage. An employee is **not appraised** when the month holds no
 criterion row and no exam row for them and they are not dismissed in it: the
 attendance export alone, or a managers' template left empty, appraises nobody, and
-every criterion would count as not met. The evaluator marks such a result
-(`EmployeeResult.appraised` false, ``"appraised": false`` in the results); awards
-read the same test (`MonthContext.appraised`, the name ``appraised`` of an award's
-``eligible``).
+every criterion would count as not met. The evaluator marks such a result as it makes
+it (`RunningMonth.result`: `EmployeeResult.appraised` false, ``"appraised": false`` in
+the results); awards read the same test (`MonthContext.appraised`, the name
+``appraised`` of an award's ``eligible``).
 
 The refusal is not here but on the sealing path (`appraisal.pipeline.run_month`): a
 sealing run refuses while anyone is not appraised, unless it is told to count their
@@ -17,23 +17,14 @@ the replays of months sealed before are not refused.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import replace
 
 from appraisal.domain.model import Employee, Issue, Month
 from appraisal.domain.results import EmployeeResult
-from appraisal.engine.context import MonthContext
 from appraisal.i18n import _
 
-__all__ = ["ALLOW_OPTION", "marked", "not_appraised_issues", "unappraised"]
+__all__ = ["ALLOW_OPTION", "not_appraised_issues", "unappraised"]
 
 ALLOW_OPTION = "--allow-unappraised"
-
-
-def marked(result: EmployeeResult, ctx: MonthContext) -> EmployeeResult:
-    """The result, marked not appraised when the month appraised nobody of them."""
-    if ctx.appraised or result.dismissal:
-        return result
-    return replace(result, appraised=False)
 
 
 def unappraised(roster: Sequence[Employee], results: Iterable[EmployeeResult]) -> tuple[str, ...]:

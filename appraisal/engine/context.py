@@ -12,31 +12,70 @@ otherwise.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Protocol
+from typing import Any, Protocol, TypeVar
 
 from appraisal.domain.model import CarriedState, Employee, Event, Kind, Month, Source
 from appraisal.domain.results import ScoreResult
+from appraisal.policy.expr import Expression
 from appraisal.policy.loaded import LevelInfo, PolicyInForce
 
 __all__ = ["MonthContext", "Rates", "SoFar"]
 
+T = TypeVar("T")
+# Conditions remembered per evaluation before the memo starts again: a month's scores
+# take a few hundred values, so this bounds memory, not hits.
+CONDITIONS_KEPT = 4096
+
 
 class Rates:
-    """Per-level money rates (daily wage and the like), computed once per level.
+    """Per-level money rates (daily wage and the like), computed once per level; the
+    policy's conditions, once per value of the names they read; and what a rule makes
+    of the policy alone (`once`), made once.
 
-    Shared by every employee of one evaluation; the cache only remembers what the
-    policy's expressions give, so reading a rate never changes a result.
+    Shared by every employee of one evaluation; the caches only remember what the
+    policy's expressions and values give, so reading them never changes a result.
     """
 
-    __slots__ = ("_cache", "policy")
+    __slots__ = ("_cache", "_conditions", "_once", "policy")
 
     def __init__(self, policy: PolicyInForce) -> None:
         self.policy = policy
         self._cache: dict[tuple[str, str], Decimal | None] = {}
+        self._conditions: dict[tuple[object, ...], bool] = {}
+        self._once: dict[object, Any] = {}
+
+    def holds(self, key: str, names: Mapping[str, Decimal | bool]) -> bool:
+        """Whether the policy's condition at ``key`` holds for ``names``.
+
+        A condition is a pure function of the names it reads: it is worked out once
+        for each of their values (equal values give the same truth, whatever their
+        exponent: `Decimal` compares and computes by value) and remembered.
+        """
+        expression, reads = self.once(("reads", key), lambda: self._reads(key))
+        memo = (key, *[names[name] for name in reads])
+        known = self._conditions.get(memo)
+        if known is None:
+            if len(self._conditions) >= CONDITIONS_KEPT:
+                self._conditions.clear()
+            known = self._conditions[memo] = expression.holds(names)
+        return known
+
+    def _reads(self, key: str) -> tuple[Expression, tuple[str, ...]]:
+        expression = self.policy.expr(key)
+        return expression, tuple(sorted(expression.names))
+
+    def once(self, key: object, make: Callable[[], T]) -> T:
+        """What ``make`` gives, made on the first call for ``key`` and kept: for values
+        that depend on the policy in force alone (a text, an allowance's entry)."""
+        try:
+            made: T = self._once[key]
+        except KeyError:
+            made = self._once[key] = make()
+        return made
 
     def get(self, key: str, level: LevelInfo) -> Decimal | None:
         """The rate at ``key`` of the policy for ``level``; None where the policy has none."""

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from appraisal.domain.model import Event, Issue, Source
 from appraisal.domain.results import ScoreResult, TraceEntry
@@ -50,10 +50,10 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True, slots=True)
-class AddSide:
+class AddSide(NamedTuple):
     """A rule that fired whose points count on the add side whatever their sign: exam
-    band E's -10 lowers the add side, not the deduct pool (scheme.md §3)."""
+    band E's -10 lowers the add side, not the deduct pool (scheme.md §3). A tuple, as
+    its entry is: one for each criterion, exam and reward row."""
 
     entry: TraceEntry
 
@@ -171,18 +171,9 @@ Effect = TraceEntry | AddSide | Tally
 Effects = tuple[Effect, ...]
 
 
-def fired(
-    rule: str,
-    clause: str,
-    effect: str,
-    source: Source | None,
-    points: Decimal | None = None,
-    pay_field: str | None = None,
-    yuan: Decimal | None = None,
-) -> TraceEntry:
-    """The rule ``rule`` of ``clause`` fired on ``source`` (None: at month end).
-
-    Points are signed; yuan are added to the pay field as they are, so a correction
-    (the fines cap, the settlement) is an entry with negative yuan.
-    """
-    return TraceEntry(rule, clause, effect, source, points, pay_field, yuan)
+# ``fired(rule, clause, effect, source, points=None, pay_field=None, yuan=None)``: the rule
+# ``rule`` of ``clause`` fired on ``source`` (None: at month end). Points are signed; yuan
+# are added to the pay field as they are, so a correction (the fines cap, the settlement)
+# is an entry with negative yuan. The entry's own constructor, called once per rule that
+# fires: no call in between.
+fired = TraceEntry

@@ -5,14 +5,19 @@ each employee, `levels.level_of_month` picks the level, then each row is handed,
 content order (never row order), to the rule for its kind, and the effects the rule
 returns (`appraisal.engine.effects`) are folded into the employee's running month
 (`appraisal.engine.fold`). The month-end rules follow, in the order of `MONTH_END`,
-and last the awards, which compare employees; each result is then marked if the
-month appraised the employee not at all (`appraisal.engine.completeness`). Every rule
+and last the awards, which compare employees; each result is marked as it is made if
+the month appraised the employee not at all (`appraisal.engine.completeness`). Every rule
 that fires leaves a `TraceEntry` naming its clause and the input row, and money stays
 exact until `PayFields.from_exact` rounds each field once. Problems that only the
 carried state can reveal (a repeat offence that needs an amount, a promotion that
 skips a level) come back as `Issue` values, like every other input problem.
 
 Compliance with wage law is not this stage's: `appraisal.check` lists it next.
+
+Speed (issue 11): a row goes to its kind's rule by one dict lookup (`HANDLERS`); what a
+rule makes of the policy alone (an allowance's entry, a level's wage entries, a
+criterion's words) is made once per evaluation and shared (`Rates.once`), and a policy
+condition is worked out once per value of the names it reads (`Rates.holds`).
 """
 
 from __future__ import annotations
@@ -27,7 +32,6 @@ from appraisal.domain.money import CONTEXT
 from appraisal.domain.pauses import without_cycle_collection
 from appraisal.domain.results import EmployeeResult
 from appraisal.engine import attendance, awards, levels, pay, score
-from appraisal.engine.completeness import marked
 from appraisal.engine.context import MonthContext, Rates
 from appraisal.engine.effects import Effects
 from appraisal.engine.fold import RunningMonth
@@ -122,10 +126,19 @@ class Shard:
             level, opening = levels.level_of_month(policy, employee, state)
             this = RunningMonth(employee, level)
             this.apply(opening)
-            ctx = MonthContext(policy, month, employee, level, state, rates, _by_kind(own), this)
+            # The rows by kind, filled as the rows are handed to their rules: only the
+            # month-end rules read it, once every row is in.
+            rows: dict[Kind, list[Event]] = {}
+            ctx = MonthContext(policy, month, employee, level, state, rates, rows, this)
             apply = this.apply  # bound once: the loop runs per row
             for event in own:
-                handler = handler_of(event.kind)
+                kind = event.kind
+                same = rows.get(kind)
+                if same is None:
+                    rows[kind] = [event]
+                else:
+                    same.append(event)
+                handler = handler_of(kind)
                 if handler is not None:
                     apply(handler(ctx, event))
             for step in MONTH_END:
@@ -145,17 +158,6 @@ class Shard:
                 this.apply(effects)
         # Each result says whether the month appraised the employee (`completeness`).
         pairs = zip(self.running, self.contexts, strict=True)
-        results = tuple(marked(r.result(), ctx) for r, ctx in pairs)
+        results = tuple(r.result(ctx.appraised) for r, ctx in pairs)
         issues = tuple(issue for r in self.running for issue in r.issues)
         return Evaluation(results, issues)
-
-
-def _by_kind(rows: Sequence[Event]) -> dict[Kind, list[Event]]:
-    by_kind: dict[Kind, list[Event]] = {}
-    for event in rows:
-        same = by_kind.get(event.kind)
-        if same is None:
-            by_kind[event.kind] = [event]
-        else:
-            same.append(event)
-    return by_kind

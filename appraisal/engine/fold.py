@@ -12,8 +12,14 @@ from decimal import Decimal
 from typing import assert_never
 
 from appraisal.domain.model import Employee, Event, Issue, Source
-from appraisal.domain.money import ZERO
-from appraisal.domain.results import EmployeeResult, PayFields, ScoreResult, TraceEntry
+from appraisal.domain.money import ZERO, cents
+from appraisal.domain.results import (
+    PAY_FIELDS,
+    EmployeeResult,
+    PayFields,
+    ScoreResult,
+    TraceEntry,
+)
 from appraisal.engine.effects import (
     AddSide,
     Count,
@@ -34,6 +40,8 @@ from appraisal.engine.effects import (
 from appraisal.policy.loaded import LevelInfo
 
 __all__ = ["RunningMonth"]
+
+_NO_YUAN = cents(ZERO)  # a pay field no rule touched, as `PayFields.from_exact` gives it
 
 
 class RunningMonth:
@@ -101,22 +109,26 @@ class RunningMonth:
         for effect in effects:
             # Nearly every effect is a rule that fired: it skips the match of `_tally`,
             # which costs more than these tests on the engine's hottest path.
-            if isinstance(effect, TraceEntry):
-                entry, add_side = effect, False
-            elif isinstance(effect, AddSide):
-                entry, add_side = effect.entry, True
-            else:
-                self._tally(effect)
-                continue
-            points = entry.points
-            if points:
-                if add_side or points > 0:
+            if type(effect) is TraceEntry:
+                entry = effect
+                points = entry.points
+                if points:
+                    if points > 0:
+                        self.add_points += points
+                    else:
+                        self.deduct_points -= points
+            elif type(effect) is AddSide:
+                entry = effect.entry
+                points = entry.points
+                if points:
                     self.add_points += points
-                else:
-                    self.deduct_points -= points
+            else:
+                self._tally(effect)  # type: ignore[arg-type]  # neither of the two above
+                continue
             field_name, yuan = entry.pay_field, entry.yuan
             if field_name is not None and yuan is not None:
-                self.money[field_name] = self.money.get(field_name, ZERO) + yuan
+                money = self.money
+                money[field_name] = money.get(field_name, ZERO) + yuan
             self.trace.append(entry)
 
     def _tally(self, effect: Tally) -> None:
@@ -153,8 +165,15 @@ class RunningMonth:
             case _:
                 assert_never(effect)
 
-    def result(self) -> EmployeeResult:
-        """The month as a result; compliance is left to the check stage."""
+    def result(self, appraised: bool = True) -> EmployeeResult:
+        """The month as a result; compliance is left to the check stage. ``appraised``:
+        whether the month appraised the employee (`completeness`; a dismissal does)."""
+        money = self.money
+        # Each pay field rounded once (`PayFields.from_exact`); most are untouched: 0.00.
+        pay = {
+            name: _NO_YUAN if (exact := money.get(name)) is None else cents(exact)
+            for name in PAY_FIELDS
+        }
         return EmployeeResult(
             employee_id=self.employee.employee_id,
             name=self.employee.name,
@@ -162,7 +181,7 @@ class RunningMonth:
             level=self.level.id,
             next_level=self.next_level,
             score=self.score,
-            pay=PayFields.from_exact(self.money),
+            pay=PayFields(pay),
             dismissal=bool(self.dismissal_reasons),
             dismissal_reasons=tuple(self.dismissal_reasons),
             demotion_reasons=tuple(self.demotion_reasons),
@@ -172,4 +191,5 @@ class RunningMonth:
             review=tuple(self.review),
             trace=tuple(self.trace),
             offences=dict(self.offences),
+            appraised=appraised or bool(self.dismissal_reasons),
         )

@@ -64,24 +64,24 @@ def level_of_month(
 def dismissal(ctx: MonthContext) -> Effects:
     """Every dismissal trigger of the policy that this month fires; no level follows."""
     effects: list[Effect] = []
+    penalty_rows = ctx.so_far.penalty_rows
     for trigger_id, trigger in ctx.policy.doc.dismissal.triggers.items():
         fired_on = None
         if trigger.penalty is not None:
-            rows = [
-                e
-                for e in ctx.so_far.penalty_rows.get(trigger.penalty, ())
-                if not trigger.serious or "serious" in e.flags
-            ]
-            fired_on = rows[0].source if rows else None
-            hit = bool(rows)
+            rows = penalty_rows.get(trigger.penalty)  # most months: none of any clause
+            if not rows:
+                continue
+            if trigger.serious:
+                rows = [e for e in rows if "serious" in e.flags]
+                if not rows:
+                    continue
+            fired_on = rows[0].source
         else:
             assert trigger.lateness_count_at_least is not None
-            hit = ctx.so_far.late_count >= trigger.lateness_count_at_least
-        if hit:
-            effects.append(Dismissed(trigger_id))
-            effects.append(
-                fired(f"dismissal.{trigger_id}", trigger.clause, texts.DISMISSAL, fired_on)
-            )
+            if ctx.so_far.late_count < trigger.lateness_count_at_least:
+                continue
+        effects.append(Dismissed(trigger_id))
+        effects.append(fired(f"dismissal.{trigger_id}", trigger.clause, texts.DISMISSAL, fired_on))
     if effects:
         effects.append(NextLevel(None))
     return tuple(effects)
@@ -90,23 +90,28 @@ def dismissal(ctx: MonthContext) -> Effects:
 def demotion_triggers(ctx: MonthContext) -> Effects:
     """Every demotion trigger that this month fires, dismissed or not."""
     doc = ctx.policy.doc
-    names = ctx.score_names()
     effects: list[Effect] = []
     for trigger_id, trigger in doc.demotion.triggers.items():
         source = None
         if trigger.when is not None:
-            hit = ctx.policy.expr(f"demotion.triggers.{trigger_id}.when").holds(names)
+            key = f"demotion.triggers.{trigger_id}.when"
+            if not ctx.rates.holds(key, ctx.score_names()):
+                continue
             detail = texts.DEMOTION_SCORE.format(when=trigger.when, score=ctx.so_far.score.total)
         elif trigger.event is not None:
             rows = ctx.rows.get(Kind(trigger.event), ())
-            hit, source = bool(rows), rows[0].source if rows else None
+            if not rows:
+                continue
+            source = rows[0].source
             detail = texts.DEMOTION_EVENT.format(event=trigger.event)
         else:
-            found = sorted(ctx.so_far.serious & set(trigger.serious_clauses or ()), key=int)
-            hit, detail = bool(found), texts.DEMOTION_SERIOUS.format(clauses=", ".join(found))
-        if hit:
-            effects.append(DemotionTriggered(trigger_id))
-            effects.append(fired(f"demotion.{trigger_id}", trigger.clause, detail, source))
+            serious = ctx.so_far.serious
+            found = sorted(serious & set(trigger.serious_clauses or ()), key=int) if serious else ()
+            if not found:
+                continue
+            detail = texts.DEMOTION_SERIOUS.format(clauses=", ".join(found))
+        effects.append(DemotionTriggered(trigger_id))
+        effects.append(fired(f"demotion.{trigger_id}", trigger.clause, detail, source))
     return tuple(effects)
 
 
@@ -180,7 +185,9 @@ def promotion(ctx: MonthContext) -> Effects:
             )
             continue
         eligible = ctx.policy.maybe_expr("promotion.eligible")
-        if eligible is not None and not eligible.holds(_promotion_names(ctx, demoted)):
+        if eligible is not None and not ctx.rates.holds(
+            "promotion.eligible", _promotion_names(ctx, demoted)
+        ):
             effects.append(
                 Review(texts.PROMOTION_INELIGIBLE.format(target=target, eligible=rules.eligible))
             )

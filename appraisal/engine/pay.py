@@ -22,7 +22,12 @@ __all__ = ["allowances", "termination_without_dismissal", "wage"]
 
 
 def allowances(ctx: MonthContext) -> Effects:
-    """Every allowance of the policy (交通补贴, 通讯补贴), dismissed or not."""
+    """Every allowance of the policy (交通补贴, 通讯补贴), dismissed or not: the same
+    entries for everyone, made once per evaluation."""
+    return ctx.rates.once("pay.allowances", lambda: _allowances(ctx))
+
+
+def _allowances(ctx: MonthContext) -> Effects:
     return tuple(
         [
             fired(
@@ -48,28 +53,12 @@ def wage(ctx: MonthContext) -> Effects:
     level = ctx.level
     floating = level.floating
     formula = ctx.policy.maybe_expr("pay.floating_formula")
-    if formula is not None:
+    effects: list[Effect]
+    if formula is None:  # the level's wage as it stands: one pair of entries per level
+        effects = list(ctx.rates.once(("pay.wage", level.id), lambda: _wage(ctx, floating)))
+    else:
         floating = max(formula.money({**ctx.rate_names(), **ctx.score_names()}), ZERO)
-    effects: list[Effect] = [
-        fired(
-            "pay.base",
-            doc.pay.clause,
-            texts.BASE.format(title=level.title, amount=text(level.base)),
-            None,
-            None,
-            "base",
-            level.base,
-        ),
-        fired(
-            "pay.floating",
-            doc.pay.clause,
-            texts.FLOATING.format(amount=text(floating)),
-            None,
-            None,
-            "floating",
-            floating,
-        ),
-    ]
+        effects = list(_wage(ctx, floating))
     fines = ctx.so_far.money.get("fines", ZERO)
     if doc.pay.fines_cap == "floating_wage" and fines > floating:
         # Taking the excess back off leaves exactly the floating wage in fines.
@@ -98,6 +87,31 @@ def wage(ctx: MonthContext) -> Effects:
     return tuple(effects)
 
 
+def _wage(ctx: MonthContext, floating: Decimal) -> Effects:
+    """Base and floating wage of the level (``floating`` as the formula makes it)."""
+    clause, level = ctx.policy.doc.pay.clause, ctx.level
+    return (
+        fired(
+            "pay.base",
+            clause,
+            texts.BASE.format(title=level.title, amount=text(level.base)),
+            None,
+            None,
+            "base",
+            level.base,
+        ),
+        fired(
+            "pay.floating",
+            clause,
+            texts.FLOATING.format(amount=text(floating)),
+            None,
+            None,
+            "floating",
+            floating,
+        ),
+    )
+
+
 def _deductions_cap(ctx: MonthContext, wage_left: Decimal) -> Effects:
     """Leave and absence deductions together never exceed the wage left after fines
     (scheme.md §5): the excess is taken back off the leave deduction first, then off the
@@ -111,6 +125,8 @@ def _deductions_cap(ctx: MonthContext, wage_left: Decimal) -> Effects:
     assert cap is not None
     leave = ctx.so_far.money.get("leave_deduction", ZERO)
     absence = ctx.so_far.money.get("absence_deduction", ZERO)
+    if not leave and not absence:  # nothing deducted fits any room, even none
+        return ()
     room = max(cents(wage_left), ZERO)  # fines beyond the wage (no fines cap) leave nothing
     deducted = cents(leave) + cents(absence)
     if deducted <= room:

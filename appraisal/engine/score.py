@@ -27,7 +27,8 @@ from appraisal.engine.effects import (
     fired,
 )
 from appraisal.i18n import sealed as texts
-from appraisal.policy.schema import Penalty, Range, Reward
+from appraisal.policy.expr import Expression
+from appraisal.policy.schema import Band, Criterion, Penalty, Range, Reward
 
 __all__ = [
     "criteria_met_by_metrics",
@@ -42,18 +43,21 @@ __all__ = [
 
 def on_criterion(ctx: MonthContext, event: Event) -> Effects:
     clause = event.clause or ""
-    criterion = ctx.policy.doc.score.criteria[clause]
     met = event.value == 1
+    rule, criterion_clause, effect, points = ctx.rates.once(
+        ("score.criteria", clause, met), lambda: _criterion(ctx, clause, met)
+    )
+    return (AddSide(fired(rule, criterion_clause, effect, event.source, points)),)
+
+
+def _criterion(ctx: MonthContext, clause: str, met: bool) -> tuple[str, str, str, Decimal]:
+    """What a criterion row says, met or not, but for its row: the same for every row."""
+    criterion = ctx.policy.doc.score.criteria[clause]
     return (
-        AddSide(
-            fired(
-                f"score.criteria.{clause}",
-                criterion.clause,
-                (texts.MET if met else texts.NOT_MET).format(title=criterion.title),
-                event.source,
-                criterion.points if met else ZERO,
-            )
-        ),
+        f"score.criteria.{clause}",
+        criterion.clause,
+        (texts.MET if met else texts.NOT_MET).format(title=criterion.title),
+        criterion.points if met else ZERO,
     )
 
 
@@ -61,7 +65,7 @@ def on_exam(ctx: MonthContext, event: Event) -> Effects:
     exam = ctx.policy.doc.score.exam
     mark = event.value or ZERO
     chosen = None
-    for band_id, band in sorted(exam.bands.items(), key=lambda kv: kv[1].min, reverse=True):
+    for band_id, band in ctx.rates.once("score.exam.bands", lambda: _bands_down(ctx)):
         if mark >= band.min:
             chosen = band_id
             break
@@ -88,6 +92,12 @@ def on_exam(ctx: MonthContext, event: Event) -> Effects:
             )
         ),
     )
+
+
+def _bands_down(ctx: MonthContext) -> tuple[tuple[str, Band], ...]:
+    """The exam's bands, the highest lower bound first."""
+    bands = ctx.policy.doc.score.exam.bands.items()
+    return tuple(sorted(bands, key=lambda kv: kv[1].min, reverse=True))
 
 
 def on_reward(ctx: MonthContext, event: Event) -> Effects:
@@ -184,12 +194,10 @@ def criteria_met_by_metrics(ctx: MonthContext) -> Effects:
     """Month end: criteria whose `when` the month's metrics meet (e.g. CSAT ≥ 90)."""
     metrics = ctx.so_far.metrics
     effects: list[Effect] = []
-    for cid, criterion in ctx.policy.doc.score.criteria.items():
-        expression = ctx.policy.maybe_expr(f"score.criteria.{cid}.when")
-        if expression is None:
-            continue
+    for cid, criterion, expression in ctx.rates.once("score.criteria.when", lambda: _when(ctx)):
         # A criterion on a metric the month did not measure is not met.
-        if expression.names <= metrics.keys() and expression.holds(dict(metrics)):
+        key = f"score.criteria.{cid}.when"
+        if expression.names <= metrics.keys() and ctx.rates.holds(key, metrics):
             # Its source is the row of the metric that met it (the first by name, when a
             # criterion reads several), so the trail still ends at an input row.
             source = next(
@@ -208,6 +216,16 @@ def criteria_met_by_metrics(ctx: MonthContext) -> Effects:
                 )
             )
     return tuple(effects)
+
+
+def _when(ctx: MonthContext) -> tuple[tuple[str, Criterion, Expression], ...]:
+    """The criteria met by metrics (those with a `when`), in the policy's order."""
+    policy = ctx.policy
+    return tuple(
+        (cid, criterion, expression)
+        for cid, criterion in policy.doc.score.criteria.items()
+        if (expression := policy.maybe_expr(f"score.criteria.{cid}.when")) is not None
+    )
 
 
 def score(ctx: MonthContext) -> Effects:
