@@ -6,7 +6,8 @@ For each size, a child process builds a month of synthetic results (`MonthResult
 employees with a realistic trail of about nine entries each, Chinese names and effect
 texts, money as Decimal) and synthetic inputs, then seals it (`NewSeal.of` and
 `Ledger.seal`, what `appraisal.pipeline.seal` does) into a new ledger, and reads the
-state handed on back (`Writer.opening`, what the next month does). It prints the time of
+state handed on back (`Writer.opening`, what the next month does), and makes what the
+export makes of it (the results file, `MonthResults.as_sealed`). It prints the time of
 each, the ledger's size, the RSS when the month is built and the peak RSS of the child
 (``resource.getrusage``): the seal's own memory is the difference.
 
@@ -111,6 +112,7 @@ def _without_cycle_collection() -> contextlib.AbstractContextManager[object]:
 def _child(employees: int) -> int:
     """In the child: build the month, seal it, read its state back; print the figures."""
     from appraisal.domain.model import CarriedState, Month
+    from appraisal.export.results_file import results_file_bytes
     from appraisal.ledger.records import NewSeal
     from appraisal.ledger.store import Ledger
     from appraisal.ledger.writer import writing
@@ -132,7 +134,18 @@ def _child(employees: int) -> int:
                 ledger.seal(new)
         figures["seal s"] = time.perf_counter() - started
         figures["ledger MiB"] = path.stat().st_size / 2**20
-        del new
+        # What the export makes of the same month: the results file and the typed
+        # results as the ledger gives them back (the workbook's input).
+        started = time.perf_counter()
+        written = results_file_bytes(new.results)
+        figures["results file s"] = time.perf_counter() - started
+        figures["results file MiB"] = len(written) / 2**20
+        del written
+        started = time.perf_counter()
+        sealed = results.as_sealed()  # type: ignore[attr-defined]
+        figures["as_sealed s"] = time.perf_counter() - started
+        figures["as_sealed RSS MiB"] = _rss()
+        del new, sealed
         started = time.perf_counter()
         with writing(path) as writer:
             writer.opening(Month.parse("2026-11"))

@@ -272,11 +272,14 @@ class MonthResults:
     def as_sealed(self) -> MonthResults:
         """These results as the ledger gives them back, without the round trip through JSON.
 
-        Equal to ``MonthResults.from_json(self.to_json())``: the engine keeps the trail's
-        yuan exact (each pay field is rounded once, from them), and the sealed form
-        shows each to the cent, as it shows a conflict's amount.
+        Equal to ``MonthResults.from_json(self.to_json())``, down to each Decimal's form:
+        the engine keeps the trail's yuan exact (each pay field is rounded once, from
+        them), and the sealed form shows each to the cent, as it shows a conflict's
+        amount. What a read would give back as it is (most scores, many trail entries)
+        is kept, not copied: only what changes form is made again.
         """
-        return replace(self, employees=tuple(_sealed(e) for e in self.employees))
+        sealing = _Sealing()
+        return replace(self, employees=tuple(map(sealing.person, self.employees)))
 
     @classmethod
     def from_json(cls, data: Any) -> MonthResults:
@@ -296,28 +299,87 @@ class MonthResults:
         )
 
 
-def _sealed(person: EmployeeResult) -> EmployeeResult:
-    score = person.score
-    return replace(
-        person,
-        score=ScoreResult(_as_json(score.add), _as_json(score.deduct_left), _as_json(score.total)),
-        trace=tuple(_sealed_entry(entry) for entry in person.trace),
-        compliance=tuple(replace(c, amount=cents(c.amount)) for c in person.compliance),
-        offences=dict(sorted(person.offences.items())),
-    )
+class _Sealing:
+    """`MonthResults.as_sealed`'s work: each Decimal's sealed form, worked out once per
+    object. The engine shares its Decimals widely (a rule's points, a fine's yuan), so
+    the forms are kept by the object's id: every object keyed is held by the results
+    being sealed for as long as this lives, so no id is reused meanwhile."""
+
+    def __init__(self) -> None:
+        self.points: dict[int, Decimal] = {}
+        self.yuan: dict[int, Decimal] = {}
+
+    def person(self, person: EmployeeResult) -> EmployeeResult:
+        score = person.score
+        add, left, total = (
+            self.point(score.add),
+            self.point(score.deduct_left),
+            self.point(score.total),
+        )
+        if add is not score.add or left is not score.deduct_left or total is not score.total:
+            score = ScoreResult(add, left, total)
+        offences = person.offences
+        if list(offences) != sorted(offences):
+            offences = dict(sorted(offences.items()))
+        return EmployeeResult(
+            person.employee_id,
+            person.name,
+            person.department,
+            person.level,
+            person.next_level,
+            score,
+            person.pay,
+            person.dismissal,
+            person.dismissal_reasons,
+            person.demotion_reasons,
+            person.promoted_to,
+            person.titles,
+            tuple(replace(c, amount=cents(c.amount)) for c in person.compliance),
+            person.review,
+            tuple([self.entry(entry) for entry in person.trace]),
+            offences,
+            person.deductions,
+            person.appraised,
+        )
+
+    def entry(self, entry: TraceEntry) -> TraceEntry:
+        points, field_name, yuan = entry.points, entry.pay_field, entry.yuan
+        sealed_points = None if points is None else self.point(points)
+        if field_name is None or yuan is None:  # JSON holds both or neither
+            field_name = sealed_yuan = None
+        else:
+            sealed_yuan = self.money(yuan)
+        if sealed_points is points and sealed_yuan is yuan and field_name is entry.pay_field:
+            return entry
+        return TraceEntry(
+            entry.rule,
+            entry.clause,
+            entry.effect,
+            entry.source,
+            sealed_points,
+            field_name,
+            sealed_yuan,
+        )
+
+    def point(self, value: Decimal) -> Decimal:
+        """A score or points as JSON gives it back (itself when that is its form)."""
+        sealed = self.points.get(id(value))
+        if sealed is None:
+            sealed = self.points[id(value)] = _same_or(value, _as_json(value))
+        return sealed
+
+    def money(self, value: Decimal) -> Decimal:
+        """Yuan as JSON gives them back: to the cent (itself when that is its form)."""
+        sealed = self.yuan.get(id(value))
+        if sealed is None:
+            sealed = self.yuan[id(value)] = _same_or(value, cents(value))
+        return sealed
 
 
-def _sealed_entry(entry: TraceEntry) -> TraceEntry:
-    moved = entry.pay_field is not None and entry.yuan is not None  # JSON: both or neither
-    return TraceEntry(
-        entry.rule,
-        entry.clause,
-        entry.effect,
-        entry.source,
-        None if entry.points is None else _as_json(entry.points),
-        entry.pay_field if moved else None,
-        cents(entry.yuan) if moved and entry.yuan is not None else None,
-    )
+def _same_or(value: Decimal, sealed: Decimal) -> Decimal:
+    """``value`` itself when ``sealed`` is it in the same form (value, exponent, sign)."""
+    same = sealed == value and sealed.same_quantum(value)
+    return value if same and sealed.is_signed() == value.is_signed() else sealed
 
 
 def _as_json(value: Decimal) -> Decimal:

@@ -44,7 +44,7 @@ from appraisal.ledger.migrate import prepare
 from appraisal.ledger.postgres import PostgresConnection
 from appraisal.ledger.records import NewSeal, SealedMonth
 from appraisal.ledger.schema import SCHEMA_VERSION, SealNote, seal_note
-from appraisal.ledger.sealing import encoded, sealed_record
+from appraisal.ledger.sealing import fingerprinted, sealed_record
 from appraisal.ledger.texts import stored_text
 
 __all__ = ["SCHEMA_VERSION", "WAIT_FOR_WRITER_SECONDS", "Ledger"]
@@ -177,18 +177,17 @@ class Ledger(Locking):
             raise LedgerError(
                 _("amending {month} needs a reason, got a blank one").format(month=month)
             )
-        # Encoded before the transaction (`appraisal.ledger.sealing`): bad data never
-        # opens one, and nothing encoded is parsed back.
-        encoding = encoded(new, month)
-        texts = encoding[0]
+        # The inputs are encoded and fingerprinted before the transaction, so bad data
+        # seldom opens one; the results once the record's place in the chain is known,
+        # hashed as they are encoded (`appraisal.ledger.sealing`), never parsed back.
+        made = fingerprinted(new, month)
         with self.transaction(_("seal {month}").format(month=month)):
             version, supersedes = self._next_version(month, amend_reason)
             self._refuse_reused_policy_version(new)
             last = self.query("SELECT seq, record_hash FROM sealed_month ORDER BY seq DESC LIMIT 1")
             seq, prev_hash = (1, "") if not last else (int(last[0][0]) + 1, str(last[0][1]))
-            record = sealed_record(
-                new,
-                encoding,
+            record, texts = sealed_record(
+                made,
                 month=month,
                 seq=seq,
                 version=version,

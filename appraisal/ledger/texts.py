@@ -6,19 +6,31 @@ under `COMPRESS_FROM` bytes, or deflated (zlib, level `LEVEL`; SQL BLOB) when it
 a month of 10,000 employees is some 60 MB of text and 6 MB stored. The hash chain is
 over the text, never the stored bytes, so a record keeps its hash whichever way it is
 stored, and a ledger migrated to compressed storage verifies as before. The text is
-encoded an item of a large list at a time (`canonical_chunks`) into the compressor, and
-read back the same way for hashing: no whole text of a large month is ever built.
+encoded an item of a large list at a time (`canonical_chunks`), and each piece is hashed
+and deflated as it passes (`Storing`), the deflating on a thread of its own: no whole
+text of a large month is ever built, and the results are never inflated to be hashed.
 """
 
 from __future__ import annotations
 
 import zlib
+from collections import deque
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 
 from appraisal.domain.canonical import canonical_chunks
 from appraisal.i18n import _
 
-__all__ = ["COMPRESS_FROM", "LEVEL", "StoredText", "encode", "stored_chunks", "stored_text"]
+__all__ = [
+    "COMPRESS_FROM",
+    "LEVEL",
+    "StoredText",
+    "Storing",
+    "encode",
+    "store",
+    "stored_chunks",
+    "stored_text",
+]
 
 #: Texts of this many UTF-8 bytes or more are stored deflated (about 200 employees'
 #: results); smaller ones as plain text, readable with any SQLite tool.
@@ -27,6 +39,7 @@ COMPRESS_FROM = 1 << 20
 #: 150 MB/s; the default level (6) saves a little more space at a third of the speed.
 LEVEL = 1
 _PIECE = 1 << 20  # bytes inflated at a time when a stored text is read in pieces
+_AHEAD = 8  # pieces (of some hundreds of kB) waiting to be deflated, at most
 
 StoredText = str | bytes  # a JSON column as stored: the text, or the text deflated
 
@@ -40,21 +53,82 @@ def encode(data: object, *, finite: bool = False) -> StoredText:
 def store(chunks: Iterable[bytes]) -> StoredText:
     """Canonical JSON given in pieces, as stored: kept as text while it is small, and
     deflated (deterministically: one level, one window) from `COMPRESS_FROM` bytes on."""
-    compressor = zlib.compressobj(LEVEL)
-    small: list[bytes] | None = []
-    size = 0
-    deflated: list[bytes] = []
-    for chunk in chunks:
-        deflated.append(compressor.compress(chunk))
-        if small is not None:
-            small.append(chunk)
-            size += len(chunk)
-            if size >= COMPRESS_FROM:
-                small = None  # large: only the deflated pieces are kept from here on
-    if small is not None:
-        return b"".join(small).decode("utf-8")
-    deflated.append(compressor.flush())
-    return b"".join(deflated)
+    storing = Storing(chunks)
+    for _chunk in storing:
+        pass
+    return storing.stored
+
+
+class Storing:
+    """Canonical JSON given in pieces, stored as they pass: iterate it once, to hash the
+    text, and `stored` is then the column as `store` gives it. The text is encoded,
+    hashed and deflated in one pass, and never held whole: a large text is deflated by
+    a thread of its own (zlib lets go of the GIL), while the pieces after it are made."""
+
+    def __init__(self, chunks: Iterable[bytes]) -> None:
+        self._chunks = chunks
+        self._stored: StoredText | None = None
+
+    def __iter__(self) -> Iterator[bytes]:
+        small: list[bytes] | None = []
+        size = 0
+        with _Deflating() as deflating:
+            for chunk in self._chunks:
+                if small is None:
+                    deflating.feed(chunk)
+                else:
+                    small.append(chunk)
+                    size += len(chunk)
+                    if size >= COMPRESS_FROM:  # large: deflated, and no longer kept
+                        for piece in small:
+                            deflating.feed(piece)
+                        small = None
+                yield chunk
+            if small is None:
+                self._stored = deflating.finish()
+            else:
+                self._stored = b"".join(small).decode("utf-8")
+
+    @property
+    def stored(self) -> StoredText:
+        """The column as stored; the pieces are read now if they were not yet."""
+        if self._stored is None:
+            for _chunk in self:
+                pass
+        assert self._stored is not None
+        return self._stored
+
+
+class _Deflating:
+    """One text deflated piece by piece, in order, on a thread started with the first
+    piece; at most `_AHEAD` pieces wait for it, so memory stays bounded."""
+
+    def __init__(self) -> None:
+        self._compressor = zlib.compressobj(LEVEL)
+        self._pool: ThreadPoolExecutor | None = None
+        self._waiting: deque[Future[bytes]] = deque()
+        self._deflated: list[bytes] = []
+
+    def __enter__(self) -> _Deflating:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+
+    def feed(self, piece: bytes) -> None:
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(1, thread_name_prefix="deflate")
+        self._waiting.append(self._pool.submit(self._compressor.compress, piece))
+        if len(self._waiting) > _AHEAD:
+            self._deflated.append(self._waiting.popleft().result())
+
+    def finish(self) -> bytes:
+        """The deflated text, once every piece is fed."""
+        self._deflated += [waiting.result() for waiting in self._waiting]
+        self._waiting.clear()
+        self._deflated.append(self._compressor.flush())
+        return b"".join(self._deflated)
 
 
 def stored_chunks(stored: StoredText) -> Iterator[bytes]:
