@@ -32,6 +32,7 @@ from appraisal.engine.validate import validate_inputs
 from appraisal.export.beside import Beside, WorkbookChild, can_fork, sealed_workbook
 from appraisal.export.draft import write_draft_files
 from appraisal.export.results_file import results_file_bytes
+from appraisal.export.workbook import Prepared, SealedFields
 from appraisal.export.written import write_files
 from appraisal.ledger.backend import is_dsn, ledger_exists
 from appraisal.ledger.carry import carry
@@ -289,7 +290,7 @@ def export(
     workbook_path: Path | None = None,
     ledger_path: str | Path | None = None,
     progress: Progress = NO_PROGRESS,
-    beside: Beside[MonthResults, SealedMonth] | None = None,
+    beside: Beside[Prepared, SealedFields] | None = None,
 ) -> None:
     """Export stage: the results JSON and the salary workbook, each written whole or not at all.
 

@@ -12,11 +12,18 @@ seconds (wall and CPU), rows written per second (every row of every sheet), the 
 memory of one write under tracemalloc, and the file's size. The manifest stands in for
 a ledger record: its hashes are of the generated data.
 
+Then the same workbook in its two steps (`payroll_export.workbook.prepare_workbook`,
+the rows, before the month is sealed; `PreparedWorkbook.finish`, what the record says),
+each timed, and checked to give the same bytes; and `MonthResults.as_sealed`, which
+`appraisal.export.workbook.prepare` does first. Run it against an older tree for the
+figures before (``PYTHONPATH=/path/to/old python bench/workbook.py``): a tree without
+the two steps times the one.
+
 ``--levels`` prints, for the workbook written, the time and size of deflating its parts
 at each zlib level (how `appraisal.files.xlsx.COMPRESS_LEVEL` was chosen). ``--beside``
 times the export stage's two files both ways: the results JSON then the workbook in one
 process, and the workbook in a child process while this one writes the JSON
-(`appraisal.export.workbook.workbook_beside`). Say how busy the machine was (uptime):
+(`appraisal.export.beside.Beside`). Say how busy the machine was (uptime):
 the child helps only with a core to spare.
 """
 
@@ -42,8 +49,8 @@ from appraisal import Month, load_policy
 from appraisal.domain.canonical import sha256_of
 from appraisal.domain.results import MonthResults
 from appraisal.domain.version import __version__
+from appraisal.export.beside import Beside
 from appraisal.export.results_file import results_file_bytes
-from appraisal.export.workbook import run_beside
 from appraisal.files.output import write_atomic
 from appraisal.files.xlsx import COMPRESS_LEVEL
 from appraisal.policy.lines import demotion_line
@@ -120,9 +127,39 @@ def bench(employees: int, args: argparse.Namespace) -> bytes:
     print(f"write: {best:.2f} s (CPU {cpu:.2f} s) → {rows / best:,.0f} rows/s")
     print(f"write peak memory (tracemalloc): {peak / 2**20:.0f} MiB")
     print(f"file: {len(data) / 2**20:.1f} MiB (deflate level {COMPRESS_LEVEL})")
+    started = time.perf_counter()
+    typed.as_sealed()
+    print(f"as_sealed (what prepare does first): {time.perf_counter() - started:.2f} s")
+    two_steps(typed, manifest, ladder, args.repeat, data)
     if args.beside:
         beside(typed, manifest, ladder, args.repeat)
     return data
+
+
+def two_steps(
+    typed: MonthResults, manifest: Manifest, ladder: list[LevelLabel], repeat: int, data: bytes
+) -> None:
+    """The workbook in its two steps, each timed (best of ``repeat``: wall, CPU)."""
+    try:
+        from payroll_export.workbook import prepare_workbook
+    except ImportError:
+        print("two steps: not in this tree")
+        return
+    spent = {"prepare": [float("inf")] * 2, "finish": [float("inf")] * 2}
+    for _ in range(repeat):
+        started, used = time.perf_counter(), time.process_time()
+        prepared = prepare_workbook(typed, manifest, ladder)
+        times = [(time.perf_counter() - started, time.process_time() - used)]
+        started, used = time.perf_counter(), time.process_time()
+        same = prepared.finish(manifest) == data
+        times.append((time.perf_counter() - started, time.process_time() - used))
+        for step, (wall, cpu) in zip(spent, times, strict=True):
+            spent[step] = [min(spent[step][0], wall), min(spent[step][1], cpu)]
+        if not same:
+            raise SystemExit("the two steps gave other bytes than the one")
+    for step, (wall, cpu) in spent.items():
+        print(f"{step}: {wall:.2f} s (CPU {cpu:.2f} s)")
+    print("the two steps give the one step's bytes")
 
 
 def levels(data: bytes) -> None:
@@ -153,9 +190,12 @@ def beside(typed: MonthResults, manifest: Manifest, ladder: list[LevelLabel], re
             write_atomic(xlsx_path, salary_workbook(typed, manifest, ladder))
             alone = min(alone, time.perf_counter() - started)
             started = time.perf_counter()
-            workbook = run_beside(lambda: salary_workbook(typed, manifest, ladder))
-            write_atomic(json_path, results_file_bytes(document))
-            write_atomic(xlsx_path, workbook())
+            with Beside(
+                lambda: None, lambda _, __: salary_workbook(typed, manifest, ladder)
+            ) as child:
+                child.send(None)
+                write_atomic(json_path, results_file_bytes(document))
+                write_atomic(xlsx_path, child.result() or b"")
             both = min(both, time.perf_counter() - started)
     print(f"JSON and workbook: {alone:.2f} s in one process, {both:.2f} s with a child")
 

@@ -22,8 +22,8 @@ from payroll_export.sheet import (
     Column,
     Part,
     Row,
-    write_table,
 )
+from payroll_export.table import write_table
 from payroll_export.wording import label, shown
 
 __all__ = [

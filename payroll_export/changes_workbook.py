@@ -26,8 +26,8 @@ from payroll_export.sheet import (
     Book,
     Column,
     Row,
-    write_table,
 )
+from payroll_export.table import write_table
 
 __all__ = ["MONTH_COLUMNS", "SUMMARY_COLUMNS", "SUMMARY_SHEET", "changes_workbook"]
 

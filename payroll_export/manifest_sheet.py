@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 
 from payroll_export.model import DRAFT, Manifest, pay_date
-from payroll_export.sheet import HEADER_ROWS, MAX_SHEET_ROWS, Book, Column, Part, Row, write_table
+from payroll_export.sheet import HEADER_ROWS, MAX_SHEET_ROWS, Book, Column, Part, Row
+from payroll_export.table import write_table
 from payroll_export.wording import label
 
 __all__ = ["MANIFEST_SHEET", "MONTH_ITEM", "RECORD_ITEM", "write_manifest_sheet"]

@@ -21,12 +21,13 @@ cleaned, measured and escaped once.
 from __future__ import annotations
 
 import math
+from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
-from typing import Protocol
+from typing import Protocol, cast
 
 from openpyxl.utils import get_column_letter
 
@@ -41,9 +42,12 @@ from payroll_export.text import (
 
 __all__ = [
     "CACHE_LIMIT",
+    "MISSING",
+    "ROW",
     "ColumnKind",
     "Formula",
     "Made",
+    "Missing",
     "RowShape",
     "date_cell",
     "date_tail",
@@ -65,6 +69,7 @@ __all__ = [
 
 EPOCH = date(1899, 12, 30)  # day 0 of the 1900 date system: serial 1 is 1900-01-01
 CACHE_LIMIT = 8192  # values a column remembers; past that it starts again (ids, names)
+ROW = "\0"  # a row number's place in a kept cell: no cell's text holds NUL (`clean_text`)
 # What a column made of a value: the value's type, the cell's tail (None: no cell),
 # the width it asks of its column (at most the column's), and the lines it takes.
 Made = tuple[type, str | None, int, int]
@@ -248,11 +253,17 @@ class RowShape:
 
     ``make(index, value)`` makes the tail of a cell of column ``index`` (from 0) holding
     ``value``: its `Made`. It is asked once a value, while the value recurs, for the
-    values whose equals always make the same cell; others are made every time, but for
-    a whole number in a number column (a sequence, an input row), which fills in the
-    column's first. ``limits`` are the columns' widest widths; ``widths`` (the sheet's,
-    from column A) is widened to what each value asks when its cell is made: a value
-    asks the same each time it recurs, so a row whose cells are all known widens nothing.
+    values whose equals always make the same cell (whole numbers too, in a number
+    column); others are made every time. ``limits`` are the columns' widest widths;
+    ``widths`` (the sheet's, from column A) is widened to what each value asks when its
+    cell is made: a value asks the same each time it recurs, so a row whose cells are
+    all known widens nothing.
+
+    A cell is kept whole but for its row number, `ROW` in its place (the cell ``B7`` of
+    a text is ``<c r="B\0" s="3" t="inlineStr">…``), and as "" for a value with no cell;
+    a row is its cells joined, its number put in once. The cells are kept by column,
+    then by the value's type (1, True and Decimal("1") are equal keys, but not the same
+    cell), then by the value. `payroll_export.columns` writes many rows at a time.
     """
 
     def __init__(
@@ -262,57 +273,87 @@ class RowShape:
         make: Callable[[int, object], Made],
         widths: list[int],
     ) -> None:
-        self.openings = tuple(opening(index) for index in range(1, len(kinds) + 1))
+        self.openings = tuple(opening(index) + ROW for index in range(1, len(kinds) + 1))
         self.make = make
         self.limits = tuple(limits)
         self.widths = widths
-        self.made: list[dict[object, Made]] = [{} for _ in kinds]
+        self.kept: list[defaultdict[type, dict[object, str]]] = [
+            defaultdict(dict, {Missing: {MISSING: ""}}) for _ in kinds
+        ]
         self.same = tuple(_SAME_CELLS.get(kind, _SAME_CELL) for kind in kinds)
-        self.numbers: list[str | None] = [None] * len(kinds)  # '" s="7" t="n"><v>'
         self.counted = tuple(kind == "number" for kind in kinds)
-        self.columns = tuple(range(len(kinds)))
+        self.numbers: list[str | None] = [None] * len(kinds)  # '" s="7" t="n"><v>'
+        self.typed: dict[tuple[type, ...], list[dict[object, str]]] = {}
+        self.tall: dict[str, int] = {}  # the cells of more than one line, and their lines
+        self.tall_columns: set[int] = set()
 
     def cells(self, row: int, values: Sequence[object]) -> tuple[str, int]:
         """Row ``row``'s cells, as XML, and the most lines one of them takes."""
-        # The sheet's inner loop, a few million cells a month: one dict lookup a cell
-        # whose value has been seen, and nothing else called.
-        number = str(row)
-        numbers, widths = self.numbers, self.widths
-        cells: list[str] = []
-        append = cells.append
-        lines = 1
-        columns = zip(self.columns, self.made, self.openings, values, strict=False)
-        for index, made, start, value in columns:
-            try:
-                known = made.get(value)
-            except TypeError:  # unhashable
-                known = None
-            if known is None or known[0] is not type(value):
-                counting = numbers[index]
-                if counting is not None and type(value) is int:  # a sequence, an input row
-                    text = str(value)
-                    append(f"{start}{number}{counting}{text}</v></c>")
-                    width = min(len(text), self.limits[index])
-                    if width > widths[index]:
-                        widths[index] = width
-                    continue
-                known = self._made(index, value)
-            tail = known[1]
-            if tail is not None:
-                append(start + number + tail)
-                if known[3] > lines:
-                    lines = known[3]
-        return "".join(cells), lines
+        cells, lines = self.template(values)
+        return cells.replace(ROW, str(row)), lines
 
-    def _made(self, index: int, value: object) -> Made:
-        known = self.make(index, value)
-        if type(value) is int and self.counted[index] and known[1] is not None:
-            self.numbers[index] = known[1].partition("<v>")[0] + "<v>"  # see `cells`
-        elif type(value) in self.same[index]:
-            made = self.made[index]
-            if len(made) >= CACHE_LIMIT:
-                made.clear()
-            made[value] = known
-        if known[2] > self.widths[index]:
-            self.widths[index] = known[2]
-        return known
+    def template(self, values: Sequence[object]) -> tuple[str, int]:
+        """A row's cells with `ROW` for its number, and the most lines one takes."""
+        types = tuple(map(type, values))
+        kept = self.typed.get(types)
+        if kept is None:
+            kept = self.typed[types] = [
+                by_type[kind] for by_type, kind in zip(self.kept, types, strict=False)
+            ]
+        found: list[str | None]
+        try:
+            found = list(map(dict.get, kept, values))
+        except TypeError:  # unhashable: made every time
+            found = [None] * len(kept)
+        if None in found:
+            index = -1
+            for _ in range(found.count(None)):
+                index = found.index(None, index + 1)
+                found[index] = self.cell(index, values[index])
+        cells = cast(list[str], found)
+        tall = self.tall
+        if tall and not tall.keys().isdisjoint(cells):
+            return "".join(cells), max(tall.get(cell, 1) for cell in cells)
+        return "".join(cells), 1
+
+    def cell(self, index: int, value: object) -> str:
+        """The cell of column ``index`` holding ``value``, kept if its equals make the same."""
+        kind = type(value)
+        kept: dict[object, str] | None = self.kept[index][kind]
+        try:
+            cell = kept.get(value) if kept is not None else None
+        except TypeError:  # unhashable
+            cell = kept = None
+        if cell is not None:
+            return cell
+        counting = self.numbers[index]
+        if counting is not None and kind is int:  # a sequence, an input row, points
+            text = str(value)
+            cell = f"{self.openings[index]}{counting}{text}</v></c>"
+            width = min(len(text), self.limits[index])
+        else:
+            _, tail, width, lines = self.make(index, value)
+            cell = "" if tail is None else self.openings[index] + tail
+            if tail is not None and ROW in tail:  # never: every text is cleaned
+                raise ValueError(f"a cell holding {value!r} has a NUL character")
+            if tail is not None and kind is int and self.counted[index]:
+                self.numbers[index] = tail.partition("<v>")[0] + "<v>"
+            if lines > 1:
+                self.tall[cell] = lines
+                self.tall_columns.add(index)
+        if kept is not None and (kind in self.same[index] or (kind is int and self.counted[index])):
+            if len(kept) >= CACHE_LIMIT:
+                for forgotten in kept.values():
+                    self.tall.pop(forgotten, None)
+                kept.clear()
+            kept[value] = cell
+        if width > self.widths[index]:
+            self.widths[index] = width
+        return cell
+
+
+class Missing:
+    """No value: the end of a row shorter than its shape, where no cell is written."""
+
+
+MISSING = Missing()

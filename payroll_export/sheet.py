@@ -30,7 +30,7 @@ thousands of rows are cleaned, measured and escaped once.
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import IO, Any, NamedTuple
 
@@ -40,6 +40,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import column_index_from_string, get_column_letter
 
 from payroll_export import rowxml
+from payroll_export.columns import NewStyle
 from payroll_export.print_layout import first_page_columns, set_print_layout
 from payroll_export.rowxml import Formula
 from payroll_export.text import clean_text, display_width
@@ -58,7 +59,6 @@ __all__ = [
     "Part",
     "Row",
     "Sheet",
-    "write_table",
 ]
 
 MAX_SHEET_ROWS = 1_048_576  # Excel's limit on the rows of one sheet
@@ -132,6 +132,19 @@ class Part:
     last: int
 
 
+def _footer(record_hash: str) -> str:
+    return label("账本记录 ", "账本记录 ledger record ") + record_hash[:16]
+
+
+class _RowHeads(dict[int, str]):
+    """The opening of a row by the lines its tallest cell takes, `ROW` for its number."""
+
+    def __missing__(self, lines: int) -> str:
+        size = f' ht="{LINE_HEIGHT * lines + CELL_PADDING:g}" customHeight="1"' if lines > 1 else ""
+        head = self[lines] = f'<row r="{rowxml.ROW}"{size}>'
+        return head
+
+
 class Book:
     """The workbook being written, and what every sheet's page header and footer say."""
 
@@ -153,6 +166,12 @@ class Book:
         sheet = Sheet(self, title, columns, freeze, banner, ruled)
         self.sheets.append(sheet)
         return sheet
+
+    def sign(self, record_hash: str) -> None:
+        """Name the ledger record in every sheet's page footer (known once it is sealed)."""
+        self.record_hash = record_hash
+        for sheet in self.sheets:
+            sheet.ws.oddFooter.left.text = _footer(record_hash)
 
     def close(self) -> None:
         for sheet in self.sheets:
@@ -193,15 +212,15 @@ class Sheet:
         )
         self._batch: list[str] = []
         self._styles: dict[tuple[object, ...], int] = {}
+        self.styles_fixed = False  # no new style while a batch is written (`columns`)
+        self.heads = _RowHeads()
         self._shapes: dict[tuple[tuple[Column, ...] | None, bool], rowxml.RowShape] = {}
         ws = self.ws
         ws.freeze_panes = freeze  # the header rows, and the columns naming the employee
         ws.print_options.gridLines = not ruled
         ws.oddHeader.left.text = f"{book.month} {title}"
         ws.oddHeader.right.text = "&P / &N"
-        ws.oddFooter.left.text = (
-            label("账本记录 ", "账本记录 ledger record ") + book.record_hash[:16]
-        )
+        ws.oddFooter.left.text = _footer(book.record_hash)
         for line in banner:  # merged across the first printed page by `finish`
             style = self.style(("banner", line.font), font=line.font, alignment=_CENTRE)
             self.append_cells([(self.title_columns + 1, line.text, style)], line.height)
@@ -210,10 +229,13 @@ class Sheet:
     @property
     def spool(self) -> IO[bytes]:
         """The sheet's row XML so far (UTF-8), every row written."""
+        self.flush()
+        return self._spool
+
+    def flush(self) -> None:
         if self._batch:
             self._spool.write("".join(self._batch).encode())
             self._batch.clear()
-        return self._spool
 
     def write(self, xml: str) -> None:
         """Add rows' XML to the spool."""
@@ -238,28 +260,42 @@ class Sheet:
 
     def append(self, row: Row, columns: Sequence[Column] | None = None) -> int:
         """Write one row, by the sheet's columns or by ``columns``; return its row number."""
-        number = self.rows = self.rows + 1
         shape = self._shapes.get((None, row.total)) if columns is None else None
-        cells, lines = (shape or self._shape(columns, row.total)).cells(number, row.values)
-        if lines > 1:
-            size = f' ht="{LINE_HEIGHT * lines + CELL_PADDING:g}" customHeight="1"'
-            self.write(f'<row r="{number}"{size}>{cells}</row>')
-        else:
-            self.write(f'<row r="{number}">{cells}</row>')
-        if not row.total:
-            self.last_filtered = number
-        return number
+        shape = shape or self.shape(columns, row.total)
+        xml, last = self.rows_xml(shape, shape, (row,))
+        self.write(xml)
+        self.rows += 1
+        self.last_filtered = last or self.last_filtered
+        return self.rows
 
-    def _shape(self, columns: Sequence[Column] | None, total: bool) -> rowxml.RowShape:
+    def rows_xml(
+        self, data: rowxml.RowShape, totals: rowxml.RowShape, batch: Sequence[Row]
+    ) -> tuple[str, int | None]:
+        """Rows numbered on from the last, one by one, and the last not a totals row's number."""
+        xml = []
+        last = None
+        for number, row in enumerate(batch, self.rows + 1):
+            cells, lines = (totals if row.total else data).template(row.values)
+            xml.append((self.heads[lines] + cells + "</row>").replace(rowxml.ROW, str(number)))
+            last = last if row.total else number
+        return "".join(xml), last
+
+    def shape(self, columns: Sequence[Column] | None, total: bool) -> rowxml.RowShape:
         """The prepared cells of a row of ``columns`` (the sheet's), a totals row or not."""
         kinds = self.columns if columns is None else tuple(columns)
         key = (None if columns is None else kinds, total)
         shape = self._shapes.get(key)
         if shape is None:
             empty: list[str | None] = [None] * len(kinds)
+            plain: list[str | None] = [None] * len(kinds)  # a plain text's tail up to it
 
             def make(index: int, value: object) -> rowxml.Made:
                 column = kinds[index]
+                # A plain text (`rowxml.value_tail`'s first case) after the column's first.
+                text = value if type(value) is str and rowxml.plain_text(value) else None
+                start = plain[index]
+                if text and start and (not column.wrap or len(text) <= column.max_width):
+                    return str, f"{start}{text}</t></is></c>", min(len(text), column.max_width), 1
                 if value is None or value == "":
                     if not self.ruled:
                         return type(value), None, 0, 1
@@ -272,6 +308,8 @@ class Sheet:
                     lambda quoted: self._column_style(column, total, quoted),
                     self.title,
                 )
+                if text is not None and column.kind == "text" and lines == 1:
+                    plain[index] = tail[: len(tail) - len(f"{text}</t></is></c>")]
                 return type(value), tail, min(width, column.max_width), lines
 
             shape = self._shapes[key] = rowxml.RowShape(
@@ -352,44 +390,11 @@ class Sheet:
     def style(self, key: tuple[object, ...], **attributes: Any) -> int:
         """The workbook's index of a cell style, registered through an openpyxl cell."""
         if key not in self._styles:
+            if self.styles_fixed:
+                raise NewStyle(key)
             cell = WriteOnlyCell(self.ws)
             for name, value in attributes.items():
                 if value is not None:
                     setattr(cell, name, value)
             self._styles[key] = cell.style_id
         return self._styles[key]
-
-
-def write_table(
-    book: Book,
-    title: str,
-    columns: Sequence[Column],
-    rows: Iterable[Row],
-    *,
-    max_rows: int,
-    split: bool,
-    freeze: str = "C3",
-) -> list[Part]:
-    """Write a table to a sheet, or, when ``split``, over as many sheets as its size needs.
-
-    ``rows`` are written as they come, never held together in memory. The parts of a
-    split table share their column widths. A table that must not split and does not
-    fit is a ValueError: a cut-off payroll would be worse than none.
-    """
-    capacity = max_rows - HEADER_ROWS
-    if capacity < 1:
-        raise ValueError(f"max_rows {max_rows} leaves no room below the {HEADER_ROWS} header rows")
-    sheets = [book.sheet(title, columns, freeze)]
-    parts = [Part(title, 1, 0)]
-    for index, row in enumerate(rows, 1):
-        if sheets[-1].rows - HEADER_ROWS == capacity:
-            if not split:
-                raise ValueError(f"{title}: more than {capacity:,} rows do not fit on one sheet")
-            sheets.append(book.sheet(f"{title} ({len(parts) + 1})", columns, freeze))
-            parts.append(Part(sheets[-1].title, index, index - 1))
-        sheets[-1].append(row)
-        parts[-1].last = index
-    widths = [max(column) for column in zip(*(sheet.widths for sheet in sheets), strict=True)]
-    for sheet in sheets:
-        sheet.finish(widths)
-    return parts

@@ -12,10 +12,13 @@ same results and manifest always give the same bytes.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
+from typing import Any
 
 from appraisal.domain.pauses import without_cycle_collection
 from appraisal.domain.results import EmployeeResult, MonthResults
-from appraisal.files.xlsx import workbook_bytes
+from appraisal.files.deflated import DeflatedRows, Deflater, HeadChanged
+from appraisal.files.xlsx import deflate_level, workbook_bytes
 from payroll_export.audit_sheet import write_audit_sheets, write_compliance_sheet
 from payroll_export.changes_sheet import write_changes_sheet
 from payroll_export.manifest_sheet import write_manifest_sheet
@@ -23,12 +26,17 @@ from payroll_export.model import DRAFT, PAY_COLUMNS, LevelLabel, Manifest, check
 from payroll_export.pay_sheet import PAY_SHEET_ROWS, write_pay_sheet
 from payroll_export.payslip_sheet import PAYSLIP_SHEET, write_payslip_sheet
 from payroll_export.scores_sheet import write_scores_sheet
-from payroll_export.sheet import MAX_SHEET_ROWS, Book
+from payroll_export.sheet import MAX_SHEET_ROWS, Book, Part
 from payroll_export.summary_sheet import write_summary_sheet
 from payroll_export.text import clean_text, money_text
 from payroll_export.wording import compress_level, label, wording_of
 
-__all__ = ["salary_workbook"]
+__all__ = ["RECORD_FIELDS", "PreparedWorkbook", "prepare_workbook", "salary_workbook"]
+
+
+# What only the ledger record says: the 说明 sheet, the page footers and the file's
+# properties show them, and nothing else reads them (`PreparedWorkbook.finish`).
+RECORD_FIELDS = ("input_files", "record_hash", "ledger_version", "ledger_seq", "amend_reason")
 
 
 @without_cycle_collection()  # tens of thousands of rows, no reference cycles
@@ -47,6 +55,102 @@ def salary_workbook(
     list goes on over further sheets, and 说明 (manifest) says so. Raises ValueError
     when the manifest describes another month or policy, or a figure is not money.
     """
+    return prepare_workbook(results, manifest, ladder, max_rows=max_rows).finish(manifest)
+
+
+class PreparedWorkbook:
+    """A workbook whose every sheet but 说明 is written, before its ledger record exists.
+
+    `prepare_workbook` does the work of the rows (nearly all of it); `finish` adds what
+    the record says (`RECORD_FIELDS`) and packs the file, once. The bytes are
+    `salary_workbook`'s for the manifest given to `finish`.
+    """
+
+    def __init__(
+        self,
+        results: MonthResults,
+        manifest: Manifest,
+        ladder: Sequence[LevelLabel],
+        max_rows: int,
+    ) -> None:
+        self.results, self.manifest, self.ladder, self.max_rows = (
+            results,
+            manifest,
+            ladder,
+            max_rows,
+        )
+        self.book: Book | None = None
+        self.employees: Sequence[EmployeeResult] = ()
+        self.parts: dict[str, list[Part]] = {}
+        self.deflated: list[tuple[Any, DeflatedRows]] = []  # (worksheet, its rows deflated)
+
+    @without_cycle_collection()
+    def finish(self, manifest: Manifest) -> bytes:
+        """The file, for ``manifest`` (the prepared one with the record's fields): its
+        说明 sheet, page footers and properties. A manifest that differs from the
+        prepared one in more than the record's fields, or a second call, writes the
+        whole workbook again, so the bytes are always `salary_workbook`'s."""
+        book, self.book = self.book, None
+        unread = {name: getattr(self.manifest, name) for name in RECORD_FIELDS}
+        if book is None or replace(manifest, **unread) != self.manifest:
+            if book is not None:
+                book.close()
+            return self._again(manifest, deflate=True)
+        try:
+            return self._finish(book, manifest)
+        except HeadChanged:  # never seen: the sheets' rows spliced in, as before
+            return self._again(manifest, deflate=False)
+
+    def _again(self, manifest: Manifest, *, deflate: bool) -> bytes:
+        again = prepare_workbook(
+            self.results, manifest, self.ladder, max_rows=self.max_rows, deflate=deflate
+        )
+        return again.finish(manifest)
+
+    def _finish(self, book: Book, manifest: Manifest) -> bytes:
+        early = {id(ws) for ws, _ in self.deflated}
+        with wording_of(manifest.engine_version):
+            try:
+                book.sign(manifest.record_text)
+                write_manifest_sheet(
+                    book,
+                    manifest,
+                    employees=len(self.employees),
+                    trace_entries=sum(len(person.trace) for person in self.employees),
+                    parts=self.parts,
+                    max_rows=self.max_rows,
+                )
+                return workbook_bytes(
+                    book.workbook,
+                    rows=[(s.ws, s.spool) for s in book.sheets if id(s.ws) not in early],
+                    month=manifest.month,
+                    title=_title(manifest),
+                    description=_description(manifest),
+                    level=compress_level(manifest.engine_version),  # as its release deflated it
+                    deflated=self.deflated,
+                )
+            finally:
+                book.close()
+
+    def close(self) -> None:
+        """Let go of the rows written, unfinished."""
+        if self.book is not None:
+            self.book.close()
+            self.book = None
+
+
+@without_cycle_collection()
+def prepare_workbook(
+    results: MonthResults,
+    manifest: Manifest,
+    ladder: Sequence[LevelLabel] = (),
+    *,
+    max_rows: int = MAX_SHEET_ROWS,
+    deflate: bool = True,
+) -> PreparedWorkbook:
+    """Every sheet of `salary_workbook` but 说明, from a manifest whose `RECORD_FIELDS`
+    may be anything (the record is not sealed yet): see `PreparedWorkbook`. Each sheet's
+    rows are deflated as its zip entry will hold them, unless not ``deflate``."""
     check_matches(results, manifest)
     employees = sorted(results.employees, key=lambda person: person.employee_id)
     _check_money(employees)
@@ -62,47 +166,45 @@ def salary_workbook(
     # strips pass a sheet's rows goes on over 工资条 (2), (3)…, as the other long parts do.
     strips = max(max_rows // 3, 1)
     levels = {level.id: level for level in ladder}
-    book = Book(manifest.month, manifest.record_text)
+    prepared = PreparedWorkbook(results, manifest, tuple(ladder), max_rows)
+    book = Book(manifest.month, "")
     # Sealed texts worded as the release that sealed the month worded them.
+    deflater = Deflater(deflate_level(compress_level(manifest.engine_version)))
+
+    def written() -> None:  # the sheets written so far deflated beside (`Deflater`)
+        for sheet in book.sheets[deflater.added() :] if deflate else ():
+            deflater.add(sheet.ws, sheet.spool)
+
     with wording_of(manifest.engine_version):
         try:
             layout = write_pay_sheet(book, employees, manifest, levels)
             for part, start in enumerate(range(0, max(len(employees), 1), strips), 1):
                 name = PAYSLIP_SHEET if part == 1 else f"{PAYSLIP_SHEET} ({part})"
                 write_payslip_sheet(book, employees[start : start + strips], manifest, name)
-            parts = {
-                label("考核评分", "考核评分 scores"): write_scores_sheet(
-                    book, employees, max_rows=max_rows
-                ),
-                label("职级变动", "职级变动 level changes"): write_changes_sheet(
-                    book, employees, manifest.month, levels, max_rows=max_rows
-                ),
-                label("审计轨迹", "审计轨迹 audit trail"): write_audit_sheets(
-                    book, employees, max_rows=max_rows
-                ),
-                label("合规提示", "合规提示 compliance"): write_compliance_sheet(
-                    book, employees, max_rows=max_rows
-                ),
-            }
+            written()
+            scores = write_scores_sheet(book, employees, max_rows=max_rows)
+            written()
+            changes = write_changes_sheet(
+                book, employees, manifest.month, levels, max_rows=max_rows
+            )
+            audit = write_audit_sheets(book, employees, max_rows=max_rows)
+            written()
+            compliance = write_compliance_sheet(book, employees, max_rows=max_rows)
             write_summary_sheet(book, employees, ladder, manifest.demotion_line, layout)
-            write_manifest_sheet(
-                book,
-                manifest,
-                employees=len(employees),
-                trace_entries=sum(len(person.trace) for person in employees),
-                parts=parts,
-                max_rows=max_rows,
-            )
-            return workbook_bytes(
-                book.workbook,
-                rows=[(sheet.ws, sheet.spool) for sheet in book.sheets],
-                month=manifest.month,
-                title=_title(manifest),
-                description=_description(manifest),
-                level=compress_level(manifest.engine_version),  # as its release deflated it
-            )
-        finally:
+            written()
+            prepared.deflated = deflater.done()
+            prepared.parts = {
+                label("考核评分", "考核评分 scores"): scores,
+                label("职级变动", "职级变动 level changes"): changes,
+                label("审计轨迹", "审计轨迹 audit trail"): audit,
+                label("合规提示", "合规提示 compliance"): compliance,
+            }
+        except BaseException:
+            deflater.close()
             book.close()
+            raise
+    prepared.book, prepared.employees = book, employees
+    return prepared
 
 
 def _title(manifest: Manifest) -> str:

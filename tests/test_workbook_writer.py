@@ -6,7 +6,6 @@ shortcuts never change a cell and that the level set is the level used."""
 from __future__ import annotations
 
 import io
-import os
 import struct
 import zipfile
 import zlib
@@ -16,10 +15,10 @@ from xml.etree import ElementTree
 
 import pytest
 
-from appraisal.export.workbook import run_beside
 from appraisal.files import xlsx
 from payroll_export import rowxml
-from payroll_export.sheet import Book, Column, Row, write_table
+from payroll_export.sheet import Book, Column, Row
+from payroll_export.table import write_table
 
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 SHEET = "xl/worksheets/sheet1.xml"
@@ -195,26 +194,3 @@ def test_a_column_is_as_wide_as_its_widest_cell_however_often_it_recurs() -> Non
         assert sheet.widths == [4, 5]  # the header 名 (2) and 数 (2) are narrower
     finally:
         book.close()
-
-
-# --- the workbook beside ----------------------------------------------------------------
-
-
-def test_the_workbook_is_made_in_a_child_process() -> None:
-    wait = run_beside(lambda: str(os.getpid()).encode())
-    assert int(wait()) != os.getpid()
-
-
-def test_a_child_that_fails_leaves_the_error_to_this_process() -> None:
-    """No traceback from the child: the bytes are made here again, and the error raised
-    here, as without a child."""
-    calls: list[int] = []
-
-    def make() -> bytes:
-        calls.append(os.getpid())
-        raise ValueError("money 'x' is not a decimal number")
-
-    wait = run_beside(make)
-    with pytest.raises(ValueError, match="money 'x'"):
-        wait()
-    assert calls == [os.getpid()]  # the child's call is the child's own

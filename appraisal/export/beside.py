@@ -23,12 +23,11 @@ from __future__ import annotations
 import multiprocessing
 from collections.abc import Callable
 from contextlib import ExitStack
-from dataclasses import replace
 from multiprocessing.connection import Connection
 from typing import Generic, TypeVar
 
 from appraisal.domain.results import MonthResults
-from appraisal.export.workbook import salary_workbook_of
+from appraisal.export.workbook import Prepared, SealedFields, prepare, salary_workbook_of
 from appraisal.ledger.records import SealedMonth
 from appraisal.policy.loaded import Policy
 
@@ -124,35 +123,35 @@ def _work(
 
 class WorkbookChild:
     """A run's salary workbook made beside its seal: `begin` when the month is computed
-    (again if the seal is tried again), `of` the results exported. The children end
+    (again if the seal is tried again), `sent` the record once sealed. The children end
     with ``stack``."""
 
     def __init__(self, policy: Policy, stack: ExitStack) -> None:
         self._policy = policy
         self._stack = stack
-        self._begun: tuple[MonthResults, Beside[MonthResults, SealedMonth]] | None = None
+        self._begun: tuple[MonthResults, Beside[Prepared, SealedFields]] | None = None
 
     def begin(self, results: MonthResults) -> None:
-        """Begin the workbook of ``results``: the child prepares their sealed form (what
-        the workbook reads) and finishes with the record once sealed (`send`)."""
+        """Begin the workbook of ``results``: the child writes every sheet but what names
+        the record (`appraisal.export.workbook.prepare`), then waits for it."""
         if self._begun is not None:
             self._begun[1].cancel()
         policy = self._policy
-        child: Beside[MonthResults, SealedMonth] = Beside(
-            results.as_sealed,
-            lambda sealed, record: salary_workbook_of(record, policy=policy, results=sealed),
+        child: Beside[Prepared, SealedFields] = Beside(
+            lambda: prepare(policy, results), lambda prepared, record: prepared.finish(record)
         )
         self._begun = (results, self._stack.enter_context(child))
 
     def sent(
         self, record: SealedMonth, results: MonthResults
-    ) -> Beside[MonthResults, SealedMonth] | None:
-        """The child making the workbook of ``results``, sent ``record`` (without its large
-        texts) to finish with; None unless ``results`` are the ones begun (a month found
-        sealed already exports its sealed results, which may be others)."""
+    ) -> Beside[Prepared, SealedFields] | None:
+        """The child making the workbook of ``results``, sent ``record``'s fields that the
+        workbook names (`SealedFields`, not its large texts) to finish with; None unless
+        ``results`` are the ones begun (a month found sealed already exports its sealed
+        results, which may be others)."""
         if self._begun is None or self._begun[0] is not results:
             return None
-        self._begun[1].send(replace(record, inputs={}, state_before={}, state_after={}, results={}))
+        self._begun[1].send(SealedFields.of(record))
         return self._begun[1]
 
 
@@ -160,7 +159,7 @@ def sealed_workbook(
     record: SealedMonth,
     policy: Policy,
     results: MonthResults,
-    beside: Beside[MonthResults, SealedMonth] | None = None,
+    beside: Beside[Prepared, SealedFields] | None = None,
 ) -> bytes:
     """The workbook of a sealed month's ``results``: the bytes of the child that made it
     (`WorkbookChild.sent`), or made here if there is none, or it gave none."""

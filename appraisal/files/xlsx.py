@@ -27,15 +27,28 @@ from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
 from openpyxl import Workbook
 from openpyxl.writer.excel import ExcelWriter
 
-__all__ = ["COMPRESS_LEVEL", "ZIP_TIME", "normalised_zip", "workbook_bytes", "zip_entry"]
+from appraisal.files.deflated import (
+    CHUNK,
+    EMPTY_SHEET_DATA,
+    DeflatedRows,
+    HeadChanged,
+    write_deflated,
+)
+
+__all__ = [
+    "COMPRESS_LEVEL",
+    "ZIP_TIME",
+    "deflate_level",
+    "normalised_zip",
+    "workbook_bytes",
+    "zip_entry",
+]
 
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can record
 COMPRESS_LEVEL = 2
 CREATOR = "appraisal"
 # The package's own parts first, as Office writes them; then every part by name.
 _FIRST = ("[Content_Types].xml", "_rels/.rels")
-EMPTY_SHEET_DATA = b"<sheetData></sheetData>"  # what openpyxl writes for a sheet of no rows
-CHUNK = 2**20
 
 
 def workbook_bytes(
@@ -46,12 +59,15 @@ def workbook_bytes(
     description: str,
     rows: Sequence[tuple[Any, IO[bytes]]] = (),
     level: int | None = None,
+    deflated: Sequence[tuple[Any, DeflatedRows]] = (),
 ) -> bytes:
     """Save a workbook with properties fixed by the month, then make its zip canonical.
 
     ``rows`` pairs a write-only worksheet with the spool of its row XML (UTF-8), to splice in;
     a workbook whose cells openpyxl holds itself (the input template) passes none.
-    ``level`` is the deflate level (`COMPRESS_LEVEL` unless given).
+    ``deflated`` pairs others with their rows deflated already (`DeflatedRows`, at
+    ``level``): `HeadChanged` if one's frame changed since. ``level`` is the deflate
+    level (`COMPRESS_LEVEL` unless given).
     """
     props = workbook.properties
     stamp = datetime.strptime(month, "%Y-%m")  # the first day of the month, 00:00
@@ -69,16 +85,22 @@ def workbook_bytes(
         ExcelWriter(workbook, archive).write_data()
     # A sheet's part name is known once openpyxl has numbered the sheets, on writing.
     spliced = {str(ws.path).lstrip("/"): spool for ws, spool in rows}
-    return normalised_zip(buffer.getvalue(), spliced, level)
+    early = {str(ws.path).lstrip("/"): part for ws, part in deflated}
+    return normalised_zip(buffer.getvalue(), spliced, level, early)
 
 
 def normalised_zip(
-    data: bytes, rows: Mapping[str, IO[bytes]] | None = None, level: int | None = None
+    data: bytes,
+    rows: Mapping[str, IO[bytes]] | None = None,
+    level: int | None = None,
+    deflated: Mapping[str, DeflatedRows] | None = None,
 ) -> bytes:
     """The same entries with fixed times, attributes, order and compression (``level``,
     `COMPRESS_LEVEL` unless given), and the rows of ``rows`` (part name → spool of row
-    XML) in their sheets' ``<sheetData>``."""
+    XML) in their sheets' ``<sheetData>``, or of ``deflated`` (part name → its head and
+    rows deflated at that level already: `appraisal.files.deflated`)."""
     rows = rows or {}
+    deflated = deflated or {}
     out = BytesIO()
     with (
         ZipFile(BytesIO(data)) as source,
@@ -87,6 +109,11 @@ def normalised_zip(
         for name in sorted(source.namelist(), key=_order):
             info = zip_entry(name, level)
             content = source.read(name)
+            if name in deflated:
+                if deflated[name].level != getattr(info, _LEVEL_ATTRIBUTE):
+                    raise HeadChanged(f"{name} was deflated at another level")
+                write_deflated(target, info, deflated[name].entry(content), zip64=True)
+                continue
             with target.open(info, "w", force_zip64=name in rows) as entry:
                 if name in rows:
                     _splice(content, rows[name], entry)
@@ -104,8 +131,13 @@ def zip_entry(name: str, level: int | None = None) -> ZipInfo:
     info.external_attr = 0
     # ZipFile.open(info, "w") deflates at the entry's own level: `compress_level` from
     # Python 3.13, `_compresslevel` before (3.11, 3.12), None being zlib's default.
-    setattr(info, _LEVEL_ATTRIBUTE, COMPRESS_LEVEL if level is None else level)
+    setattr(info, _LEVEL_ATTRIBUTE, deflate_level(level))
     return info
+
+
+def deflate_level(level: int | None = None) -> int:
+    """The level an entry is deflated at: ``level``, or `COMPRESS_LEVEL`."""
+    return COMPRESS_LEVEL if level is None else level
 
 
 _LEVEL_ATTRIBUTE = "compress_level" if hasattr(ZipInfo, "compress_level") else "_compresslevel"
