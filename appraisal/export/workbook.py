@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
-from typing import Protocol
 
 from appraisal.domain.model import Month
 from appraisal.domain.results import MonthResults
@@ -55,35 +54,10 @@ def salary_workbook_of(
     )
 
 
-class RecordFields(Protocol):
-    """What the workbook reads of a sealed record (`SealedMonth` has all of it)."""
-
-    @property
-    def month(self) -> str: ...
-    @property
-    def policy_id(self) -> str: ...
-    @property
-    def policy_version(self) -> str: ...
-    @property
-    def policy_sha256(self) -> str: ...
-    @property
-    def input_files(self) -> Mapping[str, str]: ...
-    @property
-    def engine_version(self) -> str: ...
-    @property
-    def record_hash(self) -> str: ...
-    @property
-    def version(self) -> int: ...
-    @property
-    def seq(self) -> int: ...
-    @property
-    def amend_reason(self) -> str | None: ...
-
-
 @dataclass(frozen=True)
 class SealedFields:
-    """A record's `RecordFields` alone: what to send to a process that holds a `Prepared`
-    workbook, rather than the whole record with its results and inputs."""
+    """What the workbook reads of a sealed record, alone: what to send to a process that
+    holds a `Prepared` workbook, rather than the whole record with its results and inputs."""
 
     month: str
     policy_id: str
@@ -99,6 +73,10 @@ class SealedFields:
     @classmethod
     def of(cls, record: RecordFields) -> SealedFields:
         return cls(*(getattr(record, field.name) for field in fields(cls)))
+
+
+# A sealed record as the workbook reads it: the record, or its `SealedFields` alone.
+RecordFields = SealedMonth | SealedFields
 
 
 @dataclass

@@ -23,8 +23,9 @@ nothing is imported. A profile that cannot be used raises::
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from appraisal.domain.lazy import lazy_names
 
 if TYPE_CHECKING:
     from appraisal.read.imports.catalog import ProfileError, load_profile, shipped_profiles
@@ -60,10 +61,6 @@ _HOMES = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{home}"), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_names(
+    __name__, {name: f"{__name__}.{home}" for name, home in _HOMES.items()}, globals()
+)
