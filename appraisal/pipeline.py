@@ -23,7 +23,7 @@ from typing import Any
 
 from appraisal.check.shards import evaluate_month
 from appraisal.domain.errors import InputError
-from appraisal.domain.model import CarriedState, Issue, Month
+from appraisal.domain.model import CarriedState, Employee, Issue, Month
 from appraisal.domain.pauses import without_cycle_collection
 from appraisal.domain.results import MonthResults, PolicyInfo
 from appraisal.domain.version import __version__
@@ -31,14 +31,14 @@ from appraisal.engine.completeness import not_appraised_issues, unappraised
 from appraisal.engine.validate import validate_inputs
 from appraisal.export.beside import Beside, WorkbookChild, can_fork, sealed_workbook
 from appraisal.export.draft import write_draft_files
-from appraisal.export.results_file import results_file_bytes
+from appraisal.export.results_file import ResultsFile
 from appraisal.export.workbook import Prepared, SealedFields
 from appraisal.export.written import write_files
 from appraisal.ledger.backend import is_dsn, ledger_exists
 from appraisal.ledger.carry import carry
-from appraisal.ledger.chain import fingerprint_of
 from appraisal.ledger.errors import AlreadySealed
 from appraisal.ledger.records import NewSeal, SealedMonth
+from appraisal.ledger.sealing import fingerprint
 from appraisal.ledger.store import Ledger
 from appraisal.ledger.writer import LedgerChanged, Opening, Writer, writing
 from appraisal.policy.loaded import Policy, PolicyInForce, load_policy
@@ -112,6 +112,7 @@ def run(request: RunRequest, progress: Progress = NO_PROGRESS) -> Run:
             allow_unappraised=request.allow_unappraised,
             sealed_by=request.sealed_by,
             computed=None if child is None else lambda month: child.begin(month.results),
+            results_file=request.json_path is not None,
         )
         export(  # export
             outcome,
@@ -144,10 +145,14 @@ class Computed:
     """One evaluated month, ready to seal, and its inputs as the engine used them."""
 
     results: MonthResults
-    results_json: dict[str, Any]
     state_after: CarriedState
     inputs: MonthInputs  # each level named by its id (`validate_inputs`): what is sealed
     unappraised: tuple[str, ...] = ()  # employee ids not appraised, in roster order
+
+    @property
+    def results_json(self) -> dict[str, Any]:
+        """The results as JSON data, made on each call (100,000 employees: some GB)."""
+        return self.results.to_json()
 
 
 @dataclass(frozen=True)
@@ -155,10 +160,16 @@ class RunOutcome:
     """A month sealed, amended, or found sealed already with the same inputs."""
 
     results: MonthResults
-    results_json: dict[str, Any]  # the same results, as sealed
-    record: SealedMonth
+    record: SealedMonth  # just sealed: its large columns parsed only when read
     status: str  # "sealed", "unchanged" or "amended"
+    roster: tuple[Employee, ...]  # the month's roster, as sealed
     stale_months: tuple[str, ...] = ()
+    results_file: ResultsFile | None = None  # written as the seal encoded the results
+
+    @property
+    def results_json(self) -> dict[str, Any]:
+        """The results as sealed, as JSON data, made on each call."""
+        return self.results.to_json()
 
 
 def compute(
@@ -183,7 +194,7 @@ def compute(
     results = MonthResults(str(inputs.month), info, month.results)
     state_after = carry(state, inputs.month, month.results)
     missing = unappraised(valid.roster, month.results)
-    return Computed(results, results.to_json(), state_after, valid, missing), []
+    return Computed(results, state_after, valid, missing), []
 
 
 def run_month(
@@ -197,6 +208,7 @@ def run_month(
     sealed_by: str | None = None,
     then: Callable[[Writer], object] | None = None,
     computed: Callable[[Computed], object] | None = None,
+    results_file: bool = False,
 ) -> RunOutcome:
     """The opening state, the month computed on it (validate → evaluate → check) and
     sealed, all under the ledger's write lock: one writer at a time. An identical re-run
@@ -204,7 +216,8 @@ def run_month(
     problem each, at their roster row) unless ``allow_unappraised``; ``sealed_by`` is
     who seals, noted in the ledger; ``then`` runs after the seal, in the same commit;
     ``computed`` is told of the month computed, before it is sealed (the run begins its
-    workbook then)."""
+    workbook then); with ``results_file``, the results file is written as the seal
+    encodes the results (`RunOutcome.results_file`)."""
     while True:
         # The lock is held from before the opening to the commit; the month's records
         # are built and encoded without pauses of the cycle collector.
@@ -226,6 +239,7 @@ def run_month(
                     amend,
                     allow_unappraised=allow_unappraised,
                     sealed_by=sealed_by,
+                    results_file=ResultsFile(month.results) if results_file else None,
                 )
             except LedgerChanged:  # a new ledger that another run sealed in first
                 continue
@@ -243,6 +257,7 @@ def seal(
     *,
     allow_unappraised: bool = False,
     sealed_by: str | None = None,
+    results_file: ResultsFile | None = None,
 ) -> RunOutcome:
     """Seal stage: store the computed month, or find it sealed already with the same inputs
     (``computed.inputs``: as the engine used them, each level named by its id).
@@ -252,7 +267,7 @@ def seal(
     now stale. A new seal with anyone not appraised is refused (`InputError`) unless
     ``allow_unappraised``. Called inside `writing`, so the seal commits when its block ends.
     """
-    current = opening.current
+    current, roster = opening.current, computed.inputs.roster
     new = NewSeal.of(
         computed.inputs,
         policy,
@@ -260,15 +275,14 @@ def seal(
         computed.state_after,
         computed.results,
         __version__,
-        results_json=computed.results_json,
+        employees=None if results_file is None else results_file.rows(),
     )
-    if current is not None and current.fingerprint == fingerprint_of(new):
+    if current is not None and current.fingerprint == fingerprint(new, current.month):
         # The sealed results stand; they equal a fresh computation unless the engine
         # changed since, which `appraisal replay` reports.
         if current.results == computed.results_json:
-            return RunOutcome(computed.results, computed.results_json, current, "unchanged")
-        results = current.month_results()
-        return RunOutcome(results, results.to_json(), current, "unchanged")
+            return RunOutcome(computed.results, current, "unchanged", roster)
+        return RunOutcome(current.month_results(), current, "unchanged", roster)
     if current is not None and amend is None:
         raise AlreadySealed(current)
     if computed.unappraised and not allow_unappraised:
@@ -279,7 +293,7 @@ def seal(
     if current is not None:  # the months after it, if it hands on another state now
         stale = tuple(m for m in ledger.stale_months() if m > record.month)
     status = "amended" if current else "sealed"
-    return RunOutcome(computed.results, computed.results_json, record, status, stale)
+    return RunOutcome(computed.results, record, status, roster, stale, results_file)
 
 
 def export(
@@ -300,7 +314,8 @@ def export(
     record already; it writes the workbook while this process writes the JSON.
     """
     record, results = outcome.record, outcome.results
-    files = [("--json", json_path, lambda: results_file_bytes(outcome.results_json))]
+    made = outcome.results_file or ResultsFile(results)
+    files = [("--json", json_path, made.file_bytes)]
     files += [("--out", workbook_path, lambda: sealed_workbook(record, policy, results, beside))]
     write_files(outcome.record, files, ledger_path, progress)
 

@@ -50,6 +50,9 @@ STAGES = (
     ("appraisal.domain.results", "MonthResults.to_json", "results to dicts"),
     ("appraisal.pipeline", "seal", "seal"),
     ("appraisal.pipeline", "results_file_bytes", "JSON"),
+    # With --json, the seal encodes each employee once for the ledger and the file alike
+    # (`ResultsFile.rows`, inside "seal"): this is the rest, the file handed over.
+    ("appraisal.export.results_file", "ResultsFile.file_bytes", "JSON"),
     ("appraisal.export.beside", "salary_workbook_of", "workbook"),
     # With a fork, the workbook is made in a child begun before the seal (its own time is
     # not seen here): this is how long the run then waits for it, after the JSON.

@@ -15,6 +15,7 @@ import pytest
 from appraisal import pipeline
 from appraisal.domain.model import Month
 from appraisal.domain.results import MonthResults
+from appraisal.export import beside as beside_module
 from appraisal.export.beside import Beside, WorkbookChild, can_fork
 from appraisal.ledger.errors import AlreadySealed
 from appraisal.pipeline import RunRequest
@@ -128,3 +129,19 @@ def test_a_refused_seal_leaves_no_child_and_writes_nothing(tmp_path: Path) -> No
         pipeline.run(RunRequest(**{**request.__dict__, "events": (other,)}))
     assert multiprocessing.active_children() == []
     assert list(second.iterdir()) == []
+
+
+def test_a_fork_refused_leaves_the_run_to_make_the_workbook(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    clean, refused = tmp_path / "clean", tmp_path / "refused"
+    clean.mkdir()
+    refused.mkdir()
+    pipeline.run(_request(clean, clean / "l.db"))
+
+    def no_fork(*args: object, **options: object) -> None:
+        raise OSError(11, "Resource temporarily unavailable")  # EAGAIN, as fork gives it
+
+    monkeypatch.setattr(beside_module.Beside, "__init__", no_fork)
+    pipeline.run(_request(refused, refused / "l.db"))
+    assert (refused / "salary.xlsx").read_bytes() == (clean / "salary.xlsx").read_bytes()

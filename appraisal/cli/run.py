@@ -174,7 +174,7 @@ def print_sealed(outcome: RunOutcome, in_force: PolicyInForce, ledger: Path, out
     """A month sealed (by `run` or `seal`): the summary, what became of the seal, the record
     hash, the months it left stale and, with deductions, the net pay."""
     record = outcome.record
-    gone = left({row["employee_id"] for row in record.inputs["roster"]}, record.carried_before())
+    gone = left({e.employee_id for e in outcome.roster}, record.carried_before())
     titles = in_force.level_titles()
     for line in summary_lines(outcome.results, demotion_line(in_force), gone, titles):
         print(line, file=out)

@@ -13,7 +13,9 @@ null, lists and objects with text keys); for anything it writes otherwise (a flo
 1e-4, a non-finite float, a larger integer, a key that is not text, a subclass, a type
 json refuses) `canonical_bytes` falls back to json itself, so the text never changes.
 `canonical_chunks` gives the same text in pieces, an item of a large list at a time, so
-a month of 100,000 employees is hashed and stored without ever being one string.
+a month of 100,000 employees is hashed and stored without ever being one string; a list
+may be given as an iterator of its items, made as they are encoded, so that the month's
+data is never held whole either.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import hashlib
 import json
 import re
 from collections.abc import Iterable, Iterator, Mapping
+from itertools import islice
 from typing import Any
 
 import orjson
@@ -82,31 +85,35 @@ def canonical_chunks(data: object, *, finite: bool = False) -> Iterator[bytes]:
 
     An object's values are encoded one at a time, and the items of a list directly
     inside a top-level object (a month's employees, its events) `_BATCH` at a time, so
-    no piece is larger than that many of them. Raises as `canonical_bytes`.
+    no piece is larger than that many of them. Such a list may be given as an iterator
+    of its items (`canonical_json` of the list of them): each batch of items is made
+    as it is encoded, and let go once it is. Raises as `canonical_bytes`.
     """
     if type(data) is dict and all(type(key) is str for key in data):
         yield b"{"
         for index, key in enumerate(sorted(data)):
             yield (b"," if index else b"") + canonical_bytes(key) + b":"
             value = data[key]
-            if type(value) is list:
+            if type(value) is list or isinstance(value, Iterator):
                 yield from _list_chunks(value, finite)
             else:
                 yield canonical_bytes(value, finite=finite)
         yield b"}"
-    elif type(data) is list:
+    elif type(data) is list or isinstance(data, Iterator):
         yield from _list_chunks(data, finite)
     else:
         yield canonical_bytes(data, finite=finite)
 
 
-def _list_chunks(items: list[Any], finite: bool) -> Iterator[bytes]:
+def _list_chunks(items: Iterable[Any], finite: bool) -> Iterator[bytes]:
     # A batch of items at a time: one call of the encoder for many small events, and
     # still a bounded piece. "[a,b]" without its brackets is the items' own text.
     yield b"["
-    for start in range(0, len(items), _BATCH):
-        batch = canonical_bytes(items[start : start + _BATCH], finite=finite)
-        yield (b"," if start else b"") + batch[1:-1]
+    them = iter(items)
+    separator = b""
+    while batch := list(islice(them, _BATCH)):
+        yield separator + canonical_bytes(batch, finite=finite)[1:-1]
+        separator = b","
     yield b"]"
 
 

@@ -263,11 +263,13 @@ class MonthResults:
     employees: tuple[EmployeeResult, ...]
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "month": self.month,
-            "policy": self.policy.to_json(),
-            "employees": [e.to_json() for e in self.employees],
-        }
+        return {**self.json_rows(), "employees": [e.to_json() for e in self.employees]}
+
+    def json_rows(self) -> dict[str, Any]:
+        """`to_json` with its employees an iterator, each made as it is read: the ledger
+        and the results file encode a month thus, never holding all of it as JSON data."""
+        employees = map(EmployeeResult.to_json, self.employees)
+        return {"month": self.month, "policy": self.policy.to_json(), "employees": employees}
 
     def as_sealed(self) -> MonthResults:
         """These results as the ledger gives them back, without the round trip through JSON.

@@ -136,10 +136,14 @@ class WorkbookChild:
         the record (`appraisal.export.workbook.prepare`), then waits for it."""
         if self._begun is not None:
             self._begun[1].cancel()
+        self._begun = None
         policy = self._policy
-        child: Beside[Prepared, SealedFields] = Beside(
-            lambda: prepare(policy, results), lambda prepared, record: prepared.finish(record)
-        )
+        try:
+            child: Beside[Prepared, SealedFields] = Beside(
+                lambda: prepare(policy, results), lambda prepared, record: prepared.finish(record)
+            )
+        except OSError:  # no fork now (no memory, too many processes): the run makes it
+            return
         self._begun = (results, self._stack.enter_context(child))
 
     def sent(

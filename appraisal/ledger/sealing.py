@@ -7,29 +7,29 @@ large): no text of the whole month is built, and none is inflated again to be ha
 The fingerprint (inputs, policy, state before) is taken first (`fingerprinted`), before
 the seal's transaction; the record hash, which covers the fingerprint and the place in
 the chain, once the place is known (`sealed_record`), with the results encoded as it is
-fed. Nothing encoded is parsed back for a month made from the typed records
-(`TypedSeal`): its JSON is already what a read gives back (lists, never tuples).
+fed. A month made from the typed records (`TypedSeal`) is encoded from them a row at a
+time, and the record given back keeps its columns as stored (`SealedMonth.stored`):
+nothing encoded is parsed back, and the month's JSON data is never held whole.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, fields
 from typing import Any
 
-from appraisal.domain.canonical import canonical_chunks, canonical_json, sha256_of_encoded
+from appraisal.domain.canonical import canonical_json, sha256_of_encoded
 from appraisal.i18n import _
 from appraisal.ledger.errors import LedgerError
-from appraisal.ledger.records import JSON_FIELDS, NewSeal, SealedMonth, TypedSeal
-from appraisal.ledger.texts import StoredText, Storing, stored_chunks, stored_text
+from appraisal.ledger.records import JSON_FIELDS, NewSeal, SealedMonth
+from appraisal.ledger.texts import StoredText, Storing, stored_chunks
 
-__all__ = ["Fingerprinted", "fingerprinted", "sealed_record"]
+__all__ = ["Fingerprinted", "fingerprint", "fingerprinted", "sealed_record"]
 
 # The fields the fingerprint covers, in the order its canonical text has them.
 _FINGERPRINTED = ("inputs", "state_before")
-_HASHED = tuple(f.name for f in fields(SealedMonth) if f.name != "record_hash")
+_PLAIN = tuple(f.name for f in fields(NewSeal) if f.name not in JSON_FIELDS)
 
 
 @dataclass(frozen=True)
@@ -42,20 +42,33 @@ class Fingerprinted:
     texts: dict[str, StoredText]
 
 
+def fingerprint(new: NewSeal, month: str) -> str:
+    """``new``'s fingerprint (`appraisal.ledger.chain.fingerprint_of`), its inputs encoded
+    a piece at a time and held nowhere; `LedgerError` for data that is not JSON."""
+    with _refused(month):
+        return sha256_of_encoded(_fingerprinted_parts(new, {}))
+
+
 def fingerprinted(new: NewSeal, month: str) -> Fingerprinted:
     """``new``'s inputs and state before, encoded as stored and hashed as they are
     encoded; `LedgerError` for data that is not JSON."""
-    typed = isinstance(new, TypedSeal)
-    storing = {name: Storing(_chunks(getattr(new, name), typed)) for name in _FINGERPRINTED}
+    storing = {name: Storing(new.json_chunks(name)) for name in _FINGERPRINTED}
     with _refused(month):
-        fingerprint = sha256_of_encoded(
-            {
-                "inputs": storing["inputs"],
-                "policy_sha256": canonical_json(new.policy_sha256),
-                "state_before": storing["state_before"],
-            }
-        )
-    return Fingerprinted(new, month, fingerprint, {n: s.stored for n, s in storing.items()})
+        digest = sha256_of_encoded(_fingerprinted_parts(new, storing))
+    return Fingerprinted(new, month, digest, {n: s.stored for n, s in storing.items()})
+
+
+def _fingerprinted_parts(
+    new: NewSeal, storing: Mapping[str, Iterable[bytes]]
+) -> dict[str, str | Iterable[bytes]]:
+    def encoded(name: str) -> Iterable[bytes]:
+        return storing[name] if name in storing else new.json_chunks(name)
+
+    return {
+        "inputs": encoded("inputs"),
+        "policy_sha256": canonical_json(new.policy_sha256),
+        "state_before": encoded("state_before"),
+    }
 
 
 def sealed_record(made: Fingerprinted, **place: Any) -> tuple[SealedMonth, dict[str, StoredText]]:
@@ -63,35 +76,25 @@ def sealed_record(made: Fingerprinted, **place: Any) -> tuple[SealedMonth, dict[
     supersedes, prev_hash), with its fingerprint and hash, and its JSON fields as stored.
 
     The fields the fingerprint did not encode (the results above all) are encoded here,
-    each piece fed to the record's hash and to its stored column as it is made.
-    `LedgerError` for data that is not JSON.
+    each piece fed to the record's hash and to its stored column as it is made. The
+    record keeps its JSON fields as stored (`SealedMonth.stored`): none is parsed back,
+    and the month's data is not held. `LedgerError` for data that is not JSON.
     """
     new = made.new
-    typed = isinstance(new, TypedSeal)
-    requested = {f.name: getattr(new, f.name) for f in fields(NewSeal)}
-    unhashed = SealedMonth(
-        **requested | place | {"fingerprint": made.fingerprint, "record_hash": ""}
-    )
-    storing: dict[str, Storing] = {}
-    parts: dict[str, str | Iterable[bytes]] = {}
-    for name in _HASHED:
-        value = getattr(unhashed, name)
-        if name in made.texts:
-            parts[name] = stored_chunks(made.texts[name])
-        elif name in JSON_FIELDS:
-            parts[name] = storing[name] = Storing(_chunks(value, typed))
-        else:
-            parts[name] = canonical_json(value)
+    plain = {name: getattr(new, name) for name in _PLAIN}
+    plain |= place | {"fingerprint": made.fingerprint}
+    storing = {
+        name: Storing(new.json_chunks(name)) for name in JSON_FIELDS if name not in made.texts
+    }
+    parts: dict[str, str | Iterable[bytes]] = {
+        name: canonical_json(value) for name, value in plain.items()
+    }
+    parts.update({name: stored_chunks(text) for name, text in made.texts.items()})
+    parts.update(storing)
     with _refused(made.month):
         digest = sha256_of_encoded(parts)
     texts = made.texts | {name: encoding.stored for name, encoding in storing.items()}
-    # Data not from the typed records is given back as a read gives it (lists for tuples).
-    parsed = {} if typed else {name: json.loads(stored_text(t)) for name, t in texts.items()}
-    return replace(unhashed, **parsed, record_hash=digest), texts
-
-
-def _chunks(data: object, typed: bool) -> Iterator[bytes]:
-    return canonical_chunks(data, finite=typed)
+    return SealedMonth.stored(texts, **plain, record_hash=digest), texts
 
 
 @contextmanager

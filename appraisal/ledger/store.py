@@ -195,7 +195,7 @@ class Ledger(Locking):
                 supersedes=supersedes,
                 prev_hash=prev_hash,
             )
-            values = [texts.get(name, getattr(record, name)) for name in _COLUMNS]
+            values = [texts[name] if name in texts else getattr(record, name) for name in _COLUMNS]
             placeholders = ", ".join("?" for _ in _COLUMNS)
             self._db.execute(
                 f"INSERT INTO sealed_month ({', '.join(_COLUMNS)}) VALUES ({placeholders})",

@@ -12,7 +12,7 @@ of a month's inputs (`to_json` / `from_json`), so a replay reads nothing from di
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -49,13 +49,17 @@ class MonthInputs:
     deductions: Mapping[str, Deductions] | None = None  # by employee_id, from run --deductions
 
     def to_json(self) -> dict[str, Any]:
-        out = {
-            "roster": [_employee_json(e) for e in self.roster],
-            "events": [_event_json(e) for e in self.events],
-        }
+        return {key: list(rows) for key, rows in self.json_rows().items()}
+
+    def json_rows(self) -> dict[str, Iterator[dict[str, Any]]]:
+        """`to_json`'s lists as iterators of their rows, each row made when it is read:
+        the ledger encodes a large month from these (`canonical_chunks`) without ever
+        holding the whole month as JSON data."""
+        out: dict[str, Iterator[dict[str, Any]]] = {"roster": map(_employee_json, self.roster)}
+        out["events"] = map(_event_json, self.events)
         # Only when given: a month without deductions is sealed as it always was.
         if self.deductions is not None:
-            out["deductions"] = [_deductions_json(k, d) for k, d in self.deductions.items()]
+            out["deductions"] = (_deductions_json(k, d) for k, d in self.deductions.items())
         return out
 
     @classmethod
