@@ -75,7 +75,10 @@ def _child(argv: Sequence[str]) -> int:
         return wrapper
 
     for module_name, name, stage in STAGES:
-        owner: Any = importlib.import_module(module_name)
+        try:
+            owner: Any = importlib.import_module(module_name)
+        except ModuleNotFoundError:  # an older tree, without this stage's module
+            continue
         *path, attribute = name.split(".")
         for step in path:
             owner = getattr(owner, step, None)
