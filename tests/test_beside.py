@@ -145,3 +145,30 @@ def test_a_fork_refused_leaves_the_run_to_make_the_workbook(
     monkeypatch.setattr(beside_module.Beside, "__init__", no_fork)
     pipeline.run(_request(refused, refused / "l.db"))
     assert (refused / "salary.xlsx").read_bytes() == (clean / "salary.xlsx").read_bytes()
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"])
+def test_a_run_on_either_ledger_writes_the_workbook_beside_to_the_same_bytes(
+    request: pytest.FixtureRequest, tmp_path: Path, backend: str
+) -> None:
+    """The child shares the parent's ledger connection by the fork and never uses it: the
+    seal commits, and the workbook the child made is the one made in turn."""
+    from appraisal.cli import main
+
+    alone = tmp_path / "alone"
+    alone.mkdir()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(pipeline, "can_fork", lambda: False)
+        pipeline.run(_request(alone, alone / "l.db"))
+    ledger = (
+        str(tmp_path / "l.db")
+        if backend == "sqlite"
+        else request.getfixturevalue("postgres_ledger")
+    )
+    out = tmp_path / "salary.xlsx"
+    arguments = ["run", "--month", "2026-10", "--roster", str(EXAMPLES / "roster.csv")]
+    arguments += ["--events", str(EXAMPLES / "events.csv"), "--ledger", ledger]
+    assert main([*arguments, "--out", str(out), "--quiet"]) == 0
+    assert out.read_bytes() == (alone / "salary.xlsx").read_bytes()
+    assert main(["replay", "--month", "2026-10", "--ledger", ledger, "--quiet"]) == 0
+    assert multiprocessing.active_children() == []
