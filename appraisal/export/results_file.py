@@ -55,19 +55,15 @@ class ResultsFile:
         they pass, and is whole once the last has been read."""
         self._written = None
         head = self._results.json_rows()
-        out = io.BytesIO()
-        out.write(_head(head))
-        separator, batch = b"", []
+        lines, batch = _Lines(head), []
         for row in head["employees"]:
             yield row
             batch.append(row)
             if len(batch) == _BATCH:
-                out.write(separator + _lines(batch))
-                separator, batch = b",\n", []
-        if batch:
-            out.write(separator + _lines(batch))
-        out.write(_TAIL)
-        self._written = out
+                lines.add(batch)
+                batch = []
+        lines.add(batch)
+        self._written = lines.done()
 
     def file_bytes(self) -> bytes:
         """The file: as written from the rows read, or made from the typed results."""
@@ -77,27 +73,30 @@ class ResultsFile:
         return written.getvalue()
 
 
-_TAIL = b"\n]}\n"
+class _Lines:
+    """The file being written: its head, then batches of employees, a line each; `done`
+    is the file, in one growing buffer whose bytes `getvalue` gives without a copy (no
+    list of the pieces beside their join)."""
 
+    def __init__(self, document: Mapping[str, Any]) -> None:
+        head = {key: value for key, value in document.items() if key != "employees"}
+        self._out = io.BytesIO()
+        self._out.write(_ENCODE(head)[:-1].encode("utf-8") + b', "employees": [\n')
+        self._separator = b""
 
-def _head(document: Mapping[str, Any]) -> bytes:
-    head = {key: value for key, value in document.items() if key != "employees"}
-    return _ENCODE(head)[:-1].encode("utf-8") + b', "employees": [\n'
+    def add(self, people: list[Any]) -> None:
+        if people:
+            self._out.write(self._separator + ",\n".join(map(_ENCODE, people)).encode("utf-8"))
+            self._separator = b",\n"
 
-
-def _lines(people: list[Any]) -> bytes:
-    return ",\n".join(map(_ENCODE, people)).encode("utf-8")
+    def done(self) -> io.BytesIO:
+        self._out.write(b"\n]}\n")
+        return self._out
 
 
 def _file_bytes(head: Mapping[str, Any], people: Iterable[Any]) -> bytes:
-    # One growing buffer, whose bytes `getvalue` gives without a copy: no list of the
-    # pieces beside their join.
-    out = io.BytesIO()
-    out.write(_head(head))
+    lines = _Lines(head)
     them = iter(people)
-    separator = b""
     while batch := list(islice(them, _BATCH)):
-        out.write(separator + _lines(batch))
-        separator = b",\n"
-    out.write(_TAIL)
-    return out.getvalue()
+        lines.add(batch)
+    return lines.done().getvalue()

@@ -30,6 +30,7 @@ __all__ = [
     "Place",
     "chain_problems",
     "content_problems",
+    "fingerprint_from",
     "fingerprint_of",
     "record_hash",
     "record_problems",
@@ -52,13 +53,28 @@ def record_hash(record: SealedMonth, texts: Mapping[str, StoredText] | None = No
 
 
 def fingerprint_of(new: NewSeal, texts: Mapping[str, StoredText] | None = None) -> str:
-    """Equal fingerprints mean the same run: same inputs, policy and starting state."""
+    """Equal fingerprints mean the same run: same inputs, policy and starting state.
+    ``texts`` may hold the inputs or the state already encoded as stored; the others are
+    encoded a piece at a time (`NewSeal.json_chunks`) and held nowhere."""
     known = texts or {}
+
+    def encoded(name: str) -> Iterable[bytes]:
+        stored = known.get(name)
+        return new.json_chunks(name) if stored is None else stored_chunks(stored)
+
+    return fingerprint_from(encoded("inputs"), new.policy_sha256, encoded("state_before"))
+
+
+def fingerprint_from(
+    inputs: Iterable[bytes], policy_sha256: str, state_before: Iterable[bytes]
+) -> str:
+    """The fingerprint of a run from the canonical text of its inputs and starting state,
+    given in pieces, and its policy's sha256: the one place it is defined."""
     return sha256_of_encoded(
         {
-            "inputs": _chunks(known.get("inputs"), new.inputs),
-            "policy_sha256": canonical_json(new.policy_sha256),
-            "state_before": _chunks(known.get("state_before"), new.state_before),
+            "inputs": inputs,
+            "policy_sha256": canonical_json(policy_sha256),
+            "state_before": state_before,
         }
     )
 
@@ -85,12 +101,10 @@ def stored_hash(stored: Mapping[str, Any]) -> str:
 
 def stored_fingerprint(stored: Mapping[str, Any]) -> str:
     """`fingerprint_of` a record as stored, from the texts of its JSON columns."""
-    return sha256_of_encoded(
-        {
-            "inputs": stored_chunks(stored["inputs"]),
-            "policy_sha256": canonical_json(stored["policy_sha256"]),
-            "state_before": stored_chunks(stored["state_before"]),
-        }
+    return fingerprint_from(
+        stored_chunks(stored["inputs"]),
+        stored["policy_sha256"],
+        stored_chunks(stored["state_before"]),
     )
 
 

@@ -14,20 +14,21 @@ nothing encoded is parsed back, and the month's JSON data is never held whole.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, fields
 from typing import Any
 
 from appraisal.domain.canonical import canonical_json, sha256_of_encoded
 from appraisal.i18n import _
+from appraisal.ledger.chain import fingerprint_from, fingerprint_of
 from appraisal.ledger.errors import LedgerError
 from appraisal.ledger.records import JSON_FIELDS, NewSeal, SealedMonth
 from appraisal.ledger.texts import StoredText, Storing, stored_chunks
 
 __all__ = ["Fingerprinted", "fingerprint", "fingerprinted", "sealed_record"]
 
-# The fields the fingerprint covers, in the order its canonical text has them.
+# The JSON fields the fingerprint covers (`appraisal.ledger.chain.fingerprint_from`).
 _FINGERPRINTED = ("inputs", "state_before")
 _PLAIN = tuple(f.name for f in fields(NewSeal) if f.name not in JSON_FIELDS)
 
@@ -46,7 +47,7 @@ def fingerprint(new: NewSeal, month: str) -> str:
     """``new``'s fingerprint (`appraisal.ledger.chain.fingerprint_of`), its inputs encoded
     a piece at a time and held nowhere; `LedgerError` for data that is not JSON."""
     with _refused(month):
-        return sha256_of_encoded(_fingerprinted_parts(new, {}))
+        return fingerprint_of(new)
 
 
 def fingerprinted(new: NewSeal, month: str) -> Fingerprinted:
@@ -54,21 +55,8 @@ def fingerprinted(new: NewSeal, month: str) -> Fingerprinted:
     encoded; `LedgerError` for data that is not JSON."""
     storing = {name: Storing(new.json_chunks(name)) for name in _FINGERPRINTED}
     with _refused(month):
-        digest = sha256_of_encoded(_fingerprinted_parts(new, storing))
+        digest = fingerprint_from(storing["inputs"], new.policy_sha256, storing["state_before"])
     return Fingerprinted(new, month, digest, {n: s.stored for n, s in storing.items()})
-
-
-def _fingerprinted_parts(
-    new: NewSeal, storing: Mapping[str, Iterable[bytes]]
-) -> dict[str, str | Iterable[bytes]]:
-    def encoded(name: str) -> Iterable[bytes]:
-        return storing[name] if name in storing else new.json_chunks(name)
-
-    return {
-        "inputs": encoded("inputs"),
-        "policy_sha256": canonical_json(new.policy_sha256),
-        "state_before": encoded("state_before"),
-    }
 
 
 def sealed_record(made: Fingerprinted, **place: Any) -> tuple[SealedMonth, dict[str, StoredText]]:
