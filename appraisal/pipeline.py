@@ -3,14 +3,11 @@
 `run` is `appraisal run` as a table of contents; every command that computes a month
 goes through `compute` (validate → evaluate → check), so a run, a replay and a Python
 caller (`evaluate_rows`) get the same results from the same inputs. Each stage returns
-its value and its problems (`Issue` values), and the problems of every stage come back
-together; an `AppraisalError` (a bad policy file, a refused seal) stops the line.
-The readers of a sealed month, `replay_month` and `reissue`, are `appraisal.audit`.
-`preview` (`run --dry-run`, the drafts) evaluates as a run would and seals nothing.
-Anyone not appraised (`engine.completeness`) is refused in `seal` only, not in `compute`:
-`evaluate_rows` and the replays of months sealed before are not affected.
-Each says the stages it enters to an optional `Progress` (`appraisal.progress`; default
-none).
+its value and its problems (`Issue`), the problems of every stage together; an
+`AppraisalError` (a bad policy file, a refused seal) stops the line. `appraisal.audit`
+reads sealed months back. `preview` (`run --dry-run`, drafts) seals nothing. Anyone
+not appraised (`engine.completeness`) is refused in `seal` only, not in `compute`.
+Each says the stages it enters to an optional `Progress` (`appraisal.progress`).
 """
 
 from __future__ import annotations
@@ -36,6 +33,7 @@ from appraisal.export.workbook import Prepared, SealedFields
 from appraisal.export.written import write_files
 from appraisal.ledger.backend import is_dsn, ledger_exists
 from appraisal.ledger.carry import carry
+from appraisal.ledger.early import EarlyFingerprint
 from appraisal.ledger.errors import AlreadySealed
 from appraisal.ledger.records import NewSeal, SealedMonth
 from appraisal.ledger.sealing import fingerprint
@@ -113,6 +111,7 @@ def run(request: RunRequest, progress: Progress = NO_PROGRESS) -> Run:
             sealed_by=request.sealed_by,
             computed=None if child is None else lambda month: child.begin(month.results),
             results_file=request.json_path is not None,
+            early=can_fork(),
         )
         export(  # export
             outcome,
@@ -173,7 +172,11 @@ class RunOutcome:
 
 
 def compute(
-    policy: Policy, inputs: MonthInputs, state: CarriedState, jobs: int | None = None
+    policy: Policy,
+    inputs: MonthInputs,
+    state: CarriedState,
+    jobs: int | None = None,
+    validated: Callable[[MonthInputs], object] | None = None,
 ) -> tuple[Computed | None, list[Issue]]:
     """Validate → evaluate → check: one month under the policy in force, no I/O.
 
@@ -182,10 +185,12 @@ def compute(
     file, each result carries its deductions and net pay (`appraisal.engine.net`).
     ``jobs``: processes to spread the employees over (`appraisal.check.shards`; None:
     the command's ``--jobs``, else 1). The results are the same whatever it is.
-    """
+    ``validated`` is told of the inputs validated, when valid, before the evaluation."""
     in_force = policy.in_force(inputs.month)
     valid, found = validate_inputs(in_force, inputs, state)
     before = [*inputs.problems, *found]
+    if validated is not None and not before:
+        validated(valid)
     month = evaluate_month(in_force, valid, state, check=not before, jobs=jobs)
     issues = [*before, *month.issues]
     if issues:
@@ -209,22 +214,24 @@ def run_month(
     then: Callable[[Writer], object] | None = None,
     computed: Callable[[Computed], object] | None = None,
     results_file: bool = False,
+    early: bool = False,
 ) -> RunOutcome:
-    """The opening state, the month computed on it (validate → evaluate → check) and
-    sealed, all under the ledger's write lock: one writer at a time. An identical re-run
-    changes nothing. A month with anyone not appraised is refused (`InputError`, one
-    problem each, at their roster row) unless ``allow_unappraised``; ``sealed_by`` is
-    who seals, noted in the ledger; ``then`` runs after the seal, in the same commit;
-    ``computed`` is told of the month computed, before it is sealed (the run begins its
-    workbook then); with ``results_file``, the results file is written as the seal
-    encodes the results (`RunOutcome.results_file`)."""
+    """The opening state, the month computed on it and sealed, under the ledger's write
+    lock. An identical re-run changes nothing. Anyone not appraised is refused
+    (`InputError`, at their roster row) unless ``allow_unappraised``; ``sealed_by``:
+    who seals; ``then`` runs after the seal, in its commit; ``computed`` is told of the
+    month before it is sealed (the run begins its workbook); ``results_file``: the file
+    written as the seal encodes the results; ``early``: the fingerprint taken in a
+    child while the month is evaluated (`appraisal.ledger.early`)."""
     while True:
         # The lock is held from before the opening to the commit; the month's records
         # are built and encoded without pauses of the cycle collector.
-        with writing(ledger_path) as ledger, without_cycle_collection():
+        with writing(ledger_path) as ledger, without_cycle_collection(), ExitStack() as stack:
             opening = ledger.opening(inputs.month, amend)  # chain verified; none stale before
             progress.stage("evaluating")
-            month, issues = compute(policy, inputs, opening.state)
+            taking = EarlyFingerprint(policy.sha256, opening.state, stack) if early else None
+            begin = None if taking is None else taking.begin
+            month, issues = compute(policy, inputs, opening.state, None, begin)
             if month is None:
                 raise InputError(issues)
             if computed is not None:
@@ -240,6 +247,7 @@ def run_month(
                     allow_unappraised=allow_unappraised,
                     sealed_by=sealed_by,
                     results_file=ResultsFile(month.results) if results_file else None,
+                    early=taking,
                 )
             except LedgerChanged:  # a new ledger that another run sealed in first
                 continue
@@ -258,15 +266,14 @@ def seal(
     allow_unappraised: bool = False,
     sealed_by: str | None = None,
     results_file: ResultsFile | None = None,
+    early: EarlyFingerprint | None = None,
 ) -> RunOutcome:
     """Seal stage: store the computed month, or find it sealed already with the same inputs
-    (``computed.inputs``: as the engine used them, each level named by its id).
-
-    Other inputs for a sealed month are refused (`AlreadySealed`) unless ``amend`` says
-    why; an amendment that changes the state handed on names the months sealed after it,
-    now stale. A new seal with anyone not appraised is refused (`InputError`) unless
-    ``allow_unappraised``. Called inside `writing`, so the seal commits when its block ends.
-    """
+    (``computed.inputs``: as the engine used them, each level named by its id). Other
+    inputs for a sealed month are refused (`AlreadySealed`) unless ``amend`` says why; an
+    amendment that changes the state handed on names the months after it, now stale. A
+    new seal with anyone not appraised is refused (`InputError`) unless
+    ``allow_unappraised``. Called inside `writing`: it commits when its block ends."""
     current, roster = opening.current, computed.inputs.roster
     new = NewSeal.of(
         computed.inputs,
@@ -277,7 +284,9 @@ def seal(
         __version__,
         employees=None if results_file is None else results_file.rows(),
     )
-    if current is not None and current.fingerprint == fingerprint(new, current.month):
+    made = early.taken(new, new.month) if early is not None else None
+    taken = made.fingerprint if made is not None else None
+    if current is not None and current.fingerprint == (taken or fingerprint(new, current.month)):
         # The sealed results stand; they equal a fresh computation unless the engine
         # changed since, which `appraisal replay` reports.
         if current.results == computed.results_json:
@@ -288,7 +297,7 @@ def seal(
     if computed.unappraised and not allow_unappraised:
         inputs = computed.inputs
         raise InputError(not_appraised_issues(inputs.roster, computed.unappraised, inputs.month))
-    record = ledger.seal(new, amend, sealed_by=sealed_by)
+    record = ledger.seal(new, amend, sealed_by=sealed_by, made=made)
     stale: tuple[str, ...] = ()
     if current is not None:  # the months after it, if it hands on another state now
         stale = tuple(m for m in ledger.stale_months() if m > record.month)

@@ -53,10 +53,13 @@ STAGES = (
     # With --json, the seal encodes each employee once for the ledger and the file alike
     # (`ResultsFile.rows`, inside "seal"): this is the rest, the file handed over.
     ("appraisal.export.results_file", "ResultsFile.file_bytes", "JSON"),
-    ("appraisal.export.beside", "salary_workbook_of", "workbook"),
+    # With a fork, the seal's fingerprint is taken in a child while the month is evaluated
+    # (its own time is not seen here): how long the seal then waits for it, if at all.
+    ("appraisal.ledger.early", "EarlyFingerprint.taken", "fingerprint waited for"),
     # With a fork, the workbook is made in a child begun before the seal (its own time is
-    # not seen here): this is how long the run then waits for it, after the JSON.
-    ("appraisal.export.beside", "Beside.result", "workbook waited for"),
+    # not seen here): how long the run then waits for it, after the JSON; else the
+    # workbook made in this process.
+    ("appraisal.pipeline", "sealed_workbook", "workbook (waited for)"),
 )
 
 

@@ -20,11 +20,10 @@ the rules below hold on every sheet:
   wrapped text are as tall as their lines.
 
 openpyxl makes the frame of each sheet (widths, views, print setup, filter, charts);
-the rows are SpreadsheetML text from `payroll_export.rowxml`, kept in a spool file per
-sheet until `appraisal.files.xlsx` splices them in. Each row shape (a sheet's columns,
-in a data or a totals row) is prepared once (`rowxml.RowShape`), and each value's cell
-made once while it recurs: the clauses, labels and departments of a month's hundreds of
-thousands of rows are cleaned, measured and escaped once.
+the rows are SpreadsheetML text from `payroll_export.rowxml`, in a spool file per sheet
+until `appraisal.files.xlsx` splices them in (or deflated elsewhere: ``Sheet.remote``).
+Each row shape is prepared once (`rowxml.RowShape`), each value's cell made once while
+it recurs: a month's clauses, labels and departments are cleaned and escaped once.
 """
 
 from __future__ import annotations
@@ -153,6 +152,7 @@ class Book:
         self.month = month
         self.record_hash = record_hash
         self.sheets: list[Sheet] = []
+        self.style_log: list[tuple[str, tuple[object, ...], dict[str, Any], int]] | None = None
 
     def sheet(
         self,
@@ -196,9 +196,9 @@ class Sheet:
         ruled: bool,
     ) -> None:
         self.ws: Any = book.workbook.create_sheet(title)
-        self.title = title
-        self.columns = tuple(columns)
-        self.rows = 0
+        self.title, self.book = title, book
+        self.remote: Any = None  # its rows deflated elsewhere (`payroll_export.trail_beside`)
+        self.columns, self.rows = tuple(columns), 0
         self.top = len(banner)  # rows above the header
         self.ruled = ruled
         self.last_filtered = self.top + HEADER_ROWS
@@ -241,8 +241,7 @@ class Sheet:
         """Add rows' XML to the spool."""
         self._batch.append(xml)
         if len(self._batch) >= SPOOL_BATCH:
-            self._spool.write("".join(self._batch).encode())
-            self._batch.clear()
+            self.flush()
 
     def append_header(self, columns: Sequence[Column]) -> None:
         for labels, font in (
@@ -252,10 +251,9 @@ class Sheet:
             border = _BOX if self.ruled else _RULE
             style = self.style(("header", font), font=font, fill=_HEADER_FILL, border=border)
             self.rows += 1
-            cells = []
             for index, heading in enumerate(labels, 1):
-                cells.append(rowxml.text_cell(index, self.rows, style, heading))
                 self._fit(index, display_width(heading), columns[index - 1])
+            cells = [rowxml.text_cell(i, self.rows, style, h) for i, h in enumerate(labels, 1)]
             self.write(rowxml.row_xml(self.rows, cells))
 
     def append(self, row: Row, columns: Sequence[Column] | None = None) -> int:
@@ -362,9 +360,8 @@ class Sheet:
             title_rows=f"{self.top + 1}:{header}",
             last_row=print_to or self.rows,
         )
-        # openpyxl writes <dimension> from this method when a sheet has it; a write-only
-        # sheet has not, and readers that stream rows (read-only openpyxl, pandas) size
-        # the sheet by it.
+        # <dimension>, which openpyxl writes from this method (a write-only sheet has none)
+        # and readers that stream rows (read-only openpyxl, pandas) size the sheet by.
         used = f"A1:{last}{self.rows}"
         self.ws.calculate_dimension = lambda: used
 
@@ -388,7 +385,8 @@ class Sheet:
         )
 
     def style(self, key: tuple[object, ...], **attributes: Any) -> int:
-        """The workbook's index of a cell style, registered through an openpyxl cell."""
+        """The workbook's index of a cell style, registered through an openpyxl cell (and
+        noted in `Book.style_log` if it is a list: sheet, key, attributes, index)."""
         if key not in self._styles:
             if self.styles_fixed:
                 raise NewStyle(key)
@@ -397,4 +395,6 @@ class Sheet:
                 if value is not None:
                     setattr(cell, name, value)
             self._styles[key] = cell.style_id
+            if self.book.style_log is not None:
+                self.book.style_log.append((self.title, key, attributes, cell.style_id))
         return self._styles[key]

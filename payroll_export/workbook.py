@@ -17,7 +17,7 @@ from typing import Any
 
 from appraisal.domain.pauses import without_cycle_collection
 from appraisal.domain.results import EmployeeResult, MonthResults
-from appraisal.files.deflated import DeflatedRows, Deflater, HeadChanged
+from appraisal.files.deflated import DeflatedEntry, Deflater, HeadChanged
 from appraisal.files.xlsx import deflate_level, workbook_bytes
 from payroll_export.audit_sheet import write_audit_sheets, write_compliance_sheet
 from payroll_export.changes_sheet import write_changes_sheet
@@ -29,6 +29,7 @@ from payroll_export.scores_sheet import write_scores_sheet
 from payroll_export.sheet import MAX_SHEET_ROWS, Book, Part
 from payroll_export.summary_sheet import write_summary_sheet
 from payroll_export.text import clean_text, money_text
+from payroll_export.trail_beside import SPLIT_AT, TrailBeside
 from payroll_export.wording import compress_level, label, wording_of
 
 __all__ = ["RECORD_FIELDS", "PreparedWorkbook", "prepare_workbook", "salary_workbook"]
@@ -82,7 +83,8 @@ class PreparedWorkbook:
         self.book: Book | None = None
         self.employees: Sequence[EmployeeResult] = ()
         self.parts: dict[str, list[Part]] = {}
-        self.deflated: list[tuple[Any, DeflatedRows]] = []  # (worksheet, its rows deflated)
+        self.deflated: list[tuple[Any, DeflatedEntry]] = []  # (worksheet, its rows deflated)
+        self.trail: TrailBeside | None = None  # the process holding the trail's rows, if any
 
     @without_cycle_collection()
     def finish(self, manifest: Manifest) -> bytes:
@@ -90,53 +92,54 @@ class PreparedWorkbook:
         说明 sheet, page footers and properties. A manifest that differs from the
         prepared one in more than the record's fields, or a second call, writes the
         whole workbook again, so the bytes are always `salary_workbook`'s."""
-        book, self.book = self.book, None
+        book = self.book
         unread = {name: getattr(self.manifest, name) for name in RECORD_FIELDS}
         if book is None or replace(manifest, **unread) != self.manifest:
-            if book is not None:
-                book.close()
+            self.close()
             return self._again(manifest, deflate=True)
         try:
             return self._finish(book, manifest)
         except HeadChanged:  # never seen: the sheets' rows spliced in, as before
             return self._again(manifest, deflate=False)
+        finally:
+            self.close()
 
     def _again(self, manifest: Manifest, *, deflate: bool) -> bytes:
         again = prepare_workbook(
-            self.results, manifest, self.ladder, max_rows=self.max_rows, deflate=deflate
+            self.results, manifest, self.ladder, max_rows=self.max_rows, deflate=deflate, beside=0
         )
         return again.finish(manifest)
 
     def _finish(self, book: Book, manifest: Manifest) -> bytes:
         early = {id(ws) for ws, _ in self.deflated}
         with wording_of(manifest.engine_version):
-            try:
-                book.sign(manifest.record_text)
-                write_manifest_sheet(
-                    book,
-                    manifest,
-                    employees=len(self.employees),
-                    trace_entries=sum(len(person.trace) for person in self.employees),
-                    parts=self.parts,
-                    max_rows=self.max_rows,
-                )
-                return workbook_bytes(
-                    book.workbook,
-                    rows=[(s.ws, s.spool) for s in book.sheets if id(s.ws) not in early],
-                    month=manifest.month,
-                    title=_title(manifest),
-                    description=_description(manifest),
-                    level=compress_level(manifest.engine_version),  # as its release deflated it
-                    deflated=self.deflated,
-                )
-            finally:
-                book.close()
+            book.sign(manifest.record_text)
+            write_manifest_sheet(
+                book,
+                manifest,
+                employees=len(self.employees),
+                trace_entries=sum(len(person.trace) for person in self.employees),
+                parts=self.parts,
+                max_rows=self.max_rows,
+            )
+            return workbook_bytes(
+                book.workbook,
+                rows=[(s.ws, s.spool) for s in book.sheets if id(s.ws) not in early],
+                month=manifest.month,
+                title=_title(manifest),
+                description=_description(manifest),
+                level=compress_level(manifest.engine_version),  # as its release deflated it
+                deflated=self.deflated,
+            )
 
     def close(self) -> None:
-        """Let go of the rows written, unfinished."""
+        """Let go of the rows written (and of the trail's process), finished or not."""
         if self.book is not None:
             self.book.close()
             self.book = None
+        if self.trail is not None:
+            self.trail.close()
+            self.trail = None
 
 
 @without_cycle_collection()
@@ -147,10 +150,13 @@ def prepare_workbook(
     *,
     max_rows: int = MAX_SHEET_ROWS,
     deflate: bool = True,
+    beside: int = SPLIT_AT,
 ) -> PreparedWorkbook:
     """Every sheet of `salary_workbook` but 说明, from a manifest whose `RECORD_FIELDS`
     may be anything (the record is not sealed yet): see `PreparedWorkbook`. Each sheet's
-    rows are deflated as its zip entry will hold them, unless not ``deflate``."""
+    rows are deflated as its zip entry will hold them, unless not ``deflate``; a trail
+    of ``beside`` rows or more is written in a process of its own (0: never), with the
+    same bytes (`payroll_export.trail_beside`)."""
     check_matches(results, manifest)
     employees = sorted(results.employees, key=lambda person: person.employee_id)
     _check_money(employees)
@@ -169,11 +175,19 @@ def prepare_workbook(
     prepared = PreparedWorkbook(results, manifest, tuple(ladder), max_rows)
     book = Book(manifest.month, "")
     # Sealed texts worded as the release that sealed the month worded them.
-    deflater = Deflater(deflate_level(compress_level(manifest.engine_version)))
+    level = deflate_level(compress_level(manifest.engine_version))
+    if deflate and beside:  # forked before this process starts a thread (`Deflater`)
+        prepared.trail = TrailBeside.start(
+            employees, manifest, levels, max_rows=max_rows, level=level, split_at=beside
+        )
+    deflater = Deflater(level)
 
     def written() -> None:  # the sheets written so far deflated beside (`Deflater`)
         for sheet in book.sheets[deflater.added() :] if deflate else ():
-            deflater.add(sheet.ws, sheet.spool)
+            if sheet.remote is not None:
+                deflater.add_deflated(sheet.ws, sheet.remote)
+            else:
+                deflater.add(sheet.ws, sheet.spool)
 
     with wording_of(manifest.engine_version):
         try:
@@ -187,7 +201,9 @@ def prepare_workbook(
             changes = write_changes_sheet(
                 book, employees, manifest.month, levels, max_rows=max_rows
             )
-            audit = write_audit_sheets(book, employees, max_rows=max_rows)
+            audit = prepared.trail.adopt(book) if prepared.trail else None
+            if audit is None:
+                audit = write_audit_sheets(book, employees, max_rows=max_rows)
             written()
             compliance = write_compliance_sheet(book, employees, max_rows=max_rows)
             write_summary_sheet(book, employees, ladder, manifest.demotion_line, layout)
@@ -202,6 +218,7 @@ def prepare_workbook(
         except BaseException:
             deflater.close()
             book.close()
+            prepared.close()
             raise
     prepared.book, prepared.employees = book, employees
     return prepared

@@ -17,12 +17,19 @@ from __future__ import annotations
 import zlib
 from concurrent.futures import Future, ThreadPoolExecutor
 from io import BytesIO
-from typing import IO, Any
+from typing import IO, Any, Protocol
 from zipfile import ZipFile, ZipInfo
 
 from openpyxl.worksheet._writer import WorksheetWriter
 
-__all__ = ["DeflatedRows", "Deflater", "HeadChanged", "sheet_head", "write_deflated"]
+__all__ = [
+    "DeflatedEntry",
+    "DeflatedRows",
+    "Deflater",
+    "HeadChanged",
+    "sheet_head",
+    "write_deflated",
+]
 
 SHEET_DATA = b"<sheetData>"
 EMPTY_SHEET_DATA = b"<sheetData></sheetData>"  # what openpyxl writes for a sheet of no rows
@@ -52,6 +59,15 @@ def sheet_head(ws: Any) -> bytes:
     if not found:
         raise HeadChanged(f"{ws.title}: openpyxl wrote no empty sheetData")
     return bytes(head)
+
+
+class DeflatedEntry(Protocol):
+    """A sheet's head and rows deflated, here (`DeflatedRows`) or in another process."""
+
+    @property
+    def level(self) -> int: ...
+
+    def entry(self, frame: bytes) -> tuple[bytes, int, int]: ...
 
 
 class DeflatedRows:
@@ -128,7 +144,7 @@ class Deflater:
     def __init__(self, level: int) -> None:
         self.level = level
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="deflate")
-        self._started: list[tuple[Any, Future[DeflatedRows]]] = []
+        self._started: list[tuple[Any, Future[DeflatedEntry]]] = []
 
     def add(self, ws: Any, rows: IO[bytes]) -> None:
         """Deflate a written sheet: its head now (openpyxl's objects stay in this
@@ -136,10 +152,16 @@ class Deflater:
         start = DeflatedRows(ws, self.level)
         self._started.append((ws, self._pool.submit(start.feed, rows)))
 
+    def add_deflated(self, ws: Any, rows: DeflatedEntry) -> None:
+        """A written sheet whose rows are deflated already (in another process)."""
+        done: Future[DeflatedEntry] = Future()
+        done.set_result(rows)
+        self._started.append((ws, done))
+
     def added(self) -> int:
         return len(self._started)
 
-    def done(self) -> list[tuple[Any, DeflatedRows]]:
+    def done(self) -> list[tuple[Any, DeflatedEntry]]:
         """Every sheet added, deflated (an error of the thread raised here)."""
         try:
             return [(ws, future.result()) for ws, future in self._started]

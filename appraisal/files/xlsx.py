@@ -30,7 +30,7 @@ from openpyxl.writer.excel import ExcelWriter
 from appraisal.files.deflated import (
     CHUNK,
     EMPTY_SHEET_DATA,
-    DeflatedRows,
+    DeflatedEntry,
     HeadChanged,
     write_deflated,
 )
@@ -59,7 +59,7 @@ def workbook_bytes(
     description: str,
     rows: Sequence[tuple[Any, IO[bytes]]] = (),
     level: int | None = None,
-    deflated: Sequence[tuple[Any, DeflatedRows]] = (),
+    deflated: Sequence[tuple[Any, DeflatedEntry]] = (),
 ) -> bytes:
     """Save a workbook with properties fixed by the month, then make its zip canonical.
 
@@ -93,7 +93,7 @@ def normalised_zip(
     data: bytes,
     rows: Mapping[str, IO[bytes]] | None = None,
     level: int | None = None,
-    deflated: Mapping[str, DeflatedRows] | None = None,
+    deflated: Mapping[str, DeflatedEntry] | None = None,
 ) -> bytes:
     """The same entries with fixed times, attributes, order and compression (``level``,
     `COMPRESS_LEVEL` unless given), and the rows of ``rows`` (part name → spool of row

@@ -44,7 +44,7 @@ from appraisal.ledger.migrate import prepare
 from appraisal.ledger.postgres import PostgresConnection
 from appraisal.ledger.records import NewSeal, SealedMonth
 from appraisal.ledger.schema import SCHEMA_VERSION, SealNote, seal_note
-from appraisal.ledger.sealing import fingerprinted, sealed_record
+from appraisal.ledger.sealing import Fingerprinted, fingerprinted, sealed_record
 from appraisal.ledger.texts import stored_text
 
 __all__ = ["SCHEMA_VERSION", "WAIT_FOR_WRITER_SECONDS", "Ledger"]
@@ -165,10 +165,16 @@ class Ledger(Locking):
     # -- sealing -------------------------------------------------------------------
 
     def seal(
-        self, new: NewSeal, amend_reason: str | None = None, *, sealed_by: str | None = None
+        self,
+        new: NewSeal,
+        amend_reason: str | None = None,
+        *,
+        sealed_by: str | None = None,
+        made: Fingerprinted | None = None,
     ) -> SealedMonth:
         """Store ``new`` as the month's first version, or with ``amend_reason`` as the next
-        version of an already sealed month. All or nothing.
+        version of an already sealed month. All or nothing. ``made``: its fingerprint,
+        taken already (`appraisal.ledger.early`).
 
         Its `seal_note` (outside the hash) says when, and who: ``sealed_by``, or the OS user.
         """
@@ -180,7 +186,7 @@ class Ledger(Locking):
         # The inputs are encoded and fingerprinted before the transaction, so bad data
         # seldom opens one; the results once the record's place in the chain is known,
         # hashed as they are encoded (`appraisal.ledger.sealing`), never parsed back.
-        made = fingerprinted(new, month)
+        made = made or fingerprinted(new, month)
         with self.transaction(_("seal {month}").format(month=month)):
             version, supersedes = self._next_version(month, amend_reason)
             self._refuse_reused_policy_version(new)

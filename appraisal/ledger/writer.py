@@ -23,6 +23,7 @@ from appraisal.i18n import _
 from appraisal.ledger.backend import LedgerTarget, is_dsn, ledger_exists, shown
 from appraisal.ledger.errors import ChainBroken, LedgerError, NotSealed, StaleMonths
 from appraisal.ledger.records import NewSeal, SealedMonth
+from appraisal.ledger.sealing import Fingerprinted
 from appraisal.ledger.store import Ledger
 
 __all__ = ["LedgerChanged", "Opening", "Writer", "read_sealed", "unknown_version", "writing"]
@@ -89,7 +90,12 @@ class Writer:
         return self._ledger.stale_months() if self._ledger else []
 
     def seal(
-        self, new: NewSeal, amend_reason: str | None = None, *, sealed_by: str | None = None
+        self,
+        new: NewSeal,
+        amend_reason: str | None = None,
+        *,
+        sealed_by: str | None = None,
+        made: Fingerprinted | None = None,
     ) -> SealedMonth:
         """`Ledger.seal`, committed when the `writing` block ends; creates the file if
         there is none, and raises `LedgerChanged` if another run sealed in it first."""
@@ -101,7 +107,7 @@ class Writer:
                     _("{ledger}: months were sealed meanwhile").format(ledger=shown(self.path))
                 )
             self._ledger, self._verified = ledger, True
-        return self._ledger.seal(new, amend_reason, sealed_by=sealed_by)
+        return self._ledger.seal(new, amend_reason, sealed_by=sealed_by, made=made)
 
 
 @contextmanager
