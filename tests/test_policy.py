@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import threading
 from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -399,3 +400,37 @@ def test_the_sha256_of_a_policy_saved_with_windows_line_endings_is_that_of_its_b
     policy = tmp_path / "policy.yaml"
     policy.write_bytes(SHIPPED_POLICY.read_bytes().replace(b"\n", b"\r\n"))
     assert load_policy(policy).sha256 == hashlib.sha256(policy.read_bytes()).hexdigest()
+
+
+class _Meeting(dict[str, Decimal]):
+    """Names whose ``x`` is read only once both threads are inside an evaluation."""
+
+    def __init__(self, barrier: threading.Barrier, **values: Decimal) -> None:
+        super().__init__(values)
+        self.barrier = barrier
+
+    def __getitem__(self, name: str) -> Decimal:
+        if name == "x":
+            self.barrier.wait(timeout=10)
+        return super().__getitem__(name)
+
+
+def test_two_threads_evaluating_at_once_each_read_their_own_names() -> None:
+    """Dask workers in one process, or the web server's requests, evaluate at the same
+    time: each thread's names are its own (a shared evaluator swapped them)."""
+    expression = compile_expression("x + y", {"x", "y"})
+    barrier = threading.Barrier(2)
+    got: dict[str, Decimal | bool] = {}
+
+    def evaluate(who: str, x: int, y: int) -> None:
+        got[who] = expression.evaluate(_Meeting(barrier, x=Decimal(x), y=Decimal(y)))
+
+    threads = [
+        threading.Thread(target=evaluate, args=("a", 1, 10)),
+        threading.Thread(target=evaluate, args=("b", 2, 20)),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert got == {"a": Decimal(11), "b": Decimal(22)}

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import ast
 import itertools
+import threading
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -74,7 +75,17 @@ Value = Decimal | bool
 #: The two kinds of value an expression computes with, as messages name them.
 NUMBER = "a number"
 YES_NO = "yes/no"
-_EVALUATOR = SimpleEval(functions=dict(FUNCTIONS), names={})
+
+
+class _Evaluators(threading.local):
+    """One evaluator a thread: its names are set for each call, so two threads sharing one
+    (Dask workers in one process, the web server's requests) would swap theirs."""
+
+    def __init__(self) -> None:
+        self.evaluator = SimpleEval(functions=dict(FUNCTIONS), names={})
+
+
+_EVALUATORS = _Evaluators()
 
 
 class ExpressionError(ValueError):
@@ -97,9 +108,10 @@ class Expression:
 
     def evaluate(self, names: Mapping[str, Value]) -> Value:
         # Building a SimpleEval costs more than evaluating a short expression, and the
-        # parsed tree is passed in, so one evaluator serves every call with its names.
-        _EVALUATOR.names = names
-        result = _EVALUATOR.eval(self.text, previously_parsed=self._tree)
+        # parsed tree is passed in, so one evaluator a thread serves every call with its names.
+        evaluator = _EVALUATORS.evaluator
+        evaluator.names = names
+        result = evaluator.eval(self.text, previously_parsed=self._tree)
         if isinstance(result, bool | Decimal):
             return result
         if isinstance(result, int):
