@@ -197,7 +197,7 @@ class Sheet:
     ) -> None:
         self.ws: Any = book.workbook.create_sheet(title)
         self.title, self.book = title, book
-        self.remote: Any = None  # its rows deflated elsewhere (`payroll_export.trail_beside`)
+        self.remote: Any = None  # its rows deflated elsewhere (`payroll_export.tables_beside`)
         self.columns, self.rows = tuple(columns), 0
         self.top = len(banner)  # rows above the header
         self.ruled = ruled

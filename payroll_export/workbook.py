@@ -28,8 +28,8 @@ from payroll_export.payslip_sheet import PAYSLIP_SHEET, write_payslip_sheet
 from payroll_export.scores_sheet import write_scores_sheet
 from payroll_export.sheet import MAX_SHEET_ROWS, Book, Part
 from payroll_export.summary_sheet import write_summary_sheet
+from payroll_export.tables_beside import SPLIT_AT, TablesBeside
 from payroll_export.text import clean_text, money_text
-from payroll_export.trail_beside import SPLIT_AT, TrailBeside
 from payroll_export.wording import compress_level, label, wording_of
 
 __all__ = ["RECORD_FIELDS", "PreparedWorkbook", "prepare_workbook", "salary_workbook"]
@@ -84,7 +84,7 @@ class PreparedWorkbook:
         self.employees: Sequence[EmployeeResult] = ()
         self.parts: dict[str, list[Part]] = {}
         self.deflated: list[tuple[Any, DeflatedEntry]] = []  # (worksheet, its rows deflated)
-        self.trail: TrailBeside | None = None  # the process holding the trail's rows, if any
+        self.tables: TablesBeside | None = None  # the process holding the long tables' rows
 
     @without_cycle_collection()
     def finish(self, manifest: Manifest) -> bytes:
@@ -133,13 +133,13 @@ class PreparedWorkbook:
             )
 
     def close(self) -> None:
-        """Let go of the rows written (and of the trail's process), finished or not."""
+        """Let go of the rows written (and of the tables' process), finished or not."""
         if self.book is not None:
             self.book.close()
             self.book = None
-        if self.trail is not None:
-            self.trail.close()
-            self.trail = None
+        if self.tables is not None:
+            self.tables.close()
+            self.tables = None
 
 
 @without_cycle_collection()
@@ -154,9 +154,9 @@ def prepare_workbook(
 ) -> PreparedWorkbook:
     """Every sheet of `salary_workbook` but 说明, from a manifest whose `RECORD_FIELDS`
     may be anything (the record is not sealed yet): see `PreparedWorkbook`. Each sheet's
-    rows are deflated as its zip entry will hold them, unless not ``deflate``; a trail
-    of ``beside`` rows or more is written in a process of its own (0: never), with the
-    same bytes (`payroll_export.trail_beside`)."""
+    rows are deflated as its zip entry will hold them, unless not ``deflate``; with a
+    trail of ``beside`` rows or more, the long tables are written in a process of their
+    own (0: never), with the same bytes (`payroll_export.tables_beside`)."""
     check_matches(results, manifest)
     employees = sorted(results.employees, key=lambda person: person.employee_id)
     _check_money(employees)
@@ -177,7 +177,7 @@ def prepare_workbook(
     # Sealed texts worded as the release that sealed the month worded them.
     level = deflate_level(compress_level(manifest.engine_version))
     if deflate and beside:  # forked before this process starts a thread (`Deflater`)
-        prepared.trail = TrailBeside.start(
+        prepared.tables = TablesBeside.start(
             employees, manifest, levels, max_rows=max_rows, level=level, split_at=beside
         )
     deflater = Deflater(level)
@@ -196,14 +196,15 @@ def prepare_workbook(
                 name = PAYSLIP_SHEET if part == 1 else f"{PAYSLIP_SHEET} ({part})"
                 write_payslip_sheet(book, employees[start : start + strips], manifest, name)
             written()
-            scores = write_scores_sheet(book, employees, max_rows=max_rows)
-            written()
-            changes = write_changes_sheet(
-                book, employees, manifest.month, levels, max_rows=max_rows
-            )
-            audit = prepared.trail.adopt(book) if prepared.trail else None
-            if audit is None:
+            tables = prepared.tables.adopt(book) if prepared.tables else None
+            if tables is None:
+                scores = write_scores_sheet(book, employees, max_rows=max_rows)
+                written()
+                month = manifest.month
+                changes = write_changes_sheet(book, employees, month, levels, max_rows=max_rows)
                 audit = write_audit_sheets(book, employees, max_rows=max_rows)
+            else:
+                scores, changes, audit = tables
             written()
             compliance = write_compliance_sheet(book, employees, max_rows=max_rows)
             write_summary_sheet(book, employees, ladder, manifest.demotion_line, layout)

@@ -1,6 +1,7 @@
-"""审计轨迹 written in a process of its own beside the other sheets (issue 11 item 1):
-the workbook's bytes are the ones written in one process, whatever happens to that
-process, and whatever styles the sheets before the trail number first."""
+"""考核评分, 职级变动 and 审计轨迹 written in a process of their own beside the other
+sheets (issue 11 item 1): the workbook's bytes are the ones written in one process,
+whatever happens to that process, and whatever styles the sheets before them number
+first."""
 
 from __future__ import annotations
 
@@ -21,9 +22,9 @@ from appraisal.domain.results import MonthResults
 from appraisal.export.workbook import ladder_of, manifest_of
 from appraisal.pipeline import read_inputs, run_month
 from appraisal.policy.loaded import load_policy
-from payroll_export import trail_beside
+from payroll_export import tables_beside
 from payroll_export.model import LevelLabel, Manifest
-from payroll_export.trail_beside import TrailBeside
+from payroll_export.tables_beside import TablesBeside
 from payroll_export.workbook import prepare_workbook
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -53,7 +54,7 @@ def one_thread(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(threading, "active_count", lambda: 1)
 
 
-def test_a_process_running_other_threads_writes_the_trail_in_turn(
+def test_a_process_running_other_threads_writes_the_tables_in_turn(
     example: Month_, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A fork copies no other thread but would copy a lock one held: the web server's
@@ -65,7 +66,7 @@ def test_a_process_running_other_threads_writes_the_trail_in_turn(
     other.start()
     try:
         prepared = prepare_workbook(typed, manifest, ladder, beside=1)
-        assert prepared.trail is None
+        assert prepared.tables is None
         prepared.close()
     finally:
         running.set()
@@ -74,16 +75,16 @@ def test_a_process_running_other_threads_writes_the_trail_in_turn(
 
 @pytest.fixture
 def adopted(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[bool]]:
-    """Whether each trail written beside was taken (True) or written here instead."""
+    """Whether the tables written beside were taken (True) or written here instead."""
     taken: list[bool] = []
-    adopt = TrailBeside.adopt
+    adopt = TablesBeside.adopt
 
-    def spy(self: TrailBeside, book: Any) -> Any:
+    def spy(self: TablesBeside, book: Any) -> Any:
         parts = adopt(self, book)
         taken.append(parts is not None)
         return parts
 
-    monkeypatch.setattr(TrailBeside, "adopt", spy)
+    monkeypatch.setattr(TablesBeside, "adopt", spy)
     yield taken
 
 
@@ -97,34 +98,34 @@ def _beside(month: Month_, **options: Any) -> bytes:
     return prepare_workbook(typed, manifest, ladder, beside=1, **options).finish(manifest)
 
 
-def test_the_trail_written_beside_gives_the_bytes_written_in_turn(
+def test_the_tables_written_beside_give_the_bytes_written_in_turn(
     example: Month_, adopted: list[bool]
 ) -> None:
     assert _beside(example) == _in_turn(example)
     assert adopted == [True]
 
 
-def test_a_trail_over_several_sheets_is_taken_whole(example: Month_, adopted: list[bool]) -> None:
+def test_tables_over_several_sheets_are_taken_whole(example: Month_, adopted: list[bool]) -> None:
     trail = sum(len(person.trace) for person in example[0].employees)
-    assert trail > 2 * 40  # 审计轨迹, 审计轨迹 (2), (3) at least
+    assert trail > 2 * 40  # 审计轨迹, 审计轨迹 (2), (3) at least; 考核评分 (2) too
     assert _beside(example, max_rows=40) == _in_turn(example, max_rows=40)
     assert adopted == [True]
 
 
-def test_a_short_trail_is_written_in_turn(example: Month_, adopted: list[bool]) -> None:
+def test_tables_of_a_short_trail_are_written_in_turn(example: Month_, adopted: list[bool]) -> None:
     typed, manifest, ladder = example
     prepared = prepare_workbook(typed, manifest, ladder, beside=10**9)
-    assert prepared.trail is None
+    assert prepared.tables is None
     prepared.close()
     assert adopted == []
 
 
-def test_a_style_first_asked_for_after_the_sample_leaves_the_trail_to_this_process(
+def test_a_style_first_asked_for_after_the_sample_leaves_the_tables_to_this_process(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, adopted: list[bool]
 ) -> None:
     """The third employee's name starts like a formula: 工资调整 quotes it, with a style
-    of its own that the trail's process, having written the first employee alone, has
-    not numbered; so the trail is written here, and the bytes are the same."""
+    of its own that the tables' process, having written the first employee alone, has
+    not numbered; so the tables are written here, and the bytes are the same."""
     lines = (ROOT / "examples" / "roster.csv").read_text(encoding="utf-8").splitlines()
     third = lines[3].split(",")
     third[1] = "=张伟"
@@ -132,60 +133,60 @@ def test_a_style_first_asked_for_after_the_sample_leaves_the_trail_to_this_proce
     roster = tmp_path / "roster.csv"
     roster.write_text("\n".join(lines) + "\n", encoding="utf-8")
     month = _sealed(tmp_path, roster)
-    monkeypatch.setattr(trail_beside, "SAMPLE", 1)
+    monkeypatch.setattr(tables_beside, "SAMPLE", 1)
     assert _beside(month) == _in_turn(month)
     assert adopted == [False]
-    monkeypatch.setattr(trail_beside, "SAMPLE", 100)  # all of them: the styles agree
+    monkeypatch.setattr(tables_beside, "SAMPLE", 100)  # all of them: the styles agree
     assert _beside(month) == _in_turn(month)
     assert adopted == [False, True]
 
 
-def test_a_trail_process_that_fails_leaves_the_trail_to_this_process(
+def test_a_tables_process_that_fails_leaves_the_tables_to_this_process(
     example: Month_, monkeypatch: pytest.MonkeyPatch, adopted: list[bool]
 ) -> None:
     def fails(*_: object) -> None:
         raise MemoryError
 
-    monkeypatch.setattr(trail_beside, "_write_trail", fails)
+    monkeypatch.setattr(tables_beside, "_write_tables", fails)
     assert _beside(example) == _in_turn(example)
     assert adopted == [False]
 
 
-def test_a_trail_process_gone_before_the_finish_writes_the_workbook_again(
+def test_a_tables_process_gone_before_the_finish_writes_the_workbook_again(
     example: Month_, adopted: list[bool]
 ) -> None:
     typed, manifest, ladder = example
     prepared = prepare_workbook(typed, manifest, ladder, beside=1)
-    assert adopted == [True] and prepared.trail is not None
-    pid = prepared.trail._pid
+    assert adopted == [True] and prepared.tables is not None
+    pid = prepared.tables._pid
     assert pid is not None
     os.kill(pid, signal.SIGKILL)
     assert prepared.finish(manifest) == _in_turn(example)
 
 
-def test_no_trail_process_outlives_its_workbook(example: Month_) -> None:
+def test_no_tables_process_outlives_its_workbook(example: Month_) -> None:
     typed, manifest, ladder = example
     for finished in (True, False):
         prepared = prepare_workbook(typed, manifest, ladder, beside=1)
-        assert prepared.trail is not None
-        pid = prepared.trail._pid
+        assert prepared.tables is not None
+        pid = prepared.tables._pid
         if finished:
             prepared.finish(replace(manifest, record_hash="0" * 64))
         else:
             prepared.close()
-        assert prepared.trail is None
+        assert prepared.tables is None
         with pytest.raises(ChildProcessError):  # reaped
             os.waitpid(pid or 0, os.WNOHANG)
 
 
-def _holds_a_trail(month: Month_, out: Any) -> None:
-    """A workbook's process whose trail's process is busy (for a minute): it says the
-    trail's pid, and waits."""
+def _holds_tables(month: Month_, out: Any) -> None:
+    """A workbook's process whose tables' process is busy (for a minute): it says the
+    tables' pid, and waits."""
     typed, manifest, ladder = month
     employees = sorted(typed.employees, key=lambda person: person.employee_id)
     levels = {level.id: level for level in ladder}
-    trail = TrailBeside.start(employees, manifest, levels, max_rows=10**6, level=2, split_at=1)
-    out.send(trail._pid if trail else None)
+    tables = TablesBeside.start(employees, manifest, levels, max_rows=10**6, level=2, split_at=1)
+    out.send(tables._pid if tables else None)
     signal.pause()
 
 
@@ -202,15 +203,15 @@ def _ended(pid: int) -> bool:
 
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="Linux: prctl(PR_SET_PDEATHSIG)")
-def test_the_trail_process_ends_with_the_workbooks_process(
+def test_the_tables_process_ends_with_the_workbooks_process(
     example: Month_, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Killed (`Beside.cancel` terminates the run's workbook child), the workbook's
-    process takes the trail's process with it, at work or not."""
-    monkeypatch.setattr(trail_beside, "write_audit_sheets", _busy)
+    process takes the tables' process with it, at work or not."""
+    monkeypatch.setattr(tables_beside, "write_audit_sheets", _busy)
     context = multiprocessing.get_context("fork")
     here, there = context.Pipe()
-    holder = context.Process(target=_holds_a_trail, args=(example, there), daemon=True)
+    holder = context.Process(target=_holds_tables, args=(example, there), daemon=True)
     holder.start()
     pid = here.recv()
     assert pid is not None and not _ended(pid)
