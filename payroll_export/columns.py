@@ -23,7 +23,7 @@ from itertools import compress, repeat, zip_longest
 from operator import is_, itemgetter
 from typing import cast
 
-from payroll_export.rowxml import MISSING, ROW, Missing, RowShape
+from payroll_export.rowxml import CACHE_LIMIT, MISSING, ROW, Missing, RowShape, plain_text
 
 __all__ = ["NewStyle", "batch_xml"]
 
@@ -103,6 +103,10 @@ def column_cells(shape: RowShape, index: int, values: Sequence[object]) -> list[
         return _fill(shape, index, numbered or [None] * len(values), values)
     if None not in found:
         return found  # type: ignore[return-value]
+    if kinds == {str} and (start := shape.plain[index]) is not None:
+        found = _plain_texts(shape, index, start, values, found)
+        if None not in found:
+            return found  # type: ignore[return-value]
     if not kinds - {Missing} <= shape.same[index]:  # values whose equals may be other cells
         return _fill(shape, index, found, values)
     # Each value not found made once, wherever it recurs in the batch.
@@ -110,6 +114,32 @@ def column_cells(shape: RowShape, index: int, values: Sequence[object]) -> list[
     missing = dict.fromkeys(compress(keys, map(is_, found, repeat(None))))
     made = {key: shape.cell(index, key[1]) for key in missing}
     return list(map(made.get, keys, found))  # type: ignore[arg-type]
+
+
+def _plain_texts(
+    shape: RowShape, index: int, start: str, values: Sequence[object], found: list[str | None]
+) -> list[str | None]:
+    """``found`` with the plain texts not found made, all at once, as ``shape.make`` makes
+    each (`rowxml.plain_text`, one line: most ids and input references, which seldom
+    recur), and kept."""
+    limit, wrap = shape.limits[index], shape.wraps[index]
+    missing = cast(dict[str, None], dict.fromkeys(compress(values, map(is_, found, repeat(None)))))
+    plain = [text for text in missing if plain_text(text) and (not wrap or len(text) <= limit)]
+    if not plain:
+        return found
+    head = shape.openings[index] + start
+    made = dict(zip(plain, [head + text + "</t></is></c>" for text in plain], strict=True))
+    width = min(max(map(len, plain)), limit)
+    if width > shape.widths[index]:
+        shape.widths[index] = width
+    kept = shape.kept[index][str]
+    if len(kept) + len(made) > CACHE_LIMIT:  # as `RowShape.cell` forgets, a batch at once
+        for forgotten in kept.values():
+            shape.tall.pop(forgotten, None)
+        kept.clear()
+    if len(made) <= CACHE_LIMIT:
+        kept.update(made)
+    return list(map(made.get, values, found))  # type: ignore[arg-type]
 
 
 def _fill(

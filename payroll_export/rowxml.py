@@ -286,6 +286,10 @@ class RowShape:
         self.typed: dict[tuple[type, ...], list[dict[object, str]]] = {}
         self.tall: dict[str, int] = {}  # the cells of more than one line, and their lines
         self.tall_columns: set[int] = set()
+        # Set by the maker of the shape (`Sheet.shape`): each column's wrap, and the tail
+        # of its plain texts' cells up to the text, once known (``make`` gives the same).
+        self.wraps: tuple[bool, ...] = (False,) * len(kinds)
+        self.plain: list[str | None] = [None] * len(kinds)
 
     def cells(self, row: int, values: Sequence[object]) -> tuple[str, int]:
         """Row ``row``'s cells, as XML, and the most lines one of them takes."""

@@ -199,8 +199,7 @@ class Sheet:
         self.title, self.book = title, book
         self.remote: Any = None  # its rows deflated elsewhere (`payroll_export.tables_beside`)
         self.columns, self.rows = tuple(columns), 0
-        self.top = len(banner)  # rows above the header
-        self.ruled = ruled
+        self.top, self.ruled = len(banner), ruled  # rows above the header; own borders
         self.last_filtered = self.top + HEADER_ROWS
         # The columns frozen on screen (工号, 姓名) are the ones repeated on paper.
         self.title_columns = column_index_from_string(freeze.rstrip("0123456789")) - 1
@@ -313,6 +312,7 @@ class Sheet:
             shape = self._shapes[key] = rowxml.RowShape(
                 [c.kind for c in kinds], [c.max_width for c in kinds], make, self.widths
             )
+            shape.wraps, shape.plain = tuple(c.wrap for c in kinds), plain  # for `columns`
         return shape
 
     def append_blank(self) -> None:

@@ -14,7 +14,7 @@ import pytest
 
 from appraisal.files import xlsx
 from payroll_export.columns import batch_xml
-from payroll_export.rowxml import ROW, Formula, Made, RowShape
+from payroll_export.rowxml import CACHE_LIMIT, ROW, Formula, Made, RowShape
 from payroll_export.sheet import Book, Column, Row, Sheet
 from payroll_export.table import BATCH, extend, write_table
 
@@ -175,3 +175,47 @@ def test_a_sheet_numbers_a_new_style_in_row_order(monkeypatch: pytest.MonkeyPatc
     quoted = xml.split("=SUM(A1)")[0].rsplit('<c r="C', 1)[1]
     plain = xml.split("迟到三次以上")[0].rsplit('<c r="C', 1)[1]
     assert quoted.split('s="')[1].split('"')[0] != plain.split('s="')[1].split('"')[0]
+
+
+def test_plain_texts_made_a_batch_at_once_are_the_cells_made_one_by_one() -> None:
+    """Ids and input references that never recur (ASCII, printable: `plain_text`), more
+    of them than a column remembers (`CACHE_LIMIT`), some wider than a wrapping column
+    (made apart: they take more than a line), some starting like a formula or with a
+    space at the end (not plain), written column by column: the bytes of rows written
+    one by one, widths and row heights included."""
+    rows = []
+    for n in range(CACHE_LIMIT + 3 * BATCH):
+        name = f"K{n % 10} " if n % 97 == 0 else f"K{n}"  # the widest made at once
+        effect = f"e{n}" if n % 5 else f"events.csv:{n}"  # wider than 10: two lines
+        rows.append(Row((n + 1, name, "=" + effect if n % 501 == 0 else effect)))
+    assert workbook("table", rows) == workbook("append", rows)
+
+
+def test_plain_texts_made_at_once_go_to_a_column_that_already_has_its_first(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A column's first batch of plain texts is made one by one (the first gives the
+    cell's tail up to the text); the batches after it, at once."""
+    made: list[object] = []
+    cell = RowShape.cell
+
+    def counted(shape: RowShape, index: int, value: object) -> str:
+        made.append(value)
+        return cell(shape, index, value)
+
+    monkeypatch.setattr(RowShape, "cell", counted)
+    book = Book("2026-10", "0" * 64)
+    try:
+        sheet = book.sheet("t", COLUMNS)
+        data = sheet.shape(None, False)
+        batch = [((1, f"id{n}"), False) for n in range(5)]
+        first, _ = batch_xml(data, data, batch, 3, sheet.heads)
+        more, _ = batch_xml(data, data, [((1, "id-5"), False)], 8, sheet.heads)
+    finally:
+        book.close()
+    # The first batch one by one (the column's tail up to the text not known yet, nor
+    # the number's); the second at once.
+    assert made == [1] * 5 + [f"id{n}" for n in range(5)]
+    cells = [part.split("</t>")[0] for part in (first + more).split("<t>")[1:]]
+    assert cells == ["id0", "id1", "id2", "id3", "id4", "id-5"]
+    assert '<c r="B8" s="' in more
