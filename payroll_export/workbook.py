@@ -159,7 +159,6 @@ def prepare_workbook(
     own (0: never), with the same bytes (`payroll_export.tables_beside`)."""
     check_matches(results, manifest)
     employees = sorted(results.employees, key=lambda person: person.employee_id)
-    _check_money(employees)
     departments = len({clean_text(person.department) for person in employees})
     # the title, the header, the employees, a subtotal a department, the total, the
     # blank row and the signatures
@@ -180,6 +179,11 @@ def prepare_workbook(
         prepared.tables = TablesBeside.start(
             employees, manifest, levels, max_rows=max_rows, level=level, split_at=beside
         )
+    try:  # the money checked while the tables' process begins them: nothing written yet
+        _check_money(employees)
+    except BaseException:
+        prepared.close()
+        raise
     deflater = Deflater(level)
 
     def written() -> None:  # the sheets written so far deflated beside (`Deflater`)

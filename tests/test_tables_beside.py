@@ -12,6 +12,7 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import replace
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -221,3 +222,28 @@ def test_the_tables_process_ends_with_the_workbooks_process(
     while not _ended(pid) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert _ended(pid)
+
+
+def test_money_not_to_the_cent_is_refused_and_ends_the_tables_process(
+    example: Month_, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The money is checked while the tables' process begins: refused, nothing is
+    written and that process is ended."""
+    typed, manifest, ladder = example
+    person = typed.employees[0]
+    moved = next(i for i, entry in enumerate(person.trace) if entry.yuan is not None)
+    trace = list(person.trace)
+    trace[moved] = trace[moved]._replace(yuan=Decimal("0.005"))
+    bad = replace(typed, employees=(replace(person, trace=tuple(trace)), *typed.employees[1:]))
+    started: list[TablesBeside] = []
+    start = TablesBeside.start.__func__  # type: ignore[attr-defined]
+
+    def spy(cls: type[TablesBeside], *args: Any, **options: Any) -> TablesBeside | None:
+        tables = start(cls, *args, **options)
+        started.append(tables)
+        return tables
+
+    monkeypatch.setattr(TablesBeside, "start", classmethod(spy))
+    with pytest.raises(ValueError, match=r"0\.005"):
+        prepare_workbook(bad, manifest, ladder, beside=1)
+    assert len(started) == 1 and started[0]._pid is None  # ended and reaped
