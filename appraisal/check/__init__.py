@@ -9,31 +9,45 @@ a figure.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from decimal import localcontext
 
-from appraisal.check.compliance import CHECKS
-from appraisal.domain.model import Event
+from appraisal.check.compliance import Checks
+from appraisal.domain.model import Event, Kind
 from appraisal.domain.money import CONTEXT
-from appraisal.domain.results import EmployeeResult
+from appraisal.domain.results import Conflict, EmployeeResult
 from appraisal.policy.loaded import PolicyInForce
 
-__all__ = ["check_month"]
+__all__ = ["check_month", "check_results"]
 
 
 def check_month(
     policy: PolicyInForce, events: Sequence[Event], results: Sequence[EmployeeResult]
 ) -> tuple[EmployeeResult, ...]:
     """The month's results with every compliance conflict listed on its employee."""
-    by_employee: defaultdict[str, list[Event]] = defaultdict(list)
+    rows_of: defaultdict[str, dict[Kind, list[Event]]] = defaultdict(dict)
     for event in events:
-        by_employee[event.employee_id].append(event)
+        rows_of[event.employee_id].setdefault(event.kind, []).append(event)
+    return check_results(policy, rows_of, results)
+
+
+def check_results(
+    policy: PolicyInForce,
+    rows_of: Mapping[str, Mapping[Kind, Sequence[Event]]],
+    results: Sequence[EmployeeResult],
+) -> tuple[EmployeeResult, ...]:
+    """`check_month`, given each employee's rows by id and kind already (``rows_of``, as
+    an evaluation shard keeps them: `appraisal.engine.evaluate.Shard.rows_of`)."""
+    checks = Checks(policy).bound()  # what the checks read of the policy, once per level
     checked = []
+    nothing: Mapping[Kind, Sequence[Event]] = {}
     # The same exact money context as evaluation: a statutory minimum is a division.
     with localcontext(CONTEXT):
         for result in results:
-            own = by_employee.get(result.employee_id, ())
-            conflicts = tuple(c for check in CHECKS for c in check(policy, result, own))
-            checked.append(replace(result, compliance=conflicts) if conflicts else result)
+            rows = rows_of.get(result.employee_id, nothing)
+            conflicts: list[Conflict] = []
+            for check in checks:
+                conflicts += check(result, rows)
+            checked.append(replace(result, compliance=tuple(conflicts)) if conflicts else result)
     return tuple(checked)

@@ -30,7 +30,7 @@ from decimal import localcontext
 from multiprocessing.connection import Connection
 from typing import Any
 
-from appraisal.check import check_month
+from appraisal.check import check_results
 from appraisal.domain.deductions import Deductions
 from appraisal.domain.model import CarriedState, Employee, Event, Issue, Month
 from appraisal.domain.money import CONTEXT
@@ -113,6 +113,10 @@ def evaluate_month(
 def _split(
     policy: PolicyInForce, inputs: MonthInputs, state: CarriedState, check: bool, jobs: int
 ) -> list[_Job]:
+    month, deductions = inputs.month, inputs.deductions
+    if jobs == 1:  # one shard of everyone: the shard picks each employee's rows itself
+        roster, events = tuple(inputs.roster), tuple(inputs.events)
+        return [_Job(policy, month, roster, events, deductions, state, check)]
     people = sorted(inputs.roster, key=lambda e: e.employee_id)
     sizes = _sizes(len(people), jobs)
     shard_of: dict[str, int] = {}
@@ -128,7 +132,6 @@ def _split(
         home = shard_of.get(event.employee_id)
         if home is not None:
             rows[home].append(event)
-    month, deductions = inputs.month, inputs.deductions
     return [
         _Job(policy, month, roster, tuple(own), deductions, state, check)
         for roster, own in zip(rosters, rows, strict=True)
@@ -160,7 +163,7 @@ def _finish(job: _Job, shard: Shard, ranking: awards.Ranking) -> Evaluated:
     evaluation = shard.finish(ranking)
     paid, unpaid = net_pay(evaluation.results, job.deductions)  # 实发 = 应发 − 扣款
     if job.check:
-        paid = check_month(job.policy, job.events, paid)
+        paid = check_results(job.policy, shard.rows_of, paid)
     return Evaluated(paid, (*evaluation.issues, *unpaid))
 
 

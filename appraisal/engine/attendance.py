@@ -12,7 +12,6 @@ from decimal import Decimal
 
 from appraisal.domain.model import Event
 from appraisal.domain.money import ZERO, plain, text
-from appraisal.domain.results import TraceEntry
 from appraisal.engine.context import MonthContext
 from appraisal.engine.effects import LATE, LEAVE, Effects, Review, Serious, fired
 from appraisal.i18n import sealed as texts
@@ -40,53 +39,64 @@ _LATENESS = {
 }
 
 
+# (rule, clause, words, points, pay field, yuan): a rule that fired, but for its row.
+Fired = tuple[str, str, str, Decimal | None, str | None, Decimal | None]
+
+
 def _late(ctx: MonthContext, event: Event, what: str) -> Effects:
-    lateness = ctx.policy.doc.attendance.lateness
     minutes = event.value or ZERO
-    for tier_id, tier in lateness.tiers.items():  # noqa: B007 - the loop finds the tier
+    # The same for every row of these minutes at this level (`RowWords`).
+    memo = ctx.rates.row_words["attendance.lateness"]
+    key = (what, str(minutes), ctx.level.id)
+    known = memo.get(key)
+    if known is None:
+        known = ctx.rates.remember(memo, key, _lateness(ctx, what, minutes))
+    rule, clause, words, points, pay_field, yuan = known
+    counted = (LATE, _SERIOUS_4) if "serious" in event.flags else (LATE,)
+    return (*counted, fired(rule, clause, words, event.source, points, pay_field, yuan))
+
+
+def _lateness(ctx: MonthContext, what: str, minutes: Decimal) -> Fired:
+    """A lateness of ``minutes``: fined by the first tier (in the policy's order) that
+    they fit, or counted as absence (旷工) when that tier says so."""
+    tiers = ctx.policy.doc.attendance.lateness.tiers
+    for tier_id, tier in tiers.items():  # noqa: B007 - the loop finds the tier
         if tier.max_minutes is None or minutes <= tier.max_minutes:
             break
-    counted = (LATE, _SERIOUS_4) if "serious" in event.flags else (LATE,)
     rule = f"attendance.lateness.{tier_id}"
     if tier.absence_days is not None:
         late = (_LATENESS[what][1], minutes)
-        return (*counted, _absence(ctx, event, tier.absence_days, rule, tier.clause, late))
+        return _absence(ctx, tier.absence_days, rule, tier.clause, late)
     assert tier.fine is not None and tier.points is not None
     return (
-        *counted,
-        fired(
-            rule,
-            tier.clause,
-            _LATENESS[what][0].format(minutes=minutes, fine=text(tier.fine), points=tier.points),
-            event.source,
-            -tier.points,
-            "fines",
-            tier.fine,
-        ),
+        rule,
+        tier.clause,
+        _LATENESS[what][0].format(minutes=minutes, fine=text(tier.fine), points=tier.points),
+        -tier.points,
+        "fines",
+        tier.fine,
     )
 
 
 def _absence(
     ctx: MonthContext,
-    event: Event,
     days: Decimal,
     rule: str,
     clause: str,
     late: tuple[str, Decimal] | None = None,
-) -> TraceEntry:
+) -> Fired:
     """Days of absence; ``late``: the text of the lateness counted as absence, and its minutes."""
     absence = ctx.policy.doc.attendance.absence
     per_day = ctx.rate("attendance.absence.deduction_per_day") or ZERO
     amount = per_day * days
     points = absence.points_per_day * days
     template, minutes = late or (texts.ABSENCE, ZERO)
-    return fired(
+    return (
         rule,
         clause,
         template.format(
             minutes=minutes, days=plain(days), amount=text(amount), points=plain(points)
         ),
-        event.source,
         -points,
         "absence_deduction",
         amount,
@@ -120,35 +130,47 @@ def on_early_leave(ctx: MonthContext, event: Event) -> Effects:
 
 
 def on_absent(ctx: MonthContext, event: Event) -> Effects:
-    absence = ctx.policy.doc.attendance.absence
-    deducted = _absence(ctx, event, event.value or ZERO, "attendance.absence", absence.clause)
+    days = event.value or ZERO
+    memo = ctx.rates.row_words["attendance.absence"]
+    key = (str(days), ctx.level.id)
+    known = memo.get(key)
+    if known is None:
+        clause = ctx.policy.doc.attendance.absence.clause
+        known = ctx.rates.remember(memo, key, _absence(ctx, days, "attendance.absence", clause))
+    rule, clause, words, points, pay_field, yuan = known
+    deducted = fired(rule, clause, words, event.source, points, pay_field, yuan)
     return (_SERIOUS_4, deducted) if "serious" in event.flags else (deducted,)
 
 
-def _leave(ctx: MonthContext, event: Event, key: str, template: str) -> Effects:
-    leave = ctx.policy.doc.attendance.leave
+def _leave(ctx: MonthContext, event: Event, key: str, rule: str, template: str) -> Effects:
+    """A leave row: ``key`` names the policy's rate per day, ``rule`` the rule that fired."""
     days = event.value or ZERO
-    amount = (ctx.rate(f"attendance.leave.{key}") or ZERO) * days
-    return (
-        LEAVE,
-        fired(
-            f"attendance.leave.{key.removesuffix('_per_day')}",
-            leave.clause,
-            template.format(days=plain(days), amount=text(amount)),
-            event.source,
-            None,
-            "leave_deduction",
-            amount,
-        ),
-    )
+    memo = ctx.rates.row_words[rule]
+    memo_key = (str(days), ctx.level.id)
+    known = memo.get(memo_key)
+    if known is None:
+        amount = (ctx.rate(key) or ZERO) * days
+        words = template.format(days=plain(days), amount=text(amount))
+        known = ctx.rates.remember(memo, memo_key, (words, amount))
+    words, amount = known
+    clause = ctx.policy.doc.attendance.leave.clause
+    return (LEAVE, fired(rule, clause, words, event.source, None, "leave_deduction", amount))
 
 
 def on_personal_leave(ctx: MonthContext, event: Event) -> Effects:
-    return _leave(ctx, event, "personal_per_day", texts.PERSONAL_LEAVE)
+    return _leave(
+        ctx,
+        event,
+        "attendance.leave.personal_per_day",
+        "attendance.leave.personal",
+        texts.PERSONAL_LEAVE,
+    )
 
 
 def on_sick_leave(ctx: MonthContext, event: Event) -> Effects:
-    return _leave(ctx, event, "sick_per_day", texts.SICK_LEAVE)
+    return _leave(
+        ctx, event, "attendance.leave.sick_per_day", "attendance.leave.sick", texts.SICK_LEAVE
+    )
 
 
 def on_paid_leave(ctx: MonthContext, event: Event) -> Effects:
@@ -181,30 +203,32 @@ def on_paid_leave(ctx: MonthContext, event: Event) -> Effects:
 
 def on_overtime(ctx: MonthContext, event: Event) -> Effects:
     """Overtime pay as the policy writes it; the statutory minimum is the check stage's."""
+    days, flags = event.value or ZERO, event.flags
+    memo = ctx.rates.row_words["overtime"]
+    key = (str(days), flags, ctx.level.id)
+    known = memo.get(key)
+    if known is None:
+        known = ctx.rates.remember(memo, key, _overtime(ctx, days, flags))
+    rule, clause, words, amount = known
+    return (fired(rule, clause, words, event.source, None, "overtime", amount),)
+
+
+def _overtime(
+    ctx: MonthContext, days: Decimal, flags: frozenset[str]
+) -> tuple[str, str, str, Decimal]:
+    """The rule, clause, words and yuan of ``days`` of overtime with ``flags``."""
     overtime = ctx.policy.doc.overtime
-    days = event.value or ZERO
-    day_kind = (
-        "holiday"
-        if "holiday" in event.flags
-        else "rest_day"
-        if "rest_day" in event.flags
-        else "workday"
-    )
-    unpaid = sorted(set(overtime.unpaid_flags) & event.flags)
+    day_kind = "holiday" if "holiday" in flags else "rest_day" if "rest_day" in flags else "workday"
+    unpaid = sorted(set(overtime.unpaid_flags) & flags)
     rate = ctx.rate(f"overtime.{day_kind}_per_day")
     amount = ZERO if unpaid or rate is None else rate * days
     paid, not_paid, not_priced = texts.OVERTIME[day_kind]
     template = not_paid if unpaid else paid if rate is not None else not_priced
     return (
-        fired(
-            f"overtime.{day_kind}",
-            overtime.clause,
-            template.format(days=plain(days), amount=text(amount), flags=", ".join(unpaid)),
-            event.source,
-            None,
-            "overtime",
-            amount,
-        ),
+        f"overtime.{day_kind}",
+        overtime.clause,
+        template.format(days=plain(days), amount=text(amount), flags=", ".join(unpaid)),
+        amount,
     )
 
 

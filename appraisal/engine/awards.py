@@ -49,13 +49,17 @@ class Ranking:
 
 def standing(policy: PolicyInForce, month: Month, ctx: MonthContext) -> Standing:
     """What the ranking needs of ``ctx``'s month, once it is scored and paid."""
-    awards = policy.doc.awards
-    names = award_names(ctx) if awards.monthly or _yearly_month(policy, month) else {}
+    monthly_award = policy.doc.awards.monthly
+    yearly_month = _yearly_month(policy, month)
+    total = ctx.so_far.score.total
+    if monthly_award is None and not yearly_month:  # no title this month: nothing to ask
+        return Standing(False, total, False, 0)
+    names = award_names(ctx)
     holds = ctx.rates.holds
-    monthly = awards.monthly is not None and holds("awards.monthly.eligible", names)
-    yearly = _yearly_month(policy, month) and holds("awards.yearly.eligible", names)
+    monthly = monthly_award is not None and holds("awards.monthly.eligible", names)
+    yearly = yearly_month and holds("awards.yearly.eligible", names)
     carried = ctx.state.titles.get(ctx.employee.employee_id, {}).get(month.year, 0) if yearly else 0
-    return Standing(monthly, ctx.so_far.score.total, yearly, carried)
+    return Standing(monthly, total, yearly, carried)
 
 
 def rank(policy: PolicyInForce, month: Month, standings: Sequence[Standing]) -> Ranking:
@@ -118,10 +122,15 @@ def _yearly_month(policy: PolicyInForce, month: Month) -> bool:
 
 
 def award_names(ctx: MonthContext) -> dict[str, Decimal | bool]:
-    """The names an award's `eligible` may use (`AWARD_NAMES` of the policy)."""
+    """The names an award's `eligible` may use (`AWARD_NAMES` of the policy): the score's
+    (`MonthContext.score_names`), and whether the month appraised, dismissed or demoted."""
+    so_far = ctx.so_far
+    score = so_far.score
     return {
-        **ctx.score_names(),
+        "score": score.total,
+        "add": score.add,
+        "deduct_left": score.deduct_left,
         "appraised": ctx.appraised,
-        "dismissed": bool(ctx.so_far.dismissal_reasons),
-        "demoted": bool(ctx.so_far.demotion_reasons),
+        "dismissed": bool(so_far.dismissal_reasons),
+        "demoted": bool(so_far.demotion_reasons),
     }

@@ -12,6 +12,7 @@ otherwise.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
@@ -23,12 +24,15 @@ from appraisal.domain.results import ScoreResult
 from appraisal.policy.expr import Expression
 from appraisal.policy.loaded import LevelInfo, PolicyInForce
 
-__all__ = ["MonthContext", "Rates", "SoFar"]
+__all__ = ["MonthContext", "Rates", "RowWords", "SoFar"]
 
 T = TypeVar("T")
 # Conditions remembered per evaluation before the memo starts again: a month's scores
 # take a few hundred values, so this bounds memory, not hits.
 CONDITIONS_KEPT = 4096
+# Rows' words remembered per rule before its memo starts again (`Rates.remember`): a
+# month's rows take a few hundred values, so this bounds memory, not hits.
+ROWS_KEPT = 4096
 
 
 class Rates:
@@ -40,12 +44,15 @@ class Rates:
     policy's expressions and values give, so reading them never changes a result.
     """
 
-    __slots__ = ("_cache", "_conditions", "_once", "policy")
+    __slots__ = ("_cache", "_compiled", "_conditions", "_once", "policy", "row_words")
 
     def __init__(self, policy: PolicyInForce) -> None:
         self.policy = policy
         self._cache: dict[tuple[str, str], Decimal | None] = {}
         self._conditions: dict[tuple[object, ...], bool] = {}
+        self._compiled: dict[str, tuple[Expression, tuple[str, ...]]] = {}
+        # What a rule makes of a row but for its source, by rule: see `RowWords`.
+        self.row_words: defaultdict[str, RowWords] = defaultdict(dict)
         self._once: dict[object, Any] = {}
 
     def holds(self, key: str, names: Mapping[str, Decimal | bool]) -> bool:
@@ -55,8 +62,11 @@ class Rates:
         for each of their values (equal values give the same truth, whatever their
         exponent: `Decimal` compares and computes by value) and remembered.
         """
-        expression, reads = self.once(("reads", key), lambda: self._reads(key))
-        memo = (key, *[names[name] for name in reads])
+        compiled = self._compiled.get(key)
+        if compiled is None:
+            compiled = self._compiled[key] = self._reads(key)
+        expression, reads = compiled
+        memo = (key, *map(names.__getitem__, reads))
         known = self._conditions.get(memo)
         if known is None:
             if len(self._conditions) >= CONDITIONS_KEPT:
@@ -77,15 +87,36 @@ class Rates:
             made = self._once[key] = make()
         return made
 
+    def remember(
+        self, memo: RowWords, key: tuple[object, ...], made: tuple[Any, ...]
+    ) -> tuple[Any, ...]:
+        """``made`` kept in ``memo`` (one of `row_words`) at ``key``, and given back; the memo
+        starts again when it holds `ROWS_KEPT` entries."""
+        if len(memo) >= ROWS_KEPT:
+            memo.clear()
+        memo[key] = made
+        return made
+
     def get(self, key: str, level: LevelInfo) -> Decimal | None:
         """The rate at ``key`` of the policy for ``level``; None where the policy has none."""
         cache_key = (key, level.id)
-        if cache_key not in self._cache:
+        try:
+            return self._cache[cache_key]
+        except KeyError:
             expression = self.policy.maybe_expr(key)
-            self._cache[cache_key] = (
-                expression.money(self.policy.rate_names(level)) if expression else None
-            )
-        return self._cache[cache_key]
+            rate = expression.money(self.policy.rate_names(level)) if expression else None
+            self._cache[cache_key] = rate
+            return rate
+
+
+RowWords = dict[tuple[object, ...], tuple[Any, ...]]
+"""What a rule makes of a row but for its source (its words, points and yuan), once per
+evaluation for each set of the row's values and the level (`Rates.row_words`).
+
+Keyed by each number as written (``str`` of a `Decimal`: its value and its form), not
+by its value alone: two equal numbers written differently ("90", "90.0") are words
+apart, and what is computed from them may differ in form too.
+"""
 
 
 class SoFar(Protocol):

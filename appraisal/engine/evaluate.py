@@ -14,10 +14,15 @@ skips a level) come back as `Issue` values, like every other input problem.
 
 Compliance with wage law is not this stage's: `appraisal.check` lists it next.
 
-Speed (issue 11): a row goes to its kind's rule by one dict lookup (`HANDLERS`); what a
-rule makes of the policy alone (an allowance's entry, a level's wage entries, a
-criterion's words) is made once per evaluation and shared (`Rates.once`), and a policy
-condition is worked out once per value of the names it reads (`Rates.holds`).
+Speed (issue 11): an employee's rows are put in content order by their day, kind and
+clause, read in one C call (`in_content_order`); a row goes to its kind's rule by one
+dict lookup (`HANDLERS`); what a rule makes of the policy alone (an allowance's entry,
+a level's wage and demotion entries, the demotion triggers as each month reads them)
+is made once per evaluation and shared (`Rates.once`), what it makes of a row but for
+its source (its words, points and yuan) once per set of the row's values as written and
+the level (`Rates.row_words`), and a policy condition is worked out once per value of the
+names it reads (`Rates.holds`). The check stage is given each employee's rows by kind
+as the rules saw them (`Shard.rows_of`), not the month's rows to sort out again.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import localcontext
+from operator import attrgetter
 
 from appraisal.domain.model import CarriedState, Employee, Event, Issue, Kind, Month
 from appraisal.domain.money import CONTEXT
@@ -37,7 +43,7 @@ from appraisal.engine.effects import Effects
 from appraisal.engine.fold import RunningMonth
 from appraisal.policy.loaded import PolicyInForce
 
-__all__ = ["HANDLERS", "MONTH_END", "Evaluation", "Shard", "evaluate"]
+__all__ = ["HANDLERS", "MONTH_END", "Evaluation", "Shard", "evaluate", "in_content_order"]
 
 Handler = Callable[[MonthContext, Event], Effects]
 Step = Callable[[MonthContext], Effects]
@@ -74,6 +80,30 @@ MONTH_END: tuple[Step, ...] = (
 )
 
 
+_EMPLOYEE_ID = attrgetter("employee_id")
+# The first fields of `Event.sort_key`, read in one call: they order nearly every
+# employee's rows alone (no two rows of one employee on one day of one kind and clause).
+_DAY_KIND_CLAUSE = attrgetter("date", "kind", "clause")
+
+
+def in_content_order(rows: list[Event]) -> list[Event]:
+    """``rows`` (one employee's) sorted by `Event.sort_key`, as the rules take them.
+
+    Ordered first by day, kind and clause, read in one C call, and then, only where two
+    rows share all three (or one leaves the clause out where another gives it), by the
+    whole content key: the order is `Event.sort_key`'s either way.
+    """
+    if len(rows) < 2:
+        return rows
+    try:
+        ordered = sorted(rows, key=_DAY_KIND_CLAUSE)
+    except TypeError:  # no clause (None) beside a clause on the same day and kind
+        return sorted(rows, key=Event.sort_key)
+    if len(set(map(_DAY_KIND_CLAUSE, ordered))) < len(ordered):
+        return sorted(rows, key=Event.sort_key)  # rows alike in all three: the rest decides
+    return ordered
+
+
 @dataclass(frozen=True)
 class Evaluation:
     results: tuple[EmployeeResult, ...]
@@ -103,7 +133,7 @@ class Shard:
     Run inside the exact money context with the cycle collector off (`evaluate`).
     """
 
-    __slots__ = ("contexts", "month", "policy", "running", "standings")
+    __slots__ = ("contexts", "month", "policy", "rows_of", "running", "standings")
 
     def __init__(
         self,
@@ -119,16 +149,25 @@ class Shard:
             by_employee[event.employee_id].append(event)
         rates = Rates(policy)
         handler_of = HANDLERS.get
+        month_end = MONTH_END
         self.running: list[RunningMonth] = []
         self.contexts: list[MonthContext] = []
-        for employee in sorted(roster, key=lambda e: e.employee_id):
-            own = sorted(by_employee.get(employee.employee_id, ()), key=Event.sort_key)
+        # What the awards' ranking needs of each, in roster order, taken as each is done.
+        self.standings: list[awards.Standing] = []
+        # Each employee's rows by kind, in content order, as the rules saw them (the
+        # check stage reads them: `appraisal.check.check_results`).
+        self.rows_of: dict[str, dict[Kind, list[Event]]] = {}
+        for employee in sorted(roster, key=_EMPLOYEE_ID):
+            emp_id = employee.employee_id
+            own = in_content_order(by_employee.get(emp_id, []))
             level, opening = levels.level_of_month(policy, employee, state)
             this = RunningMonth(employee, level)
-            this.apply(opening)
+            if opening:
+                this.apply(opening)
             # The rows by kind, filled as the rows are handed to their rules: only the
             # month-end rules read it, once every row is in.
             rows: dict[Kind, list[Event]] = {}
+            self.rows_of[emp_id] = rows
             ctx = MonthContext(policy, month, employee, level, state, rates, rows, this)
             apply = this.apply  # bound once: the loop runs per row
             for event in own:
@@ -141,14 +180,13 @@ class Shard:
                 handler = handler_of(kind)
                 if handler is not None:
                     apply(handler(ctx, event))
-            for step in MONTH_END:
+            for step in month_end:
                 effects = step(ctx)
                 if effects:  # most steps do nothing for most employees
                     apply(effects)
             self.running.append(this)
             self.contexts.append(ctx)
-        # What the awards' ranking needs of each, in roster order.
-        self.standings = [awards.standing(policy, month, ctx) for ctx in self.contexts]
+            self.standings.append(awards.standing(policy, month, ctx))
 
     def finish(self, ranking: awards.Ranking) -> Evaluation:
         """The awards under the month's ``ranking``, then each employee's result."""

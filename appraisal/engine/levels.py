@@ -28,6 +28,7 @@ from appraisal.engine.effects import (
 )
 from appraisal.i18n import sealed as texts
 from appraisal.policy.loaded import LevelInfo, PolicyInForce
+from appraisal.policy.schema import DemotionTrigger
 
 __all__ = ["demotion", "demotion_triggers", "dismissal", "level_of_month", "promotion"]
 
@@ -63,8 +64,13 @@ def level_of_month(
 
 def dismissal(ctx: MonthContext) -> Effects:
     """Every dismissal trigger of the policy that this month fires; no level follows."""
+    so_far = ctx.so_far
+    penalty_rows = so_far.penalty_rows
+    # Most months have no penalty row and too few latenesses for any trigger.
+    fewest = ctx.rates.once("dismissal.fewest_latenesses", lambda: _fewest_latenesses(ctx))
+    if not penalty_rows and (fewest is None or so_far.late_count < fewest):
+        return ()
     effects: list[Effect] = []
-    penalty_rows = ctx.so_far.penalty_rows
     for trigger_id, trigger in ctx.policy.doc.dismissal.triggers.items():
         fired_on = None
         if trigger.penalty is not None:
@@ -78,7 +84,7 @@ def dismissal(ctx: MonthContext) -> Effects:
             fired_on = rows[0].source
         else:
             assert trigger.lateness_count_at_least is not None
-            if ctx.so_far.late_count < trigger.lateness_count_at_least:
+            if so_far.late_count < trigger.lateness_count_at_least:
                 continue
         effects.append(Dismissed(trigger_id))
         effects.append(fired(f"dismissal.{trigger_id}", trigger.clause, texts.DISMISSAL, fired_on))
@@ -87,45 +93,85 @@ def dismissal(ctx: MonthContext) -> Effects:
     return tuple(effects)
 
 
+def _fewest_latenesses(ctx: MonthContext) -> int | None:
+    """The fewest latenesses that any dismissal trigger counts (None: no trigger counts)."""
+    counts = [
+        trigger.lateness_count_at_least
+        for trigger in ctx.policy.doc.dismissal.triggers.values()
+        if trigger.penalty is None and trigger.lateness_count_at_least is not None
+    ]
+    return min(counts, default=None)
+
+
 def demotion_triggers(ctx: MonthContext) -> Effects:
     """Every demotion trigger that this month fires, dismissed or not."""
-    doc = ctx.policy.doc
     effects: list[Effect] = []
-    for trigger_id, trigger in doc.demotion.triggers.items():
+    names: dict[str, Decimal | bool] | None = None
+    for rule, trigger, when_key, kind, clauses, triggered in ctx.rates.once(
+        "demotion.triggers", lambda: _demotion_triggers(ctx)
+    ):
         source = None
-        if trigger.when is not None:
-            key = f"demotion.triggers.{trigger_id}.when"
-            if not ctx.rates.holds(key, ctx.score_names()):
+        if when_key is not None:
+            if names is None:
+                names = ctx.score_names()
+            if not ctx.rates.holds(when_key, names):
                 continue
-            detail = texts.DEMOTION_SCORE.format(when=trigger.when, score=ctx.so_far.score.total)
-        elif trigger.event is not None:
-            rows = ctx.rows.get(Kind(trigger.event), ())
+            detail = texts.DEMOTION_SCORE.format(when=trigger.when, score=names["score"])
+        elif kind is not None:
+            rows = ctx.rows.get(kind)
             if not rows:
                 continue
             source = rows[0].source
             detail = texts.DEMOTION_EVENT.format(event=trigger.event)
         else:
             serious = ctx.so_far.serious
-            found = sorted(serious & set(trigger.serious_clauses or ()), key=int) if serious else ()
+            found = sorted(serious & clauses, key=int) if serious else ()
             if not found:
                 continue
             detail = texts.DEMOTION_SERIOUS.format(clauses=", ".join(found))
-        effects.append(DemotionTriggered(trigger_id))
-        effects.append(fired(f"demotion.{trigger_id}", trigger.clause, detail, source))
+        effects.append(triggered)
+        effects.append(fired(rule, trigger.clause, detail, source))
     return tuple(effects)
+
+
+def _demotion_triggers(
+    ctx: MonthContext,
+) -> tuple[
+    tuple[str, DemotionTrigger, str | None, Kind | None, frozenset[str], DemotionTriggered], ...
+]:
+    """The policy's demotion triggers as each month reads them, made once: its rule, the
+    key of a score condition, the kind of row, the serious clauses, and the effect it
+    records."""
+    return tuple(
+        (
+            f"demotion.{trigger_id}",
+            trigger,
+            f"demotion.triggers.{trigger_id}.when" if trigger.when is not None else None,
+            Kind(trigger.event) if trigger.when is None and trigger.event is not None else None,
+            frozenset(trigger.serious_clauses or ()),
+            DemotionTriggered(trigger_id),
+        )
+        for trigger_id, trigger in ctx.policy.doc.demotion.triggers.items()
+    )
 
 
 def demotion(ctx: MonthContext) -> Effects:
     """Down the track by the policy's steps, when a trigger fired and no dismissal did."""
     reasons = ctx.so_far.demotion_reasons
-    if ctx.so_far.dismissal_reasons or not reasons:
+    if not reasons or ctx.so_far.dismissal_reasons:
         return ()
-    doc = ctx.policy.doc
     level = ctx.level
     if level.decided_by_general_manager:
         return (
             Review(texts.DEMOTION_PROPOSED.format(reasons=", ".join(reasons), title=level.title)),
         )
+    # The same for everyone demoted from a level: made once per level.
+    return ctx.rates.once(("demotion", level.id), lambda: _demoted(ctx))
+
+
+def _demoted(ctx: MonthContext) -> Effects:
+    doc = ctx.policy.doc
+    level = ctx.level
     target = level
     for _ in range(doc.demotion.steps):
         if target.down is None:

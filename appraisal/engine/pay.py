@@ -47,20 +47,33 @@ def _allowances(ctx: MonthContext) -> Effects:
 def wage(ctx: MonthContext) -> Effects:
     """The wage of the level, fines capped at its floating part; for the dismissed, the
     settlement instead."""
-    if ctx.so_far.dismissal_reasons:
+    so_far = ctx.so_far
+    if so_far.dismissal_reasons:
         return _settlement(ctx)
     doc = ctx.policy.doc
     level = ctx.level
     floating = level.floating
     formula = ctx.policy.maybe_expr("pay.floating_formula")
-    effects: list[Effect]
+    entries: Effects
     if formula is None:  # the level's wage as it stands: one pair of entries per level
-        effects = list(ctx.rates.once(("pay.wage", level.id), lambda: _wage(ctx, floating)))
+        entries = ctx.rates.once(("pay.wage", level.id), lambda: _wage(ctx, floating))
     else:
         floating = max(formula.money({**ctx.rate_names(), **ctx.score_names()}), ZERO)
-        effects = list(_wage(ctx, floating))
-    fines = ctx.so_far.money.get("fines", ZERO)
-    if doc.pay.fines_cap == "floating_wage" and fines > floating:
+        entries = _wage(ctx, floating)
+    money = so_far.money
+    fines = money.get("fines", ZERO)
+    over = doc.pay.fines_cap == "floating_wage" and fines > floating
+    capped = doc.pay.deductions_cap is not None and (
+        "leave_deduction" in money or "absence_deduction" in money
+    )
+    # What leave and absence deductions beyond the wage left give back: most months,
+    # nothing (none taken, or within the wage).
+    fines_kept = floating if over else fines
+    excess_deducted = _deductions_cap(ctx, level.base + floating - fines_kept) if capped else ()
+    if not over and not excess_deducted:  # most months: the wage's entries alone
+        return entries
+    effects: list[Effect] = list(entries)
+    if over:
         # Taking the excess back off leaves exactly the floating wage in fines.
         excess = fines - floating
         effects.append(
@@ -81,9 +94,7 @@ def wage(ctx: MonthContext) -> Effects:
                 -excess,
             )
         )
-        fines = floating
-    if doc.pay.deductions_cap is not None:
-        effects.extend(_deductions_cap(ctx, level.base + floating - fines))
+    effects.extend(excess_deducted)
     return tuple(effects)
 
 

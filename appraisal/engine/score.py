@@ -42,11 +42,15 @@ __all__ = [
 
 
 def on_criterion(ctx: MonthContext, event: Event) -> Effects:
-    clause = event.clause or ""
-    met = event.value == 1
-    rule, criterion_clause, effect, points = ctx.rates.once(
-        ("score.criteria", clause, met), lambda: _criterion(ctx, clause, met)
-    )
+    # What a criterion row says, met (value 1) or not, but for its row: the same for
+    # every row of its clause and value (`RowWords`; by value: its words do not show it).
+    memo = ctx.rates.row_words["score.criteria"]
+    key = (event.clause, event.value)
+    known = memo.get(key)
+    if known is None:
+        met = event.value == 1
+        known = ctx.rates.remember(memo, key, _criterion(ctx, event.clause or "", met))
+    rule, criterion_clause, effect, points = known
     return (AddSide(fired(rule, criterion_clause, effect, event.source, points)),)
 
 
@@ -62,36 +66,44 @@ def _criterion(ctx: MonthContext, clause: str, met: bool) -> tuple[str, str, str
 
 
 def on_exam(ctx: MonthContext, event: Event) -> Effects:
-    exam = ctx.policy.doc.score.exam
     mark = event.value or ZERO
+    # The band of a mark and its words, the same for every row of that mark (`RowWords`).
+    memo = ctx.rates.row_words["score.exam"]
+    key = (str(mark),)
+    known = memo.get(key)
+    if known is None:
+        known = ctx.rates.remember(memo, key, _exam(ctx, mark))
+    chosen, below, words, points = known
+    clause = ctx.policy.doc.score.exam.clause
+    review: Effects = ()
+    if below:
+        review = (Review(texts.EXAM_BELOW.format(mark=mark, source=event.source, band=chosen)),)
+    if points is None:  # no band at all
+        return (*review, fired("score.exam", clause, words, event.source))
+    # Band E's -10 counts on the add side (scheme.md §3, Open: the default).
+    entry = AddSide(fired("score.exam", clause, words, event.source, points))
+    return (*review, entry) if review else (entry,)
+
+
+def _exam(ctx: MonthContext, mark: Decimal) -> tuple[str | None, bool, str, Decimal | None]:
+    """The band of ``mark`` (None: none), whether it is below every band, the row's
+    words, and the band's points (None: no band)."""
+    exam = ctx.policy.doc.score.exam
     chosen = None
     for band_id, band in ctx.rates.once("score.exam.bands", lambda: _bands_down(ctx)):
         if mark >= band.min:
             chosen = band_id
             break
-    review: Effects = ()
-    if chosen is None:
+    below = chosen is None
+    if below:
         chosen = exam.below_lowest
-        review = (Review(texts.EXAM_BELOW.format(mark=mark, source=event.source, band=chosen)),)
     if chosen is None:
-        effect = texts.EXAM_NO_BAND.format(mark=mark)
-        return (*review, fired("score.exam", exam.clause, effect, event.source))
+        return None, below, texts.EXAM_NO_BAND.format(mark=mark), None
     points = exam.bands[chosen].points
     # "+0 points" as ever: the sign is part of the template, the value has none.
-    template = texts.EXAM_DOWN if f"{points:+}".startswith("-") else texts.EXAM_UP
-    # Band E's -10 counts on the add side (scheme.md §3, Open: the default).
-    return (
-        *review,
-        AddSide(
-            fired(
-                "score.exam",
-                exam.clause,
-                template.format(mark=mark, band=chosen, points=f"{points:+}"[1:]),
-                event.source,
-                points,
-            )
-        ),
-    )
+    signed = f"{points:+}"
+    template = texts.EXAM_DOWN if signed.startswith("-") else texts.EXAM_UP
+    return chosen, below, template.format(mark=mark, band=chosen, points=signed[1:]), points
 
 
 def _bands_down(ctx: MonthContext) -> tuple[tuple[str, Band], ...]:
@@ -101,46 +113,44 @@ def _bands_down(ctx: MonthContext) -> tuple[tuple[str, Band], ...]:
 
 
 def on_reward(ctx: MonthContext, event: Event) -> Effects:
+    memo = ctx.rates.row_words["rewards"]
+    key = (event.clause, str(event.amount), str(event.points))
+    known = memo.get(key)
+    if known is None:
+        known = ctx.rates.remember(memo, key, _reward(ctx, event))
+    rule, clause, words, points, amount = known
+    return (AddSide(fired(rule, clause, words, event.source, points, "rewards", amount)),)
+
+
+def _reward(ctx: MonthContext, event: Event) -> tuple[str, str, str, Decimal, Decimal]:
+    """A reward row's rule, clause, words, points and yuan: the same for every row of
+    its clause, amount and points."""
     clause = event.clause or ""
     reward: Reward = ctx.policy.doc.rewards.items[clause]
     amount = _given(reward.amount, event.amount)
     points = _given(reward.points, event.points)
-    return (
-        AddSide(
-            fired(
-                f"rewards.{clause}",
-                reward.clause,
-                texts.REWARD.format(title=reward.title, amount=text(amount), points=points),
-                event.source,
-                points,
-                "rewards",
-                amount,
-            )
-        ),
-    )
+    words = texts.REWARD.format(title=reward.title, amount=text(amount), points=points)
+    return f"rewards.{clause}", reward.clause, words, points, amount
 
 
 def on_penalty(ctx: MonthContext, event: Event) -> Effects:
     clause = event.clause or ""
-    penalty: Penalty = ctx.policy.doc.penalties.items[clause]
-    key = f"penalty.{clause}"
+    key = "penalty." + clause
     prior = _prior_offences(ctx, key)
     first = prior == 0
+    memo = ctx.rates.row_words["penalties"]
+    memo_key = (clause, first, str(event.amount), str(event.points))
+    known = memo.get(memo_key)
+    if known is None:
+        made = _penalty(ctx, clause, first, event.amount, event.points)
+        known = ctx.rates.remember(memo, memo_key, made)
+    penalty_clause, words, points, fine, needs_amount = known
     effects: list[Effect] = [Offence(key, clause, event)]
     if "serious" in event.flags:
         effects.append(Serious(clause))
-    fine = _charged(penalty.fine, event.amount)
-    points = _given(penalty.points, event.points) if penalty.points is not None else ZERO
-    warned = not_charged = False
-    charged = fine
-    if penalty.first_time is not None and first:
-        warned = True
-        if not penalty.first_time.fine:
-            not_charged = bool(fine)
-            fine = ZERO
-        if not penalty.first_time.points:
-            points = ZERO
-    elif isinstance(penalty.fine, Range) and not penalty.fine.optional and event.amount is None:
+    if needs_amount:
+        penalty: Penalty = ctx.policy.doc.penalties.items[clause]
+        assert isinstance(penalty.fine, Range)
         effects.append(
             Problem(
                 Issue.at(
@@ -151,20 +161,47 @@ def on_penalty(ctx: MonthContext, event: Event) -> Effects:
                 )
             )
         )
-    loss = penalty.compensation is not None and event.amount is not None
+    effects.append(fired(key, penalty_clause, words, event.source, points, "fines", fine))
+    return tuple(effects)
+
+
+def _penalty(
+    ctx: MonthContext,
+    clause: str,
+    first: bool,
+    amount: Decimal | None,
+    given_points: Decimal | None,
+) -> tuple[str, str, Decimal, Decimal, bool]:
+    """A penalty row's clause, words, signed points and fine, and whether a repeat
+    offence lacks the amount it needs: the same for every row of its clause, amount and
+    points, first offence or not."""
+    penalty: Penalty = ctx.policy.doc.penalties.items[clause]
+    fine = _charged(penalty.fine, amount)
+    points = _given(penalty.points, given_points) if penalty.points is not None else ZERO
+    warned = not_charged = needs_amount = False
+    charged = fine
+    if penalty.first_time is not None and first:
+        warned = True
+        if not penalty.first_time.fine:
+            not_charged = bool(fine)
+            fine = ZERO
+        if not penalty.first_time.points:
+            points = ZERO
+    elif isinstance(penalty.fine, Range) and not penalty.fine.optional and amount is None:
+        needs_amount = True
+    loss = penalty.compensation is not None and amount is not None
     notes = (warned, not_charged, loss)
     template = texts.PENALTY[notes]
     if fine == ZERO and not any(notes) and penalty.fine is not None:
         template = texts.PENALTY_WARNING
-    effect = template.format(
+    words = template.format(
         title=penalty.title,
         fine=text(fine),
         points=points,
         amount=text(charged),
-        loss=text(event.amount) if event.amount is not None else "",
+        loss=text(amount) if amount is not None else "",
     )
-    effects.append(fired(key, penalty.clause, effect, event.source, -points, "fines", fine))
-    return tuple(effects)
+    return penalty.clause, words, -points, fine, needs_amount
 
 
 def _prior_offences(ctx: MonthContext, key: str) -> int:
@@ -178,15 +215,17 @@ def _prior_offences(ctx: MonthContext, key: str) -> int:
 
 def on_metric(ctx: MonthContext, event: Event) -> Effects:
     name = event.clause or ""
-    metric = ctx.policy.doc.score.metrics[name]
+    memo = ctx.rates.row_words["score.metrics"]
+    key = (name, str(event.value))
+    known = memo.get(key)
+    if known is None:
+        metric = ctx.policy.doc.score.metrics[name]
+        words = texts.METRIC.format(title=metric.title, value=event.value)
+        known = ctx.rates.remember(memo, key, (f"score.metrics.{name}", metric.clause, words))
+    rule, clause, words = known
     return (
         Metric(name, event.value or ZERO, event.source),
-        fired(
-            f"score.metrics.{name}",
-            metric.clause,
-            texts.METRIC.format(title=metric.title, value=event.value),
-            event.source,
-        ),
+        fired(rule, clause, words, event.source),
     )
 
 
@@ -231,9 +270,15 @@ def _when(ctx: MonthContext) -> tuple[tuple[str, Criterion, Expression], ...]:
 def score(ctx: MonthContext) -> Effects:
     """Month end: the add side within its bounds plus what is left of the deduct pool."""
     rules = ctx.policy.doc.score
-    add_points, deduct_points = ctx.so_far.add_points, ctx.so_far.deduct_points
-    effects: list[Effect] = []
+    so_far = ctx.so_far
+    add_points, deduct_points = so_far.add_points, so_far.deduct_points
     add = min(max(add_points, rules.add_floor), rules.add_max)
+    pool_left = rules.deduct_pool - deduct_points
+    deduct_left = max(pool_left, rules.deduct_floor)
+    scored = Scored(ScoreResult(add, deduct_left, add + deduct_left))
+    if add == add_points and deduct_left == pool_left:  # most months: within the bounds
+        return (scored,)
+    effects: list[Effect] = []
     if add != add_points:
         effects.append(
             fired(
@@ -245,8 +290,7 @@ def score(ctx: MonthContext) -> Effects:
                 None,
             )
         )
-    deduct_left = max(rules.deduct_pool - deduct_points, rules.deduct_floor)
-    if deduct_left != rules.deduct_pool - deduct_points:
+    if deduct_left != pool_left:
         effects.append(
             fired(
                 "score.deduct_floor",
@@ -255,7 +299,7 @@ def score(ctx: MonthContext) -> Effects:
                 None,
             )
         )
-    effects.append(Scored(ScoreResult(add, deduct_left, add + deduct_left)))
+    effects.append(scored)
     return tuple(effects)
 
 
