@@ -24,7 +24,20 @@ def cents(value: Decimal) -> Decimal:
 
 def text(value: Decimal) -> str:
     """A money figure as the JSON string with two places, e.g. "1940.00"."""
-    return f"{cents(value):.2f}"
+    found = _TEXTS.get(value) if value and value.is_finite() else None
+    if found is None:
+        found = f"{cents(value):.2f}"
+        if value and value.is_finite():  # a zero keeps its sign ("-0.00"): not kept
+            if len(_TEXTS) >= KEPT:
+                _TEXTS.clear()
+            _TEXTS[value] = found
+    return found
+
+
+# A month writes the same few hundred figures a hundred thousand times: each one's text,
+# made once. Equal figures have equal texts (to the cent), but for a zero's sign.
+KEPT = 4096
+_TEXTS: dict[Decimal, str] = {}
 
 
 def plain(value: Decimal) -> str:

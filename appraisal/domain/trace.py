@@ -18,7 +18,7 @@ from typing import Any, NamedTuple
 
 from appraisal.domain import json_fields
 from appraisal.domain.model import Source
-from appraisal.domain.money import text
+from appraisal.domain.money import KEPT, text
 
 __all__ = ["Conflict", "TraceEntry", "number"]
 
@@ -120,8 +120,16 @@ class Conflict:
 
 def number(value: Decimal) -> int | float:
     """A score as a JSON number: an int when whole (scores are whole in the scheme)."""
+    found = _NUMBERS.get(value) if value.is_finite() else None
+    if found is not None:
+        return found
     if not value.is_finite():  # so the records' JSON holds none (`canonical_bytes`, finite)
         raise ValueError(f"not a finite number: {value}")
-    if value == value.to_integral_value():
-        return int(value)
-    return float(value)
+    made = int(value) if value == value.to_integral_value() else float(value)
+    if len(_NUMBERS) >= KEPT:
+        _NUMBERS.clear()
+    _NUMBERS[value] = made  # equal scores are the same number (-0 is 0)
+    return made
+
+
+_NUMBERS: dict[Decimal, int | float] = {}  # each score's number, made once (`KEPT` at most)
