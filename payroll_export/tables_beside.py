@@ -53,8 +53,12 @@ from payroll_export.scores_sheet import write_scores_sheet
 from payroll_export.sheet import Book, Part, Sheet
 from payroll_export.wording import wording_of
 
-__all__ = ["SAMPLE", "SPLIT_AT", "RemoteRows", "TablesBeside"]
+__all__ = ["GROUPS", "SAMPLE", "SPLIT_AT", "RemoteRows", "TablesBeside", "write_long_table"]
 
+# The long tables in the workbook's order, and how they are shared out: a process of
+# its own for each group (考核评分 alone; 职级变动 and 审计轨迹), as long as the other.
+LONG_TABLES = ("scores", "changes", "audit")
+GROUPS: tuple[tuple[str, ...], ...] = (("scores",), ("changes", "audit"))
 SPLIT_AT = 20_000  # trail rows from which the tables are written beside
 SAMPLE = 256  # employees whose sheets before the tables number the styles beforehand
 _PR_SET_PDEATHSIG = 1  # prctl(2): the signal this process gets when its parent ends
@@ -69,6 +73,22 @@ _TABLES = (
     "_date_formats",
     "_cell_styles",
 )
+
+
+def write_long_table(
+    name: str,
+    book: Book,
+    employees: Sequence[EmployeeResult],
+    manifest: Manifest,
+    levels: Mapping[str, LevelLabel],
+    max_rows: int,
+) -> list[Part]:
+    """Write the long table ``name`` (`LONG_TABLES`) to ``book``; its parts."""
+    if name == "scores":
+        return write_scores_sheet(book, employees, max_rows=max_rows)
+    if name == "changes":
+        return write_changes_sheet(book, employees, manifest.month, levels, max_rows=max_rows)
+    return write_audit_sheets(book, employees, max_rows=max_rows)
 
 
 def style_tables(book: Book) -> list[list[Any]]:
@@ -102,12 +122,13 @@ class TablesBeside:
         manifest: Manifest,
         levels: Mapping[str, LevelLabel],
         *,
+        tables: Sequence[str],
         max_rows: int,
         level: int,
         split_at: int = SPLIT_AT,
     ) -> TablesBeside | None:
-        """Fork the tables' process if the trail is long enough to gain by it (and a fork
-        is safe here: `_can_fork`); None otherwise."""
+        """Fork a process to write ``tables`` (consecutive `LONG_TABLES`) if the trail is
+        long enough to gain by it (and a fork is safe here: `_can_fork`); else None."""
         rows = sum(len(person.trace) for person in employees)
         if rows < split_at or not _can_fork():
             return None
@@ -124,7 +145,7 @@ class TablesBeside:
             code = 1
             try:
                 _end_with(parent)
-                _write_tables(there, employees, manifest, levels, max_rows, level)
+                _write_tables(there, tables, employees, manifest, levels, max_rows, level)
                 code = 0
             except BaseException:  # told to the parent by the pipe it closes
                 pass
@@ -202,6 +223,7 @@ def _end_with(parent: int) -> None:
 
 def _write_tables(
     connection: Connection,
+    names: Sequence[str],
     employees: Sequence[EmployeeResult],
     manifest: Manifest,
     levels: Mapping[str, LevelLabel],
@@ -209,7 +231,7 @@ def _write_tables(
     level: int,
 ) -> None:
     """The tables' process: the sheets before the tables for the first employees, the
-    three tables whole (each deflated as the next is written), the report, then each
+    tables ``names`` whole (each deflated as the next is written), the report, then each
     sheet's entry as asked, until the pipe closes."""
     book = Book(manifest.month, "")
     deflater = Deflater(level)
@@ -231,15 +253,13 @@ def _write_tables(
         sample = employees[:SAMPLE]
         write_pay_sheet(book, sample, manifest, levels)
         write_payslip_sheet(book, sample, manifest, PAYSLIP_SHEET)
+        for before in LONG_TABLES[: LONG_TABLES.index(names[0])]:
+            write_long_table(before, book, sample, manifest, levels, max_rows)
         tables = style_tables(book)
         book.style_log = []
-        first = len(book.sheets)
-        table(write_scores_sheet(book, employees, max_rows=max_rows), first)
-        first = len(book.sheets)
-        month = manifest.month
-        table(write_changes_sheet(book, employees, month, levels, max_rows=max_rows), first)
-        first = len(book.sheets)
-        table(write_audit_sheets(book, employees, max_rows=max_rows), first)
+        for name in names:
+            first = len(book.sheets)
+            table(write_long_table(name, book, employees, manifest, levels, max_rows), first)
     report = {"tables": tables, "styles": book.style_log, "written": written, "level": level}
     connection.send(("written", report))
     deflated = [rows for _, rows in deflater.done()]

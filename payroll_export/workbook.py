@@ -11,6 +11,7 @@ same results and manifest always give the same bytes.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
@@ -19,16 +20,14 @@ from appraisal.domain.pauses import without_cycle_collection
 from appraisal.domain.results import EmployeeResult, MonthResults
 from appraisal.files.deflated import DeflatedEntry, Deflater, HeadChanged
 from appraisal.files.xlsx import deflate_level, workbook_bytes
-from payroll_export.audit_sheet import write_audit_sheets, write_compliance_sheet
-from payroll_export.changes_sheet import write_changes_sheet
+from payroll_export.audit_sheet import write_compliance_sheet
 from payroll_export.manifest_sheet import write_manifest_sheet
 from payroll_export.model import DRAFT, PAY_COLUMNS, LevelLabel, Manifest, check_matches
 from payroll_export.pay_sheet import PAY_SHEET_ROWS, write_pay_sheet
 from payroll_export.payslip_sheet import PAYSLIP_SHEET, write_payslip_sheet
-from payroll_export.scores_sheet import write_scores_sheet
 from payroll_export.sheet import MAX_SHEET_ROWS, Book, Part
 from payroll_export.summary_sheet import write_summary_sheet
-from payroll_export.tables_beside import SPLIT_AT, TablesBeside
+from payroll_export.tables_beside import GROUPS, SPLIT_AT, TablesBeside, write_long_table
 from payroll_export.text import clean_text, money_text
 from payroll_export.wording import compress_level, label, wording_of
 
@@ -84,7 +83,7 @@ class PreparedWorkbook:
         self.employees: Sequence[EmployeeResult] = ()
         self.parts: dict[str, list[Part]] = {}
         self.deflated: list[tuple[Any, DeflatedEntry]] = []  # (worksheet, its rows deflated)
-        self.tables: TablesBeside | None = None  # the process holding the long tables' rows
+        self.tables: list[TablesBeside | None] = []  # the processes writing the long tables
 
     @without_cycle_collection()
     def finish(self, manifest: Manifest) -> bytes:
@@ -133,13 +132,14 @@ class PreparedWorkbook:
             )
 
     def close(self) -> None:
-        """Let go of the rows written (and of the tables' process), finished or not."""
+        """Let go of the rows written (and of the tables' processes), finished or not."""
         if self.book is not None:
             self.book.close()
             self.book = None
-        if self.tables is not None:
-            self.tables.close()
-            self.tables = None
+        for tables in self.tables:
+            if tables is not None:
+                tables.close()
+        self.tables = []
 
 
 @without_cycle_collection()
@@ -155,7 +155,7 @@ def prepare_workbook(
     """Every sheet of `salary_workbook` but 说明, from a manifest whose `RECORD_FIELDS`
     may be anything (the record is not sealed yet): see `PreparedWorkbook`. Each sheet's
     rows are deflated as its zip entry will hold them, unless not ``deflate``; with a
-    trail of ``beside`` rows or more, the long tables are written in a process of their
+    trail of ``beside`` rows or more, the long tables are written in processes of their
     own (0: never), with the same bytes (`payroll_export.tables_beside`)."""
     check_matches(results, manifest)
     employees = sorted(results.employees, key=lambda person: person.employee_id)
@@ -176,9 +176,18 @@ def prepare_workbook(
     # Sealed texts worded as the release that sealed the month worded them.
     level = deflate_level(compress_level(manifest.engine_version))
     if deflate and beside:  # forked before this process starts a thread (`Deflater`)
-        prepared.tables = TablesBeside.start(
-            employees, manifest, levels, max_rows=max_rows, level=level, split_at=beside
-        )
+        prepared.tables = [
+            TablesBeside.start(
+                employees,
+                manifest,
+                levels,
+                tables=group,
+                max_rows=max_rows,
+                level=level,
+                split_at=beside,
+            )
+            for group in GROUPS
+        ]
     try:  # the money checked while the tables' process begins them: nothing written yet
         _check_money(employees)
     except BaseException:
@@ -200,16 +209,17 @@ def prepare_workbook(
                 name = PAYSLIP_SHEET if part == 1 else f"{PAYSLIP_SHEET} ({part})"
                 write_payslip_sheet(book, employees[start : start + strips], manifest, name)
             written()
-            tables = prepared.tables.adopt(book) if prepared.tables else None
-            if tables is None:
-                scores = write_scores_sheet(book, employees, max_rows=max_rows)
-                written()
-                month = manifest.month
-                changes = write_changes_sheet(book, employees, month, levels, max_rows=max_rows)
-                audit = write_audit_sheets(book, employees, max_rows=max_rows)
-            else:
-                scores, changes, audit = tables
-            written()
+            parts: dict[str, list[Part]] = {}  # the long tables, written beside or here
+            for group, beside_us in itertools.zip_longest(GROUPS, prepared.tables):
+                adopted = beside_us.adopt(book) if beside_us is not None else None
+                for index, name in enumerate(group):
+                    parts[name] = (
+                        adopted[index]
+                        if adopted is not None
+                        else write_long_table(name, book, employees, manifest, levels, max_rows)
+                    )
+                    written()
+            scores, changes, audit = (parts[name] for name in ("scores", "changes", "audit"))
             compliance = write_compliance_sheet(book, employees, max_rows=max_rows)
             write_summary_sheet(book, employees, ladder, manifest.demotion_line, layout)
             written()

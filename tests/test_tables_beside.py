@@ -67,7 +67,7 @@ def test_a_process_running_other_threads_writes_the_tables_in_turn(
     other.start()
     try:
         prepared = prepare_workbook(typed, manifest, ladder, beside=1)
-        assert prepared.tables is None
+        assert prepared.tables == [None, None]
         prepared.close()
     finally:
         running.set()
@@ -103,20 +103,20 @@ def test_the_tables_written_beside_give_the_bytes_written_in_turn(
     example: Month_, adopted: list[bool]
 ) -> None:
     assert _beside(example) == _in_turn(example)
-    assert adopted == [True]
+    assert adopted == [True, True]  # 考核评分; 职级变动 and 审计轨迹
 
 
 def test_tables_over_several_sheets_are_taken_whole(example: Month_, adopted: list[bool]) -> None:
     trail = sum(len(person.trace) for person in example[0].employees)
     assert trail > 2 * 40  # 审计轨迹, 审计轨迹 (2), (3) at least; 考核评分 (2) too
     assert _beside(example, max_rows=40) == _in_turn(example, max_rows=40)
-    assert adopted == [True]
+    assert adopted == [True, True]
 
 
 def test_tables_of_a_short_trail_are_written_in_turn(example: Month_, adopted: list[bool]) -> None:
     typed, manifest, ladder = example
     prepared = prepare_workbook(typed, manifest, ladder, beside=10**9)
-    assert prepared.tables is None
+    assert prepared.tables == [None, None]
     prepared.close()
     assert adopted == []
 
@@ -136,10 +136,10 @@ def test_a_style_first_asked_for_after_the_sample_leaves_the_tables_to_this_proc
     month = _sealed(tmp_path, roster)
     monkeypatch.setattr(tables_beside, "SAMPLE", 1)
     assert _beside(month) == _in_turn(month)
-    assert adopted == [False]
+    assert adopted == [False, False]
     monkeypatch.setattr(tables_beside, "SAMPLE", 100)  # all of them: the styles agree
     assert _beside(month) == _in_turn(month)
-    assert adopted == [False, True]
+    assert adopted == [False, False, True, True]
 
 
 def test_a_tables_process_that_fails_leaves_the_tables_to_this_process(
@@ -150,7 +150,7 @@ def test_a_tables_process_that_fails_leaves_the_tables_to_this_process(
 
     monkeypatch.setattr(tables_beside, "_write_tables", fails)
     assert _beside(example) == _in_turn(example)
-    assert adopted == [False]
+    assert adopted == [False, False]
 
 
 def test_a_tables_process_gone_before_the_finish_writes_the_workbook_again(
@@ -158,8 +158,8 @@ def test_a_tables_process_gone_before_the_finish_writes_the_workbook_again(
 ) -> None:
     typed, manifest, ladder = example
     prepared = prepare_workbook(typed, manifest, ladder, beside=1)
-    assert adopted == [True] and prepared.tables is not None
-    pid = prepared.tables._pid
+    assert adopted == [True, True] and prepared.tables[1] is not None
+    pid = prepared.tables[1]._pid
     assert pid is not None
     os.kill(pid, signal.SIGKILL)
     assert prepared.finish(manifest) == _in_turn(example)
@@ -169,15 +169,16 @@ def test_no_tables_process_outlives_its_workbook(example: Month_) -> None:
     typed, manifest, ladder = example
     for finished in (True, False):
         prepared = prepare_workbook(typed, manifest, ladder, beside=1)
-        assert prepared.tables is not None
-        pid = prepared.tables._pid
+        pids = [tables._pid for tables in prepared.tables if tables is not None]
+        assert len(pids) == 2 and None not in pids
         if finished:
             prepared.finish(replace(manifest, record_hash="0" * 64))
         else:
             prepared.close()
-        assert prepared.tables is None
-        with pytest.raises(ChildProcessError):  # reaped
-            os.waitpid(pid or 0, os.WNOHANG)
+        assert prepared.tables == []
+        for pid in pids:
+            with pytest.raises(ChildProcessError):  # reaped
+                os.waitpid(pid or 0, os.WNOHANG)
 
 
 def _holds_tables(month: Month_, out: Any) -> None:
@@ -186,7 +187,9 @@ def _holds_tables(month: Month_, out: Any) -> None:
     typed, manifest, ladder = month
     employees = sorted(typed.employees, key=lambda person: person.employee_id)
     levels = {level.id: level for level in ladder}
-    tables = TablesBeside.start(employees, manifest, levels, max_rows=10**6, level=2, split_at=1)
+    tables = TablesBeside.start(
+        employees, manifest, levels, tables=("audit",), max_rows=10**6, level=2, split_at=1
+    )
     out.send(tables._pid if tables else None)
     signal.pause()
 
@@ -246,4 +249,4 @@ def test_money_not_to_the_cent_is_refused_and_ends_the_tables_process(
     monkeypatch.setattr(TablesBeside, "start", classmethod(spy))
     with pytest.raises(ValueError, match=r"0\.005"):
         prepare_workbook(bad, manifest, ladder, beside=1)
-    assert len(started) == 1 and started[0]._pid is None  # ended and reaped
+    assert len(started) == 2 and [tables._pid for tables in started] == [None, None]
