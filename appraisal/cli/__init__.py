@@ -65,6 +65,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(arguments)
     args.progress = progress_for(sys.stderr, quiet=args.quiet)
+    args.process_ends = argv is None  # the `appraisal` command, not a caller in Python
     try:
         status = int(args.handler(args, sys.stdout, sys.stderr))
         sys.stdout.flush()  # a reader that went away is found here, not at exit

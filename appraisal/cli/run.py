@@ -4,6 +4,7 @@ with --dry-run, evaluated the same way and sealed nowhere (a 草稿, draft)."""
 from __future__ import annotations
 
 import argparse
+import os
 from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -125,6 +126,10 @@ def run_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             return EXIT_OK
         done = run(request, progress)
     _print_run(done, args, out)
+    if args.process_ends:  # all written, every child reaped: leave without freeing the
+        out.flush()  # month's records one by one (100,000 employees: half a second)
+        err.flush()
+        os._exit(EXIT_OK)
     return EXIT_OK
 
 
