@@ -207,10 +207,11 @@ def _print_setup(ws: Any, widths: Sequence[int], strips: int, last_row: int) -> 
     )
     ws.print_options.gridLines = False
     per_page = strips_per_page(scale)
-    ws.row_breaks = RowBreak()
-    # Row 1 is the title; strip k (from 0) takes rows 2 + 3k .. 4 + 3k.
-    for first in range(per_page, strips, per_page):
-        ws.row_breaks.append(Break(id=1 + 3 * first))
+    # Row 1 is the title; strip k (from 0) takes rows 2 + 3k .. 4 + 3k. The breaks are
+    # given at once: `RowBreak.append` converts every break before it again, which at
+    # 100,000 employees (9,000 pages) took seconds.
+    breaks = [Break(id=1 + 3 * first) for first in range(per_page, strips, per_page)]
+    ws.row_breaks = RowBreak(brk=breaks)
 
 
 def strips_per_page(scale: int) -> int:

@@ -49,3 +49,28 @@ def test_what_is_kept_is_bounded() -> None:
         assert number(amount) == ((cents + 1) // 100 if whole else float(amount))
     assert len(money._TEXTS) <= KEPT
     assert len(trace._NUMBERS) <= KEPT
+
+
+def test_gross_is_worked_out_once_and_is_no_part_of_what_pay_is() -> None:
+    """应发 = base + floating − fines − leave − absence + overtime + rewards + awards +
+    settlement + allowances: 2000 + 1000 − 30 − 45.98 − 0 + 71 + 50 + 0 + 0 + 50 = 3095.02."""
+    import pickle
+
+    from appraisal.domain.results import PAY_FIELDS, PayFields
+
+    figures = {
+        "base": "2000.00",
+        "floating": "1000.00",
+        "fines": "30.00",
+        "leave_deduction": "45.98",
+        "overtime": "71.00",
+        "rewards": "50.00",
+        "allowances": "50.00",
+    }
+    values = {name: Decimal(figures.get(name, "0.00")) for name in PAY_FIELDS}
+    pay = PayFields(values)
+    assert pay.gross == Decimal("3095.02")
+    assert pay.gross is pay.gross  # kept
+    again = pickle.loads(pickle.dumps(pay))
+    assert again == pay and again._gross is None and again.gross == Decimal("3095.02")
+    assert PayFields(dict(values)) == pay  # a gross worked out or not: the same pay

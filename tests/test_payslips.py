@@ -434,3 +434,23 @@ def test_another_reader_finds_the_same_text(example: Path, results: list[dict[st
         ["pdftotext", "-raw", str(path), "-"], capture_output=True, text=True, check=True
     ).stdout
     assert flat(poppler) == flat("\n".join(payslip_text(path.read_bytes())))
+
+
+def test_a_printed_page_ends_between_strips_ten_strips_a_page() -> None:
+    """At 100% (narrow columns): the page's 595.3 points less two 0.6-inch margins
+    (86.4) and the title's 24 leave 484.9; a strip is 3 rows of 15 points, 45, and 95%
+    of the page holds 460.66 / 45 = 10.2 of them: 10. Strip k takes rows 2 + 3k to
+    4 + 3k, so a page breaks after row 1 + 3 × 10k: 31, 61 for 25 strips; and a month
+    of 100,000 employees has its 9,999 breaks too (given at once, not one by one)."""
+    from openpyxl import Workbook
+
+    from payroll_export.payslip_sheet import _print_setup
+
+    ws = Workbook(write_only=True).create_sheet("s")
+    _print_setup(ws, [10, 10, 10], 25, 75)
+    assert ws.page_setup.scale == 100
+    assert [brk.id for brk in ws.row_breaks.brk] == [31, 61]
+    _print_setup(ws, [10, 10, 10], 100_000, 300_000)
+    breaks = [brk.id for brk in ws.row_breaks.brk]
+    assert len(breaks) == ws.row_breaks.count == 9_999
+    assert (breaks[0], breaks[-1]) == (31, 1 + 3 * 99_990)

@@ -112,11 +112,12 @@ def test_what_is_stored_in_passing_is_what_store_stores(monkeypatch: pytest.Monk
 
 
 def forms(value: Any) -> Any:
-    """``value`` with each Decimal as its repr, so that 5 and 5.0 differ."""
+    """``value`` with each Decimal as its repr, so that 5 and 5.0 differ; of a record,
+    what it compares (not a path given, nor a gross worked out and kept)."""
     if isinstance(value, Decimal):
         return repr(value)
     if is_dataclass(value) and not isinstance(value, type):
-        return tuple(forms(getattr(value, f.name)) for f in fields(value) if f.name != "path")
+        return tuple(forms(getattr(value, f.name)) for f in fields(value) if f.compare)
     if isinstance(value, tuple | list):
         return tuple(forms(item) for item in value)
     if isinstance(value, dict):

@@ -32,19 +32,7 @@ __all__ = [
     "results_json",
 ]
 
-PAY_FIELDS = (
-    "base",
-    "floating",
-    "fines",
-    "leave_deduction",
-    "absence_deduction",
-    "overtime",
-    "rewards",
-    "awards",
-    "allowances",
-    "settlement",
-)
-# How each pay field enters gross.
+# The pay fields in the results' order, and how each enters gross (+1 or −1).
 PAY_SIGNS = {
     "base": 1,
     "floating": 1,
@@ -57,6 +45,7 @@ PAY_SIGNS = {
     "allowances": 1,
     "settlement": 1,
 }
+PAY_FIELDS = tuple(PAY_SIGNS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,9 +60,11 @@ class ScoreResult:
 
 @dataclass(frozen=True, slots=True)
 class PayFields:
-    """Pay fields rounded to the cent, each once; gross is their signed sum."""
+    """Pay fields rounded to the cent, each once; gross is their signed sum (worked out
+    once: the workbook alone asks for it some forty times an employee)."""
 
     values: Mapping[str, Decimal]
+    _gross: Decimal | None = field(default=None, init=False, repr=False, compare=False)
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (PayFields, (self.values,))
@@ -88,7 +79,11 @@ class PayFields:
 
     @property
     def gross(self) -> Decimal:
-        return sum((PAY_SIGNS[n] * self.values[n] for n in PAY_FIELDS), Decimal(0))
+        gross = self._gross
+        if gross is None:
+            gross = sum((PAY_SIGNS[n] * self.values[n] for n in PAY_FIELDS), Decimal(0))
+            object.__setattr__(self, "_gross", gross)
+        return gross
 
     def to_json(self) -> dict[str, str]:
         out = {name: text(self.values[name]) for name in PAY_FIELDS}
