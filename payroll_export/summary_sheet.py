@@ -23,6 +23,7 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from decimal import Decimal
+from operator import itemgetter
 
 from openpyxl.chart import BarChart, Reference, Series
 from openpyxl.chart.axis import _BaseAxis
@@ -190,7 +191,14 @@ def _members(
 
 
 def _figures(members: Sequence[EmployeeResult]) -> Figures:
-    pay = tuple(money_sum(person.pay[name] for person in members) for name in PAY_COLUMNS)
+    """The head count and each pay column's exact sum (each field's Decimals summed in C)."""
+    values = [person.pay.values for person in members]
+    pay = tuple(
+        sum((person.pay.gross for person in members), Decimal(0))
+        if name == "gross"
+        else sum(map(itemgetter(name), values), Decimal(0))
+        for name in PAY_COLUMNS
+    )
     return len(members), pay
 
 

@@ -56,9 +56,9 @@ from payroll_export.wording import wording_of
 __all__ = ["GROUPS", "SAMPLE", "SPLIT_AT", "RemoteRows", "TablesBeside", "write_long_table"]
 
 # The long tables in the workbook's order, and how they are shared out: a process of
-# its own for each group (考核评分 alone; 职级变动 and 审计轨迹), as long as the other.
+# its own for each group (考核评分 and 职级变动; 审计轨迹), about as long as the other.
 LONG_TABLES = ("scores", "changes", "audit")
-GROUPS: tuple[tuple[str, ...], ...] = (("scores",), ("changes", "audit"))
+GROUPS: tuple[tuple[str, ...], ...] = (("scores", "changes"), ("audit",))
 SPLIT_AT = 20_000  # trail rows from which the tables are written beside
 SAMPLE = 256  # employees whose sheets before the tables number the styles beforehand
 _PR_SET_PDEATHSIG = 1  # prctl(2): the signal this process gets when its parent ends

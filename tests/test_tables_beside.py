@@ -103,7 +103,7 @@ def test_the_tables_written_beside_give_the_bytes_written_in_turn(
     example: Month_, adopted: list[bool]
 ) -> None:
     assert _beside(example) == _in_turn(example)
-    assert adopted == [True, True]  # 考核评分; 职级变动 and 审计轨迹
+    assert adopted == [True, True]  # 考核评分 and 职级变动; 审计轨迹
 
 
 def test_tables_over_several_sheets_are_taken_whole(example: Month_, adopted: list[bool]) -> None:
