@@ -250,3 +250,21 @@ def test_money_not_to_the_cent_is_refused_and_ends_the_tables_process(
     with pytest.raises(ValueError, match=r"0\.005"):
         prepare_workbook(bad, manifest, ladder, beside=1)
     assert len(started) == 2 and [tables._pid for tables in started] == [None, None]
+
+
+@pytest.mark.parametrize("amount", ["sNaN", "NaN", "12.345"])
+def test_money_checked_once_a_figure_still_names_a_figure_that_is_not_money(
+    example: Month_, amount: str
+) -> None:
+    """Each distinct figure is checked once; one that cannot even be compared (a
+    signalling NaN) is refused as the others are, naming it."""
+    typed, manifest, ladder = example
+    people = list(typed.employees)
+    for at in (0, len(people) - 1):  # the first's checked, then the same one again
+        person = people[at]
+        moved = next(i for i, entry in enumerate(person.trace) if entry.yuan is not None)
+        trace = list(person.trace)
+        trace[moved] = trace[moved]._replace(yuan=Decimal(amount))
+        people[at] = replace(person, trace=tuple(trace))
+    with pytest.raises(ValueError, match="not an amount in yuan to the cent"):
+        prepare_workbook(replace(typed, employees=tuple(people)), manifest, ladder, beside=0)
