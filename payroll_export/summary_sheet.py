@@ -23,7 +23,6 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from decimal import Decimal
-from operator import itemgetter
 
 from openpyxl.chart import BarChart, Reference, Series
 from openpyxl.chart.axis import _BaseAxis
@@ -37,7 +36,7 @@ from openpyxl.drawing.text import (
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.pagebreak import Break
 
-from appraisal.domain.results import EmployeeResult
+from appraisal.domain.results import EmployeeResult, pay_totals
 from payroll_export.model import NOT_APPRAISED, PAY_COLUMNS, PAY_LABELS, LevelLabel, level_text
 from payroll_export.pay_sheet import PayLayout
 from payroll_export.print_layout import first_page_columns
@@ -191,15 +190,9 @@ def _members(
 
 
 def _figures(members: Sequence[EmployeeResult]) -> Figures:
-    """The head count and each pay column's exact sum (each field's Decimals summed in C)."""
-    values = [person.pay.values for person in members]
-    pay = tuple(
-        sum((person.pay.gross for person in members), Decimal(0))
-        if name == "gross"
-        else sum(map(itemgetter(name), values), Decimal(0))
-        for name in PAY_COLUMNS
-    )
-    return len(members), pay
+    """The head count and each pay column's exact sum."""
+    totals = pay_totals(members)
+    return len(members), tuple(totals[name] for name in PAY_COLUMNS)
 
 
 def _group(

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from payroll_export.columns import NewStyle, batch_xml
 from payroll_export.sheet import HEADER_ROWS, Book, Column, Part, Row, Sheet
 
-__all__ = ["extend", "write_table"]
+__all__ = ["extend", "shared_widths", "write_table"]
 
 BATCH = 256  # rows turned into columns at a time
 
@@ -75,7 +75,12 @@ def write_table(
         sheets.append(book.sheet(f"{title} ({len(parts) + 1})", columns, freeze))
         parts.append(Part(sheets[-1].title, parts[-1].last + 1, parts[-1].last))
         left = itertools.chain((following,), left)
-    widths = [max(column) for column in zip(*(sheet.widths for sheet in sheets), strict=True)]
+    widths = shared_widths(sheets)
     for sheet in sheets:
         sheet.finish(widths)
     return parts
+
+
+def shared_widths(sheets: Sequence[Sheet]) -> list[int]:
+    """The widths the sheets of one table share: each column's widest on any of them."""
+    return [max(column) for column in zip(*(sheet.widths for sheet in sheets), strict=True)]

@@ -44,6 +44,7 @@ from typing import Any
 
 from appraisal.domain.results import EmployeeResult
 from appraisal.files.deflated import Deflater, HeadChanged
+from appraisal.files.forked import can_fork
 from payroll_export.audit_sheet import write_audit_sheets
 from payroll_export.changes_sheet import write_changes_sheet
 from payroll_export.model import LevelLabel, Manifest
@@ -51,6 +52,7 @@ from payroll_export.pay_sheet import write_pay_sheet
 from payroll_export.payslip_sheet import PAYSLIP_SHEET, write_payslip_sheet
 from payroll_export.scores_sheet import write_scores_sheet
 from payroll_export.sheet import Book, Part, Sheet
+from payroll_export.table import shared_widths
 from payroll_export.wording import wording_of
 
 __all__ = ["GROUPS", "SAMPLE", "SPLIT_AT", "RemoteRows", "TablesBeside", "write_long_table"]
@@ -209,7 +211,7 @@ def _can_fork() -> bool:
     """Whether a fork is safe here: the system forks, and this process runs one thread
     (a fork copies no other thread, but would copy a lock another one held: the web
     server's threads write their workbooks in turn)."""
-    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+    return can_fork() and threading.active_count() == 1
 
 
 def _end_with(parent: int) -> None:
@@ -239,7 +241,7 @@ def _write_tables(
 
     def table(parts: list[Part], first: int) -> None:
         sheets = book.sheets[first:]
-        widths = [max(column) for column in zip(*(s.widths for s in sheets), strict=True)]
+        widths = shared_widths(sheets)
         for sheet in sheets:
             if sheet.top or sheet.ruled:  # `write_table` makes neither
                 raise ValueError(f"{sheet.title}: not a plain table")

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from decimal import Decimal
+from operator import itemgetter
 from typing import Any
 
 from appraisal.domain import json_fields
@@ -29,6 +30,7 @@ __all__ = [
     "ScoreResult",
     "TraceEntry",
     "number",
+    "pay_totals",
     "results_json",
 ]
 
@@ -267,14 +269,9 @@ class MonthResults:
         return {"month": self.month, "policy": self.policy.to_json(), "employees": employees}
 
     def as_sealed(self) -> MonthResults:
-        """These results as the ledger gives them back, without the round trip through JSON.
-
-        Equal to ``MonthResults.from_json(self.to_json())``, down to each Decimal's form:
-        the engine keeps the trail's yuan exact (each pay field is rounded once, from
-        them), and the sealed form shows each to the cent, as it shows a conflict's
-        amount. What a read would give back as it is (most scores, many trail entries)
-        is kept, not copied: only what changes form is made again.
-        """
+        """These results as the ledger gives them back, without the round trip through JSON:
+        ``MonthResults.from_json(self.to_json())`` down to each Decimal's form (the trail's
+        exact yuan to the cent). What a read gives back as it is is kept, not copied."""
         sealing = _Sealing()
         return replace(self, employees=tuple(map(sealing.person, self.employees)))
 
@@ -384,6 +381,13 @@ def _as_json(value: Decimal) -> Decimal:
     if value == value.to_integral_value():
         return Decimal(int(value))  # JSON writes 147.0 as 147, and gives back Decimal('147')
     return Decimal(str(number(value)))
+
+
+def pay_totals(employees: Sequence[EmployeeResult]) -> dict[str, Decimal]:
+    """Each pay field's exact sum over ``employees``, then gross's: summed in C."""
+    values = [person.pay.values for person in employees]
+    totals = {name: sum(map(itemgetter(name), values), Decimal(0)) for name in PAY_FIELDS}
+    return totals | {"gross": sum((person.pay.gross for person in employees), Decimal(0))}
 
 
 def results_json(

@@ -1,21 +1,15 @@
-"""Export beside the seal: a file's work started in a second process as soon as the
-month is computed, and finished once the ledger record it names exists.
+"""Export beside the seal: the salary workbook's work started in a forked child as soon
+as the month is computed, and finished once the ledger record it names exists.
 
 The salary workbook takes longer than anything else a run does, and most of it (the
 rows of every sheet) needs the results only; only its 说明 and page footers name the
-ledger record (its hash, seq and version), which the seal makes. So `Beside` (`appraisal.files.forked`) forks a
-child right after evaluation: the child does the ``prepare`` part while this process
-seals and writes the results JSON, then waits for the record (`Beside.send`), does the
-``finish`` part and hands back the file's bytes (`Beside.result`). On two cores the
-workbook costs the run only what is left of it after the seal and the JSON.
-
-The child is forked: it has the computed results already, and nothing is copied to it
-but the record (its small fields; see `appraisal.pipeline`) and nothing back but the
-bytes. Where there is no fork, or the child gives no bytes (it failed, or was killed),
-the caller makes the bytes itself, so any error is raised as it would be without a
-child, and the bytes are the same either way. The child never touches the ledger: its
-connection is the parent's, and it leaves with ``os._exit`` (multiprocessing's), so
-nothing of it is closed or committed there.
+ledger record (its hash, seq and version), which the seal makes. So `WorkbookChild`
+begins a `Beside` (`appraisal.files.forked`) right after evaluation: the child does the
+``prepare`` part while this process seals and writes the results JSON, then waits for
+the record's few fields (`SealedFields`), does the ``finish`` part and hands back the
+file's bytes. The child never touches the ledger: its connection is the parent's.
+Where there is no child, or it gives no bytes, `sealed_workbook` makes them here: the
+same bytes, and any error raised as it would be without a child.
 """
 
 from __future__ import annotations

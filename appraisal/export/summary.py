@@ -11,9 +11,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
-from operator import itemgetter
 
-from appraisal.domain.results import EmployeeResult, MonthResults
+from appraisal.domain.results import EmployeeResult, MonthResults, pay_totals
 from appraisal.domain.text import terminal_safe
 from appraisal.i18n import _, language
 
@@ -94,13 +93,9 @@ def summary_lines(
     counted = _("For review: {review} item(s); compliance conflicts (合规提示): {conflicts}")
     lines.append(counted.format(review=review, conflicts=conflicts))
 
-    pay = [e.pay.values for e in employees]  # each field summed in one pass, in C
-
-    def total(field: str) -> Decimal:
-        return sum(map(itemgetter(field), pay), Decimal(0))
-
+    total = pay_totals(employees).__getitem__
     contract = total("base") + total("floating") + total("allowances")
-    gross = sum((e.pay.gross for e in employees), Decimal(0))
+    gross = total("gross")
     payroll = _(
         "Payroll (应发): gross {gross}; appraisal change {change} (fines -{fines}, "
         "leave -{leave}, absence -{absence}, overtime +{overtime}, rewards +{rewards}, "

@@ -117,20 +117,8 @@ def prepare(
     """
     in_force = policy.in_force(Month.parse(results.month))
     typed = results if sealed else results.as_sealed()
-    unsealed = Manifest(  # its record fields (`RECORD_FIELDS`) are given to `finish`
-        month=results.month,
-        policy_id=in_force.id,
-        policy_version=in_force.version,
-        policy_sha256=in_force.sha256,
-        input_files={},
-        engine_version=engine_version,
-        record_hash="",
-        ledger_version=0,
-        ledger_seq=0,
-        pay_day_of_month=in_force.doc.pay.pay_day_of_month,
-        demotion_line=demotion_line(in_force),
-        organisation=in_force.doc.organisation,
-    )
+    # Its record fields (`RECORD_FIELDS`) are given to `finish`.
+    unsealed = _manifest_unsealed(in_force, results.month, engine_version)
     return Prepared(results.month, in_force, prepare_workbook(typed, unsealed, ladder_of(in_force)))
 
 
@@ -138,22 +126,37 @@ def draft_workbook(results: MonthResults, policy: Policy, input_files: Mapping[s
     """The workbook of a month evaluated but not sealed: a 草稿 (draft), with no ledger
     record (its 说明 says so, and gives no record hash)."""
     in_force = policy.in_force(Month.parse(results.month))
-    manifest = Manifest(
-        month=results.month,
+    manifest = _manifest_unsealed(
+        in_force, results.month, __version__, dict(sorted(input_files.items())), draft=True
+    )
+    return salary_workbook(results.as_sealed(), manifest, ladder_of(in_force))
+
+
+def _manifest_unsealed(
+    in_force: PolicyInForce,
+    month: str,
+    engine_version: str,
+    input_files: Mapping[str, str] | None = None,
+    *,
+    draft: bool = False,
+) -> Manifest:
+    """What 说明 says of a month with no ledger record (yet): a workbook prepared before
+    its seal, or a draft."""
+    return Manifest(
+        month=month,
         policy_id=in_force.id,
         policy_version=in_force.version,
         policy_sha256=in_force.sha256,
-        input_files=dict(sorted(input_files.items())),
-        engine_version=__version__,
+        input_files=dict(input_files or {}),
+        engine_version=engine_version,
         record_hash="",
         ledger_version=0,
         ledger_seq=0,
         pay_day_of_month=in_force.doc.pay.pay_day_of_month,
         demotion_line=demotion_line(in_force),
         organisation=in_force.doc.organisation,
-        draft=True,
+        draft=draft,
     )
-    return salary_workbook(results.as_sealed(), manifest, ladder_of(in_force))
 
 
 def manifest_of(record: RecordFields, in_force: PolicyInForce) -> Manifest:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import pickle
 from contextlib import ExitStack
-from typing import Any, cast
+from typing import cast
 
 from appraisal.domain.model import CarriedState
 from appraisal.domain.results import MonthResults
@@ -72,10 +72,9 @@ class EarlyFingerprint:
         return Fingerprinted(new, month, digest, texts)
 
     def _of(self, new: NewSeal, inputs: MonthInputs) -> bool:
-        typed: Any = new.__dict__.get("_typed")
         return (
-            typed is not None
-            and typed[0] is inputs
+            isinstance(new, TypedSeal)
+            and new.typed_inputs is inputs
             and new.policy_sha256 == self._policy_sha256
             and new.state_before == self._state
         )

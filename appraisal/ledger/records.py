@@ -165,6 +165,12 @@ class TypedSeal(NewSeal):
         seal.__dict__.update(plain, _typed=(inputs, results, employees))
         return seal
 
+    @property
+    def typed_inputs(self) -> MonthInputs:
+        """The inputs this seal was made of (`made`), as records."""
+        inputs: MonthInputs = self.__dict__["_typed"][0]
+        return inputs
+
     def _made(self, name: str) -> JsonObject:
         inputs, results, _employees = self.__dict__["_typed"]
         made: JsonObject = inputs.to_json() if name == "inputs" else results.to_json()
