@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 
 from appraisal.domain.text import terminal_safe
 from appraisal.i18n import _
@@ -99,27 +99,39 @@ class Month:
         return f"{self.year:04d}-{self.month:02d}"
 
 
-@dataclass(frozen=True, slots=True)
-class Source:
+class Source(NamedTuple):
     """Where a record came from: its input's display name, its row, and the path given.
 
     ``file`` is the name the audit trail shows (``events.csv``, ``input.xlsx[考评]``),
     ``row`` its row (header = row 1); ``path`` is the file as the user named it
     (``../october/events.csv``), for messages. The path is not part of what is sealed
     or compared: a month read from ``./a/events.csv`` or ``b/events.csv`` is one month.
+
+    A named tuple, not a dataclass: one is made for every input row, and a tuple is made
+    three times faster (issue 11); it is as immutable. Equal and hashed by file and row.
     """
 
     file: str
     row: int
-    path: str = field(default="", compare=False)
+    path: str = ""
 
     @property
     def where(self) -> str:
         """The file as a message names it: the path the user gave, else the name."""
         return self.path or self.file
 
-    def __reduce__(self) -> tuple[Any, ...]:  # pickled as a call: cheap to send (`check.shards`)
-        return (Source, (self.file, self.row, self.path))
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not Source:
+            return NotImplemented
+        return self[0] == other[0] and self[1] == other[1]
+
+    def __ne__(self, other: object) -> bool:
+        if type(other) is not Source:
+            return NotImplemented
+        return self[0] != other[0] or self[1] != other[1]
+
+    def __hash__(self) -> int:
+        return hash((self[0], self[1]))
 
     def __str__(self) -> str:
         return f"{self.file}:{self.row}"
@@ -167,9 +179,13 @@ class Employee:
 _NONE = Decimal(-1)  # a number a row leaves out, as `Event.sort_key` orders it
 
 
-@dataclass(frozen=True, slots=True)
-class Event:
-    """One event row of the month. Numbers are exact decimals; flags are lower-case words."""
+class Event(NamedTuple):
+    """One event row of the month. Numbers are exact decimals; flags are lower-case words.
+
+    A named tuple, not a dataclass: a month has a row of these per input row (900,000 at
+    100,000 employees), and a tuple is made three times faster (issue 11); it is as
+    immutable. Equal when every field is (its `Source` by file and row).
+    """
 
     employee_id: str
     date: date

@@ -262,7 +262,7 @@ def with_level_ids(
         e if e.level in policy.levels else replace(e, level=names.id_of(e.level)) for e in roster
     )
     rows = tuple(
-        replace(e, note=names.id_of(e.note.strip()))
+        e._replace(note=names.id_of(e.note.strip()))
         if e.kind is Kind.PROMOTION and e.note.strip() not in policy.levels
         else e
         for e in events

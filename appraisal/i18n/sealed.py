@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from appraisal.i18n import N_, in_language, language
 
@@ -245,13 +245,16 @@ def _compile(template: str) -> _Pattern:
     return _Pattern(template, prefix, re.compile(r"\A" + "".join(parts) + r"\Z", re.S), fixed)
 
 
-# The most specific first, so the first match is the one that wins.
-_PATTERNS = sorted((_compile(t) for t in TEMPLATES), key=lambda p: -p.fixed)
+@cache
+def _patterns() -> list[_Pattern]:
+    """Every template compiled, the most specific first, so the first match is the one
+    that wins; compiled when a text is first shown, not when a run starts (issue 11)."""
+    return sorted((_compile(t) for t in TEMPLATES), key=lambda p: -p.fixed)
 
 
 def match(text: str) -> tuple[str, dict[str, str]] | None:
     """The template ``text`` was made from and its values, or None."""
-    for pattern in _PATTERNS:
+    for pattern in _patterns():
         if text.startswith(pattern.prefix):
             found = pattern.regex.match(text)
             if found:

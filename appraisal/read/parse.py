@@ -175,7 +175,9 @@ class _EventRows:
         # A column the table lacks reads as the empty cell appended to every row.
         absent = len(table.header)
         self.padded = any(column not in columns for column in EVENT_COLUMNS)
-        self.pick = operator.itemgetter(*(columns.get(c, absent) for c in EVENT_COLUMNS))
+        # A row's employee_id, and its other cells as one tuple (the key of `content`).
+        self.pick_id = operator.itemgetter(columns.get(EVENT_COLUMNS[0], absent))
+        self.pick = operator.itemgetter(*(columns.get(c, absent) for c in EVENT_COLUMNS[1:]))
         self.required = [column for column in EVENT_REQUIRED if column in columns]
         self.values = CellValues()
         self.dates: dict[str, date | str] = {}  # a date in the month, or why not
@@ -203,18 +205,20 @@ class _EventRows:
 
     def parse(self, rows: Iterable[tuple[int, tuple[str, ...]]]) -> list[Event]:
         events: list[Event] = []
-        issues, file, name, pick, padded = self.issues, self.file, self.name, self.pick, self.padded
+        issues, file, name, padded = self.issues, self.file, self.name, self.padded
+        pick_id, pick = self.pick_id, self.pick
         missing_id = _("required value is missing") if "employee_id" in self.required else None
         contents: dict[tuple[str, ...], _Content] = {}
         once = self.once
         for row, cells in rows:
             first = row
-            employee_id, *rest = pick((*cells, "") if padded else cells)
-            employee_id = employee_id.strip()
-            cells_but_id = tuple(rest)
+            if padded:
+                cells = (*cells, "")
+            employee_id = pick_id(cells).strip()
+            cells_but_id = pick(cells)
             content = contents.get(cells_but_id)
             if content is None:
-                content = contents[cells_but_id] = self.content(*rest)
+                content = contents[cells_but_id] = self.content(*cells_but_id)
             day, kind, value, clause, amount, points, flags, note, problems = content
             before = len(issues)
             if not employee_id and missing_id is not None:
