@@ -30,6 +30,7 @@ HOURS_IN_A_DAY = Decimal(24)
 _ONE_DAY = Decimal(1)
 _MINUTES = (Kind.LATE, Kind.EARLY_LEAVE)
 _DAYS = (Kind.ABSENT, Kind.PERSONAL_LEAVE, Kind.SICK_LEAVE, Kind.PAID_LEAVE)
+_COUNTED = frozenset((*_MINUTES, *_DAYS, Kind.OVERTIME))
 
 
 def absence_days_of_lateness(policy: PolicyInForce, event: Event) -> Decimal | None:
@@ -59,7 +60,10 @@ def quantities(policy: PolicyInForce, events: Sequence[Event]) -> list[Issue]:
     days: dict[tuple[str, date], list[tuple[Event, Decimal]]] = defaultdict(list)
     overtime: dict[tuple[str, date], list[Event]] = defaultdict(list)
     for event in events:
-        kind, value = event.kind, event.value
+        kind = event.kind
+        if kind not in _COUNTED:  # criteria, exams, rewards…: most rows, and nothing to add up
+            continue
+        value = event.value
         if value is None:
             continue
         key = (event.employee_id, event.date)

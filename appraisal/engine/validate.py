@@ -20,6 +20,7 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from decimal import Decimal
+from operator import attrgetter
 
 from appraisal.domain.model import CarriedState, Employee, Event, Issue, Kind, Source
 from appraisal.domain.pauses import without_cycle_collection
@@ -164,6 +165,8 @@ def _issue(event: Event, column: str, message: str) -> Issue:
 
 
 _MINUTES = (Kind.LATE, Kind.EARLY_LEAVE)
+_KIND = attrgetter("kind")
+_EMPLOYEE_ID = attrgetter("employee_id")
 _QUANTITIES = (Kind.REWARD, Kind.PENALTY)
 
 
@@ -261,13 +264,16 @@ def with_level_ids(
     people = tuple(
         e if e.level in policy.levels else replace(e, level=names.id_of(e.level)) for e in roster
     )
-    rows = tuple(
-        e._replace(note=names.id_of(e.note.strip()))
-        if e.kind is Kind.PROMOTION and e.note.strip() not in policy.levels
-        else e
-        for e in events
-    )
-    return people, rows
+    # Promotion rows are few: found by one C scan of the kinds, not a look at every row.
+    rows = list(events)
+    kinds = list(map(_KIND, rows))
+    at = -1
+    for _promotion in range(kinds.count(Kind.PROMOTION)):
+        at = kinds.index(Kind.PROMOTION, at + 1)
+        row = rows[at]
+        if row.note.strip() not in policy.levels:
+            rows[at] = row._replace(note=names.id_of(row.note.strip()))
+    return people, tuple(rows)
 
 
 def validate_inputs(
@@ -294,7 +300,9 @@ def validate_inputs(
         events = tuple(e for e in rows if kept(e.source) and e.employee_id in known)
     else:
         known = {e.employee_id for e in people}
-        roster, events = people, tuple(e for e in rows if e.employee_id in known)
+        roster, events = people, rows
+        if not known.issuperset(map(_EMPLOYEE_ID, rows)):  # most months: all are known
+            events = tuple(e for e in rows if e.employee_id in known)
     return replace(inputs, roster=roster, events=events), found
 
 
