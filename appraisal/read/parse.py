@@ -32,7 +32,7 @@ from appraisal.read.cells import (
     shown,
     suggest_word,
 )
-from appraisal.read.row_wording import VALUE_MEANING, row_needs
+from appraisal.read.row_wording import VALUE_MEANING, once_a_month, row_needs, value_problem
 from appraisal.read.tables import Table
 from appraisal.read.vocabulary import FLAGS as FLAG_WORDS
 from appraisal.read.vocabulary import KINDS, LEAVE_TYPES
@@ -41,7 +41,6 @@ __all__ = [
     "EVENT_COLUMNS",
     "FLAGS",
     "ROSTER_COLUMNS",
-    "once_a_month",
     "parse_events",
     "parse_roster",
 ]
@@ -53,17 +52,11 @@ EVENT_COLUMNS = (*EVENT_REQUIRED, "value", "clause", "amount", "points", "flags"
 FLAGS = frozenset(FLAG_WORDS.names)
 # Columns of a template sheet that are there for the reader's eye and are never read.
 DISPLAY_ONLY = ("name", "clause_title")
-EXAM_MAX = Decimal(100)
-MONTH_MAX_DAYS = Decimal(31)
 CLAUSE_DIGITS = 3  # clauses are small numbers: 1–13 in the scheme
 
 _KIND_IDS = tuple(kind.value for kind in Kind)
-_HALF = Decimal("0.5")
-_ONE_DAY = Decimal(1)
 _NO_FLAGS: frozenset[str] = frozenset()
 
-_MINUTES = (Kind.LATE, Kind.EARLY_LEAVE)
-_HALF_DAYS = (Kind.ABSENT, Kind.PERSONAL_LEAVE, Kind.SICK_LEAVE, Kind.PAID_LEAVE)
 _NEEDS_CLAUSE = (Kind.CRITERION, Kind.REWARD, Kind.PENALTY, Kind.METRIC)
 _ONCE_A_MONTH = (Kind.CRITERION, Kind.EXAM, Kind.TERMINATION)
 
@@ -240,19 +233,8 @@ class _EventRows:
                 # Made as the named tuples they are, every field given in order: the
                 # same records, without the call of each one's __new__ (a row's third).
                 source = _tuple_new(Source, (name, row, file))
-                fields = (
-                    employee_id,
-                    day,
-                    kind,
-                    source,
-                    value,
-                    clause,
-                    amount,
-                    points,
-                    flags,
-                    note,
-                )
-                events.append(_tuple_new(Event, fields))
+                made = (employee_id, day, kind, source, value, clause, amount, points, flags, note)
+                events.append(_tuple_new(Event, made))
         return events if self.complete else []
 
     def content(
@@ -313,7 +295,7 @@ class _EventRows:
 
         if kind is not None:
             if kind in VALUE_MEANING and (value is not None or not value_text):
-                problem = self.value_problem(kind, value_text, value)
+                problem = value_problem(kind, value_text, value)
                 if problem:
                     found.append(("value", problem))
             if kind in _NEEDS_CLAUSE and clause is None:
@@ -343,43 +325,6 @@ class _EventRows:
             found.append(("clause", message))
         return match or clause
 
-    def value_problem(self, kind: Kind, value_text: str, value: Decimal | None) -> str | None:
-        """What is wrong with a row's value for its kind (interface.md), or None."""
-        meaning = _(VALUE_MEANING[kind])
-        problem = None
-        if value is None:
-            problem = row_needs(kind, "value")
-        elif kind in _MINUTES or kind is Kind.OVERTIME:
-            if value <= 0:
-                problem = _("{meaning} must be more than 0, got {value_text}").format(
-                    meaning=meaning, value_text=shown(value_text)
-                )
-        elif kind in _HALF_DAYS:
-            if value <= 0 or value % _HALF != 0:
-                problem = _(
-                    "{meaning} must be a positive multiple of 0.5, got {value_text}"
-                ).format(meaning=meaning, value_text=shown(value_text))
-            elif value > _ONE_DAY:
-                # A row is dated: it holds at most the one day of its date (处罚 4, 5).
-                problem = _(
-                    "{meaning} must be 0.5 or 1: a row is one date, and a date holds at most one day, got {value_text}"
-                ).format(meaning=meaning, value_text=shown(value_text))
-        elif kind is Kind.CRITERION:
-            if value not in (0, 1):
-                problem = _(
-                    "a criterion value must be 1 (met) or 0 (not met), got {value_text}"
-                ).format(value_text=shown(value_text))
-        elif kind is Kind.EXAM:
-            if not 0 <= value <= EXAM_MAX:
-                problem = _("the exam score must be between 0 and 100, got {value_text}").format(
-                    value_text=shown(value_text)
-                )
-        elif kind is Kind.TERMINATION and not 0 <= value <= MONTH_MAX_DAYS:
-            problem = _("working days worked must be between 0 and 31, got {value_text}").format(
-                value_text=shown(value_text)
-            )
-        return problem
-
     def repeated(
         self, row: int, employee_id: str, kind: Kind, clause: str | None, first: int
     ) -> None:
@@ -390,15 +335,3 @@ class _EventRows:
         message = _("more than one {what} row for {employee_id!r} this month (also row {first})")
         message = message.format(what=what, employee_id=employee_id, first=first)
         self.issues.append(Issue(self.file, row, column, message))
-
-
-def once_a_month(
-    employee_id: str, kind: Kind, clause: str | None
-) -> tuple[tuple[str, Kind, str], str, str] | None:
-    """(key, what, column) of a row an employee may have once a month: an exam, a
-    termination, each criterion."""
-    if kind is Kind.CRITERION and clause is not None:
-        return (employee_id, kind, clause), f"criterion {clause}", "clause"
-    if kind is Kind.EXAM or kind is Kind.TERMINATION:
-        return (employee_id, kind, ""), kind.value, "kind"
-    return None

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from appraisal.domain.model import Employee, Event, Issue, Kind, Source
 from appraisal.domain.suggest import closest
 from appraisal.i18n import _
-from appraisal.read.parse import once_a_month
+from appraisal.read.row_wording import once_a_month
 from appraisal.read.tables import Table
 
 __all__ = ["check_references"]
