@@ -7,16 +7,13 @@ at `LEVEL`; SQL BLOB): a month of 10,000 employees is some 60 MB of text and 6 M
 over the text, never the stored bytes, so a record keeps its hash whichever way it is
 stored, and a ledger migrated to compressed storage verifies as before. The text is
 encoded an item of a large list at a time (`canonical_chunks`), and each piece is hashed
-and deflated as it passes (`Storing`), the deflating on a thread of its own: no whole
-text of a large month is ever built, and the results are never inflated to be hashed.
+and deflated as it passes (`Storing`): no whole text of a large month is ever built, and the results are never inflated to be hashed.
 """
 
 from __future__ import annotations
 
 import zlib
-from collections import deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
 
 from appraisal.domain.canonical import canonical_chunks
 from appraisal.i18n import _
@@ -49,7 +46,6 @@ except ImportError:  # pragma: no cover - python-isal is a dependency
     _deflater = zlib  # type: ignore[misc, unused-ignore]
     LEVEL = 1
 _PIECE = 1 << 20  # bytes inflated at a time when a stored text is read in pieces
-_AHEAD = 8  # pieces (of some hundreds of kB) waiting to be deflated, at most
 
 StoredText = str | bytes  # a JSON column as stored: the text, or the text deflated
 
@@ -72,8 +68,9 @@ def store(chunks: Iterable[bytes]) -> StoredText:
 class Storing:
     """Canonical JSON given in pieces, stored as they pass: iterate it once, to hash the
     text, and `stored` is then the column as `store` gives it. The text is encoded,
-    hashed and deflated in one pass, and never held whole: a large text is deflated by
-    a thread of its own (zlib lets go of the GIL), while the pieces after it are made."""
+    hashed and deflated in one pass, and never held whole. (Deflated as it passes: at
+    ISA-L's speed, a thread of its own to deflate on saves less than handing the pieces
+    over to it costs.)"""
 
     def __init__(self, chunks: Iterable[bytes]) -> None:
         self._chunks = chunks
@@ -82,22 +79,24 @@ class Storing:
     def __iter__(self) -> Iterator[bytes]:
         small: list[bytes] | None = []
         size = 0
-        with _Deflating() as deflating:
-            for chunk in self._chunks:
-                if small is None:
-                    deflating.feed(chunk)
-                else:
-                    small.append(chunk)
-                    size += len(chunk)
-                    if size >= COMPRESS_FROM:  # large: deflated, and no longer kept
-                        # As one piece: ISA-L deflates many small pieces each on its own.
-                        deflating.feed(b"".join(small))
-                        small = None
-                yield chunk
+        deflated: list[bytes] = []
+        deflater = _deflater.compressobj(LEVEL)
+        for chunk in self._chunks:
             if small is None:
-                self._stored = deflating.finish()
+                deflated.append(deflater.compress(chunk))
             else:
-                self._stored = b"".join(small).decode("utf-8")
+                small.append(chunk)
+                size += len(chunk)
+                if size >= COMPRESS_FROM:  # large: deflated, and no longer kept
+                    # As one piece: ISA-L deflates many small pieces each on its own.
+                    deflated.append(deflater.compress(b"".join(small)))
+                    small = None
+            yield chunk
+        if small is None:
+            deflated.append(deflater.flush())
+            self._stored = b"".join(deflated)
+        else:
+            self._stored = b"".join(small).decode("utf-8")
 
     @property
     def stored(self) -> StoredText:
@@ -107,38 +106,6 @@ class Storing:
                 pass
         assert self._stored is not None
         return self._stored
-
-
-class _Deflating:
-    """One text deflated piece by piece, in order, on a thread started with the first
-    piece; at most `_AHEAD` pieces wait for it, so memory stays bounded."""
-
-    def __init__(self) -> None:
-        self._compressor = _deflater.compressobj(LEVEL)
-        self._pool: ThreadPoolExecutor | None = None
-        self._waiting: deque[Future[bytes]] = deque()
-        self._deflated: list[bytes] = []
-
-    def __enter__(self) -> _Deflating:
-        return self
-
-    def __exit__(self, *_exc: object) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(cancel_futures=True)
-
-    def feed(self, piece: bytes) -> None:
-        if self._pool is None:
-            self._pool = ThreadPoolExecutor(1, thread_name_prefix="deflate")
-        self._waiting.append(self._pool.submit(self._compressor.compress, piece))
-        if len(self._waiting) > _AHEAD:
-            self._deflated.append(self._waiting.popleft().result())
-
-    def finish(self) -> bytes:
-        """The deflated text, once every piece is fed."""
-        self._deflated += [waiting.result() for waiting in self._waiting]
-        self._waiting.clear()
-        self._deflated.append(self._compressor.flush())
-        return b"".join(self._deflated)
 
 
 def stored_chunks(stored: StoredText) -> Iterator[bytes]:
