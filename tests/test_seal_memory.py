@@ -17,7 +17,7 @@ import pytest
 
 from appraisal.cli.run import print_sealed
 from appraisal.domain import canonical
-from appraisal.domain.canonical import canonical_chunks
+from appraisal.domain.canonical import canonical_bytes, canonical_chunks
 from appraisal.domain.model import CarriedState, Month
 from appraisal.domain.results import EmployeeResult, MonthResults
 from appraisal.export import results_file
@@ -171,14 +171,18 @@ def test_the_results_file_is_written_from_the_rows_the_seal_reads(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     _policy, _inputs, results, _state = example()
-    monkeypatch.setattr(results_file, "_BATCH", 3)
     expected = results_file.results_file_bytes(results.to_json())
     made: list[object] = []
     real = EmployeeResult.to_json
-    monkeypatch.setattr(EmployeeResult, "to_json", lambda self: made.append(self) or real(self))
+
+    def counted(self: EmployeeResult, *, trace: bool = True) -> dict[str, Any]:
+        made.append(self)
+        return real(self, trace=trace)
+
+    monkeypatch.setattr(EmployeeResult, "to_json", counted)
     written = results_file.ResultsFile(results)
-    rows = list(written.rows())  # as the seal reads them
-    assert rows == [real(person) for person in results.employees]
+    rows = list(written.rows())  # as the seal reads them: each employee's canonical text
+    assert rows == [canonical_bytes(real(person), finite=True) for person in results.employees]
     assert len(made) == len(results.employees)  # each employee's JSON data made once
     assert written.file_bytes() == expected
     # Rows not all read (a seal that failed half way): the file is made afresh.

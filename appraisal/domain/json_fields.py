@@ -71,8 +71,8 @@ def strings(data: Mapping[str, Any], key: str, where: str) -> tuple[str, ...]:
     return tuple(items)
 
 
-def flag(data: Mapping[str, Any], key: str, where: str) -> bool:
-    value = data.get(key)
+def flag(data: Mapping[str, Any], key: str, where: str, default: bool | None = None) -> bool:
+    value = data.get(key, default)
     if not isinstance(value, bool):
         raise ValueError(f"{where}.{key}: expected true or false, got {value!r}")
     return value

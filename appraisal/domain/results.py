@@ -144,8 +144,9 @@ class EmployeeResult:
     def __reduce__(self) -> tuple[Any, ...]:
         return (_rebuilt, (*(getattr(self, name) for name in _FIELDS), self.encoded))
 
-    def to_json(self) -> dict[str, Any]:
-        if self.encoded is not None:
+    def to_json(self, *, trace: bool = True) -> dict[str, Any]:
+        """As JSON data; ``trace=False``: but its trace (`domain.result_texts` writes it)."""
+        if self.encoded is not None and trace:
             return dict(self.encoded)
         out = {
             "employee_id": self.employee_id,
@@ -168,8 +169,9 @@ class EmployeeResult:
             "offences": dict(sorted(self.offences.items())),
             "compliance": [c.to_json() for c in self.compliance],
             "review": list(self.review),
-            "trace": [t.to_json() for t in self.trace],
         }
+        if trace:
+            out["trace"] = [t.to_json() for t in self.trace]
         if self.deductions is not None:
             out["deductions"] = self.deductions.to_json(self.pay.gross)
         return out
@@ -216,9 +218,7 @@ class EmployeeResult:
             deductions=None
             if deductions is None
             else Deductions.from_json(deductions, pay.gross, f"{where}.deductions"),
-            appraised=json_fields.flag(person, "appraised", where)
-            if "appraised" in person
-            else True,
+            appraised=json_fields.flag(person, "appraised", where, default=True),
         )
 
 

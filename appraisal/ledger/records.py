@@ -21,7 +21,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol, overload
 
-from appraisal.domain.canonical import canonical_chunks
+from appraisal.domain.canonical import Canonical, canonical_chunks
 from appraisal.domain.model import CarriedState, Month
 from appraisal.domain.results import MonthResults
 from appraisal.ledger.texts import StoredText, stored_text
@@ -69,13 +69,14 @@ class NewSeal:
         results: MonthResults,
         engine_version: str,
         *,
-        employees: Iterator[JsonObject] | None = None,
+        employees: Iterator[JsonObject | Canonical] | None = None,
     ) -> NewSeal:
         """A computed month, from its typed records: they become JSON at the ledger, the
         inputs and the results a row at a time, as they are encoded (`TypedSeal`).
 
-        ``employees``: the results' employees as JSON data, one at a time, when the
-        caller makes them (a run writes its results file from the same rows).
+        ``employees``: the results' employees as JSON data or their canonical text
+        (`Canonical`), one at a time, when the caller makes them (a run writes its
+        results file beside: `appraisal.export.results_file`).
         """
         return TypedSeal.made(
             inputs,
@@ -156,7 +157,7 @@ class TypedSeal(NewSeal):
         cls,
         inputs: MonthInputs,
         results: MonthResults,
-        employees: Iterator[JsonObject] | None = None,
+        employees: Iterator[JsonObject | Canonical] | None = None,
         **plain: Any,
     ) -> TypedSeal:
         """The seal of ``inputs`` and ``results`` (its employees' rows read from
