@@ -48,6 +48,8 @@ def check_results(
             rows = rows_of.get(result.employee_id, nothing)
             conflicts: list[Conflict] = []
             for check in checks:
-                conflicts += check(result, rows)
+                found = check(result, rows)
+                if found:  # most checks find nothing for most employees
+                    conflicts += found
             checked.append(replace(result, compliance=tuple(conflicts)) if conflicts else result)
     return tuple(checked)

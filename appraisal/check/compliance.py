@@ -95,8 +95,16 @@ class Checks:
         self._minimum = policy.doc.compliance.minimum_wage
 
     def bound(self) -> tuple[BoundCheck, ...]:
-        """Each check of `CHECKS`, in its order, bound to this month's policy."""
-        return tuple(getattr(self, check.__name__) for check in CHECKS)
+        """Each check of `CHECKS`, in its order, bound to this month's policy; a check the
+        policy leaves with nothing to compare against (no cap on deductions, no minimum
+        wage) finds nothing for anyone, and is left out once, not asked per employee."""
+        idle = {
+            "deductions_over_cap": self._cap_ratio is None,
+            "below_minimum_wage": self._minimum is None,
+        }
+        return tuple(
+            getattr(self, check.__name__) for check in CHECKS if not idle.get(check.__name__)
+        )
 
     def overtime_below_statutory(
         self, result: EmployeeResult, rows: Mapping[Kind, Sequence[Event]]

@@ -12,8 +12,9 @@ from decimal import Decimal
 
 from appraisal.domain.model import Event
 from appraisal.domain.money import ZERO, plain, text
+from appraisal.domain.results import TraceEntry
 from appraisal.engine.context import MonthContext
-from appraisal.engine.effects import LATE, LEAVE, Effects, Review, Serious, fired
+from appraisal.engine.effects import LATE, LEAVE, Effects, Review, Serious, fired, made
 from appraisal.i18n import sealed as texts
 from appraisal.read.vocabulary import LEAVE_TYPES
 
@@ -52,8 +53,8 @@ def _late(ctx: MonthContext, event: Event, what: str) -> Effects:
     if known is None:
         known = ctx.rates.remember(memo, key, _lateness(ctx, what, minutes))
     rule, clause, words, points, pay_field, yuan = known
-    counted = (LATE, _SERIOUS_4) if "serious" in event.flags else (LATE,)
-    return (*counted, fired(rule, clause, words, event.source, points, pay_field, yuan))
+    entry = made(TraceEntry, (rule, clause, words, event.source, points, pay_field, yuan))
+    return (LATE, _SERIOUS_4, entry) if "serious" in event.flags else (LATE, entry)
 
 
 def _lateness(ctx: MonthContext, what: str, minutes: Decimal) -> Fired:
@@ -138,7 +139,7 @@ def on_absent(ctx: MonthContext, event: Event) -> Effects:
         clause = ctx.policy.doc.attendance.absence.clause
         known = ctx.rates.remember(memo, key, _absence(ctx, days, "attendance.absence", clause))
     rule, clause, words, points, pay_field, yuan = known
-    deducted = fired(rule, clause, words, event.source, points, pay_field, yuan)
+    deducted = made(TraceEntry, (rule, clause, words, event.source, points, pay_field, yuan))
     return (_SERIOUS_4, deducted) if "serious" in event.flags else (deducted,)
 
 
@@ -151,10 +152,11 @@ def _leave(ctx: MonthContext, event: Event, key: str, rule: str, template: str) 
     if known is None:
         amount = (ctx.rate(key) or ZERO) * days
         words = template.format(days=plain(days), amount=text(amount))
-        known = ctx.rates.remember(memo, memo_key, (words, amount))
-    words, amount = known
-    clause = ctx.policy.doc.attendance.leave.clause
-    return (LEAVE, fired(rule, clause, words, event.source, None, "leave_deduction", amount))
+        clause = ctx.policy.doc.attendance.leave.clause
+        known = ctx.rates.remember(memo, memo_key, (clause, words, amount))
+    clause, words, amount = known
+    entry = made(TraceEntry, (rule, clause, words, event.source, None, "leave_deduction", amount))
+    return (LEAVE, entry)
 
 
 def on_personal_leave(ctx: MonthContext, event: Event) -> Effects:
@@ -210,7 +212,7 @@ def on_overtime(ctx: MonthContext, event: Event) -> Effects:
     if known is None:
         known = ctx.rates.remember(memo, key, _overtime(ctx, days, flags))
     rule, clause, words, amount = known
-    return (fired(rule, clause, words, event.source, None, "overtime", amount),)
+    return (made(TraceEntry, (rule, clause, words, event.source, None, "overtime", amount)),)
 
 
 def _overtime(

@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from appraisal.domain.makers import slotted_maker
 from appraisal.domain.model import Month
 from appraisal.domain.money import text
 from appraisal.engine.context import MonthContext
@@ -38,6 +39,9 @@ class Standing:
     titles: int  # monthly titles carried from earlier months of the year
 
 
+_standing = slotted_maker(Standing)  # once per employee
+
+
 @dataclass(frozen=True, slots=True)
 class Ranking:
     """The month's reduction: the top score among the monthly-eligible (None: no title)
@@ -49,17 +53,46 @@ class Ranking:
 
 def standing(policy: PolicyInForce, month: Month, ctx: MonthContext) -> Standing:
     """What the ranking needs of ``ctx``'s month, once it is scored and paid."""
-    monthly_award = policy.doc.awards.monthly
-    yearly_month = _yearly_month(policy, month)
-    total = ctx.so_far.score.total
-    if monthly_award is None and not yearly_month:  # no title this month: nothing to ask
-        return Standing(False, total, False, 0)
-    names = award_names(ctx)
-    holds = ctx.rates.holds
-    monthly = monthly_award is not None and holds("awards.monthly.eligible", names)
-    yearly = yearly_month and holds("awards.yearly.eligible", names)
+    rates = ctx.rates
+    in_force = ("awards.in_force", month.year, month.month)
+    monthly_award, yearly_month, on_score = rates.once(in_force, _in_force, policy, month)
+    so_far = ctx.so_far
+    score = so_far.score
+    if not monthly_award and not yearly_month:  # no title this month: nothing to ask
+        return _standing(False, score.total, False, 0)
+    # Eligibility is a function of `award_names` alone: worked out once per set of their
+    # values and remembered, like every condition's truth; the score's values are in
+    # the key only when a condition reads them (the shipped ones do not).
+    key: tuple[object, ...] = (
+        ctx.appraised,
+        bool(so_far.dismissal_reasons),
+        bool(so_far.demotion_reasons),
+    )
+    if on_score:
+        key += (score.total, score.add, score.deduct_left)
+    memo = rates.row_words["awards.eligible"]
+    known = memo.get(key)
+    if known is None:
+        names = award_names(ctx)
+        holds = rates.holds
+        monthly = monthly_award and holds("awards.monthly.eligible", names)
+        yearly = yearly_month and holds("awards.yearly.eligible", names)
+        known = rates.remember(memo, key, (monthly, yearly))
+    monthly, yearly = known
     carried = ctx.state.titles.get(ctx.employee.employee_id, {}).get(month.year, 0) if yearly else 0
-    return Standing(monthly, total, yearly, carried)
+    return _standing(monthly, score.total, yearly, carried)
+
+
+def _in_force(policy: PolicyInForce, month: Month) -> tuple[bool, bool, bool]:
+    """Whether the policy gives a monthly title, and a yearly one this month, and whether
+    the eligibility of either reads the score (``score``, ``add``, ``deduct_left``)."""
+    monthly, yearly = policy.doc.awards.monthly is not None, _yearly_month(policy, month)
+    reads: set[str] = set()
+    for asked, key in ((monthly, "awards.monthly.eligible"), (yearly, "awards.yearly.eligible")):
+        expression = policy.maybe_expr(key) if asked else None
+        if expression is not None:
+            reads |= expression.names
+    return monthly, yearly, not reads.isdisjoint(("score", "add", "deduct_left"))
 
 
 def rank(policy: PolicyInForce, month: Month, standings: Sequence[Standing]) -> Ranking:

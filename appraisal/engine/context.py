@@ -17,6 +17,7 @@ from collections.abc import Callable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from decimal import Decimal
+from operator import attrgetter
 from typing import Any, Protocol, TypeVar
 
 from appraisal.domain.model import CarriedState, Employee, Event, Kind, Month, Source
@@ -44,12 +45,23 @@ class Rates:
     policy's expressions and values give, so reading them never changes a result.
     """
 
-    __slots__ = ("_cache", "_compiled", "_conditions", "_once", "policy", "row_words")
+    __slots__ = (
+        "_cache",
+        "_compiled",
+        "_conditions",
+        "_on_score",
+        "_once",
+        "policy",
+        "row_words",
+    )
 
     def __init__(self, policy: PolicyInForce) -> None:
         self.policy = policy
         self._cache: dict[tuple[str, str], Decimal | None] = {}
         self._conditions: dict[tuple[object, ...], bool] = {}
+        # `holds_for_score`'s: by condition, how to read a score and what it gave.
+        self._on_score: dict[str, tuple[Callable[[ScoreResult], object], dict[object, bool]]]
+        self._on_score = {}
         self._compiled: dict[str, tuple[Expression, tuple[str, ...]]] = {}
         # What a rule makes of a row but for its source, by rule: see `RowWords`.
         self.row_words: defaultdict[str, RowWords] = defaultdict(dict)
@@ -78,14 +90,37 @@ class Rates:
         expression = self.policy.expr(key)
         return expression, tuple(sorted(expression.names))
 
-    def once(self, key: object, make: Callable[[], T]) -> T:
-        """What ``make`` gives, made on the first call for ``key`` and kept: for values
-        that depend on the policy in force alone (a text, an allowance's entry)."""
+    def once(self, key: object, make: Callable[..., T], *args: Any) -> T:
+        """What ``make(*args)`` gives, made on the first call for ``key`` and kept: for
+        values that depend on the policy in force alone (a text, an allowance's entry).
+        The arguments are given, not closed over: a month-end rule asks once per employee,
+        and a closure made for each ask costs more than the lookup."""
         try:
             made: T = self._once[key]
         except KeyError:
-            made = self._once[key] = make()
+            made = self._once[key] = make(*args)
         return made
+
+    def holds_for_score(self, key: str, score: ScoreResult) -> bool:
+        """`holds` for a condition on the month's score alone (`SCORE_NAMES`: ``score``,
+        ``add``, ``deduct_left``), remembered, in a memo of its own, by the values of the
+        score that it reads (``score < 140``: the total alone), read in one C call: the
+        names are put together only the first time those values are seen."""
+        reading = self._on_score.get(key)
+        if reading is None:
+            _, reads = self._compiled.get(key) or self._reads(key)
+            fields = [_SCORE_FIELDS[name] for name in reads] or ["total"]
+            reading = self._on_score[key] = (attrgetter(*fields), {})
+        read, memo = reading
+        values = read(score)
+        known = memo.get(values)
+        if known is None:
+            names = {"score": score.total, "add": score.add, "deduct_left": score.deduct_left}
+            known = self.holds(key, names)
+            if len(memo) >= CONDITIONS_KEPT:
+                memo.clear()
+            memo[values] = known
+        return known
 
     def remember(
         self, memo: RowWords, key: tuple[object, ...], made: tuple[Any, ...]
@@ -108,6 +143,9 @@ class Rates:
             self._cache[cache_key] = rate
             return rate
 
+
+# The score's field for each name a score condition may read (`SCORE_NAMES`).
+_SCORE_FIELDS = {"score": "total", "add": "add", "deduct_left": "deduct_left"}
 
 RowWords = dict[tuple[object, ...], tuple[Any, ...]]
 """What a rule makes of a row but for its source (its words, points and yuan), once per

@@ -47,6 +47,7 @@ __all__ = [
     "Tally",
     "Title",
     "fired",
+    "made",
 ]
 
 
@@ -177,3 +178,10 @@ Effects = tuple[Effect, ...]
 # is an entry with negative yuan. The entry's own constructor, called once per rule that
 # fires: no call in between.
 fired = TraceEntry
+
+# ``made(TraceEntry, (rule, clause, words, source, points, pay_field, yuan))``, every field
+# given, or ``made(AddSide, (entry,))``: the record made from its fields in one C call,
+# without the tuple type's own ``__new__``, a Python function (0.07 against 0.18 µs). For
+# the rules that run on every row (criterion, exam, attendance, rewards, penalties), whose
+# fields but the source are made once per set of the row's values (`Rates.row_words`).
+made = tuple.__new__

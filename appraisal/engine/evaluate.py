@@ -22,17 +22,23 @@ is made once per evaluation and shared (`Rates.once`), what it makes of a row bu
 its source (its words, points and yuan) once per set of the row's values as written and
 the level (`Rates.row_words`), and a policy condition is worked out once per value of the
 names it reads (`Rates.holds`). The check stage is given each employee's rows by kind
-as the rules saw them (`Shard.rows_of`), not the month's rows to sort out again.
+as the rules saw them (`Shard.rows_of`), not the month's rows to sort out again. A
+month-end step that the policy in force leaves with nothing to do for anyone is left
+out once per evaluation (`month_end_in_force`), not asked once per employee; the
+records made once per employee (the rules' view, the result) are filled a slot at a
+time (`appraisal.domain.makers`); and `Shard.finish` lets each running month go as soon
+as its result is made.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import localcontext
 from operator import attrgetter
 
+from appraisal.domain.makers import slotted_maker
 from appraisal.domain.model import CarriedState, Employee, Event, Issue, Kind, Month
 from appraisal.domain.money import CONTEXT
 from appraisal.domain.pauses import without_cycle_collection
@@ -80,7 +86,22 @@ MONTH_END: tuple[Step, ...] = (
 )
 
 
+# Month-end steps that a policy can leave with nothing to do for anyone, and the test
+# that says so: left out of the evaluation's steps (`month_end_in_force`), not asked
+# once an employee. A step not named here is always run.
+IDLE_UNLESS: dict[Step, Callable[[PolicyInForce], object]] = {
+    score.criteria_met_by_metrics: score.criteria_with_when,  # no criterion with a `when`
+}
+
+
+def month_end_in_force(policy: PolicyInForce, steps: Sequence[Step]) -> tuple[Step, ...]:
+    """``steps`` (`MONTH_END`) without those the policy leaves idle (`IDLE_UNLESS`)."""
+    return tuple(step for step in steps if step not in IDLE_UNLESS or IDLE_UNLESS[step](policy))
+
+
 _EMPLOYEE_ID = attrgetter("employee_id")
+# The rules' view of a month, made once per employee (`slotted_maker`).
+_context = slotted_maker(MonthContext)
 # The first fields of `Event.sort_key`, read in one call: they order nearly every
 # employee's rows alone (no two rows of one employee on one day of one kind and clause).
 _DAY_KIND_CLAUSE = attrgetter("date", "kind", "clause")
@@ -149,7 +170,7 @@ class Shard:
             by_employee[event.employee_id].append(event)
         rates = Rates(policy)
         handler_of = HANDLERS.get
-        month_end = MONTH_END
+        month_end = month_end_in_force(policy, MONTH_END)
         self.running: list[RunningMonth] = []
         self.contexts: list[MonthContext] = []
         # What the awards' ranking needs of each, in roster order, taken as each is done.
@@ -157,6 +178,10 @@ class Shard:
         # Each employee's rows by kind, in content order, as the rules saw them (the
         # check stage reads them: `appraisal.check.check_results`).
         self.rows_of: dict[str, dict[Kind, list[Event]]] = {}
+        # Bound once: the loop runs per employee.
+        rows_of, standing = self.rows_of, awards.standing
+        keep_month, keep_view = self.running.append, self.contexts.append
+        keep_standing = self.standings.append
         for employee in sorted(roster, key=_EMPLOYEE_ID):
             emp_id = employee.employee_id
             own = in_content_order(by_employee.get(emp_id, []))
@@ -167,8 +192,8 @@ class Shard:
             # The rows by kind, filled as the rows are handed to their rules: only the
             # month-end rules read it, once every row is in.
             rows: dict[Kind, list[Event]] = {}
-            self.rows_of[emp_id] = rows
-            ctx = MonthContext(policy, month, employee, level, state, rates, rows, this)
+            rows_of[emp_id] = rows
+            ctx = _context(policy, month, employee, level, state, rates, rows, this)
             apply = this.apply  # bound once: the loop runs per row
             for event in own:
                 kind = event.kind
@@ -184,18 +209,28 @@ class Shard:
                 effects = step(ctx)
                 if effects:  # most steps do nothing for most employees
                     apply(effects)
-            self.running.append(this)
-            self.contexts.append(ctx)
-            self.standings.append(awards.standing(policy, month, ctx))
+            keep_month(this)
+            keep_view(ctx)
+            keep_standing(standing(policy, month, ctx))
 
     def finish(self, ranking: awards.Ranking) -> Evaluation:
-        """The awards under the month's ``ranking``, then each employee's result."""
-        for this, mine in zip(self.running, self.standings, strict=True):
+        """The awards under the month's ``ranking``, then each employee's result; once.
+
+        Each running month is let go as soon as its result is made: its trace entries,
+        just copied into the result, are freed of it while still in the cache, not all
+        at the end."""
+        running, contexts = self.running, self.contexts
+        for this, mine in zip(running, self.standings, strict=True):
             effects = awards.award(self.policy, self.month, ranking, mine)
             if effects:
                 this.apply(effects)
-        # Each result says whether the month appraised the employee (`completeness`).
-        pairs = zip(self.running, self.contexts, strict=True)
-        results = tuple(r.result(ctx.appraised) for r, ctx in pairs)
-        issues = tuple(issue for r in self.running for issue in r.issues)
-        return Evaluation(results, issues)
+        issues = tuple(issue for r in running for issue in r.issues)
+        months, views = deque(running), deque(contexts)  # the only hold on them, from here
+        running.clear()
+        contexts.clear()
+        results: list[EmployeeResult] = []
+        while months:  # each month let go as the next is taken
+            this, ctx = months.popleft(), views.popleft()
+            # Each result says whether the month appraised the employee (`completeness`).
+            results.append(this.result(ctx.appraised))
+        return Evaluation(tuple(results), issues)

@@ -8,12 +8,14 @@ Rules see it only through the read-only `SoFar` view of `appraisal.engine.contex
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from decimal import Decimal
+from collections.abc import Callable, Mapping, Sequence
+from decimal import ROUND_HALF_UP, Decimal
+from types import MappingProxyType
 from typing import Any
 
+from appraisal.domain.makers import slotted_maker
 from appraisal.domain.model import Employee, Event, Issue, Source
-from appraisal.domain.money import ZERO, cents
+from appraisal.domain.money import CENT, CONTEXT, ZERO, cents
 from appraisal.domain.results import (
     PAY_FIELDS,
     EmployeeResult,
@@ -42,16 +44,27 @@ from appraisal.policy.loaded import LevelInfo
 
 __all__ = ["RunningMonth"]
 
+_EMPTY: Mapping[str, Any] = MappingProxyType({})  # what a month has none of, read-only
+_NO_CLAUSES: frozenset[str] = frozenset()
 _NO_YUAN = cents(ZERO)  # a pay field no rule touched, as `PayFields.from_exact` gives it
 # Every pay field untouched, in the order of `PAY_FIELDS`: a result's pay starts as a copy.
 _UNTOUCHED = dict.fromkeys(PAY_FIELDS, _NO_YUAN)
+# The result and its pay, made a slot at a time (`slotted_maker`): once per employee.
+_result = slotted_maker(EmployeeResult)
+_pay = slotted_maker(PayFields)
 
 
 class RunningMonth:
     """One employee's month while it is being evaluated (implements `SoFar`).
 
     Plain dicts, not defaultdicts: a rule reading a missing key through the view must
-    not add it (``offences`` goes into the result as it stands).
+    not add it (``offences`` goes into the result as it stands). What most months leave
+    empty starts as the one shared empty tuple, set or mapping, not ten new containers:
+    review items and problems (one a row, at most) become a list of the month's own on
+    the first; reasons and titles (one a trigger or award) grow as tuples, which the
+    result takes as they are; serious cases, offences and metrics (one a clause or
+    metric of the policy) are replaced, not changed, and a clause's penalty rows are a
+    list of the month's own.
     """
 
     __slots__ = (
@@ -82,24 +95,24 @@ class RunningMonth:
         self.employee = employee
         self.level = level
         self.trace: list[TraceEntry] = []
-        self.review: list[str] = []
-        self.issues: list[Issue] = []
+        self.review: Sequence[str] = ()
+        self.issues: Sequence[Issue] = ()
         self.money: dict[str, Decimal] = {}
         self.add_points = ZERO
         self.deduct_points = ZERO
         self.late_count = 0
         self.leave_count = 0
-        self.serious: set[str] = set()
-        self.offences: dict[str, int] = {}
-        self.penalty_rows: dict[str, list[Event]] = {}
-        self.metrics: dict[str, Decimal] = {}
-        self.metric_sources: dict[str, Source | None] = {}
+        self.serious: frozenset[str] = _NO_CLAUSES
+        self.offences: Mapping[str, int] = _EMPTY
+        self.penalty_rows: Mapping[str, list[Event]] = _EMPTY
+        self.metrics: Mapping[str, Decimal] = _EMPTY
+        self.metric_sources: Mapping[str, Source | None] = _EMPTY
         self._score: ScoreResult | None = None
-        self.dismissal_reasons: list[str] = []
-        self.demotion_reasons: list[str] = []
+        self.dismissal_reasons: tuple[str, ...] = ()
+        self.demotion_reasons: tuple[str, ...] = ()
         self.next_level: str | None = level.id
         self.promoted_to: str | None = None
-        self.titles: list[str] = []
+        self.titles: tuple[str, ...] = ()
 
     @property
     def score(self) -> ScoreResult:
@@ -144,31 +157,43 @@ class RunningMonth:
             self.leave_count += 1
 
     def _offence(self, effect: Offence) -> None:
-        key = effect.key
-        self.offences[key] = self.offences.get(key, 0) + 1
-        self.penalty_rows.setdefault(effect.clause, []).append(effect.event)
+        key, clause, offences, rows = effect.key, effect.clause, self.offences, self.penalty_rows
+        self.offences = {**offences, key: offences.get(key, 0) + 1}  # a key per clause, at most
+        same = rows.get(clause)
+        if same is None:  # a clause's first row: a new mapping, and a list of this month's own
+            self.penalty_rows = {**rows, clause: [effect.event]}
+        else:  # any later row joins its list: never copied, however many rows a clause has
+            same.append(effect.event)
 
     def _serious(self, effect: Serious) -> None:
-        self.serious.add(effect.clause)
+        self.serious |= {effect.clause}
 
     def _metric(self, effect: Metric) -> None:
-        self.metrics[effect.name] = effect.value
-        self.metric_sources[effect.name] = effect.source
+        self.metrics = {**self.metrics, effect.name: effect.value}
+        self.metric_sources = {**self.metric_sources, effect.name: effect.source}
 
     def _review(self, effect: Review) -> None:
-        self.review.append(effect.text)
+        review = self.review
+        if isinstance(review, list):
+            review.append(effect.text)
+        else:  # the month's first: a list of its own
+            self.review = [effect.text]
 
     def _problem(self, effect: Problem) -> None:
-        self.issues.append(effect.issue)
+        issues = self.issues
+        if isinstance(issues, list):
+            issues.append(effect.issue)
+        else:  # the month's first: a list of its own
+            self.issues = [effect.issue]
 
     def _scored(self, effect: Scored) -> None:
         self._score = effect.score
 
     def _dismissed(self, effect: Dismissed) -> None:
-        self.dismissal_reasons.append(effect.trigger)
+        self.dismissal_reasons += (effect.trigger,)
 
     def _demotion_triggered(self, effect: DemotionTriggered) -> None:
-        self.demotion_reasons.append(effect.trigger)
+        self.demotion_reasons += (effect.trigger,)
 
     def _next_level(self, effect: NextLevel) -> None:
         self.next_level = effect.level
@@ -177,7 +202,7 @@ class RunningMonth:
         self.promoted_to = self.next_level = effect.level
 
     def _title(self, effect: Title) -> None:
-        self.titles.append(effect.name)
+        self.titles += (effect.name,)
 
     def result(self, appraised: bool = True) -> EmployeeResult:
         """The month as a result; compliance is left to the check stage. ``appraised``:
@@ -186,28 +211,26 @@ class RunningMonth:
         # so only the touched ones are rounded, into a copy of the untouched month.
         pay = dict(_UNTOUCHED)
         for name, exact in self.money.items():
-            if name in pay:
-                pay[name] = cents(exact)
-        dismissal_reasons, demotion_reasons = self.dismissal_reasons, self.demotion_reasons
-        review, titles = self.review, self.titles
-        return EmployeeResult(
+            if name in pay:  # `cents(exact)`, without the call: seven a month, or so
+                pay[name] = exact.quantize(CENT, ROUND_HALF_UP, CONTEXT)
+        dismissal_reasons, offences, review = self.dismissal_reasons, self.offences, self.review
+        return _result(
             self.employee.employee_id,
             self.employee.name,
             self.employee.department,
             self.level.id,
             self.next_level,
             self.score,
-            PayFields(pay),
+            _pay(pay),
             bool(dismissal_reasons),
-            # Most of these lists are empty: the one empty tuple for them.
-            tuple(dismissal_reasons) if dismissal_reasons else (),
-            tuple(demotion_reasons) if demotion_reasons else (),
+            dismissal_reasons,
+            self.demotion_reasons,
             self.promoted_to,
-            tuple(titles) if titles else (),
+            self.titles,
             (),  # compliance: the check stage's
             tuple(review) if review else (),
             tuple(self.trace),
-            dict(self.offences),
+            dict(offences) if offences else {},  # its own, as it stands
             None,  # deductions: `net.net_pay`'s
             appraised or bool(dismissal_reasons),
         )

@@ -67,7 +67,7 @@ def dismissal(ctx: MonthContext) -> Effects:
     so_far = ctx.so_far
     penalty_rows = so_far.penalty_rows
     # Most months have no penalty row and too few latenesses for any trigger.
-    fewest = ctx.rates.once("dismissal.fewest_latenesses", lambda: _fewest_latenesses(ctx))
+    fewest = ctx.rates.once("dismissal.fewest_latenesses", _fewest_latenesses, ctx)
     if not penalty_rows and (fewest is None or so_far.late_count < fewest):
         return ()
     effects: list[Effect] = []
@@ -106,32 +106,31 @@ def _fewest_latenesses(ctx: MonthContext) -> int | None:
 def demotion_triggers(ctx: MonthContext) -> Effects:
     """Every demotion trigger that this month fires, dismissed or not."""
     effects: list[Effect] = []
-    names: dict[str, Decimal | bool] | None = None
-    for rule, trigger, when_key, kind, clauses, triggered in ctx.rates.once(
-        "demotion.triggers", lambda: _demotion_triggers(ctx)
+    rates, rows, so_far = ctx.rates, ctx.rows, ctx.so_far
+    serious = so_far.serious
+    for rule, trigger, when_key, kind, clauses, triggered in rates.once(
+        "demotion.triggers", _demotion_triggers, ctx
     ):
         source = None
         if when_key is not None:
-            if names is None:
-                names = ctx.score_names()
-            if not ctx.rates.holds(when_key, names):
+            score = so_far.score
+            if not rates.holds_for_score(when_key, score):  # on the score alone
                 continue
-            detail = texts.DEMOTION_SCORE.format(when=trigger.when, score=names["score"])
+            detail = texts.DEMOTION_SCORE.format(when=trigger.when, score=score.total)
         elif kind is not None:
-            rows = ctx.rows.get(kind)
-            if not rows:
+            of_kind = rows.get(kind)
+            if not of_kind:  # most months: no such row
                 continue
-            source = rows[0].source
+            source = of_kind[0].source
             detail = texts.DEMOTION_EVENT.format(event=trigger.event)
         else:
-            serious = ctx.so_far.serious
             found = sorted(serious & clauses, key=int) if serious else ()
             if not found:
                 continue
             detail = texts.DEMOTION_SERIOUS.format(clauses=", ".join(found))
         effects.append(triggered)
         effects.append(fired(rule, trigger.clause, detail, source))
-    return tuple(effects)
+    return tuple(effects) if effects else ()
 
 
 def _demotion_triggers(
@@ -166,7 +165,7 @@ def demotion(ctx: MonthContext) -> Effects:
             Review(texts.DEMOTION_PROPOSED.format(reasons=", ".join(reasons), title=level.title)),
         )
     # The same for everyone demoted from a level: made once per level.
-    return ctx.rates.once(("demotion", level.id), lambda: _demoted(ctx))
+    return ctx.rates.once(("demotion", level.id), _demoted, ctx)
 
 
 def _demoted(ctx: MonthContext) -> Effects:
@@ -192,14 +191,15 @@ def _demoted(ctx: MonthContext) -> Effects:
 
 def promotion(ctx: MonthContext) -> Effects:
     """Approved applications, one level up, unless a dismissal or demotion stands in the way."""
-    if ctx.so_far.dismissal_reasons:
+    applications = ctx.rows.get(Kind.PROMOTION)
+    if not applications or ctx.so_far.dismissal_reasons:  # most months: none
         return ()
     rules = ctx.policy.doc.promotion
     level = ctx.level
     demoted = bool(ctx.so_far.demotion_reasons)
     effects: list[Effect] = []
     promoted_to: str | None = None
-    for event in ctx.rows.get(Kind.PROMOTION, ()):
+    for event in applications:
         target = event.note.strip()
         if rules.requires_flag and rules.requires_flag not in event.flags:
             effects.append(

@@ -17,14 +17,17 @@ from appraisal.domain.money import ZERO, cents, plain, text
 from appraisal.engine.context import MonthContext
 from appraisal.engine.effects import Effect, Effects, Review, fired
 from appraisal.i18n import sealed as texts
+from appraisal.policy.expr import Expression
 
 __all__ = ["allowances", "termination_without_dismissal", "wage"]
+
+_TWO_CENTS = Decimal("0.02")
 
 
 def allowances(ctx: MonthContext) -> Effects:
     """Every allowance of the policy (交通补贴, 通讯补贴), dismissed or not: the same
     entries for everyone, made once per evaluation."""
-    return ctx.rates.once("pay.allowances", lambda: _allowances(ctx))
+    return ctx.rates.once("pay.allowances", _allowances, ctx)
 
 
 def _allowances(ctx: MonthContext) -> Effects:
@@ -50,28 +53,26 @@ def wage(ctx: MonthContext) -> Effects:
     so_far = ctx.so_far
     if so_far.dismissal_reasons:
         return _settlement(ctx)
-    doc = ctx.policy.doc
+    formula, fines_capped, deductions_capped = ctx.rates.once("pay.rules", _pay_rules, ctx)
     level = ctx.level
     floating = level.floating
-    formula = ctx.policy.maybe_expr("pay.floating_formula")
     entries: Effects
     if formula is None:  # the level's wage as it stands: one pair of entries per level
-        entries = ctx.rates.once(("pay.wage", level.id), lambda: _wage(ctx, floating))
+        entries = ctx.rates.once(("pay.wage", level.id), _wage, ctx, floating)
     else:
         floating = max(formula.money({**ctx.rate_names(), **ctx.score_names()}), ZERO)
         entries = _wage(ctx, floating)
     money = so_far.money
     fines = money.get("fines", ZERO)
-    over = doc.pay.fines_cap == "floating_wage" and fines > floating
-    capped = doc.pay.deductions_cap is not None and (
-        "leave_deduction" in money or "absence_deduction" in money
-    )
+    over = fines_capped and fines > floating
+    capped = deductions_capped and ("leave_deduction" in money or "absence_deduction" in money)
     # What leave and absence deductions beyond the wage left give back: most months,
     # nothing (none taken, or within the wage).
     fines_kept = floating if over else fines
     excess_deducted = _deductions_cap(ctx, level.base + floating - fines_kept) if capped else ()
     if not over and not excess_deducted:  # most months: the wage's entries alone
         return entries
+    doc = ctx.policy.doc
     effects: list[Effect] = list(entries)
     if over:
         # Taking the excess back off leaves exactly the floating wage in fines.
@@ -96,6 +97,15 @@ def wage(ctx: MonthContext) -> Effects:
         )
     effects.extend(excess_deducted)
     return tuple(effects)
+
+
+def _pay_rules(ctx: MonthContext) -> tuple[Expression | None, bool, bool]:
+    """What the wage step asks of the policy, once per evaluation: the floating wage's
+    formula (None: the level's), whether fines are capped at the floating wage, and
+    whether leave and absence deductions are capped at the wage left."""
+    pay = ctx.policy.doc.pay
+    formula = ctx.policy.maybe_expr("pay.floating_formula")
+    return formula, pay.fines_cap == "floating_wage", pay.deductions_cap is not None
 
 
 def _wage(ctx: MonthContext, floating: Decimal) -> Effects:
@@ -137,6 +147,10 @@ def _deductions_cap(ctx: MonthContext, wage_left: Decimal) -> Effects:
     leave = ctx.so_far.money.get("leave_deduction", ZERO)
     absence = ctx.so_far.money.get("absence_deduction", ZERO)
     if not leave and not absence:  # nothing deducted fits any room, even none
+        return ()
+    # Each rounding moves a figure by half a cent at most: deductions two cents or more
+    # within the wage left are within it rounded too (most months), without rounding.
+    if leave + absence + _TWO_CENTS <= wage_left:
         return ()
     room = max(cents(wage_left), ZERO)  # fines beyond the wage (no fines cap) leave nothing
     deducted = cents(leave) + cents(absence)
@@ -216,7 +230,7 @@ def _settlement(ctx: MonthContext) -> Effects:
 
 def termination_without_dismissal(ctx: MonthContext) -> Effects:
     """A termination row with no dismissal clause fired: paid as a normal month, reviewed."""
-    termination = ctx.rows.get(Kind.TERMINATION, ())
+    termination = ctx.rows.get(Kind.TERMINATION)
     if not termination or ctx.so_far.dismissal_reasons:
         return ()
     return (Review(texts.TERMINATION.format(source=termination[0].source)),)

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from appraisal.domain.makers import slotted_maker
 from appraisal.domain.model import Event, Issue
 from appraisal.domain.money import ZERO, text
-from appraisal.domain.results import ScoreResult
+from appraisal.domain.results import ScoreResult, TraceEntry
 from appraisal.engine.context import MonthContext
 from appraisal.engine.effects import (
     AddSide,
@@ -25,13 +26,16 @@ from appraisal.engine.effects import (
     Scored,
     Serious,
     fired,
+    made,
 )
 from appraisal.i18n import sealed as texts
 from appraisal.policy.expr import Expression
+from appraisal.policy.loaded import PolicyInForce
 from appraisal.policy.schema import Band, Criterion, Penalty, Range, Reward
 
 __all__ = [
     "criteria_met_by_metrics",
+    "criteria_with_when",
     "on_criterion",
     "on_exam",
     "on_metric",
@@ -39,6 +43,14 @@ __all__ = [
     "on_reward",
     "score",
 ]
+
+
+# The row records made once a row (`slotted_maker`): an offence, a metric.
+_offence = slotted_maker(Offence)
+_metric = slotted_maker(Metric)
+# The month's score, made once per employee.
+_score = slotted_maker(ScoreResult)
+_scored = slotted_maker(Scored)
 
 
 def on_criterion(ctx: MonthContext, event: Event) -> Effects:
@@ -51,7 +63,8 @@ def on_criterion(ctx: MonthContext, event: Event) -> Effects:
         met = event.value == 1
         known = ctx.rates.remember(memo, key, _criterion(ctx, event.clause or "", met))
     rule, criterion_clause, effect, points = known
-    return (AddSide(fired(rule, criterion_clause, effect, event.source, points)),)
+    entry = made(TraceEntry, (rule, criterion_clause, effect, event.source, points, None, None))
+    return (made(AddSide, (entry,)),)
 
 
 def _criterion(ctx: MonthContext, clause: str, met: bool) -> tuple[str, str, str, Decimal]:
@@ -73,21 +86,20 @@ def on_exam(ctx: MonthContext, event: Event) -> Effects:
     known = memo.get(key)
     if known is None:
         known = ctx.rates.remember(memo, key, _exam(ctx, mark))
-    chosen, below, words, points = known
-    clause = ctx.policy.doc.score.exam.clause
-    review: Effects = ()
+    chosen, below, clause, words, points = known
+    entry: Effect = made(
+        TraceEntry, ("score.exam", clause, words, event.source, points, None, None)
+    )
+    if points is not None:  # band E's -10 counts on the add side (scheme.md §3, Open: the default)
+        entry = made(AddSide, (entry,))
     if below:
-        review = (Review(texts.EXAM_BELOW.format(mark=mark, source=event.source, band=chosen)),)
-    if points is None:  # no band at all
-        return (*review, fired("score.exam", clause, words, event.source))
-    # Band E's -10 counts on the add side (scheme.md §3, Open: the default).
-    entry = AddSide(fired("score.exam", clause, words, event.source, points))
-    return (*review, entry) if review else (entry,)
+        return (Review(texts.EXAM_BELOW.format(mark=mark, source=event.source, band=chosen)), entry)
+    return (entry,)
 
 
-def _exam(ctx: MonthContext, mark: Decimal) -> tuple[str | None, bool, str, Decimal | None]:
-    """The band of ``mark`` (None: none), whether it is below every band, the row's
-    words, and the band's points (None: no band)."""
+def _exam(ctx: MonthContext, mark: Decimal) -> tuple[str | None, bool, str, str, Decimal | None]:
+    """The band of ``mark`` (None: none), whether it is below every band, the exam's
+    clause, the row's words, and the band's points (None: no band)."""
     exam = ctx.policy.doc.score.exam
     chosen = None
     for band_id, band in ctx.rates.once("score.exam.bands", lambda: _bands_down(ctx)):
@@ -98,12 +110,13 @@ def _exam(ctx: MonthContext, mark: Decimal) -> tuple[str | None, bool, str, Deci
     if below:
         chosen = exam.below_lowest
     if chosen is None:
-        return None, below, texts.EXAM_NO_BAND.format(mark=mark), None
+        return None, below, exam.clause, texts.EXAM_NO_BAND.format(mark=mark), None
     points = exam.bands[chosen].points
     # "+0 points" as ever: the sign is part of the template, the value has none.
     signed = f"{points:+}"
     template = texts.EXAM_DOWN if signed.startswith("-") else texts.EXAM_UP
-    return chosen, below, template.format(mark=mark, band=chosen, points=signed[1:]), points
+    words = template.format(mark=mark, band=chosen, points=signed[1:])
+    return chosen, below, exam.clause, words, points
 
 
 def _bands_down(ctx: MonthContext) -> tuple[tuple[str, Band], ...]:
@@ -119,7 +132,8 @@ def on_reward(ctx: MonthContext, event: Event) -> Effects:
     if known is None:
         known = ctx.rates.remember(memo, key, _reward(ctx, event))
     rule, clause, words, points, amount = known
-    return (AddSide(fired(rule, clause, words, event.source, points, "rewards", amount)),)
+    entry = made(TraceEntry, (rule, clause, words, event.source, points, "rewards", amount))
+    return (made(AddSide, (entry,)),)
 
 
 def _reward(ctx: MonthContext, event: Event) -> tuple[str, str, str, Decimal, Decimal]:
@@ -142,10 +156,14 @@ def on_penalty(ctx: MonthContext, event: Event) -> Effects:
     memo_key = (clause, first, str(event.amount), str(event.points))
     known = memo.get(memo_key)
     if known is None:
-        made = _penalty(ctx, clause, first, event.amount, event.points)
-        known = ctx.rates.remember(memo, memo_key, made)
+        worked = _penalty(ctx, clause, first, event.amount, event.points)
+        known = ctx.rates.remember(memo, memo_key, worked)
     penalty_clause, words, points, fine, needs_amount = known
-    effects: list[Effect] = [Offence(key, clause, event)]
+    offence = _offence(key, clause, event)
+    entry = made(TraceEntry, (key, penalty_clause, words, event.source, points, "fines", fine))
+    if not needs_amount:  # every row but a repeat offence without its amount
+        return (offence, Serious(clause), entry) if "serious" in event.flags else (offence, entry)
+    effects: list[Effect] = [offence]
     if "serious" in event.flags:
         effects.append(Serious(clause))
     if needs_amount:
@@ -161,7 +179,7 @@ def on_penalty(ctx: MonthContext, event: Event) -> Effects:
                 )
             )
         )
-    effects.append(fired(key, penalty_clause, words, event.source, points, "fines", fine))
+    effects.append(entry)
     return tuple(effects)
 
 
@@ -223,9 +241,10 @@ def on_metric(ctx: MonthContext, event: Event) -> Effects:
         words = texts.METRIC.format(title=metric.title, value=event.value)
         known = ctx.rates.remember(memo, key, (f"score.metrics.{name}", metric.clause, words))
     rule, clause, words = known
+    source = event.source
     return (
-        Metric(name, event.value or ZERO, event.source),
-        fired(rule, clause, words, event.source),
+        _metric(name, event.value or ZERO, source),
+        made(TraceEntry, (rule, clause, words, source, None, None, None)),
     )
 
 
@@ -259,7 +278,12 @@ def criteria_met_by_metrics(ctx: MonthContext) -> Effects:
 
 def _when(ctx: MonthContext) -> tuple[tuple[str, Criterion, Expression], ...]:
     """The criteria met by metrics (those with a `when`), in the policy's order."""
-    policy = ctx.policy
+    return criteria_with_when(ctx.policy)
+
+
+def criteria_with_when(policy: PolicyInForce) -> tuple[tuple[str, Criterion, Expression], ...]:
+    """The policy's criteria met by metrics (those with a `when`), in its order: none, and
+    `criteria_met_by_metrics` does nothing for anyone (`evaluate.month_end_in_force`)."""
     return tuple(
         (cid, criterion, expression)
         for cid, criterion in policy.doc.score.criteria.items()
@@ -275,7 +299,7 @@ def score(ctx: MonthContext) -> Effects:
     add = min(max(add_points, rules.add_floor), rules.add_max)
     pool_left = rules.deduct_pool - deduct_points
     deduct_left = max(pool_left, rules.deduct_floor)
-    scored = Scored(ScoreResult(add, deduct_left, add + deduct_left))
+    scored = _scored(_score(add, deduct_left, add + deduct_left))
     if add == add_points and deduct_left == pool_left:  # most months: within the bounds
         return (scored,)
     effects: list[Effect] = []
