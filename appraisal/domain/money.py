@@ -24,10 +24,12 @@ def cents(value: Decimal) -> Decimal:
 
 def text(value: Decimal) -> str:
     """A money figure as the JSON string with two places, e.g. "1940.00"."""
-    found = _TEXTS.get(value) if value and value.is_finite() else None
+    if not value:  # a zero, most of a month's pay fields: it keeps its sign
+        return "-0.00" if value.is_signed() else "0.00"
+    found = _TEXTS.get(value) if value.is_finite() else None
     if found is None:
         found = f"{cents(value):.2f}"
-        if value and value.is_finite():  # a zero keeps its sign ("-0.00"): not kept
+        if value.is_finite():
             if len(_TEXTS) >= KEPT:
                 _TEXTS.clear()
             _TEXTS[value] = found
