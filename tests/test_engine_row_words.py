@@ -25,40 +25,24 @@ from datetime import date
 from decimal import Decimal, localcontext
 
 import pytest
+from engine_months import POLICY, month_of
 
 from appraisal.check import check_month, check_results
 from appraisal.check.compliance import Checks, by_kind
-from appraisal.domain.model import CarriedState, Employee, Event, Kind, Month, Source
+from appraisal.domain.model import Event, Kind, Source
 from appraisal.domain.money import CONTEXT
 from appraisal.domain.results import EmployeeResult, PayFields, ScoreResult, TraceEntry
 from appraisal.engine import attendance, fold, levels, score
 from appraisal.engine import context as context_module
-from appraisal.engine.context import MonthContext, Rates
+from appraisal.engine.context import Rates
 from appraisal.engine.effects import LATE, AddSide, DemotionTriggered, Dismissed, Tally
 from appraisal.engine.evaluate import in_content_order
-from appraisal.engine.fold import RunningMonth
-from appraisal.policy.loaded import PolicyInForce, load_policy
-
-MONTH = Month(2026, 10)
-POLICY: PolicyInForce = load_policy().in_force(MONTH)
 
 
 @pytest.fixture(autouse=True)
 def money_context() -> Iterator[None]:
     with localcontext(CONTEXT):
         yield
-
-
-def month_of(
-    rates: Rates, level: str = "specialist", employee_id: str = "KF001"
-) -> tuple[MonthContext, RunningMonth]:
-    employee = Employee(employee_id, "王芳", level, Source("roster.csv", 2))
-    running = RunningMonth(employee, POLICY.levels[level])
-    rows: dict[Kind, list[Event]] = {}
-    ctx = MonthContext(
-        POLICY, MONTH, employee, POLICY.levels[level], CarriedState(), rates, rows, running
-    )
-    return ctx, running
 
 
 def event(

@@ -20,6 +20,7 @@ from decimal import Decimal, localcontext
 from pathlib import Path
 
 import pytest
+from engine_months import MONTH, POLICY, month_of
 
 from appraisal.check.compliance import Checks
 from appraisal.domain.makers import slotted_maker
@@ -36,10 +37,8 @@ from appraisal.engine import awards, evaluate, pay, score
 from appraisal.engine.context import MonthContext, Rates
 from appraisal.engine.effects import Metric, Offence, Review, Scored, Serious
 from appraisal.engine.fold import RunningMonth
-from appraisal.policy.loaded import PolicyInForce, load_policy
+from appraisal.policy.loaded import load_policy
 
-MONTH = Month(2026, 10)
-POLICY: PolicyInForce = load_policy().in_force(MONTH)
 POLICY_2027 = Path(__file__).resolve().parents[1] / "policies" / "customer_service_2027.yaml"
 
 
@@ -47,18 +46,6 @@ POLICY_2027 = Path(__file__).resolve().parents[1] / "policies" / "customer_servi
 def money_context() -> Iterator[None]:
     with localcontext(CONTEXT):
         yield
-
-
-def month_of(
-    rates: Rates, employee_id: str = "KF001", level: str = "specialist"
-) -> tuple[MonthContext, RunningMonth]:
-    employee = Employee(employee_id, "王芳", level, Source("roster.csv", 2))
-    running = RunningMonth(employee, POLICY.levels[level])
-    rows: dict[Kind, list[Event]] = {}
-    ctx = MonthContext(
-        POLICY, MONTH, employee, POLICY.levels[level], CarriedState(), rates, rows, running
-    )
-    return ctx, running
 
 
 # --- slotted_maker --------------------------------------------------------------------
@@ -246,8 +233,8 @@ def test_the_deductions_cap_rounds_where_a_cent_could_decide(
 
 def test_a_tally_replaces_the_shared_empty_never_changes_it() -> None:
     rates = Rates(POLICY)
-    _, first = month_of(rates, "KF001")
-    _, second = month_of(rates, "KF002")
+    _, first = month_of(rates, employee_id="KF001")
+    _, second = month_of(rates, employee_id="KF002")
     event = Event("KF001", date(2026, 10, 9), Kind.PENALTY, Source("events.csv", 5), clause="6")
     before = first.offences
     first.apply(
@@ -278,7 +265,10 @@ def test_a_tally_replaces_the_shared_empty_never_changes_it() -> None:
 def test_eligibility_is_remembered_apart_for_each_set_of_names() -> None:
     rates = Rates(POLICY)
     scored = ScoreResult(Decimal(90), Decimal(100), Decimal(190))
-    appraised, unappraised = month_of(rates, "KF001"), month_of(rates, "KF002")
+    appraised, unappraised = (
+        month_of(rates, employee_id="KF001"),
+        month_of(rates, employee_id="KF002"),
+    )
     for _, running in (appraised, unappraised):
         running.apply((Scored(scored),))
     criterion = Event(
