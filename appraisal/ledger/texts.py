@@ -2,12 +2,13 @@
 
 Part of the "seal" stage. A sealed month's JSON fields are hashed as their canonical
 JSON text (`appraisal.domain.canonical`), and stored as that text (SQL TEXT) when it is
-under `COMPRESS_FROM` bytes, or deflated when it is not (a zlib stream, written by ISA-L
-at `LEVEL`; SQL BLOB): a month of 10,000 employees is some 60 MB of text and 6 MB stored. The hash chain is
-over the text, never the stored bytes, so a record keeps its hash whichever way it is
-stored, and a ledger migrated to compressed storage verifies as before. The text is
-encoded an item of a large list at a time (`canonical_chunks`), and each piece is hashed
-and deflated as it passes (`Storing`): no whole text of a large month is ever built, and the results are never inflated to be hashed.
+under `COMPRESS_FROM` bytes, or deflated when it is not (a zlib stream, written by
+ISA-L at `LEVEL`; SQL BLOB): a month of 10,000 employees is some 60 MB of text and 6 MB
+stored. The hash chain is over the text, never the stored bytes, so a record keeps its
+hash whichever way it is stored, and a ledger migrated to compressed storage verifies
+as before. The text is encoded an item of a large list at a time (`canonical_chunks`),
+and each piece is hashed and deflated as it passes (`Storing`): no whole text of a
+large month is ever built, and the results are never inflated to be hashed.
 """
 
 from __future__ import annotations
