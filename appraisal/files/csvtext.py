@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterator
 
 from appraisal.i18n import _
@@ -24,6 +25,7 @@ __all__ = [
     "csv_records",
     "first_line_of",
     "iter_csv_records",
+    "text_lines",
 ]
 
 MAX_FIELD_CHARS = 10_000  # one CSV field; a note longer than this is not a note
@@ -87,7 +89,9 @@ def iter_csv_records(text: str, delimiter: str = ",") -> Iterator[tuple[int, lis
     return careful_records(text, delimiter)
 
 
-def careful_records(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
+def careful_records(
+    text: str, delimiter: str, *, lazily: bool = False
+) -> Iterator[tuple[int, list[str]]]:
     """`iter_csv_records`, record by record: every field's length checked, and a record
     that cannot be read explained (an unclosed quote, a field too long).
 
@@ -96,9 +100,11 @@ def careful_records(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]
     one field, so the reader is strict: a quote must close before a delimiter or the
     end of a line, and the text may not end inside one. Such a record raises
     `CsvProblem`, whose message names the line of the file where the quote opened; so
-    does a field longer than `MAX_FIELD_CHARS`.
+    does a field longer than `MAX_FIELD_CHARS`. ``lazily``: the lines are found as they
+    are read (`text_lines`), not the text copied first, for a reader of its first rows.
     """
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    lines = text_lines(text) if lazily else io.StringIO(text, newline="")
+    reader = csv.reader(lines, delimiter=delimiter, strict=True)
     number = 0
     line = 1  # where the next record starts
     while True:
@@ -201,3 +207,14 @@ def _open_quote(text: str, delimiter: str, start: int) -> tuple[int, int] | None
             at_start = False
             position += 1
     return opened if quoted else None
+
+
+# A line as `io.StringIO(text, newline="")` gives it: up to and with its end, "\r\n",
+# "\r" or "\n" (universal newlines, untranslated), or the text's last characters.
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+
+
+def text_lines(text: str) -> Iterator[str]:
+    """The lines of ``text`` as `io.StringIO(text, newline="")` gives them, each found as
+    it is read: no copy of the text is made first (60 MB of text takes 0.07 s to copy)."""
+    return (line[0] for line in _LINE.finditer(text))

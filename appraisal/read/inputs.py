@@ -27,6 +27,7 @@ from appraisal.domain.pauses import without_cycle_collection
 from appraisal.files.input import read_input
 from appraisal.i18n import _
 from appraisal.read.deductions import MESSAGES, read_deductions
+from appraisal.read.halves import read_events_in_halves
 from appraisal.read.imports.records import ReviewItem
 from appraisal.read.parse import parse_events, parse_roster
 from appraisal.read.references import check_references
@@ -140,6 +141,13 @@ def read_inputs(
             found = list(imported.issues)
             review += imported.review
         else:
+            # A large CSV read in two halves at once, where one pass would say no more.
+            halves = read_events_in_halves(given, month)
+            if halves is not None:
+                tables.append(halves[0])
+                events += halves[1]
+                files[given.name] = given.sha256
+                continue
             sheets, found = read_event_tables(given)
         issues += found
         for table in sheets:

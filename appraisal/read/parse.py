@@ -41,6 +41,8 @@ __all__ = [
     "EVENT_COLUMNS",
     "FLAGS",
     "ROSTER_COLUMNS",
+    "Apart",
+    "event_rows",
     "parse_events",
     "parse_roster",
 ]
@@ -122,6 +124,16 @@ def parse_events(table: Table, month: Month) -> tuple[list[Event], list[Issue]]:
     return events, issues
 
 
+def event_rows(table: Table, month: Month) -> _EventRows | None:
+    """The parser of ``table``'s rows, and of rows of the same file parsed apart
+    (`appraisal.read.halves`); None where its header has a problem, it lacks a column
+    it needs, or it is a sheet of the managers' workbook (`parse_events` says why)."""
+    issues: list[Issue] = []
+    columns = header_columns(table, EVENT_REQUIRED, EVENT_COLUMNS, issues)
+    parser = _EventRows(table, month, columns, issues)
+    return None if issues or table.template or not parser.complete else parser
+
+
 # Rows the template prefills (each criterion, the exam) and that mean nothing until a
 # manager gives them a value: left unfilled, a criterion counts as not met (interface.md).
 _PREFILLED = (Kind.CRITERION, Kind.EXAM)
@@ -153,6 +165,9 @@ _Content = tuple[
 
 
 _tuple_new = tuple.__new__
+Row = tuple[int, tuple[str, ...]]  # a table's row: its number and its cells
+# A row parsed apart (`appraisal.read.halves`): its number, employee_id and cells parsed.
+Apart = list[tuple[int, str, _Content]]
 
 
 class _EventRows:
@@ -199,15 +214,21 @@ class _EventRows:
             self.dates[text] = day
         return self.dates[text]
 
-    def parse(self, rows: Iterable[tuple[int, tuple[str, ...]]]) -> list[Event]:
+    def parse(self, rows: Iterable[Row]) -> list[Event]:
+        events = self.parsed(rows)
+        return events if self.complete else []
+
+    def parsed(self, rows: Iterable[Row], apart: Apart | None = None) -> list[Event]:
+        """The events of ``rows``, each row's problems reported. Given ``apart`` (rows
+        parsed in a child, `appraisal.read.halves`): each row that would be an event is
+        added to it as (row, employee_id, cells parsed) instead, and whether a
+        once-a-month row is repeated is left to `taken`, which sees the rows before."""
         events: list[Event] = []
         issues, file, name, padded = self.issues, self.file, self.name, self.padded
         pick_id, pick = self.pick_id, self.pick
         missing_id = _("required value is missing") if "employee_id" in self.required else None
         contents: dict[tuple[str, ...], _Content] = {}
-        once = self.once
         for row, cells in rows:
-            first = row
             if padded:
                 cells = (*cells, "")
             employee_id = pick_id(cells).strip()
@@ -221,21 +242,48 @@ class _EventRows:
                 issues.append(Issue(file, row, "employee_id", missing_id))
             for column, message in problems:
                 issues.append(Issue(file, row, column, message))
-            if employee_id and kind in _ONCE_A_MONTH:  # cheap test first: most rows are not
-                # The key `once_a_month` gives, made here: 60,000 rows of a 10,000 month.
-                if kind is not Kind.CRITERION:
-                    first = once.setdefault((employee_id, kind, ""), row)
-                elif clause is not None:
-                    first = once.setdefault((employee_id, kind, clause), row)
-                if first != row:
-                    self.repeated(row, employee_id, kind, clause, first)
+            # Cheap tests first: most rows are not once a month (60,000 rows of 90,000).
+            if employee_id and kind in _ONCE_A_MONTH and apart is None:
+                self.first_of_month(row, employee_id, kind, clause)
             if len(issues) == before and kind is not None and isinstance(day, date):
+                if apart is not None:
+                    apart.append((row, employee_id, content))
+                    continue
                 # Made as the named tuples they are, every field given in order: the
                 # same records, without the call of each one's __new__ (a row's third).
                 source = _tuple_new(Source, (name, row, file))
                 made = (employee_id, day, kind, source, value, clause, amount, points, flags, note)
                 events.append(_tuple_new(Event, made))
-        return events if self.complete else []
+        return events
+
+    def taken(self, apart: Apart) -> list[Event]:
+        """The events of rows a child parsed without a problem (`parsed` given ``apart``),
+        after the rows before them: each once-a-month row checked against those."""
+        events: list[Event] = []
+        issues, file, name = self.issues, self.file, self.name
+        for row, employee_id, content in apart:
+            day, kind, value, clause, amount, points, flags, note, _found = content
+            if employee_id and kind in _ONCE_A_MONTH:
+                before = len(issues)
+                self.first_of_month(row, employee_id, kind, clause)
+                if len(issues) != before:
+                    continue
+            source = _tuple_new(Source, (name, row, file))
+            made = (employee_id, day, kind, source, value, clause, amount, points, flags, note)
+            events.append(_tuple_new(Event, made))
+        return events
+
+    def first_of_month(self, row: int, employee_id: str, kind: Kind, clause: str | None) -> None:
+        """Say so if ``row`` repeats a once-a-month row of ``employee_id`` (the key
+        `once_a_month` gives, made here)."""
+        if kind is not Kind.CRITERION:
+            first = self.once.setdefault((employee_id, kind, ""), row)
+        elif clause is not None:
+            first = self.once.setdefault((employee_id, kind, clause), row)
+        else:
+            return
+        if first != row:
+            self.repeated(row, employee_id, kind, clause, first)
 
     def content(
         self,

@@ -106,7 +106,7 @@ def _read(path: str | Path | InputFile, sheets: Sequence[str]) -> tuple[list[Tab
             )
         ]
     if suffix == ".csv":
-        table, issues = _read_csv(file, given.name, given.data)
+        table, issues = read_csv_table(file, given.name, given.data)
         return ([] if table is None else [table]), issues
     return _read_xlsx(file, given.name, given.data, sheets)
 
@@ -129,7 +129,8 @@ def _looks_like(data: bytes) -> str | None:
     return _("a binary file") if b"\x00" in data else None
 
 
-def _read_csv(file: str, name: str, data: bytes) -> tuple[Table | None, list[Issue]]:
+def read_csv_table(file: str, name: str, data: bytes) -> tuple[Table | None, list[Issue]]:
+    """The table of a CSV file's bytes, and its problems (`read_table` of a .csv)."""
     if looks_like := _looks_like(data):
         return None, [
             Issue(

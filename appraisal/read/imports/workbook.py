@@ -151,8 +151,9 @@ class _CsvBook(Book):
 
     def rows(self, sheet: str) -> Iterator[Row]:
         try:
-            # Record by record: recognising an export reads only its first rows.
-            for _2, fields in careful_records(self._text, ","):
+            # Record by record, its lines found as read: recognising an export reads only
+            # its first rows (a run tries each known export on every events file).
+            for _2, fields in careful_records(self._text, ",", lazily=True):
                 yield [field if field.strip() else None for field in fields]
         except CsvProblem as problem:
             # "input": `run` meets a CSV here too, while it tells exports from events files
