@@ -37,14 +37,13 @@ import multiprocessing
 import os
 import signal
 import sys
-import threading
 from collections.abc import Mapping, Sequence
 from multiprocessing.connection import Connection
 from typing import Any
 
 from appraisal.domain.results import EmployeeResult
 from appraisal.files.deflated import Deflater, HeadChanged
-from appraisal.files.forked import can_fork
+from appraisal.files.forked import can_fork_alone
 from payroll_export.audit_sheet import write_audit_sheets
 from payroll_export.changes_sheet import write_changes_sheet
 from payroll_export.model import LevelLabel, Manifest
@@ -130,9 +129,10 @@ class TablesBeside:
         split_at: int = SPLIT_AT,
     ) -> TablesBeside | None:
         """Fork a process to write ``tables`` (consecutive `LONG_TABLES`) if the trail is
-        long enough to gain by it (and a fork is safe here: `_can_fork`); else None."""
+        long enough to gain by it, and a fork is safe here (`can_fork_alone`: the web
+        server's threads write their workbooks in turn); else None."""
         rows = sum(len(person.trace) for person in employees)
-        if rows < split_at or not _can_fork():
+        if rows < split_at or not can_fork_alone():
             return None
         parent = os.getpid()
         here, there = multiprocessing.Pipe()
@@ -205,13 +205,6 @@ class TablesBeside:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
             os.waitpid(pid, 0)
-
-
-def _can_fork() -> bool:
-    """Whether a fork is safe here: the system forks, and this process runs one thread
-    (a fork copies no other thread, but would copy a lock another one held: the web
-    server's threads write their workbooks in turn)."""
-    return can_fork() and threading.active_count() == 1
 
 
 def _end_with(parent: int) -> None:

@@ -4,6 +4,7 @@ whatever the file holds, the month's inputs and problems are those of one pass."
 from __future__ import annotations
 
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -106,3 +107,19 @@ def test_a_problem_in_the_second_half_is_said_as_one_pass_says_it(
     (one, found), (two, found_two), used = _both(monkeypatch, roster, events)
     assert used == [in_halves] and found_two == found and found
     assert two.events == one.events
+
+
+def test_a_process_of_more_than_one_thread_reads_in_one_pass(
+    monkeypatch: pytest.MonkeyPatch, month_files: tuple[Path, Path, list[str]]
+) -> None:
+    """A fork copies no other thread, but would copy a lock one held (the web server)."""
+    roster, events, _lines = month_files
+    done = threading.Event()
+    other = threading.Thread(target=done.wait)
+    other.start()
+    try:
+        (one, found), (two, found_two), used = _both(monkeypatch, roster, events)
+    finally:
+        done.set()
+        other.join()
+    assert used == [False] and two.events == one.events and found_two == found == []

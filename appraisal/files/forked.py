@@ -15,16 +15,24 @@ file) is closed or committed there.
 from __future__ import annotations
 
 import multiprocessing
+import threading
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 from typing import Generic, TypeVar
 
-__all__ = ["Beside", "can_fork"]
+__all__ = ["Beside", "can_fork", "can_fork_alone"]
 
 
 def can_fork() -> bool:
     """Whether this platform can fork a child that shares the computed month (Linux, BSD)."""
     return "fork" in multiprocessing.get_all_start_methods()
+
+
+def can_fork_alone() -> bool:
+    """`can_fork`, and this process runs one thread: a fork copies no other thread, but
+    would copy a lock another one held (the web server's threads), and the child could
+    wait on it for ever."""
+    return can_fork() and threading.active_count() == 1
 
 
 P = TypeVar("P")  # what the child prepares

@@ -16,8 +16,8 @@ The events, their rows and their order are those of one pass. Anything a pass wo
 have more to say about is left to it (`read_events_in_halves` gives None, and the
 file is read in one pass, which says it): a problem in either half, a repeat across the
 halves, a quote in the file (a quoted field may hold a line end, so a line is not
-always a row), a carriage return that does not end a line, no fork, or a child that
-failed.
+always a row), a carriage return that does not end a line, no fork (or a process of
+more than one thread, as the web server is), or a child that failed.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from __future__ import annotations
 import pickle
 
 from appraisal.domain.model import Event, Month
-from appraisal.files.forked import Beside, can_fork
+from appraisal.files.forked import Beside, can_fork_alone
 from appraisal.files.input import InputFile
 from appraisal.read.parse import Apart, event_rows
 from appraisal.read.tables import Table, read_csv_table
@@ -41,7 +41,7 @@ def read_events_in_halves(given: InputFile, month: Month) -> tuple[Table, list[E
     """The events of the CSV file ``given`` read in two halves at once, with the table
     of its first half (its name and file); None where it is to be read in one pass."""
     data = given.data
-    if given.suffix != ".csv" or len(data) < SPLIT_BYTES or not can_fork():
+    if given.suffix != ".csv" or len(data) < SPLIT_BYTES or not can_fork_alone():
         return None
     # One row a line, and every line a row: no quotes (nor quote-prefixed cells), and
     # no carriage return but before a line feed.
