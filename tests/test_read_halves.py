@@ -4,12 +4,12 @@ whatever the file holds, the month's inputs and problems are those of one pass."
 from __future__ import annotations
 
 import sys
-import threading
 from pathlib import Path
 
 import pytest
 
 from appraisal.domain.model import Month
+from appraisal.files import forked
 from appraisal.read import halves
 from appraisal.read.inputs import MonthInputs, read_inputs
 
@@ -47,6 +47,8 @@ def _both(
     monkeypatch.setattr(halves, "SPLIT_BYTES", 1 << 40)
     one, found = read_inputs(MONTH, roster, [events])
     monkeypatch.setattr(halves, "SPLIT_BYTES", 100)
+    # Threads other tests left behind are no concern here (see the last test).
+    monkeypatch.setattr(halves, "can_fork_alone", can_fork_alone_here)
     monkeypatch.setattr("appraisal.read.inputs.read_events_in_halves", spied)
     two, found_two = read_inputs(MONTH, roster, [events])
     return (one, [str(i) for i in found]), (two, [str(i) for i in found_two]), used
@@ -109,17 +111,24 @@ def test_a_problem_in_the_second_half_is_said_as_one_pass_says_it(
     assert two.events == one.events
 
 
+THREADS = {"count": 1}  # how many threads `can_fork_alone_here` sees
+
+
+def can_fork_alone_here() -> bool:
+    """`can_fork_alone` as it would answer with `THREADS` threads in this process."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(forked.threading, "active_count", lambda: THREADS["count"])
+        return forked.can_fork_alone()
+
+
 def test_a_process_of_more_than_one_thread_reads_in_one_pass(
     monkeypatch: pytest.MonkeyPatch, month_files: tuple[Path, Path, list[str]]
 ) -> None:
     """A fork copies no other thread, but would copy a lock one held (the web server)."""
     roster, events, _lines = month_files
-    done = threading.Event()
-    other = threading.Thread(target=done.wait)
-    other.start()
-    try:
-        (one, found), (two, found_two), used = _both(monkeypatch, roster, events)
-    finally:
-        done.set()
-        other.join()
+    monkeypatch.setitem(THREADS, "count", 2)
+    (one, found), (two, found_two), used = _both(monkeypatch, roster, events)
     assert used == [False] and two.events == one.events and found_two == found == []
+    assert not can_fork_alone_here()
+    monkeypatch.setitem(THREADS, "count", 1)
+    assert can_fork_alone_here() == forked.can_fork()
