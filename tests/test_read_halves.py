@@ -65,13 +65,24 @@ def test_a_clean_file_is_read_in_halves_to_the_same_events(
     assert two.files == one.files and two.paths == one.paths
 
 
-def test_line_ends_of_windows_are_read_in_halves_too(
-    monkeypatch: pytest.MonkeyPatch, month_files: tuple[Path, Path, list[str]]
+@pytest.mark.parametrize(
+    ("start", "delimiter", "end"),
+    [("", ",", "\r\n"), ("\ufeff", ",", "\n"), ("\ufeff", "\t", "\r\n"), ("", "\t", "\n")],
+)
+def test_windows_line_ends_a_bom_and_other_delimiters_are_read_in_halves_too(
+    monkeypatch: pytest.MonkeyPatch,
+    month_files: tuple[Path, Path, list[str]],
+    start: str,
+    delimiter: str,
+    end: str,
 ) -> None:
+    """As Excel saves a CSV: a byte order mark, line ends of Windows, tabs ("Text")."""
     roster, events, lines = month_files
-    events.write_bytes("".join(line.replace("\n", "\r\n") for line in lines).encode())
-    (one, _found), (two, _found_two), used = _both(monkeypatch, roster, events)
-    assert used == [True] and two.events == one.events
+    text = "".join(line.replace(",", delimiter).replace("\n", end) for line in lines)
+    events.write_bytes((start + text).encode())
+    (one, found), (two, found_two), used = _both(monkeypatch, roster, events)
+    assert used == [True] and two.events == one.events and found == found_two == []
+    assert len(two.events) == 360
 
 
 def test_a_once_a_month_row_repeated_across_the_halves_is_said_as_one_pass_says_it(
