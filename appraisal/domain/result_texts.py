@@ -124,8 +124,8 @@ class ResultTexts:
 def _file(name: str) -> tuple[bytes, bytes, bytes, bytes]:
     """A row's file in each text: its name inside the event's string ("events.csv" of
     "events.csv:8"), and the "file" key with its value."""
-    c_name, f_name = _canonical(name)[1:-1], file_json(name)[1:-1]
-    return c_name, b'","file":' + _canonical(name), f_name, b', "file": ' + file_json(name)
+    canonical, written = _canonical(name), file_json(name)
+    return canonical[1:-1], b'","file":' + canonical, written[1:-1], b', "file": ' + written
 
 
 def _words(entry: TraceEntry) -> _Words:

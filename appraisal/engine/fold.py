@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from types import MappingProxyType
-from typing import Any
+from typing import Any, TypeVar
 
 from appraisal.domain.makers import slotted_maker
 from appraisal.domain.model import Employee, Event, Issue, Source
@@ -43,6 +43,8 @@ from appraisal.engine.effects import (
 from appraisal.policy.loaded import LevelInfo
 
 __all__ = ["RunningMonth"]
+
+T = TypeVar("T")
 
 _EMPTY: Mapping[str, Any] = MappingProxyType({})  # what a month has none of, read-only
 _NO_CLAUSES: frozenset[str] = frozenset()
@@ -173,18 +175,10 @@ class RunningMonth:
         self.metric_sources = {**self.metric_sources, effect.name: effect.source}
 
     def _review(self, effect: Review) -> None:
-        review = self.review
-        if isinstance(review, list):
-            review.append(effect.text)
-        else:  # the month's first: a list of its own
-            self.review = [effect.text]
+        self.review = _added(self.review, effect.text)
 
     def _problem(self, effect: Problem) -> None:
-        issues = self.issues
-        if isinstance(issues, list):
-            issues.append(effect.issue)
-        else:  # the month's first: a list of its own
-            self.issues = [effect.issue]
+        self.issues = _added(self.issues, effect.issue)
 
     def _scored(self, effect: Scored) -> None:
         self._score = effect.score
@@ -234,6 +228,15 @@ class RunningMonth:
             None,  # deductions: `net.net_pay`'s
             appraised or bool(dismissal_reasons),
         )
+
+
+def _added(items: Sequence[T], item: T) -> list[T]:
+    """``items`` with ``item`` after them: the month's own list, made on its first item
+    (until then, the shared empty tuple)."""
+    if isinstance(items, list):
+        items.append(item)
+        return items
+    return [item]
 
 
 # How each tally folds into the month, by its type: every type of `Tally` has its
