@@ -26,13 +26,13 @@ as the rules saw them (`Shard.rows_of`), not the month's rows to sort out again.
 month-end step that the policy in force leaves with nothing to do for anyone is left
 out once per evaluation (`month_end_in_force`), not asked once per employee; the
 records made once per employee (the rules' view, the result) are filled a slot at a
-time (`appraisal.domain.makers`); and `Shard.finish` lets each running month go as soon
-as its result is made.
+time (`appraisal.domain.makers`); and each result is made as soon as the employee's month
+is done, unless an award may yet change it (`Shard.finish`).
 """
 
 from __future__ import annotations
 
-from collections import defaultdict, deque
+from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import localcontext
@@ -154,7 +154,7 @@ class Shard:
     Run inside the exact money context with the cycle collector off (`evaluate`).
     """
 
-    __slots__ = ("contexts", "month", "policy", "rows_of", "running", "standings")
+    __slots__ = ("issues", "month", "policy", "results", "rows_of", "standings", "waiting")
 
     def __init__(
         self,
@@ -171,8 +171,12 @@ class Shard:
         rates = Rates(policy)
         handler_of = HANDLERS.get
         month_end = month_end_in_force(policy, MONTH_END)
-        self.running: list[RunningMonth] = []
-        self.contexts: list[MonthContext] = []
+        # Each result in roster order, made as soon as the employee's month is done; a
+        # month that an award may yet change (`waiting`) leaves its place empty (None)
+        # until `finish` has the ranking.
+        self.results: list[EmployeeResult | None] = []
+        self.waiting: list[tuple[int, RunningMonth, MonthContext]] = []
+        self.issues: list[Issue] = []
         # What the awards' ranking needs of each, in roster order, taken as each is done.
         self.standings: list[awards.Standing] = []
         # Each employee's rows by kind, in content order, as the rules saw them (the
@@ -180,8 +184,8 @@ class Shard:
         self.rows_of: dict[str, dict[Kind, list[Event]]] = {}
         # Bound once: the loop runs per employee.
         rows_of, standing = self.rows_of, awards.standing
-        keep_month, keep_view = self.running.append, self.contexts.append
-        keep_standing = self.standings.append
+        results, keep_result, wait = self.results, self.results.append, self.waiting.append
+        keep_standing, keep_issues = self.standings.append, self.issues.extend
         for employee in sorted(roster, key=_EMPLOYEE_ID):
             emp_id = employee.employee_id
             own = in_content_order(by_employee.get(emp_id, []))
@@ -209,28 +213,31 @@ class Shard:
                 effects = step(ctx)
                 if effects:  # most steps do nothing for most employees
                     apply(effects)
-            keep_month(this)
-            keep_view(ctx)
-            keep_standing(standing(policy, month, ctx))
+            mine = standing(policy, month, ctx)
+            keep_standing(mine)
+            if this.issues:
+                keep_issues(this.issues)
+            if mine.monthly or mine.yearly:  # an award may yet change it: made at `finish`
+                wait((len(results), this, ctx))
+                keep_result(None)
+            else:  # no award can: its result now, while its month is at hand
+                # Each result says whether the month appraised the employee
+                # (`completeness`).
+                keep_result(this.result(ctx.appraised))
 
     def finish(self, ranking: awards.Ranking) -> Evaluation:
-        """The awards under the month's ``ranking``, then each employee's result; once.
+        """The awards under the month's ``ranking``, then the results not yet made; once.
 
-        Each running month is let go as soon as its result is made: its trace entries,
-        just copied into the result, are freed of it while still in the cache, not all
-        at the end."""
-        running, contexts = self.running, self.contexts
-        for this, mine in zip(running, self.standings, strict=True):
-            effects = awards.award(self.policy, self.month, ranking, mine)
+        Only a month eligible for a title waits for the ranking (`awards.standing`): an
+        award changes no other, so every other result was made as its month was done.
+        An award adds titles, entries and yuan, never an input problem."""
+        results, standings = self.results, self.standings
+        policy, month = self.policy, self.month
+        for place, this, ctx in self.waiting:
+            effects = awards.award(policy, month, ranking, standings[place])
             if effects:
                 this.apply(effects)
-        issues = tuple(issue for r in running for issue in r.issues)
-        months, views = deque(running), deque(contexts)  # the only hold on them, from here
-        running.clear()
-        contexts.clear()
-        results: list[EmployeeResult] = []
-        while months:  # each month let go as the next is taken
-            this, ctx = months.popleft(), views.popleft()
-            # Each result says whether the month appraised the employee (`completeness`).
-            results.append(this.result(ctx.appraised))
-        return Evaluation(tuple(results), issues)
+            results[place] = this.result(ctx.appraised)
+        self.waiting.clear()
+        made: tuple[EmployeeResult, ...] = tuple(results)  # type: ignore[arg-type]  # all made
+        return Evaluation(made, tuple(self.issues))
