@@ -11,7 +11,7 @@ DEV := $(VENV)/.installed-dev
 # says "Editable installation" about every such install, for information only.
 PIP_INSTALL := PYTHONWARNINGS="ignore:Editable installation" $(BIN)/python -m pip install --quiet
 
-.PHONY: check lint types imports test example serve bench clean messages
+.PHONY: check lint types imports test example serve bench clean messages bytecode
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,13 @@ $(DEV): pyproject.toml | $(BIN)/python
 
 check: lint types imports test
 
+# The packages compiled to bytecode where it is missing or stale, as `pip install` does
+# for an installed package: an editable install leaves it to each run, and where
+# PYTHONDONTWRITEBYTECODE is set no run writes what it compiled, so every command would
+# compile the package again (some 0.1 s at each start).
+bytecode: $(RUNTIME)
+	$(BIN)/python -m compileall -q appraisal payroll_export
+
 lint: $(DEV)
 	$(BIN)/ruff check appraisal payroll_export tests bench
 	$(BIN)/ruff format --check appraisal payroll_export tests bench
@@ -38,10 +45,10 @@ types: $(DEV)
 imports: $(DEV)
 	$(BIN)/lint-imports --no-cache
 
-test: $(DEV)
+test: $(DEV) bytecode
 	$(BIN)/python -m pytest -q
 
-example: $(RUNTIME)
+example: $(RUNTIME) bytecode
 	rm -f examples/out/example.db
 	mkdir -p examples/out
 	$(BIN)/appraisal run --month 2026-10 --roster examples/roster.csv --events examples/events.csv \
@@ -53,12 +60,12 @@ example: $(RUNTIME)
 # examples/out/users.yaml (the demo logins, which it prints); then the server, on
 # 127.0.0.1:8000 (make serve SERVE_PORT=8001 for another port) until Ctrl-C.
 SERVE_PORT ?= 8000
-serve: $(RUNTIME)
+serve: $(RUNTIME) bytecode
 	APPRAISAL=$(BIN)/appraisal SERVE_PORT=$(SERVE_PORT) sh examples/web/demo.sh
 	$(BIN)/appraisal serve --ledger examples/out/web.db --users examples/out/users.yaml \
 		--host 127.0.0.1 --port $(SERVE_PORT)
 
-bench: $(DEV)
+bench: $(DEV) bytecode
 	$(BIN)/python bench/evaluate.py
 	$(BIN)/python bench/workbook.py
 	$(BIN)/python bench/imports.py

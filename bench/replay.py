@@ -37,6 +37,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from generate import EVENT_COLUMNS, ROSTER_COLUMNS, _write, generate
+from run import compiled_tree
 
 from appraisal import load_policy
 from appraisal.audit import replay_month
@@ -156,6 +157,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     print(f"load average: {', '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    compiled_tree()  # as installed: `replay --all` is the command, which compiles nothing
     with tempfile.TemporaryDirectory(prefix="appraisal-bench-") as scratch:
         folder = args.keep or Path(scratch)
         folder.mkdir(parents=True, exist_ok=True)
