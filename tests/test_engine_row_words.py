@@ -8,7 +8,8 @@
   value object shared) share it too; two equal numbers written differently keep their
   own words; a level keeps its own yuan.
 - The month-end rules share what depends on the policy and the level alone (a
-  demotion's entries), and skip what cannot fire (a dismissal without a penalty row
+  demotion's entries), or on the month's sides or total as written (its score, a low
+  score's trigger), and skip what cannot fire (a dismissal without a penalty row
   or enough latenesses).
 - The fold finds each tally's fold by its type, for every type of `Tally`.
 - The check stage reads each employee's rows by kind, works a level's statutory
@@ -35,7 +36,14 @@ from appraisal.domain.results import EmployeeResult, PayFields, ScoreResult, Tra
 from appraisal.engine import attendance, fold, levels, score
 from appraisal.engine import context as context_module
 from appraisal.engine.context import Rates
-from appraisal.engine.effects import LATE, AddSide, DemotionTriggered, Dismissed, Tally
+from appraisal.engine.effects import (
+    LATE,
+    AddSide,
+    DemotionTriggered,
+    Dismissed,
+    Scored,
+    Tally,
+)
 from appraisal.engine.evaluate import in_content_order
 
 
@@ -186,6 +194,40 @@ def test_a_demotion_from_a_level_is_made_once_and_shared() -> None:
     assert demoted[-1] == TraceEntry(
         "demotion", "一、降级: 直接降一级", "specialist → intern from 2026-11"
     )
+
+
+def test_a_score_is_worked_once_per_pair_of_sides_as_written() -> None:
+    rates = Rates(POLICY)
+    months = [month_of(rates, employee_id=f"KF00{n}") for n in range(4)]
+    for (_, running), (add, deduct) in zip(
+        months, [("90", "10"), ("90.0", "10"), ("120", "0"), ("90", "10")], strict=True
+    ):
+        running.add_points, running.deduct_points = Decimal(add), Decimal(deduct)
+    ninety, ninety_point_zero, over, again = (score.score(ctx) for ctx, _ in months)
+    # 90 + (100 - 10) = 180, as each month wrote its add side: 180 and 180.0.
+    assert [str(e.score.total) for e in (*ninety, *ninety_point_zero)] == ["180", "180.0"]
+    assert again is ninety  # the same sides: the same score, shared
+    # 120 on the add side is bounded to add_max 100: 100 + (100 - 0) = 200, and the rule
+    # that bounded it names the 120.
+    bounded, scored = over
+    assert isinstance(bounded, TraceEntry) and bounded.rule == "score.add_bounds"
+    assert "120" in bounded.effect
+    assert scored == Scored(ScoreResult(Decimal(100), Decimal(100), Decimal(200)))
+
+
+def test_a_low_score_trigger_names_the_total_as_written_and_is_made_once() -> None:
+    rates = Rates(POLICY)
+    months = [month_of(rates, employee_id=f"KF00{n}") for n in range(3)]
+    for (_, running), total in zip(months, ("139", "139.0", "139"), strict=True):
+        running.apply((Scored(ScoreResult(Decimal(39), Decimal(100), Decimal(total))),))
+    first, point_zero, again = (levels.demotion_triggers(ctx) for ctx, _ in months)
+    # score < 140: the low score trigger, and its entry with the total as the month wrote it.
+    assert first[0] == point_zero[0] == DemotionTriggered("low_score")
+    assert isinstance(first[1], TraceEntry) and isinstance(point_zero[1], TraceEntry)
+    assert first[1].effect == "demotion trigger: score < 140 with score 139"
+    assert point_zero[1].effect == "demotion trigger: score < 140 with score 139.0"
+    assert (first[1].rule, first[1].source) == ("demotion.low_score", None)
+    assert again[1] is first[1]  # the same total: the one entry, shared
 
 
 def test_no_dismissal_below_five_latenesses_and_one_at_five() -> None:

@@ -116,8 +116,19 @@ def demotion_triggers(ctx: MonthContext) -> Effects:
             score = so_far.score
             if not rates.holds_for_score(when_key, score):  # on the score alone
                 continue
-            detail = texts.DEMOTION_SCORE.format(when=trigger.when, score=score.total)
-        elif kind is not None:
+            # Its entry names the total as written, and no row: the same for every month
+            # of that total (`RowWords`, by the total's text), made once. A low score is
+            # the trigger most months fire, so this is asked for most employees.
+            memo = rates.row_words[rule]
+            total = str(score.total)
+            known = memo.get((total,))
+            if known is None:
+                detail = texts.DEMOTION_SCORE.format(when=trigger.when, score=total)
+                entry = fired(rule, trigger.clause, detail, None)
+                known = rates.remember(memo, (total,), (entry,))
+            effects += (triggered, known[0])
+            continue
+        if kind is not None:
             of_kind = rows.get(kind)
             if not of_kind:  # most months: no such row
                 continue

@@ -293,9 +293,22 @@ def criteria_with_when(policy: PolicyInForce) -> tuple[tuple[str, Criterion, Exp
 
 def score(ctx: MonthContext) -> Effects:
     """Month end: the add side within its bounds plus what is left of the deduct pool."""
-    rules = ctx.policy.doc.score
     so_far = ctx.so_far
     add_points, deduct_points = so_far.add_points, so_far.deduct_points
+    # The same for every month of these two sides, whose words show them as written
+    # (`RowWords`, by their text): worked out once per pair, and the score shared.
+    memo = ctx.rates.row_words["score"]
+    key = (str(add_points), str(deduct_points))
+    known = memo.get(key)
+    if known is None:
+        known = ctx.rates.remember(memo, key, _bounded(ctx, add_points, deduct_points))
+    return known
+
+
+def _bounded(ctx: MonthContext, add_points: Decimal, deduct_points: Decimal) -> Effects:
+    """The score of a month of ``add_points`` and ``deduct_points``, and the rules that
+    bounded either side."""
+    rules = ctx.policy.doc.score
     add = min(max(add_points, rules.add_floor), rules.add_max)
     pool_left = rules.deduct_pool - deduct_points
     deduct_left = max(pool_left, rules.deduct_floor)
