@@ -245,7 +245,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"evaluation alone: {best:.2f} s → {people / best:,.0f} employee-months/s")
         for name, (floor, collected) in timed.items():
             print(
-                f"  {best / floor:.1f}× {name} ({best / collected:.1f}× its time with the "
+                f"  {best / floor:.2f}× {name} ({best / collected:.1f}× its time with the "
                 "collector on)"
             )
         valid, _ = validate_inputs(in_force, inputs, CarriedState())
