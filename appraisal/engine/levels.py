@@ -141,7 +141,7 @@ def demotion_triggers(ctx: MonthContext) -> Effects:
             detail = texts.DEMOTION_SERIOUS.format(clauses=", ".join(found))
         effects.append(triggered)
         effects.append(fired(rule, trigger.clause, detail, source))
-    return tuple(effects) if effects else ()
+    return tuple(effects)  # () when none fired: the one empty tuple
 
 
 def _demotion_triggers(

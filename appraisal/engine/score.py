@@ -163,24 +163,19 @@ def on_penalty(ctx: MonthContext, event: Event) -> Effects:
     entry = made(TraceEntry, (key, penalty_clause, words, event.source, points, "fines", fine))
     if not needs_amount:  # every row but a repeat offence without its amount
         return (offence, Serious(clause), entry) if "serious" in event.flags else (offence, entry)
-    effects: list[Effect] = [offence]
-    if "serious" in event.flags:
-        effects.append(Serious(clause))
-    if needs_amount:
-        penalty: Penalty = ctx.policy.doc.penalties.items[clause]
-        assert isinstance(penalty.fine, Range)
-        effects.append(
-            Problem(
-                Issue.at(
-                    event.source,
-                    "amount",
-                    f"penalty clause {clause} is a repeat offence for {event.employee_id} "
-                    f"({prior} before): give an amount {penalty.fine.describe()}",
-                )
-            )
+    # A repeat offence without the amount its clause's range needs: said as a problem.
+    penalty: Penalty = ctx.policy.doc.penalties.items[clause]
+    assert isinstance(penalty.fine, Range)
+    needs = Problem(
+        Issue.at(
+            event.source,
+            "amount",
+            f"penalty clause {clause} is a repeat offence for {event.employee_id} "
+            f"({prior} before): give an amount {penalty.fine.describe()}",
         )
-    effects.append(entry)
-    return tuple(effects)
+    )
+    serious = (Serious(clause),) if "serious" in event.flags else ()
+    return (offence, *serious, needs, entry)
 
 
 def _penalty(
@@ -252,7 +247,8 @@ def criteria_met_by_metrics(ctx: MonthContext) -> Effects:
     """Month end: criteria whose `when` the month's metrics meet (e.g. CSAT ≥ 90)."""
     metrics = ctx.so_far.metrics
     effects: list[Effect] = []
-    for cid, criterion, expression in ctx.rates.once("score.criteria.when", lambda: _when(ctx)):
+    when = ctx.rates.once("score.criteria.when", criteria_with_when, ctx.policy)
+    for cid, criterion, expression in when:
         # A criterion on a metric the month did not measure is not met.
         key = f"score.criteria.{cid}.when"
         if expression.names <= metrics.keys() and ctx.rates.holds(key, metrics):
@@ -274,11 +270,6 @@ def criteria_met_by_metrics(ctx: MonthContext) -> Effects:
                 )
             )
     return tuple(effects)
-
-
-def _when(ctx: MonthContext) -> tuple[tuple[str, Criterion, Expression], ...]:
-    """The criteria met by metrics (those with a `when`), in the policy's order."""
-    return criteria_with_when(ctx.policy)
 
 
 def criteria_with_when(policy: PolicyInForce) -> tuple[tuple[str, Criterion, Expression], ...]:
